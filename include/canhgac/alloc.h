@@ -1,0 +1,26 @@
+/* alloc.h - the one allocation hook of canhgac.
+ *
+ * All core and host code allocates through these wrappers. Tests can install a hook that fails
+ * the Nth allocation to check that every error path releases what it took. The wrappers are
+ * thread-safe; the hook itself must be set before threads start.
+ */
+#ifndef CANHGAC_ALLOC_H
+#define CANHGAC_ALLOC_H
+
+#include <stddef.h>
+
+void *cg_malloc(size_t n);
+void *cg_calloc(size_t count, size_t size);
+void *cg_realloc(void *p, size_t n);
+/* Grows an array of `size`-byte elements to at least `need` elements, doubling; checks overflow
+ * and the cap `max` (elements). On failure *p is unchanged and CG_ENOMEM or CG_ELIMIT returned. */
+int cg_grow(void **p, size_t *cap, size_t need, size_t size, size_t max);
+char *cg_strdup(const char *s);
+char *cg_strndup(const char *s, size_t n);
+void cg_free(void *p);
+
+/* Test hook: when set, fail_after counts down on every allocation and the allocation that finds
+ * it at zero fails (returns NULL). Negative disables. */
+void cg_alloc_fail_after(long n);
+
+#endif

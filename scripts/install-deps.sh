@@ -1,0 +1,50 @@
+#!/bin/sh
+# Installs every Debian package canhgac needs to build and test, when missing.
+# Idempotent; run as root on Debian 12. Usage: scripts/install-deps.sh [--bench]
+#   --bench  also installs the peer tools used by bench/ (clamav, yara, time, hyperfine)
+set -eu
+
+PKGS="build-essential gcc clang llvm libclang-rt-14-dev clang-format meson ninja-build pkg-config git
+python3 ca-certificates
+libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libyara-dev libarchive-dev
+libseccomp-dev zlib1g-dev util-linux e2fsprogs"
+
+ARCH=$(dpkg --print-architecture)
+# Hyperscan is built for x86-64 only; elsewhere canhgac uses its portable matcher.
+if [ "$ARCH" = amd64 ]; then PKGS="$PKGS libhyperscan-dev"; fi
+
+BENCH_PKGS="clamav yara time hyperfine"
+if [ "${1:-}" = "--bench" ]; then PKGS="$PKGS $BENCH_PKGS"; fi
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && { echo "install-deps: all packages present"; exit 0; }
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run this script as root (or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+
+# Never let package installation start services (clamav-freshclam would reach the internet).
+RC=/usr/sbin/policy-rc.d
+made_rc=0
+if [ ! -e "$RC" ]; then
+	printf '#!/bin/sh\nexit 101\n' > "$RC"; chmod +x "$RC"; made_rc=1
+fi
+trap '[ $made_rc = 1 ] && rm -f "$RC"' EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
+if command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/clamav-freshclam ]; then
+	update-rc.d clamav-freshclam disable >/dev/null 2>&1 || true
+fi
+echo "install-deps: installed$missing"

@@ -1,0 +1,95 @@
+/* alloc.c - allocation wrappers with a fault-injection hook for tests. */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canhgac/alloc.h"
+#include "canhgac/error.h"
+#include "banned.h"
+
+static atomic_long fail_after = -1;
+
+void cg_alloc_fail_after(long n)
+{
+	atomic_store(&fail_after, n);
+}
+
+static int should_fail(void)
+{
+	long v = atomic_load(&fail_after);
+	if (v < 0)
+		return 0;
+	/* Count down; the allocation that sees zero fails, and all later ones fail too until the
+	 * test resets the hook, which is what a real exhausted heap looks like. */
+	if (v == 0)
+		return 1;
+	atomic_fetch_sub(&fail_after, 1);
+	return 0;
+}
+
+void *cg_malloc(size_t n)
+{
+	if (should_fail())
+		return NULL;
+	return malloc(n ? n : 1);
+}
+
+void *cg_calloc(size_t count, size_t size)
+{
+	if (should_fail())
+		return NULL;
+	return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *cg_realloc(void *p, size_t n)
+{
+	if (should_fail())
+		return NULL;
+	return realloc(p, n ? n : 1);
+}
+
+int cg_grow(void **p, size_t *cap, size_t need, size_t size, size_t max)
+{
+	size_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return CG_OK;
+	if (need > max)
+		return CG_ELIMIT;
+	ncap = *cap ? *cap : 8;
+	while (ncap < need)
+		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+	if (ncap > max)
+		ncap = max;
+	if (size && ncap > SIZE_MAX / size)
+		return CG_ENOMEM;
+	np = cg_realloc(*p, ncap * size);
+	if (!np)
+		return CG_ENOMEM;
+	*p = np;
+	*cap = ncap;
+	return CG_OK;
+}
+
+char *cg_strndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *r = cg_malloc(len + 1);
+	if (!r)
+		return NULL;
+	memcpy(r, s, len);
+	r[len] = '\0';
+	return r;
+}
+
+char *cg_strdup(const char *s)
+{
+	return cg_strndup(s, SIZE_MAX);
+}
+
+void cg_free(void *p)
+{
+	free(p);
+}
