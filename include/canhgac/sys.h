@@ -1,0 +1,37 @@
+/* sys.h - small OS services for programs and host code: clock, host facts, data directory,
+ * whole-file reads with a cap, directory creation. Platform layer. */
+#ifndef CANHGAC_SYS_H
+#define CANHGAC_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "canhgac/event.h"
+
+/* Wall clock, UTC milliseconds since the epoch. */
+int64_t cg_now_ms(void);
+/* Monotonic clock, nanoseconds. */
+int64_t cg_mono_ns(void);
+
+/* Host facts read once: host name, OS from /etc/os-release, /etc/machine-id. Never fails; a
+ * missing fact stays NULL. The strings live until the process ends. */
+const struct cg_host_facts *cg_host_facts(void);
+
+/* The data directory: `opt` when given, else $CANHGAC_DATA_DIR, else /var/lib/canhgac for root,
+ * else $XDG_DATA_HOME/canhgac or ~/.local/share/canhgac. Writes into out (cap bytes). */
+int cg_datadir_resolve(const char *opt, char *out, size_t cap);
+
+/* mkdir -p with `mode` for directories it creates. */
+int cg_mkdir_p(const char *path, unsigned mode);
+
+/* Reads a whole file of at most max bytes into an allocated buffer (NUL-terminated for
+ * convenience; *len excludes the NUL). CG_ELIMIT when larger, CG_ENOENT, CG_EPERM, CG_EIO. */
+int cg_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
+
+/* Writes a file atomically: temp file in the same directory, fsync, rename, fsync dir. */
+int cg_write_file_atomic(const char *path, const void *buf, size_t len, unsigned mode);
+
+/* Number of online CPUs (at least 1). */
+int cg_ncpu(void);
+
+#endif
