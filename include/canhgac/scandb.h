@@ -22,9 +22,11 @@ struct cg_cache_rec {
 	uint64_t dev, ino;
 	int64_t size, mtime_ns, ctime_ns;
 	struct cg_digest_result dig;
-	char body_version[72]; /* the body-signature version these hits belong to */
-	int archives;          /* 1 when archive members were scanned */
-	char *hits;            /* "type\tsig_id\tname\tmember\n" lines; allocated, caller frees */
+	char body_version[160]; /* the signature version these hits belong to */
+	unsigned flags;        /* CG_FR_* flags of the last scan of this file */
+	uint8_t *hits;         /* the body/YARA/member hits as cg_fileresult_encode() bytes;
+				  allocated, caller frees; NULL when none */
+	size_t hits_len;
 };
 
 int cg_scandb_open(const char *path, struct cg_scandb **out);

@@ -1,16 +1,71 @@
-/* main.c - the canhgac program: option parsing common to all commands and the command table. */
-#include <stdio.h>
+/* main.c - the canhgac program: language, global options and the command table. */
+#include <stdlib.h>
 #include <string.h>
 
-#include "canhgac/error.h"
+#include "cli.h"
 #include "banned.h"
+
+struct command {
+	const char *name;
+	int (*fn)(struct cg_cli *c, int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{"scan", cg_cmd_scan},
+	{"quarantine", cg_cmd_quarantine},
+	{"bundle", cg_cmd_bundle},
+};
+
+/* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */
+static void pick_language(int argc, char **argv)
+{
+	const char *v = getenv("CANHGAC_LANG");
+	if (!v || !*v) {
+		const char *lc = getenv("LC_ALL");
+		if (!lc || !*lc)
+			lc = getenv("LC_MESSAGES");
+		if (!lc || !*lc)
+			lc = getenv("LANG");
+		v = (lc && strncmp(lc, "en", 2) == 0) ? "en" : "vi";
+	}
+	cg_lang_set(strncmp(v, "en", 2) == 0 ? CG_LANG_EN : CG_LANG_VI);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			v = argv[i + 1];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			v = argv[i] + 7;
+		else
+			continue;
+		if (strcmp(v, "en") == 0)
+			cg_lang_set(CG_LANG_EN);
+		else if (strcmp(v, "vi") == 0)
+			cg_lang_set(CG_LANG_VI);
+	}
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("canhgac %s\n", CG_VERSION);
-		return 0;
+	struct cg_cli c;
+	const char *cmd;
+
+	memset(&c, 0, sizeof(c));
+	c.prog = "canhgac";
+	pick_language(argc, argv);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cg_cli_help(NULL, argc < 2 ? stderr : stdout);
+		return argc < 2 ? CG_EXIT_ERROR : CG_EXIT_OK;
 	}
-	fprintf(stderr, "%s\n", cg_tr("canhgac: thiếu lệnh", "canhgac: missing command"));
-	return 2;
+	cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("canhgac %s\n", CG_VERSION);
+		return CG_EXIT_OK;
+	}
+	if (strcmp(cmd, "help") == 0)
+		return cg_cli_help(argc > 2 ? argv[2] : NULL, stdout) ? CG_EXIT_ERROR : CG_EXIT_OK;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].fn(&c, argc - 1, argv + 1);
+	cg_cli_err(cg_tr("không có lệnh '%s'", "no such command '%s'"), cmd);
+	cg_cli_usage_hint("");
+	return CG_EXIT_ERROR;
 }

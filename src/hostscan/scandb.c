@@ -24,7 +24,7 @@ struct cg_scandb {
 static const char *const migrations[] = {
 	"CREATE TABLE files(dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL,"
 	" mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, sha256 BLOB, md5 BLOB, sha1 BLOB,"
-	" body_version TEXT, archives INTEGER NOT NULL DEFAULT 0, hits TEXT, path BLOB,"
+	" body_version TEXT, flags INTEGER NOT NULL DEFAULT 0, hits BLOB, path BLOB,"
 	" PRIMARY KEY(dev, ino)) WITHOUT ROWID;"
 	"CREATE TABLE runs(id INTEGER PRIMARY KEY, started_ms INTEGER NOT NULL,"
 	" finished_ms INTEGER, exit_code INTEGER, paths TEXT, bundle TEXT, bundle_version TEXT,"
@@ -108,14 +108,14 @@ int cg_scandb_open(const char *path, struct cg_scandb **out)
 	if (rc == 0)
 		rc = sqerr(sqlite3_prepare_v2(
 			s->db,
-			"SELECT size, mtime_ns, ctime_ns, sha256, md5, sha1, body_version, archives,"
+			"SELECT size, mtime_ns, ctime_ns, sha256, md5, sha1, body_version, flags,"
 			" hits FROM files WHERE dev=?1 AND ino=?2",
 			-1, &s->get, NULL));
 	if (rc == 0)
 		rc = sqerr(sqlite3_prepare_v2(
 			s->db,
 			"INSERT OR REPLACE INTO files(dev, ino, size, mtime_ns, ctime_ns, sha256, md5,"
-			" sha1, body_version, archives, hits, path)"
+			" sha1, body_version, flags, hits, path)"
 			" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
 			-1, &s->put, NULL));
 out:
@@ -179,7 +179,8 @@ int cg_scandb_lookup(struct cg_scandb *s, uint64_t dev, uint64_t ino, struct cg_
 	rc = sqlite3_step(s->get);
 	if (rc == SQLITE_ROW) {
 		const unsigned char *bv = sqlite3_column_text(s->get, 6);
-		const unsigned char *hits = sqlite3_column_text(s->get, 8);
+		const void *hits = sqlite3_column_blob(s->get, 8);
+		int hl = sqlite3_column_bytes(s->get, 8);
 		memset(r, 0, sizeof(*r));
 		r->dev = dev;
 		r->ino = ino;
@@ -190,9 +191,17 @@ int cg_scandb_lookup(struct cg_scandb *s, uint64_t dev, uint64_t ino, struct cg_
 		col_digest(s->get, 4, r->dig.md5, 16, CG_HASH_MD5, &r->dig.have);
 		col_digest(s->get, 5, r->dig.sha1, 20, CG_HASH_SHA1, &r->dig.have);
 		snprintf(r->body_version, sizeof(r->body_version), "%s", bv ? (const char *)bv : "");
-		r->archives = sqlite3_column_int(s->get, 7);
-		r->hits = hits ? cg_strdup((const char *)hits) : NULL;
-		found = (hits && !r->hits) ? CG_ENOMEM : 1;
+		r->flags = (unsigned)sqlite3_column_int(s->get, 7);
+		found = 1;
+		if (hits && hl > 0) {
+			r->hits = cg_malloc((size_t)hl);
+			if (r->hits) {
+				memcpy(r->hits, hits, (size_t)hl);
+				r->hits_len = (size_t)hl;
+			} else {
+				found = CG_ENOMEM;
+			}
+		}
 	} else if (rc != SQLITE_DONE) {
 		found = sqerr(rc);
 	}
@@ -229,9 +238,9 @@ int cg_scandb_store(struct cg_scandb *s, const struct cg_cache_rec *r, const voi
 	bind_digest(s->put, 7, r->dig.md5, 16, r->dig.have & CG_HASH_MD5);
 	bind_digest(s->put, 8, r->dig.sha1, 20, r->dig.have & CG_HASH_SHA1);
 	sqlite3_bind_text(s->put, 9, r->body_version, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s->put, 10, r->archives);
-	if (r->hits)
-		sqlite3_bind_text(s->put, 11, r->hits, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s->put, 10, (int)r->flags);
+	if (r->hits && r->hits_len)
+		sqlite3_bind_blob(s->put, 11, r->hits, (int)r->hits_len, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(s->put, 11);
 	sqlite3_bind_blob(s->put, 12, path, (int)path_len, SQLITE_TRANSIENT);
@@ -298,7 +307,7 @@ int cg_scandb_run_finish(struct cg_scandb *s, int64_t id, int64_t finished_ms, i
 	if (rc)
 		return rc;
 	return exec_params(s, "UPDATE runs SET finished_ms=?1, exit_code=?2, summary=?3 WHERE id=?4",
-			   "itti", v, NULL);
+			   "iiti", v, NULL);
 }
 
 int cg_scandb_add_finding(struct cg_scandb *s, int64_t run_id, const char *event_json)

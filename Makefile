@@ -1,0 +1,51 @@
+# Thin wrapper around Meson for the two README commands and a few helpers.
+#   make demo   install dependencies, build, scan a demo folder holding the EICAR test file,
+#               quarantine it and restore it
+#   make check  install dependencies, build, run every test: plain build (warnings are errors),
+#               then the same suite under ASan+UBSan, plus format and convention checks
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build demo check test test-asan lint fuzz bench clean
+all: build
+
+deps:
+	$(SUDO) scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --werror
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: deps build
+	scripts/demo.sh $(BUILD)/src/cli/canhgac
+
+test: build
+	meson test -C $(BUILD) --print-errorlogs
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) --werror -Db_sanitize=address,undefined -Db_lundef=false
+
+test-asan: $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN_BUILD) --print-errorlogs --timeout-multiplier 3
+
+lint:
+	scripts/lint.sh
+
+check: deps build test test-asan lint
+
+fuzz:
+	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false || true
+	ninja -C build-fuzz
+	scripts/fuzz.sh build-fuzz $${FUZZ_SECONDS:-60}
+
+bench: build
+	$(SUDO) scripts/install-deps.sh --bench
+	bench/scan.sh $(BUILD)/src/cli/canhgac
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -1,0 +1,81 @@
+/* cli.h - what the command files of the canhgac program share: options common to every command,
+ * message helpers, and the command table. Only programs print or exit. */
+#ifndef CANHGAC_CLI_H
+#define CANHGAC_CLI_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "canhgac/error.h"
+
+/* Exit codes shared by commands that have no convention of their own. */
+enum { CG_EXIT_OK = 0, CG_EXIT_FOUND = 1, CG_EXIT_ERROR = 2 };
+
+/* Options that keep one meaning across all commands. */
+struct cg_cli {
+	const char *prog;
+	const char *data_dir_opt; /* --data-dir */
+	char data_dir[4096];      /* resolved */
+	const char *bundle_dir;   /* --bundle */
+	const char *trust_keys[16];
+	size_t n_trust_keys;
+	int allow_partial;        /* --allow-partial */
+	int json;                 /* --json */
+	int quiet;                /* --quiet */
+	int force;                /* --force */
+};
+
+/* Long options every command accepts; values >= 0x1000 are handled by cg_cli_common_opt. */
+enum {
+	OPT_DATA_DIR = 0x1000,
+	OPT_BUNDLE,
+	OPT_JSON,
+	OPT_LANG,
+	OPT_QUIET,
+	OPT_HELP,
+	OPT_TRUST_KEY,
+	OPT_ALLOW_PARTIAL,
+	OPT_FORCE,
+	OPT_COMMON_LAST
+};
+#define CG_COMMON_LONGOPTS                                                                         \
+	{"data-dir", required_argument, NULL, OPT_DATA_DIR},                                       \
+		{"bundle", required_argument, NULL, OPT_BUNDLE},                                   \
+		{"json", no_argument, NULL, OPT_JSON}, {"lang", required_argument, NULL, OPT_LANG}, \
+		{"quiet", no_argument, NULL, OPT_QUIET}, {"help", no_argument, NULL, OPT_HELP},    \
+		{"trust-key", required_argument, NULL, OPT_TRUST_KEY},                             \
+		{"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},                           \
+		{"force", no_argument, NULL, OPT_FORCE}
+
+/* Handles one common option; returns 0 when handled, 1 when not a common option, -1 (after
+ * printing) on a bad value, 2 when --help was asked (help already printed). */
+int cg_cli_common_opt(struct cg_cli *c, int opt, const char *arg, const char *cmd);
+
+/* Prints an error for people: "canhgac: <context>: <reason>" in the current language. */
+void cg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints every diagnostic as "source:line:col: message". */
+void cg_cli_print_diags(const struct cg_diags *d);
+/* Resolves and creates the data directory; prints and returns nonzero on failure. */
+int cg_cli_data_dir(struct cg_cli *c);
+/* Joins the data directory and a name. */
+int cg_cli_path(const struct cg_cli *c, const char *name, char *out, size_t cap);
+/* Parses "100", "64K", "100M", "2G". */
+int cg_cli_parse_size(const char *s, uint64_t *out);
+/* Prints `len` path bytes, escaping control characters and invalid UTF-8 as \xHH. */
+void cg_cli_print_path(FILE *f, const char *p, size_t len);
+
+/* Help for one command (or the overview when name is NULL) in the current language. */
+int cg_cli_help(const char *name, FILE *f);
+void cg_cli_usage_hint(const char *cmd);
+
+int cg_cmd_scan(struct cg_cli *c, int argc, char **argv);
+int cg_cmd_quarantine(struct cg_cli *c, int argc, char **argv);
+int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv);
+
+struct cg_bundle;
+/* Loads the bundle of --bundle / $CANHGAC_BUNDLE / DATA_DIR/bundle; prints problems. */
+int cg_cli_load_bundle(struct cg_cli *c, int backend, struct cg_bundle **out);
+
+#endif
