@@ -6,5 +6,5 @@ rule Canhgac_Test_EICAR_Yara
   strings:
     $a = "EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
   condition:
-    $a at 35 or ($a and filesize < 128)
+    $a
 }

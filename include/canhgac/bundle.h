@@ -18,10 +18,14 @@ struct cg_hashsig;
 struct cg_bodysig_set;
 struct cg_yarars;
 
-enum cg_bundle_backend { CG_BUNDLE_BE_AUTO = 0, CG_BUNDLE_BE_HYPERSCAN = 1, CG_BUNDLE_BE_PORTABLE = 2 };
+enum cg_bundle_backend {
+	CG_BUNDLE_BE_AUTO = 0,
+	CG_BUNDLE_BE_HYPERSCAN = 1,
+	CG_BUNDLE_BE_PORTABLE = 2
+};
 
 struct cg_bundle_opts {
-	int allow_partial;            /* accept a bundle with rejected lines or files */
+	int allow_partial;             /* accept a bundle with rejected lines or files */
 	const char *const *trust_keys; /* PEM or raw Ed25519 public key files */
 	size_t n_trust_keys;
 	enum cg_bundle_backend backend;
@@ -36,22 +40,22 @@ struct cg_bundle_file {
 
 struct cg_bundle {
 	char *dir, *name, *version, *created;
-	int signed_ok;                /* 1 when manifest.json.sig verified against a trusted key */
-	struct cg_hashsig *hashes;    /* never NULL after load (may be empty) */
-	struct cg_bodysig_set *body;  /* after prepare; NULL when the bundle has no .ndb */
-	struct cg_yarars *yara;       /* after prepare; NULL when the bundle has no YARA rules */
+	int signed_ok;               /* 1 when manifest.json.sig verified against a trusted key */
+	struct cg_hashsig *hashes;   /* never NULL after load (may be empty) */
+	struct cg_bodysig_set *body; /* after prepare; NULL when the bundle has no .ndb */
+	struct cg_yarars *yara;      /* after prepare; NULL when the bundle has no YARA rules */
 	int prepared;
-	int has_body, has_yara;       /* the manifest lists .ndb / YARA files */
-	char hash_version[72];        /* identifies the hash signature files */
-	char body_version[72];        /* identifies the .ndb and YARA files ("none" when none) */
+	int has_body, has_yara; /* the manifest lists .ndb / YARA files */
+	char hash_version[72];  /* identifies the hash signature files */
+	char body_version[72];  /* identifies the .ndb and YARA files ("none" when none) */
 	struct cg_bundle_file *files;
 	size_t nfiles;
-	size_t n_body, n_yara;        /* after prepare */
+	size_t n_body, n_yara; /* after prepare */
 	enum cg_bundle_backend backend;
 };
 
 int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bundle **out,
-		   struct cg_diags *d);
+                   struct cg_diags *d);
 int cg_bundle_prepare(struct cg_bundle *b, struct cg_diags *d);
 /* "bundle NAME VERSION" for people. */
 const char *cg_bundle_label(const struct cg_bundle *b);

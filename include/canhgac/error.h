@@ -72,13 +72,16 @@ struct cg_diags {
 	size_t n, cap;
 	size_t dropped;
 };
-#define CG_DIAGS_INIT {NULL, 0, 0, 0}
+#define CG_DIAGS_INIT                                                                              \
+	{                                                                                          \
+		NULL, 0, 0, 0                                                                      \
+	}
 
 /* Adds a diagnostic; d may be NULL (then nothing happens). Formats are printf-style and both
  * consume the same arguments. Returns `code` so callers can write `return cg_diags_add(...)`. */
 int cg_diags_add(struct cg_diags *d, int code, const char *source, unsigned long line,
-		 unsigned int column, const char *fmt_vi, const char *fmt_en, ...)
-	__attribute__((format(printf, 6, 8), format(printf, 7, 8)));
+                 unsigned int column, const char *fmt_vi, const char *fmt_en, ...)
+    __attribute__((format(printf, 6, 8), format(printf, 7, 8)));
 void cg_diags_clear(struct cg_diags *d);
 /* The message of one diagnostic in the current language. */
 const char *cg_diag_msg(const struct cg_diag *g);

@@ -24,8 +24,8 @@ enum cg_severity {
 	CG_SEV_CRITICAL = 4
 };
 
-const char *cg_severity_name(enum cg_severity s);     /* "info" ... "critical" (machine names) */
-const char *cg_severity_label(enum cg_severity s);    /* for people, in the current language */
+const char *cg_severity_name(enum cg_severity s);  /* "info" ... "critical" (machine names) */
+const char *cg_severity_label(enum cg_severity s); /* for people, in the current language */
 int cg_severity_parse(const char *s, enum cg_severity *out);
 
 struct cg_host_facts {
@@ -35,23 +35,24 @@ struct cg_host_facts {
 };
 
 struct cg_event {
-	int64_t time_ms;          /* UTC, milliseconds since the epoch */
-	const char *kind;         /* e.g. "malware.detected" */
+	int64_t time_ms;  /* UTC, milliseconds since the epoch */
+	const char *kind; /* e.g. "malware.detected" */
 	enum cg_severity severity;
-	const char *sig_id;       /* stable id, e.g. "ndb:Win.Test.EICAR" */
+	const char *sig_id; /* stable id, e.g. "ndb:Win.Test.EICAR" */
 	const char *sig_name;
-	const char *sig_type;     /* "hash-sha256", "hash-md5", "hash-sha1", "body", "yara" */
+	const char *sig_type; /* "hash-sha256", "hash-md5", "hash-sha1", "body", "yara" */
 	const char *bundle_name;
 	const char *bundle_version;
-	const uint8_t *path;      /* bytes of the path of the file on the host */
+	const uint8_t *path; /* bytes of the path of the file on the host */
 	size_t path_len;
-	const uint8_t *member;    /* archive member path ("inner/file.exe", may be nested with '!'), or NULL */
+	const uint8_t
+	    *member; /* archive member path ("inner/file.exe", may be nested with '!'), or NULL */
 	size_t member_len;
-	int64_t size;             /* -1 when unknown */
+	int64_t size;                           /* -1 when unknown */
 	const struct cg_digest_result *digests; /* may be NULL */
 	const struct cg_host_facts *host;       /* may be NULL */
-	const char *action;       /* "none", "quarantined", "refused", ... or NULL */
-	const char *detail;       /* free text for people, or NULL */
+	const char *action;                     /* "none", "quarantined", "refused", ... or NULL */
+	const char *detail;                     /* free text for people, or NULL */
 };
 
 /* Builds the JSON record; NULL on allocation failure. */

@@ -40,16 +40,16 @@ struct cg_hit {
 };
 
 enum cg_fileresult_flags {
-	CG_FR_ARCHIVE = 1u,        /* the content is an archive or compressed stream */
-	CG_FR_ARC_SCANNED = 2u,    /* its members were scanned */
-	CG_FR_ARC_LIMIT = 4u,      /* a bound stopped the archive walk early */
-	CG_FR_ARC_ENCRYPTED = 8u,  /* encrypted members were skipped */
-	CG_FR_ARC_CORRUPT = 16u,   /* the archive is damaged */
-	CG_FR_YARA_SKIPPED = 32u,  /* too large for YARA rules (CG_MAX_YARA_BUFFER) */
-	CG_FR_YARA_TIMEOUT = 64u,  /* YARA rules timed out */
-	CG_FR_CHANGED = 128u,      /* the file changed size while read */
+	CG_FR_ARCHIVE = 1u,       /* the content is an archive or compressed stream */
+	CG_FR_ARC_SCANNED = 2u,   /* its members were scanned */
+	CG_FR_ARC_LIMIT = 4u,     /* a bound stopped the archive walk early */
+	CG_FR_ARC_ENCRYPTED = 8u, /* encrypted members were skipped */
+	CG_FR_ARC_CORRUPT = 16u,  /* the archive is damaged */
+	CG_FR_YARA_SKIPPED = 32u, /* too large for YARA rules (CG_MAX_YARA_BUFFER) */
+	CG_FR_YARA_TIMEOUT = 64u, /* YARA rules timed out */
+	CG_FR_CHANGED = 128u,     /* the file changed size while read */
 	CG_FR_HITS_TRUNCATED = 256u,
-	CG_FR_EXECUTABLE = 512u    /* ELF, PE or Mach-O by its first bytes */
+	CG_FR_EXECUTABLE = 512u /* ELF, PE or Mach-O by its first bytes */
 };
 
 struct cg_fileresult {
@@ -87,6 +87,6 @@ enum cg_filescan_flags { CG_FS_ARCHIVES = 1u };
  * configured body signatures and YARA rules; with CG_FS_ARCHIVES also walks archive members.
  * Fills r (zeroed by the caller); r->rc tells whether the file could be read. */
 int cg_filescan_fd(struct cg_filescan *fs, int fd, uint64_t size, unsigned mask, unsigned flags,
-		   struct cg_fileresult *r);
+                   struct cg_fileresult *r);
 
 #endif

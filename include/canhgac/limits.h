@@ -10,26 +10,26 @@
 #define CG_MAX_DIAGS 1000
 
 /* Signature bundles. */
-#define CG_MAX_LINE 65536                   /* one line of a signature or IOC file */
-#define CG_MAX_SIGFILE (512ul << 20)        /* one signature file, bytes */
-#define CG_MAX_MANIFEST (4ul << 20)         /* manifest.json, bytes */
-#define CG_MAX_BUNDLE_FILES 1024            /* files listed in one manifest */
-#define CG_MAX_HASH_SIGS 50000000ul         /* hash signatures in one bundle */
-#define CG_MAX_BODY_SIGS 2000000ul          /* body (.ndb) signatures in one bundle */
-#define CG_MAX_SIGNAME 256                  /* signature name, bytes */
-#define CG_MAX_HEXSIG 16384                 /* hex characters in one body signature */
-#define CG_MAX_SIG_JUMP 1048576             /* the largest {n-m} jump or offset honoured */
-#define CG_MAX_CVD (1024ul << 20)           /* a .cvd/.cld file, bytes */
-#define CG_MAX_CVD_MEMBERS 4096             /* files inside one .cvd */
+#define CG_MAX_LINE 65536            /* one line of a signature or IOC file */
+#define CG_MAX_SIGFILE (512ul << 20) /* one signature file, bytes */
+#define CG_MAX_MANIFEST (4ul << 20)  /* manifest.json, bytes */
+#define CG_MAX_BUNDLE_FILES 1024     /* files listed in one manifest */
+#define CG_MAX_HASH_SIGS 50000000ul  /* hash signatures in one bundle */
+#define CG_MAX_BODY_SIGS 2000000ul   /* body (.ndb) signatures in one bundle */
+#define CG_MAX_SIGNAME 256           /* signature name, bytes */
+#define CG_MAX_HEXSIG 16384          /* hex characters in one body signature */
+#define CG_MAX_SIG_JUMP 1048576      /* the largest {n-m} jump or offset honoured */
+#define CG_MAX_CVD (1024ul << 20)    /* a .cvd/.cld file, bytes */
+#define CG_MAX_CVD_MEMBERS 4096      /* files inside one .cvd */
 
 /* Scanning. */
-#define CG_SCAN_CHUNK (256u << 10)          /* bytes per pread() */
+#define CG_SCAN_CHUNK (256u << 10) /* bytes per pread() */
 #define CG_DEFAULT_MAX_FILESIZE (2048ull << 20)
-#define CG_MAX_YARA_BUFFER (64ull << 20)    /* YARA rules see at most this many bytes per file */
-#define CG_YARA_TIMEOUT_S 10                /* YARA time per file, seconds */
-#define CG_MAX_PATH 16384                   /* bytes of one path we report */
-#define CG_MAX_DEPTH 256                    /* directory depth */
-#define CG_MAX_MATCHES_PER_FILE 64          /* findings kept for one file */
+#define CG_MAX_YARA_BUFFER (64ull << 20) /* YARA rules see at most this many bytes per file */
+#define CG_YARA_TIMEOUT_S 10             /* YARA time per file, seconds */
+#define CG_MAX_PATH 16384                /* bytes of one path we report */
+#define CG_MAX_DEPTH 256                 /* directory depth */
+#define CG_MAX_MATCHES_PER_FILE 64       /* findings kept for one file */
 #define CG_MAX_SCAN_THREADS 64
 #define CG_MAX_EXCLUDES 256
 
@@ -42,6 +42,6 @@
 #define CG_ARC_MAX_NAME 4096                /* member path, bytes */
 
 /* Quarantine. */
-#define CG_QUAR_DEFAULT_MASS 20             /* executables matched before auto-quarantine stops */
+#define CG_QUAR_DEFAULT_MASS 20 /* executables matched before auto-quarantine stops */
 
 #endif

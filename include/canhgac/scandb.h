@@ -23,9 +23,9 @@ struct cg_cache_rec {
 	int64_t size, mtime_ns, ctime_ns;
 	struct cg_digest_result dig;
 	char body_version[160]; /* the signature version these hits belong to */
-	unsigned flags;        /* CG_FR_* flags of the last scan of this file */
-	uint8_t *hits;         /* the body/YARA/member hits as cg_fileresult_encode() bytes;
-				  allocated, caller frees; NULL when none */
+	unsigned flags;         /* CG_FR_* flags of the last scan of this file */
+	uint8_t *hits;          /* the body/YARA/member hits as cg_fileresult_encode() bytes;
+	                           allocated, caller frees; NULL when none */
 	size_t hits_len;
 };
 
@@ -37,7 +37,7 @@ void cg_scandb_close(struct cg_scandb *db);
 int cg_scandb_lookup(struct cg_scandb *db, uint64_t dev, uint64_t ino, struct cg_cache_rec *r);
 /* Inserts or replaces the row of r; path is stored for people (bytes). */
 int cg_scandb_store(struct cg_scandb *db, const struct cg_cache_rec *r, const void *path,
-		    size_t path_len);
+                    size_t path_len);
 /* Commits pending cache writes. */
 int cg_scandb_flush(struct cg_scandb *db);
 /* Rows in the cache. */
@@ -45,9 +45,9 @@ int64_t cg_scandb_count(struct cg_scandb *db);
 
 /* Scan history. A run is created at start and finished with its summary (JSON text). */
 int cg_scandb_run_start(struct cg_scandb *db, int64_t started_ms, const char *paths_json,
-			const char *bundle, const char *bundle_version, int64_t *id);
+                        const char *bundle, const char *bundle_version, int64_t *id);
 int cg_scandb_run_finish(struct cg_scandb *db, int64_t id, int64_t finished_ms, int exit_code,
-			 const char *summary_json);
+                         const char *summary_json);
 int cg_scandb_add_finding(struct cg_scandb *db, int64_t run_id, const char *event_json);
 
 struct cg_run_row {
@@ -57,9 +57,9 @@ struct cg_run_row {
 };
 /* Calls cb for the newest `limit` runs, newest first. */
 int cg_scandb_runs(struct cg_scandb *db, int limit,
-		   int (*cb)(void *arg, const struct cg_run_row *r), void *arg);
+                   int (*cb)(void *arg, const struct cg_run_row *r), void *arg);
 /* Calls cb with each finding's JSON text of one run. */
 int cg_scandb_run_findings(struct cg_scandb *db, int64_t run_id,
-			   int (*cb)(void *arg, const char *event_json), void *arg);
+                           int (*cb)(void *arg, const char *event_json), void *arg);
 
 #endif

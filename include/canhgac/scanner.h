@@ -29,32 +29,32 @@ struct cg_scan_opts {
 };
 
 struct cg_scan_finding {
-	int type;             /* CG_HIT_* */
+	int type; /* CG_HIT_* */
 	const char *sig_name;
-	const char *path;     /* bytes, NUL-terminated */
+	const char *path; /* bytes, NUL-terminated */
 	size_t path_len;
-	const char *member;   /* archive member or NULL */
+	const char *member; /* archive member or NULL */
 	int64_t size;
 	const struct cg_digest_result *dig;
 	uint64_t dev, ino;
-	int executable;       /* ELF/PE/Mach-O or an executable mode bit */
-	int cached;           /* decided from the scan cache without reading */
+	int executable; /* ELF/PE/Mach-O or an executable mode bit */
+	int cached;     /* decided from the scan cache without reading */
 };
 
 enum cg_problem_kind {
-	CG_PROB_ERROR,    /* unreadable, vanished, permission denied, worker failure... */
-	CG_PROB_SPECIAL,  /* FIFO, socket, device: skipped */
-	CG_PROB_TOOBIG,   /* over --max-filesize: skipped */
-	CG_PROB_CHANGED,  /* changed while read: result may be incomplete */
-	CG_PROB_PARTIAL   /* scanned with a limit: archive bound, YARA size or timeout */
+	CG_PROB_ERROR,   /* unreadable, vanished, permission denied, worker failure... */
+	CG_PROB_SPECIAL, /* FIFO, socket, device: skipped */
+	CG_PROB_TOOBIG,  /* over --max-filesize: skipped */
+	CG_PROB_CHANGED, /* changed while read: result may be incomplete */
+	CG_PROB_PARTIAL  /* scanned with a limit: archive bound, YARA size or timeout */
 };
 
 struct cg_scan_problem {
 	enum cg_problem_kind kind;
 	const char *path;
 	size_t path_len;
-	int err;          /* CG_E* */
-	unsigned flags;   /* CG_FR_* when from a file scan */
+	int err;        /* CG_E* */
+	unsigned flags; /* CG_FR_* when from a file scan */
 };
 
 struct cg_scan_hooks {
@@ -64,10 +64,10 @@ struct cg_scan_hooks {
 };
 
 struct cg_scan_stats {
-	atomic_ullong files;   /* regular files seen */
-	atomic_ullong read;    /* files read */
-	atomic_ullong cached;  /* files decided from the cache */
-	atomic_ullong bytes;   /* bytes read */
+	atomic_ullong files;  /* regular files seen */
+	atomic_ullong read;   /* files read */
+	atomic_ullong cached; /* files decided from the cache */
+	atomic_ullong bytes;  /* bytes read */
 	atomic_ullong findings;
 	atomic_ullong errors;
 	atomic_ullong skipped;
@@ -77,7 +77,7 @@ struct cg_scan_stats {
 /* Scans each root. db may be NULL (no cache). Returns 0 when the scan ran (findings and file
  * problems go to the hooks and stats), or a negative code when it could not run at all. */
 int cg_scan(struct cg_bundle *b, struct cg_scandb *db, const char *const *roots, size_t n_roots,
-	    const struct cg_scan_opts *o, const struct cg_scan_hooks *h, struct cg_scan_stats *st,
-	    struct cg_diags *d);
+            const struct cg_scan_opts *o, const struct cg_scan_hooks *h, struct cg_scan_stats *st,
+            struct cg_diags *d);
 
 #endif

@@ -13,12 +13,12 @@
 #include <sys/stat.h>
 
 struct cg_walk_opts {
-	int one_file_system;          /* do not cross into other file systems than the root's */
-	int follow_symlinks;          /* follow links (with loop detection); default 0 */
-	int skip_pseudo;              /* skip /proc, /sys, /dev and pseudo file systems; default 1 */
-	const char *const *excludes;  /* fnmatch() globs on the full path or on the base name */
+	int one_file_system;         /* do not cross into other file systems than the root's */
+	int follow_symlinks;         /* follow links (with loop detection); default 0 */
+	int skip_pseudo;             /* skip /proc, /sys, /dev and pseudo file systems; default 1 */
+	const char *const *excludes; /* fnmatch() globs on the full path or on the base name */
 	size_t n_excludes;
-	size_t max_path;              /* bytes; 0 = CG_MAX_PATH */
+	size_t max_path; /* bytes; 0 = CG_MAX_PATH */
 };
 
 enum cg_walk_kind {
@@ -32,8 +32,8 @@ struct cg_walk_entry {
 	enum cg_walk_kind kind;
 	const char *path; /* full path as bytes (not necessarily UTF-8), NUL-terminated */
 	size_t path_len;
-	int dirfd;        /* directory holding the entry; valid only during the callback */
-	const char *name; /* name within dirfd */
+	int dirfd;             /* directory holding the entry; valid only during the callback */
+	const char *name;      /* name within dirfd */
 	const struct stat *st; /* lstat() of the entry (stat() when following links), or NULL */
 	int err;
 };

@@ -21,10 +21,10 @@ struct cg_cli {
 	const char *bundle_dir;   /* --bundle */
 	const char *trust_keys[16];
 	size_t n_trust_keys;
-	int allow_partial;        /* --allow-partial */
-	int json;                 /* --json */
-	int quiet;                /* --quiet */
-	int force;                /* --force */
+	int allow_partial; /* --allow-partial */
+	int json;          /* --json */
+	int quiet;         /* --quiet */
+	int force;         /* --force */
 };
 
 /* Long options every command accepts; values >= 0x1000 are handled by cg_cli_common_opt. */
@@ -42,12 +42,14 @@ enum {
 };
 #define CG_COMMON_LONGOPTS                                                                         \
 	{"data-dir", required_argument, NULL, OPT_DATA_DIR},                                       \
-		{"bundle", required_argument, NULL, OPT_BUNDLE},                                   \
-		{"json", no_argument, NULL, OPT_JSON}, {"lang", required_argument, NULL, OPT_LANG}, \
-		{"quiet", no_argument, NULL, OPT_QUIET}, {"help", no_argument, NULL, OPT_HELP},    \
-		{"trust-key", required_argument, NULL, OPT_TRUST_KEY},                             \
-		{"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},                           \
-		{"force", no_argument, NULL, OPT_FORCE}
+	    {"bundle", required_argument, NULL, OPT_BUNDLE},                                       \
+	    {"json", no_argument, NULL, OPT_JSON}, {"lang", required_argument, NULL, OPT_LANG},    \
+	    {"quiet", no_argument, NULL, OPT_QUIET}, {"help", no_argument, NULL, OPT_HELP},        \
+	    {"trust-key", required_argument, NULL, OPT_TRUST_KEY},                                 \
+	    {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},                               \
+	{                                                                                          \
+		"force", no_argument, NULL, OPT_FORCE                                              \
+	}
 
 /* Handles one common option; returns 0 when handled, 1 when not a common option, -1 (after
  * printing) on a bad value, 2 when --help was asked (help already printed). */

@@ -34,21 +34,21 @@ enum {
 };
 
 static const struct option scan_opts[] = {
-	CG_COMMON_LONGOPTS,
-	{"archives", no_argument, NULL, OPT_ARCHIVES},
-	{"quarantine", no_argument, NULL, OPT_QUARANTINE},
-	{"mass-limit", required_argument, NULL, OPT_MASS},
-	{"full", no_argument, NULL, OPT_FULL},
-	{"exclude", required_argument, NULL, OPT_EXCLUDE},
-	{"max-filesize", required_argument, NULL, OPT_MAXSIZE},
-	{"one-file-system", no_argument, NULL, OPT_ONEFS},
-	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
-	{"threads", required_argument, NULL, OPT_THREADS},
-	{"engine", required_argument, NULL, OPT_ENGINE},
-	{"no-progress", no_argument, NULL, OPT_NOPROGRESS},
-	{"limit", required_argument, NULL, OPT_LIMIT},
-	{"no-sandbox", no_argument, NULL, OPT_NOSANDBOX},
-	{NULL, 0, NULL, 0},
+    CG_COMMON_LONGOPTS,
+    {"archives", no_argument, NULL, OPT_ARCHIVES},
+    {"quarantine", no_argument, NULL, OPT_QUARANTINE},
+    {"mass-limit", required_argument, NULL, OPT_MASS},
+    {"full", no_argument, NULL, OPT_FULL},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"max-filesize", required_argument, NULL, OPT_MAXSIZE},
+    {"one-file-system", no_argument, NULL, OPT_ONEFS},
+    {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"engine", required_argument, NULL, OPT_ENGINE},
+    {"no-progress", no_argument, NULL, OPT_NOPROGRESS},
+    {"limit", required_argument, NULL, OPT_LIMIT},
+    {"no-sandbox", no_argument, NULL, OPT_NOSANDBOX},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_uint(const char *opt, const char *s, long max, long *out)
@@ -57,8 +57,8 @@ static int parse_uint(const char *opt, const char *s, long max, long *out)
 	long v = strtol(s, &end, 10);
 	if (*s == '\0' || *end || v < 0 || v > max) {
 		cg_cli_err(cg_tr("%s: cần một số từ 0 đến %ld, nhận được '%s'",
-				 "%s: expected a number from 0 to %ld, got '%s'"),
-			   opt, max, s);
+		                 "%s: expected a number from 0 to %ld, got '%s'"),
+		           opt, max, s);
 		return -1;
 	}
 	*out = v;
@@ -103,11 +103,12 @@ static int parse_scan_opts(struct cg_cli *c, struct scan_run *r, int argc, char 
 			break;
 		case OPT_MAXSIZE:
 			if (cg_cli_parse_size(optarg, &r->o.max_filesize) || !r->o.max_filesize) {
-				cg_cli_err(cg_tr("--max-filesize: cần kích thước như 100M hoặc 2G, "
-						 "nhận được '%s'",
-						 "--max-filesize: expected a size such as 100M or 2G, "
-						 "got '%s'"),
-					   optarg);
+				cg_cli_err(
+				    cg_tr("--max-filesize: cần kích thước như 100M hoặc 2G, "
+				          "nhận được '%s'",
+				          "--max-filesize: expected a size such as 100M or 2G, "
+				          "got '%s'"),
+				    optarg);
 				return CG_EXIT_ERROR;
 			}
 			break;
@@ -130,11 +131,12 @@ static int parse_scan_opts(struct cg_cli *c, struct scan_run *r, int argc, char 
 			else if (!strcmp(optarg, "portable"))
 				r->backend = CG_BUNDLE_BE_PORTABLE;
 			else {
-				cg_cli_err(cg_tr("--engine: cần auto, hyperscan hoặc portable, nhận "
-						 "được '%s'",
-						 "--engine: expected auto, hyperscan or portable, got "
-						 "'%s'"),
-					   optarg);
+				cg_cli_err(
+				    cg_tr("--engine: cần auto, hyperscan hoặc portable, nhận "
+				          "được '%s'",
+				          "--engine: expected auto, hyperscan or portable, got "
+				          "'%s'"),
+				    optarg);
 				return CG_EXIT_ERROR;
 			}
 			break;
@@ -151,7 +153,7 @@ static int parse_scan_opts(struct cg_cli *c, struct scan_run *r, int argc, char 
 			break;
 		default:
 			cg_cli_err(cg_tr("tùy chọn không hợp lệ '%s'", "invalid option '%s'"),
-				   argv[optind - 1]);
+			           argv[optind - 1]);
 			cg_cli_usage_hint("scan");
 			return CG_EXIT_ERROR;
 		}
@@ -167,7 +169,7 @@ static int open_db(struct cg_cli *c, struct cg_scandb **db)
 		rc = cg_scandb_open(path, db);
 	if (rc)
 		cg_cli_err(cg_tr("không mở được %s: %s", "cannot open %s: %s"), path,
-			   cg_strerror(rc));
+		           cg_strerror(rc));
 	return rc;
 }
 

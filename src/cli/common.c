@@ -54,14 +54,15 @@ int cg_cli_common_opt(struct cg_cli *c, int opt, const char *arg, const char *cm
 			cg_lang_set(CG_LANG_EN);
 		else {
 			cg_cli_err(cg_tr("--lang: cần 'vi' hoặc 'en', nhận được '%s'",
-					 "--lang: expected 'vi' or 'en', got '%s'"),
-				   arg);
+			                 "--lang: expected 'vi' or 'en', got '%s'"),
+			           arg);
 			return -1;
 		}
 		return 0;
 	case OPT_TRUST_KEY:
 		if (c->n_trust_keys >= sizeof(c->trust_keys) / sizeof(c->trust_keys[0])) {
-			cg_cli_err(cg_tr("--trust-key: tối đa 16 khóa", "--trust-key: at most 16 keys"));
+			cg_cli_err(
+			    cg_tr("--trust-key: tối đa 16 khóa", "--trust-key: at most 16 keys"));
 			return -1;
 		}
 		c->trust_keys[c->n_trust_keys++] = arg;
@@ -110,7 +111,7 @@ void cg_cli_print_diags(const struct cg_diags *d)
 	}
 	if (d->dropped)
 		fprintf(stderr, cg_tr("... và %zu lỗi khác\n", "... and %zu more problems\n"),
-			d->dropped);
+		        d->dropped);
 }
 
 int cg_cli_data_dir(struct cg_cli *c)
@@ -120,10 +121,10 @@ int cg_cli_data_dir(struct cg_cli *c)
 		rc = cg_mkdir_p(c->data_dir, 0700);
 	if (rc) {
 		cg_cli_err(cg_tr("thư mục dữ liệu '%s': %s (chọn bằng --data-dir hoặc "
-				 "CANHGAC_DATA_DIR)",
-				 "data directory '%s': %s (choose one with --data-dir or "
-				 "CANHGAC_DATA_DIR)"),
-			   c->data_dir, cg_strerror(rc));
+		                 "CANHGAC_DATA_DIR)",
+		                 "data directory '%s': %s (choose one with --data-dir or "
+		                 "CANHGAC_DATA_DIR)"),
+		           c->data_dir, cg_strerror(rc));
 		return rc;
 	}
 	return CG_OK;
@@ -174,7 +175,7 @@ int cg_cli_parse_size(const char *s, uint64_t *out)
 int cg_cli_load_bundle(struct cg_cli *c, int backend, struct cg_bundle **out)
 {
 	struct cg_bundle_opts o = {c->allow_partial, c->trust_keys, c->n_trust_keys,
-				   (enum cg_bundle_backend)backend};
+	                           (enum cg_bundle_backend)backend};
 	struct cg_diags d = CG_DIAGS_INIT;
 	const char *dir = c->bundle_dir ? c->bundle_dir : getenv("CANHGAC_BUNDLE");
 	char def[4200];
@@ -189,17 +190,18 @@ int cg_cli_load_bundle(struct cg_cli *c, int backend, struct cg_bundle **out)
 	cg_diags_clear(&d);
 	if (rc) {
 		cg_cli_err(cg_tr("không nạp được bộ mẫu '%s': %s", "cannot load bundle '%s': %s"),
-			   dir, cg_strerror(rc));
+		           dir, cg_strerror(rc));
 		if (rc == CG_EPARTIAL)
-			fprintf(stderr, "%s\n",
-				cg_tr("Bộ mẫu chỉ nạp được một phần; dùng --allow-partial nếu vẫn "
-				      "muốn dùng.",
-				      "The bundle loads only in part; use --allow-partial to use it "
-				      "anyway."));
+			fprintf(
+			    stderr, "%s\n",
+			    cg_tr("Bộ mẫu chỉ nạp được một phần; dùng --allow-partial nếu vẫn "
+			          "muốn dùng.",
+			          "The bundle loads only in part; use --allow-partial to use it "
+			          "anyway."));
 		if (rc == CG_ENOENT && !c->bundle_dir)
 			fprintf(stderr, "%s\n",
-				cg_tr("Chọn bộ mẫu bằng --bundle THƯ_MỤC (ví dụ bundles/sample).",
-				      "Choose a bundle with --bundle DIR (e.g. bundles/sample)."));
+			        cg_tr("Chọn bộ mẫu bằng --bundle THƯ_MỤC (ví dụ bundles/sample).",
+			              "Choose a bundle with --bundle DIR (e.g. bundles/sample)."));
 	}
 	return rc;
 }

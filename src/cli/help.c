@@ -9,124 +9,126 @@ struct help {
 	const char *vi, *en;
 };
 
-#define COMMON_VI                                                                                  \
-	"Tùy chọn chung:\n"                                                                        \
-	"  --data-dir DIR       thư mục trạng thái (mặc định /var/lib/canhgac khi chạy bằng root,\n" \
-	"                       ngược lại ~/.local/share/canhgac; hoặc biến CANHGAC_DATA_DIR)\n"    \
-	"  --bundle DIR         bộ mẫu nhận diện (mặc định $CANHGAC_BUNDLE hoặc DATA_DIR/bundle)\n"  \
-	"  --trust-key FILE     khóa công khai Ed25519 được phép ký bộ mẫu (lặp lại được)\n"        \
+#define COMMON_VI                                                                                                \
+	"Tùy chọn chung:\n"                                                                                   \
+	"  --data-dir DIR       thư mục trạng thái (mặc định /var/lib/canhgac khi chạy bằng "     \
+	"root,\n"                                                                                                \
+	"                       ngược lại ~/.local/share/canhgac; hoặc biến CANHGAC_DATA_DIR)\n"        \
+	"  --bundle DIR         bộ mẫu nhận diện (mặc định $CANHGAC_BUNDLE hoặc "                 \
+	"DATA_DIR/bundle)\n"                                                                                     \
+	"  --trust-key FILE     khóa công khai Ed25519 được phép ký bộ mẫu (lặp lại được)\n" \
 	"  --allow-partial      vẫn dùng bộ mẫu có dòng bị loại\n"                                  \
-	"  --json               xuất JSON (docs/events.md)\n"                                       \
-	"  --lang vi|en         ngôn ngữ thông báo (mặc định tiếng Việt; hoặc CANHGAC_LANG)\n"     \
-	"  --quiet              chỉ in kết quả\n"                                                   \
+	"  --json               xuất JSON (docs/events.md)\n"                                                  \
+	"  --lang vi|en         ngôn ngữ thông báo (mặc định tiếng Việt; hoặc CANHGAC_LANG)\n"   \
+	"  --quiet              chỉ in kết quả\n"                                                          \
 	"  --help               trợ giúp của lệnh\n"
 #define COMMON_EN                                                                                  \
 	"Common options:\n"                                                                        \
-	"  --data-dir DIR       state directory (default /var/lib/canhgac as root, else\n"          \
-	"                       ~/.local/share/canhgac; or CANHGAC_DATA_DIR)\n"                     \
-	"  --bundle DIR         signature bundle (default $CANHGAC_BUNDLE or DATA_DIR/bundle)\n"    \
-	"  --trust-key FILE     Ed25519 public key allowed to sign bundles (repeatable)\n"          \
-	"  --allow-partial      use a bundle even when some lines were rejected\n"                  \
-	"  --json               JSON output (docs/events.md)\n"                                     \
-	"  --lang vi|en         message language (Vietnamese by default; or CANHGAC_LANG)\n"        \
-	"  --quiet              print results only\n"                                               \
+	"  --data-dir DIR       state directory (default /var/lib/canhgac as root, else\n"         \
+	"                       ~/.local/share/canhgac; or CANHGAC_DATA_DIR)\n"                    \
+	"  --bundle DIR         signature bundle (default $CANHGAC_BUNDLE or DATA_DIR/bundle)\n"   \
+	"  --trust-key FILE     Ed25519 public key allowed to sign bundles (repeatable)\n"         \
+	"  --allow-partial      use a bundle even when some lines were rejected\n"                 \
+	"  --json               JSON output (docs/events.md)\n"                                    \
+	"  --lang vi|en         message language (Vietnamese by default; or CANHGAC_LANG)\n"       \
+	"  --quiet              print results only\n"                                              \
 	"  --help               help for the command\n"
 
 static const struct help helps[] = {
-	{NULL,
-	 "canhgac - nền tảng an toàn thông tin cho ngành giáo dục\n\n"
-	 "Cách dùng: canhgac LỆNH [TÙY CHỌN]...\n\n"
-	 "Các lệnh:\n"
-	 "  scan PATH...         quét mã độc trong tệp và thư mục\n"
-	 "  scan history         các lần quét trước\n"
-	 "  quarantine ...       khu cách ly: add, list, show, restore, delete\n"
-	 "  bundle ...           bộ mẫu nhận diện: import, info\n"
-	 "  help [LỆNH]          trợ giúp\n\n"
-	 "  --version            phiên bản\n\n" COMMON_VI
-	 "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
-	 "canhgac - a security platform for education authorities\n\n"
-	 "Usage: canhgac COMMAND [OPTIONS]...\n\n"
-	 "Commands:\n"
-	 "  scan PATH...         scan files and folders for malware\n"
-	 "  scan history         earlier scans\n"
-	 "  quarantine ...       the quarantine store: add, list, show, restore, delete\n"
-	 "  bundle ...           signature bundles: import, info\n"
-	 "  help [COMMAND]       help\n\n"
-	 "  --version            version\n\n" COMMON_EN
-	 "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
-	{"scan",
-	 "Cách dùng: canhgac scan [TÙY CHỌN] PATH...\n"
-	 "           canhgac scan history [--limit N] [--json]\n"
-	 "           canhgac scan show RUN_ID [--json]\n\n"
-	 "Quét tệp và thư mục bằng bộ mẫu (mẫu băm, mẫu thân .ndb, luật YARA).\n\n"
-	 "  --archives           quét cả bên trong zip, tar, gz, bz2, xz, 7z\n"
-	 "  --quarantine         đưa tệp nhiễm vào khu cách ly sau khi quét\n"
-	 "  --force              cách ly cả tệp thuộc gói cài đặt còn khớp md5sums của dpkg\n"
-	 "  --mass-limit N       dừng cách ly tự động khi quá N tệp thực thi bị phát hiện\n"
-	 "                       (mặc định 20; khi đó nên cài lại máy)\n"
-	 "  --full               bỏ qua bộ đệm quét, đọc lại mọi tệp\n"
-	 "  --exclude GLOB       bỏ qua đường dẫn hoặc tên khớp GLOB (lặp lại được)\n"
-	 "  --max-filesize SIZE  bỏ qua tệp lớn hơn (ví dụ 100M; mặc định 2G)\n"
-	 "  --one-file-system    không sang hệ thống tệp khác\n"
-	 "  --follow-symlinks    đi theo liên kết tượng trưng (mặc định: không)\n"
-	 "  --threads N          số luồng quét (mặc định: số CPU)\n"
-	 "  --engine E           bộ so khớp mẫu thân: auto, hyperscan, portable\n"
-	 "  --no-progress        không hiện dòng tiến độ\n"
-	 "  --limit N            (history) số lần quét hiển thị, mặc định 20\n\n" COMMON_VI
-	 "\nMã thoát: 0 không phát hiện, 1 có phát hiện, 2 có lỗi (như clamscan).\n",
-	 "Usage: canhgac scan [OPTIONS] PATH...\n"
-	 "       canhgac scan history [--limit N] [--json]\n"
-	 "       canhgac scan show RUN_ID [--json]\n\n"
-	 "Scan files and folders with a signature bundle (hash, .ndb body and YARA signatures).\n\n"
-	 "  --archives           also scan inside zip, tar, gz, bz2, xz, 7z\n"
-	 "  --quarantine         move infected files into quarantine after the scan\n"
-	 "  --force              quarantine even packaged files that match dpkg's md5sums\n"
-	 "  --mass-limit N       stop automatic quarantine when more than N executables match\n"
-	 "                       (default 20; the host should then be reimaged)\n"
-	 "  --full               ignore the scan cache and read every file\n"
-	 "  --exclude GLOB       skip paths or names matching GLOB (repeatable)\n"
-	 "  --max-filesize SIZE  skip larger files (e.g. 100M; default 2G)\n"
-	 "  --one-file-system    stay on the file system of each PATH\n"
-	 "  --follow-symlinks    follow symbolic links (never by default)\n"
-	 "  --threads N          scanning threads (default: number of CPUs)\n"
-	 "  --engine E           body-signature matcher: auto, hyperscan, portable\n"
-	 "  --no-progress        no progress line\n"
-	 "  --limit N            (history) runs to show, default 20\n\n" COMMON_EN
-	 "\nExit status: 0 nothing found, 1 something found, 2 error (as clamscan).\n"},
-	{"quarantine",
-	 "Cách dùng: canhgac quarantine add PATH... [--force] [--reason TEXT]\n"
-	 "           canhgac quarantine list [--json]\n"
-	 "           canhgac quarantine show ID [--json]\n"
-	 "           canhgac quarantine restore ID [--to PATH] [--force]\n"
-	 "           canhgac quarantine delete ID\n\n"
-	 "Khu cách ly (DATA_DIR/quarantine): tệp được mã hóa, không chạy được, giữ nguyên\n"
-	 "đường dẫn, chủ sở hữu, quyền, thời gian và mã băm. Khôi phục trả lại đúng từng byte,\n"
-	 "không bao giờ ghi đè tệp có sẵn; bit setuid/setgid chỉ được trả lại với --force.\n"
-	 "Mọi thao tác được ghi vào nhật ký DATA_DIR/actions.log.\n\n" COMMON_VI
-	 "\nMã thoát: 0 thành công, 2 lỗi.\n",
-	 "Usage: canhgac quarantine add PATH... [--force] [--reason TEXT]\n"
-	 "       canhgac quarantine list [--json]\n"
-	 "       canhgac quarantine show ID [--json]\n"
-	 "       canhgac quarantine restore ID [--to PATH] [--force]\n"
-	 "       canhgac quarantine delete ID\n\n"
-	 "The quarantine store (DATA_DIR/quarantine): files are kept encrypted and cannot run;\n"
-	 "their path, owner, mode, times and digests are kept. Restore gives back identical bytes,\n"
-	 "never overwrites an existing file, and restores setuid/setgid bits only with --force.\n"
-	 "Every action is written to the log DATA_DIR/actions.log.\n\n" COMMON_EN
-	 "\nExit status: 0 success, 2 error.\n"},
-	{"bundle",
-	 "Cách dùng: canhgac bundle import SOURCE... --out DIR [--name NAME] [--version V]\n"
-	 "           canhgac bundle info [DIR] [--json]\n\n"
-	 "import: tạo bộ mẫu từ tệp .cvd/.cld của ClamAV, .hdb/.hsb/.ndb, CSV của MalwareBazaar,\n"
-	 "        danh sách mã băm hoặc luật YARA; báo cáo những gì bị bỏ qua theo loại.\n"
-	 "info:   kiểm tra và hiển thị phiên bản, số lượng mẫu của bộ mẫu.\n\n" COMMON_VI
-	 "\nMã thoát: 0 thành công, 2 lỗi.\n",
-	 "Usage: canhgac bundle import SOURCE... --out DIR [--name NAME] [--version V]\n"
-	 "       canhgac bundle info [DIR] [--json]\n\n"
-	 "import: build a bundle from ClamAV .cvd/.cld files, .hdb/.hsb/.ndb files, MalwareBazaar\n"
-	 "        CSV exports, hash lists or YARA rules; reports what was skipped, by type.\n"
-	 "info:   verify a bundle and show its version and signature counts.\n\n" COMMON_EN
-	 "\nExit status: 0 success, 2 error.\n"},
+    {NULL,
+     "canhgac - nền tảng an toàn thông tin cho ngành giáo dục\n\n"
+     "Cách dùng: canhgac LỆNH [TÙY CHỌN]...\n\n"
+     "Các lệnh:\n"
+     "  scan PATH...         quét mã độc trong tệp và thư mục\n"
+     "  scan history         các lần quét trước\n"
+     "  quarantine ...       khu cách ly: add, list, show, restore, delete\n"
+     "  bundle ...           bộ mẫu nhận diện: import, info\n"
+     "  help [LỆNH]          trợ giúp\n\n"
+     "  --version            phiên bản\n\n" COMMON_VI
+     "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
+     "canhgac - a security platform for education authorities\n\n"
+     "Usage: canhgac COMMAND [OPTIONS]...\n\n"
+     "Commands:\n"
+     "  scan PATH...         scan files and folders for malware\n"
+     "  scan history         earlier scans\n"
+     "  quarantine ...       the quarantine store: add, list, show, restore, delete\n"
+     "  bundle ...           signature bundles: import, info\n"
+     "  help [COMMAND]       help\n\n"
+     "  --version            version\n\n" COMMON_EN
+     "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
+    {"scan",
+     "Cách dùng: canhgac scan [TÙY CHỌN] PATH...\n"
+     "           canhgac scan history [--limit N] [--json]\n"
+     "           canhgac scan show RUN_ID [--json]\n\n"
+     "Quét tệp và thư mục bằng bộ mẫu (mẫu băm, mẫu thân .ndb, luật YARA).\n\n"
+     "  --archives           quét cả bên trong zip, tar, gz, bz2, xz, 7z\n"
+     "  --quarantine         đưa tệp nhiễm vào khu cách ly sau khi quét\n"
+     "  --force              cách ly cả tệp thuộc gói cài đặt còn khớp md5sums của dpkg\n"
+     "  --mass-limit N       dừng cách ly tự động khi quá N tệp thực thi bị phát hiện\n"
+     "                       (mặc định 20; khi đó nên cài lại máy)\n"
+     "  --full               bỏ qua bộ đệm quét, đọc lại mọi tệp\n"
+     "  --exclude GLOB       bỏ qua đường dẫn hoặc tên khớp GLOB (lặp lại được)\n"
+     "  --max-filesize SIZE  bỏ qua tệp lớn hơn (ví dụ 100M; mặc định 2G)\n"
+     "  --one-file-system    không sang hệ thống tệp khác\n"
+     "  --follow-symlinks    đi theo liên kết tượng trưng (mặc định: không)\n"
+     "  --threads N          số luồng quét (mặc định: số CPU)\n"
+     "  --engine E           bộ so khớp mẫu thân: auto, hyperscan, portable\n"
+     "  --no-progress        không hiện dòng tiến độ\n"
+     "  --limit N            (history) số lần quét hiển thị, mặc định 20\n\n" COMMON_VI
+     "\nMã thoát: 0 không phát hiện, 1 có phát hiện, 2 có lỗi (như clamscan).\n",
+     "Usage: canhgac scan [OPTIONS] PATH...\n"
+     "       canhgac scan history [--limit N] [--json]\n"
+     "       canhgac scan show RUN_ID [--json]\n\n"
+     "Scan files and folders with a signature bundle (hash, .ndb body and YARA signatures).\n\n"
+     "  --archives           also scan inside zip, tar, gz, bz2, xz, 7z\n"
+     "  --quarantine         move infected files into quarantine after the scan\n"
+     "  --force              quarantine even packaged files that match dpkg's md5sums\n"
+     "  --mass-limit N       stop automatic quarantine when more than N executables match\n"
+     "                       (default 20; the host should then be reimaged)\n"
+     "  --full               ignore the scan cache and read every file\n"
+     "  --exclude GLOB       skip paths or names matching GLOB (repeatable)\n"
+     "  --max-filesize SIZE  skip larger files (e.g. 100M; default 2G)\n"
+     "  --one-file-system    stay on the file system of each PATH\n"
+     "  --follow-symlinks    follow symbolic links (never by default)\n"
+     "  --threads N          scanning threads (default: number of CPUs)\n"
+     "  --engine E           body-signature matcher: auto, hyperscan, portable\n"
+     "  --no-progress        no progress line\n"
+     "  --limit N            (history) runs to show, default 20\n\n" COMMON_EN
+     "\nExit status: 0 nothing found, 1 something found, 2 error (as clamscan).\n"},
+    {"quarantine",
+     "Cách dùng: canhgac quarantine add PATH... [--force] [--reason TEXT]\n"
+     "           canhgac quarantine list [--json]\n"
+     "           canhgac quarantine show ID [--json]\n"
+     "           canhgac quarantine restore ID [--to PATH] [--force]\n"
+     "           canhgac quarantine delete ID\n\n"
+     "Khu cách ly (DATA_DIR/quarantine): tệp được mã hóa, không chạy được, giữ nguyên\n"
+     "đường dẫn, chủ sở hữu, quyền, thời gian và mã băm. Khôi phục trả lại đúng từng byte,\n"
+     "không bao giờ ghi đè tệp có sẵn; bit setuid/setgid chỉ được trả lại với --force.\n"
+     "Mọi thao tác được ghi vào nhật ký DATA_DIR/actions.log.\n\n" COMMON_VI
+     "\nMã thoát: 0 thành công, 2 lỗi.\n",
+     "Usage: canhgac quarantine add PATH... [--force] [--reason TEXT]\n"
+     "       canhgac quarantine list [--json]\n"
+     "       canhgac quarantine show ID [--json]\n"
+     "       canhgac quarantine restore ID [--to PATH] [--force]\n"
+     "       canhgac quarantine delete ID\n\n"
+     "The quarantine store (DATA_DIR/quarantine): files are kept encrypted and cannot run;\n"
+     "their path, owner, mode, times and digests are kept. Restore gives back identical bytes,\n"
+     "never overwrites an existing file, and restores setuid/setgid bits only with --force.\n"
+     "Every action is written to the log DATA_DIR/actions.log.\n\n" COMMON_EN
+     "\nExit status: 0 success, 2 error.\n"},
+    {"bundle",
+     "Cách dùng: canhgac bundle import SOURCE... --out DIR [--name NAME] [--version V]\n"
+     "           canhgac bundle info [DIR] [--json]\n\n"
+     "import: tạo bộ mẫu từ tệp .cvd/.cld của ClamAV, .hdb/.hsb/.ndb, CSV của MalwareBazaar,\n"
+     "        danh sách mã băm hoặc luật YARA; báo cáo những gì bị bỏ qua theo loại.\n"
+     "info:   kiểm tra và hiển thị phiên bản, số lượng mẫu của bộ mẫu.\n\n" COMMON_VI
+     "\nMã thoát: 0 thành công, 2 lỗi.\n",
+     "Usage: canhgac bundle import SOURCE... --out DIR [--name NAME] [--version V]\n"
+     "       canhgac bundle info [DIR] [--json]\n\n"
+     "import: build a bundle from ClamAV .cvd/.cld files, .hdb/.hsb/.ndb files, MalwareBazaar\n"
+     "        CSV exports, hash lists or YARA rules; reports what was skipped, by type.\n"
+     "info:   verify a bundle and show its version and signature counts.\n\n" COMMON_EN
+     "\nExit status: 0 success, 2 error.\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

@@ -11,9 +11,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"scan", cg_cmd_scan},
-	{"quarantine", cg_cmd_quarantine},
-	{"bundle", cg_cmd_bundle},
+    {"scan", cg_cmd_scan},
+    {"quarantine", cg_cmd_quarantine},
+    {"bundle", cg_cmd_bundle},
 };
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */

@@ -15,7 +15,7 @@
 #include "banned.h"
 
 static void fill_event(struct scan_run *r, struct cg_event *e, const struct cg_scan_finding *f,
-		       char *sig_id, size_t cap)
+                       char *sig_id, size_t cap)
 {
 	memset(e, 0, sizeof(*e));
 	snprintf(sig_id, cap, "%s:%s", cg_hit_type_name(f->type), f->sig_name);
@@ -112,16 +112,17 @@ static const char *problem_text(const struct cg_scan_problem *p)
 	case CG_PROB_SPECIAL:
 		return cg_tr("bỏ qua tệp đặc biệt", "skipped special file");
 	case CG_PROB_TOOBIG:
-		return cg_tr("bỏ qua: lớn hơn --max-filesize", "skipped: larger than --max-filesize");
+		return cg_tr("bỏ qua: lớn hơn --max-filesize",
+		             "skipped: larger than --max-filesize");
 	case CG_PROB_CHANGED:
 		return cg_tr("tệp thay đổi trong khi quét", "file changed during the scan");
 	case CG_PROB_PARTIAL:
 		if (p->flags & CG_FR_ARC_LIMIT)
 			return cg_tr("tệp nén chỉ quét một phần (chạm giới hạn)",
-				     "archive scanned in part (a limit was reached)");
+			             "archive scanned in part (a limit was reached)");
 		if (p->flags & CG_FR_ARC_ENCRYPTED)
 			return cg_tr("tệp nén có phần mã hóa, không quét được",
-				     "archive has encrypted members that were not scanned");
+			             "archive has encrypted members that were not scanned");
 		if (p->flags & CG_FR_YARA_TIMEOUT)
 			return cg_tr("luật YARA quá thời gian", "YARA rules timed out");
 		if (p->flags & CG_FR_YARA_SKIPPED)
@@ -176,19 +177,21 @@ static void *progress_main(void *arg)
 
 	while (!r->progress_stop) {
 		double secs = (double)(cg_mono_ns() - t0) / 1e9;
-		unsigned long long done = atomic_load(&r->st.bytes), files = atomic_load(&r->st.files);
+		unsigned long long done = atomic_load(&r->st.bytes),
+		                   files = atomic_load(&r->st.files);
 		double mbs = secs > 0 ? (double)done / 1048576.0 / secs : 0;
 		usleep(200000);
 		if (r->progress_stop)
 			break;
-		fprintf(stderr, cg_tr("\r\033[K%llu tệp, %.1f MB/s", "\r\033[K%llu files, %.1f MB/s"),
-			files, mbs);
+		fprintf(stderr,
+		        cg_tr("\r\033[K%llu tệp, %.1f MB/s", "\r\033[K%llu files, %.1f MB/s"),
+		        files, mbs);
 		{
 			/* the walker's position (bytes of files it has passed) against the total */
 			unsigned long long pos = atomic_load(&r->st.total_bytes);
 			if (r->progress_total > pos && pos > 0 && secs > 1)
 				fprintf(stderr, cg_tr(", còn khoảng %.0f s", ", about %.0f s left"),
-					secs * (double)(r->progress_total - pos) / (double)pos);
+				        secs * (double)(r->progress_total - pos) / (double)pos);
 		}
 		fflush(stderr);
 	}
@@ -198,7 +201,7 @@ static void *progress_main(void *arg)
 }
 
 static json_t *summary_json(struct scan_run *r, const char *const *paths, size_t n, int ec,
-			    int64_t ms)
+                            int64_t ms)
 {
 	json_t *o = json_object(), *p = json_array(), *b = json_object(), *sigs = json_object();
 	char ts[32];
@@ -207,12 +210,15 @@ static json_t *summary_json(struct scan_run *r, const char *const *paths, size_t
 		json_array_append_new(p, json_string(paths[i]));
 	for (size_t i = 0; i < r->n_inf; i++)
 		nexec += r->inf[i].executable != 0;
-	json_object_set_new(sigs, "sha256", json_integer((json_int_t)cg_hashsig_count(
-						     r->b->hashes, CG_HASH_ALGO_SHA256)));
-	json_object_set_new(sigs, "md5", json_integer((json_int_t)cg_hashsig_count(
-						  r->b->hashes, CG_HASH_ALGO_MD5)));
-	json_object_set_new(sigs, "sha1", json_integer((json_int_t)cg_hashsig_count(
-						   r->b->hashes, CG_HASH_ALGO_SHA1)));
+	json_object_set_new(
+	    sigs, "sha256",
+	    json_integer((json_int_t)cg_hashsig_count(r->b->hashes, CG_HASH_ALGO_SHA256)));
+	json_object_set_new(
+	    sigs, "md5",
+	    json_integer((json_int_t)cg_hashsig_count(r->b->hashes, CG_HASH_ALGO_MD5)));
+	json_object_set_new(
+	    sigs, "sha1",
+	    json_integer((json_int_t)cg_hashsig_count(r->b->hashes, CG_HASH_ALGO_SHA1)));
 	json_object_set_new(sigs, "body", json_integer((json_int_t)r->b->n_body));
 	json_object_set_new(sigs, "yara", json_integer((json_int_t)r->b->n_yara));
 	json_object_set_new(b, "name", json_string(r->b->name));
@@ -230,7 +236,7 @@ static json_t *summary_json(struct scan_run *r, const char *const *paths, size_t
 	json_object_set_new(o, "files", json_integer((json_int_t)atomic_load(&r->st.files)));
 	json_object_set_new(o, "files_read", json_integer((json_int_t)atomic_load(&r->st.read)));
 	json_object_set_new(o, "files_cached",
-			    json_integer((json_int_t)atomic_load(&r->st.cached)));
+	                    json_integer((json_int_t)atomic_load(&r->st.cached)));
 	json_object_set_new(o, "bytes_read", json_integer((json_int_t)atomic_load(&r->st.bytes)));
 	json_object_set_new(o, "findings", json_integer((json_int_t)atomic_load(&r->st.findings)));
 	json_object_set_new(o, "infected_files", json_integer((json_int_t)r->n_inf));
@@ -240,24 +246,27 @@ static json_t *summary_json(struct scan_run *r, const char *const *paths, size_t
 	json_object_set_new(o, "archives", json_boolean(r->o.archives));
 	json_object_set_new(o, "duration_ms", json_integer(ms));
 	json_object_set_new(o, "exit_code", json_integer(ec));
-	json_object_set_new(o, "host", json_pack("{s:s?,s:s?}", "hostname",
-						 cg_host_facts()->hostname, "os",
-						 cg_host_facts()->os));
+	json_object_set_new(o, "host",
+	                    json_pack("{s:s?,s:s?}", "hostname", cg_host_facts()->hostname, "os",
+	                              cg_host_facts()->os));
 	return o;
 }
 
 static void print_summary(struct scan_run *r, int ec, int64_t ms)
 {
 	unsigned long long findings = atomic_load(&r->st.findings);
-	printf("\n%s\n", cg_tr("----------- TÓM TẮT QUÉT -----------", "----------- SCAN SUMMARY -----------"));
-	printf(cg_tr("Bộ mẫu: %s %s (%zu SHA-256, %zu MD5, %zu SHA-1, %zu mẫu thân, %zu luật YARA)%s\n",
-		     "Bundle: %s %s (%zu SHA-256, %zu MD5, %zu SHA-1, %zu body, %zu YARA rules)%s\n"),
-	       r->b->name, r->b->version, cg_hashsig_count(r->b->hashes, CG_HASH_ALGO_SHA256),
-	       cg_hashsig_count(r->b->hashes, CG_HASH_ALGO_MD5),
-	       cg_hashsig_count(r->b->hashes, CG_HASH_ALGO_SHA1), r->b->n_body, r->b->n_yara,
-	       r->b->signed_ok ? cg_tr(", đã xác thực chữ ký", ", signature verified") : "");
+	printf("\n%s\n", cg_tr("----------- TÓM TẮT QUÉT -----------",
+	                       "----------- SCAN SUMMARY -----------"));
+	printf(
+	    cg_tr(
+	        "Bộ mẫu: %s %s (%zu SHA-256, %zu MD5, %zu SHA-1, %zu mẫu thân, %zu luật YARA)%s\n",
+	        "Bundle: %s %s (%zu SHA-256, %zu MD5, %zu SHA-1, %zu body, %zu YARA rules)%s\n"),
+	    r->b->name, r->b->version, cg_hashsig_count(r->b->hashes, CG_HASH_ALGO_SHA256),
+	    cg_hashsig_count(r->b->hashes, CG_HASH_ALGO_MD5),
+	    cg_hashsig_count(r->b->hashes, CG_HASH_ALGO_SHA1), r->b->n_body, r->b->n_yara,
+	    r->b->signed_ok ? cg_tr(", đã xác thực chữ ký", ", signature verified") : "");
 	printf(cg_tr("Tệp: %llu (đọc %llu, từ bộ đệm %llu), đã đọc %.1f MB\n",
-		     "Files: %llu (read %llu, from cache %llu), %.1f MB read\n"),
+	             "Files: %llu (read %llu, from cache %llu), %.1f MB read\n"),
 	       (unsigned long long)atomic_load(&r->st.files),
 	       (unsigned long long)atomic_load(&r->st.read),
 	       (unsigned long long)atomic_load(&r->st.cached),
@@ -268,13 +277,14 @@ static void print_summary(struct scan_run *r, int ec, int64_t ms)
 	       (unsigned long long)atomic_load(&r->st.skipped),
 	       (unsigned long long)atomic_load(&r->st.errors));
 	printf(cg_tr("Thời gian: %.2f s (lần quét số %" PRId64 ")\n",
-		     "Time: %.2f s (run %" PRId64 ")\n"),
+	             "Time: %.2f s (run %" PRId64 ")\n"),
 	       (double)ms / 1000.0, r->run_id);
 	if (ec == CG_EXIT_OK)
-		printf("%s\n", cg_tr("Không tệp nào khớp bộ mẫu này. Kết quả chỉ có giá trị với các "
-				     "mẫu của bộ mẫu trên.",
-				     "No file matched this bundle. The result holds only for the "
-				     "signatures of the bundle above."));
+		printf("%s\n",
+		       cg_tr("Không tệp nào khớp bộ mẫu này. Kết quả chỉ có giá trị với các "
+		             "mẫu của bộ mẫu trên.",
+		             "No file matched this bundle. The result holds only for the "
+		             "signatures of the bundle above."));
 }
 
 static void free_infected(struct scan_run *r)
@@ -308,7 +318,7 @@ int scan_paths(struct scan_run *r, const char *const *paths, size_t n)
 	r->started_ms = cg_now_ms();
 	t0 = cg_mono_ns();
 	cg_scandb_run_start(r->db, r->started_ms, ptxt ? ptxt : "[]", r->b->name, r->b->version,
-			    &r->run_id);
+	                    &r->run_id);
 	free(ptxt);
 	r->progress_on = !r->no_progress && !r->c->quiet && isatty(2);
 	if (r->progress_on && pthread_create(&prog, NULL, progress_main, &pa) != 0)
@@ -326,10 +336,10 @@ int scan_paths(struct scan_run *r, const char *const *paths, size_t n)
 		cg_cli_err(cg_tr("quét thất bại: %s", "scan failed: %s"), cg_strerror(rc));
 	if (rc == 0 && r->quarantine && r->n_inf)
 		scan_quarantine(r);
-	ec = rc ? CG_EXIT_ERROR
-		: r->n_inf			     ? CG_EXIT_FOUND
-		: atomic_load(&r->st.errors) ? CG_EXIT_ERROR
-					     : CG_EXIT_OK;
+	ec = rc                           ? CG_EXIT_ERROR
+	     : r->n_inf                   ? CG_EXIT_FOUND
+	     : atomic_load(&r->st.errors) ? CG_EXIT_ERROR
+	                                  : CG_EXIT_OK;
 	sum = summary_json(r, paths, n, ec, (cg_mono_ns() - t0) / 1000000);
 	stxt = json_dumps(sum, JSON_COMPACT | JSON_ENSURE_ASCII);
 	cg_scandb_run_finish(r->db, r->run_id, cg_now_ms(), ec, stxt ? stxt : "{}");
@@ -351,11 +361,11 @@ static int print_run(void *arg, const struct cg_run_row *row)
 	json_t *s = json_loads(row->summary_json, 0, &err);
 	char when[32];
 	if (r->c->json) {
-		json_t *o = json_pack("{s:I,s:I,s:I,s:i,s:s,s:s,s:s}", "run_id", (json_int_t)row->id,
-				      "started_ms", (json_int_t)row->started_ms, "finished_ms",
-				      (json_int_t)row->finished_ms, "exit_code", row->exit_code,
-				      "bundle", row->bundle, "bundle_version", row->bundle_version,
-				      "paths", row->paths_json);
+		json_t *o = json_pack(
+		    "{s:I,s:I,s:I,s:i,s:s,s:s,s:s}", "run_id", (json_int_t)row->id, "started_ms",
+		    (json_int_t)row->started_ms, "finished_ms", (json_int_t)row->finished_ms,
+		    "exit_code", row->exit_code, "bundle", row->bundle, "bundle_version",
+		    row->bundle_version, "paths", row->paths_json);
 		if (o && s)
 			json_object_set(o, "summary", s);
 		if (o) {
@@ -385,7 +395,7 @@ int scan_history(struct scan_run *r)
 {
 	if (!r->c->json)
 		printf("%s\n", cg_tr("Lần    Bắt đầu (giờ VN)     Bộ mẫu  Kết quả  Đường dẫn",
-				     "Run    Started (VN time)    Bundle  Result  Paths"));
+		                     "Run    Started (VN time)    Bundle  Result  Paths"));
 	return cg_scandb_runs(r->db, r->limit, print_run, r) ? CG_EXIT_ERROR : CG_EXIT_OK;
 }
 
@@ -402,7 +412,7 @@ int scan_show(struct scan_run *r, const char *id)
 	long long v = id ? strtoll(id, &end, 10) : 0;
 	if (!id || *end || v <= 0) {
 		cg_cli_err(cg_tr("scan show: cần số lần quét (xem canhgac scan history)",
-				 "scan show: expected a run number (see canhgac scan history)"));
+		                 "scan show: expected a run number (see canhgac scan history)"));
 		return CG_EXIT_ERROR;
 	}
 	return cg_scandb_run_findings(r->db, v, print_finding, r) ? CG_EXIT_ERROR : CG_EXIT_OK;

@@ -27,29 +27,29 @@ const char *cg_tr(const char *vi, const char *en)
 }
 
 static const char *const msgs[][2] = {
-	{"thành công", "success"},
-	{"hết bộ nhớ", "out of memory"},
-	{"tham số không hợp lệ", "invalid argument"},
-	{"dữ liệu sai định dạng", "malformed data"},
-	{"lỗi đọc/ghi", "input/output error"},
-	{"không tìm thấy", "not found"},
-	{"không có quyền", "permission denied"},
-	{"vượt giới hạn kích thước hoặc số lượng", "size or count limit reached"},
-	{"tệp đã thay đổi trong khi xử lý", "file changed while in use"},
-	{"đã tồn tại, không ghi đè", "already exists, not overwritten"},
-	{"hết dung lượng đĩa", "no space left on device"},
-	{"hệ thống tệp chỉ đọc", "read-only file system"},
-	{"dạng chưa được hỗ trợ", "unsupported form"},
-	{"lỗi mật mã", "cryptographic failure"},
-	{"quá thời gian cho phép", "time limit reached"},
-	{"tiến trình cách ly bị lỗi", "confined worker failed"},
-	{"bị chặn bởi cơ chế bảo vệ (dùng --force để bỏ qua)",
-	 "refused by a guard rail (use --force to override)"},
-	{"là liên kết tượng trưng", "is a symbolic link"},
-	{"chữ ký số không hợp lệ", "signature does not verify"},
-	{"chỉ nạp được một phần", "loaded only in part"},
-	{"lỗi nội bộ", "internal error"},
-	{"không phải tệp thông thường", "not a regular file"},
+    {"thành công", "success"},
+    {"hết bộ nhớ", "out of memory"},
+    {"tham số không hợp lệ", "invalid argument"},
+    {"dữ liệu sai định dạng", "malformed data"},
+    {"lỗi đọc/ghi", "input/output error"},
+    {"không tìm thấy", "not found"},
+    {"không có quyền", "permission denied"},
+    {"vượt giới hạn kích thước hoặc số lượng", "size or count limit reached"},
+    {"tệp đã thay đổi trong khi xử lý", "file changed while in use"},
+    {"đã tồn tại, không ghi đè", "already exists, not overwritten"},
+    {"hết dung lượng đĩa", "no space left on device"},
+    {"hệ thống tệp chỉ đọc", "read-only file system"},
+    {"dạng chưa được hỗ trợ", "unsupported form"},
+    {"lỗi mật mã", "cryptographic failure"},
+    {"quá thời gian cho phép", "time limit reached"},
+    {"tiến trình cách ly bị lỗi", "confined worker failed"},
+    {"bị chặn bởi cơ chế bảo vệ (dùng --force để bỏ qua)",
+     "refused by a guard rail (use --force to override)"},
+    {"là liên kết tượng trưng", "is a symbolic link"},
+    {"chữ ký số không hợp lệ", "signature does not verify"},
+    {"chỉ nạp được một phần", "loaded only in part"},
+    {"lỗi nội bộ", "internal error"},
+    {"không phải tệp thông thường", "not a regular file"},
 };
 
 const char *cg_strerror(int err)
@@ -93,7 +93,7 @@ int cg_from_errno(int e)
 }
 
 int cg_diags_add(struct cg_diags *d, int code, const char *source, unsigned long line,
-		 unsigned int column, const char *fmt_vi, const char *fmt_en, ...)
+                 unsigned int column, const char *fmt_vi, const char *fmt_en, ...)
 {
 	struct cg_diag *g;
 	va_list ap;

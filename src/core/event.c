@@ -101,8 +101,8 @@ void cg_time_iso(char out[32], int64_t unix_ms)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (int)(unix_ms % 1000));
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	         (int)(unix_ms % 1000));
 	copy32(out, tmp);
 }
 
@@ -113,7 +113,7 @@ void cg_time_human(char out[32], int64_t unix_ms, int offset_min)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	snprintf(tmp, sizeof(tmp), "%02d/%02d/%04d %02d:%02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	copy32(out, tmp);
 }
 

@@ -9,7 +9,8 @@
 #define MAGIC "CGR1"
 #define MAX_MEMBER ((size_t)CG_ARC_MAX_NAME * (CG_ARC_MAX_DEPTH + 1))
 
-static const char *const type_names[] = {"", "hash-sha256", "hash-md5", "hash-sha1", "body", "yara"};
+static const char *const type_names[] = {"",          "hash-sha256", "hash-md5",
+                                         "hash-sha1", "body",        "yara"};
 
 const char *cg_hit_type_name(int type)
 {
@@ -38,7 +39,8 @@ int cg_fileresult_add(struct cg_fileresult *r, int type, const char *name, const
 	for (size_t i = 0; i < r->nhits; i++) {
 		const struct cg_hit *o = &r->hits[i];
 		if (o->type == type && strcmp(o->name, name) == 0 &&
-		    ((!o->member && !member) || (o->member && member && !strcmp(o->member, member))))
+		    ((!o->member && !member) ||
+		     (o->member && member && !strcmp(o->member, member))))
 			return CG_OK;
 	}
 	if (r->nhits >= CG_MAX_MATCHES_PER_FILE) {
@@ -138,8 +140,8 @@ static int get_hit(struct rbuf *b, struct cg_fileresult *r)
 	char *member = NULL;
 	int rc;
 
-	if (get(b, &t, 1) || get(b, &nl, 2) || nl == 0 || nl > CG_MAX_SIGNAME ||
-	    get(b, name, nl) || memchr(name, '\0', nl) || get(b, &ml, 4))
+	if (get(b, &t, 1) || get(b, &nl, 2) || nl == 0 || nl > CG_MAX_SIGNAME || get(b, name, nl) ||
+	    memchr(name, '\0', nl) || get(b, &ml, 4))
 		return CG_EPARSE;
 	name[nl] = '\0';
 	if (t < CG_HIT_SHA256 || t > CG_HIT_YARA)
@@ -170,8 +172,7 @@ int cg_fileresult_decode(const uint8_t *buf, size_t len, struct cg_fileresult *r
 	    get(&b, r->dig.md5, 16) || get(&b, r->dig.sha1, 20) || get(&b, r->dig.sha256, 32) ||
 	    get(&b, &n, 4))
 		goto out;
-	if (rc32 > 0 || rc32 <= CG_E_LAST || n > CG_MAX_MATCHES_PER_FILE ||
-	    (r->dig.have & ~7u))
+	if (rc32 > 0 || rc32 <= CG_E_LAST || n > CG_MAX_MATCHES_PER_FILE || (r->dig.have & ~7u))
 		goto out;
 	r->rc = rc32;
 	for (uint32_t i = 0; i < n; i++) {

@@ -101,7 +101,7 @@ static int stream_feed(struct cg_filescan *fs, struct stream *s, const uint8_t *
 		if (s->ylen + n > CG_MAX_YARA_BUFFER) {
 			s->yara_over = 1;
 		} else if (cg_grow((void **)&s->ybuf, &s->ycap, s->ylen + n, 1,
-				   CG_MAX_YARA_BUFFER)) {
+		                   CG_MAX_YARA_BUFFER)) {
 			s->yara_over = 1;
 		} else {
 			memcpy(s->ybuf + s->ylen, p, n);
@@ -142,7 +142,7 @@ static int on_yara(void *arg, const char *rule, const char *ns)
 
 /* Finishes a stream: body signatures, YARA rules, and (members only) hash signatures. */
 static int stream_end(struct cg_filescan *fs, struct stream *s, struct cg_fileresult *r,
-		      struct cg_digest_result *dig, const char *member)
+                      struct cg_digest_result *dig, const char *member)
 {
 	struct hitctx h = {r, fs->cfg.body, member, 0};
 	int rc = cg_digest_end(s->dig, dig);
@@ -152,8 +152,8 @@ static int stream_end(struct cg_filescan *fs, struct stream *s, struct cg_filere
 		if (s->yara_over) {
 			r->flags |= CG_FR_YARA_SKIPPED;
 		} else {
-			int yr = cg_yarars_scan(fs->cfg.yara, s->ybuf, s->ylen, fs->cfg.yara_timeout_s,
-						on_yara, &h);
+			int yr = cg_yarars_scan(fs->cfg.yara, s->ybuf, s->ylen,
+			                        fs->cfg.yara_timeout_s, on_yara, &h);
 			if (yr == CG_ETIMEOUT)
 				r->flags |= CG_FR_YARA_TIMEOUT;
 			else if (yr)
@@ -166,14 +166,15 @@ static int stream_end(struct cg_filescan *fs, struct stream *s, struct cg_filere
 			enum cg_hash_algo algo;
 			int type;
 		} algos[] = {{CG_HASH_SHA256, CG_HASH_ALGO_SHA256, CG_HIT_SHA256},
-			     {CG_HASH_MD5, CG_HASH_ALGO_MD5, CG_HIT_MD5},
-			     {CG_HASH_SHA1, CG_HASH_ALGO_SHA1, CG_HIT_SHA1}};
+		             {CG_HASH_MD5, CG_HASH_ALGO_MD5, CG_HIT_MD5},
+		             {CG_HASH_SHA1, CG_HASH_ALGO_SHA1, CG_HIT_SHA1}};
 		const uint8_t *d[] = {dig->sha256, dig->md5, dig->sha1};
 		for (int i = 0; i < 3; i++) {
 			if (!(dig->have & algos[i].bit))
 				continue;
 			h.type = algos[i].type;
-			cg_hashsig_lookup(fs->cfg.hashes, algos[i].algo, d[i], s->size, on_name, &h);
+			cg_hashsig_lookup(fs->cfg.hashes, algos[i].algo, d[i], s->size, on_name,
+			                  &h);
 		}
 	}
 	return rc;
@@ -195,7 +196,7 @@ static int m_begin(void *arg, const char *path, uint64_t size, unsigned depth)
 	snprintf(fs->member, sizeof(fs->member), "%s", bang ? bang + 1 : path);
 	fs->in_member = 1;
 	return stream_begin(fs, &fs->mem, size,
-			    member_mask(fs, size == UINT64_MAX ? UINT64_MAX - 1 : size));
+	                    member_mask(fs, size == UINT64_MAX ? UINT64_MAX - 1 : size));
 }
 
 static int m_data(void *arg, const uint8_t *p, size_t n)
@@ -236,7 +237,7 @@ static int scan_archive(struct cg_filescan *fs, int fd, struct cg_fileresult *r)
 }
 
 int cg_filescan_fd(struct cg_filescan *fs, int fd, uint64_t size, unsigned mask, unsigned flags,
-		   struct cg_fileresult *r)
+                   struct cg_fileresult *r)
 {
 	struct stream *s = &fs->top;
 	uint8_t head[512];
@@ -255,8 +256,8 @@ int cg_filescan_fd(struct cg_filescan *fs, int fd, uint64_t size, unsigned mask,
 		if (n == 0)
 			break;
 		if (headlen < sizeof(head)) {
-			size_t k = sizeof(head) - headlen < (size_t)n ? sizeof(head) - headlen
-								      : (size_t)n;
+			size_t k =
+			    sizeof(head) - headlen < (size_t)n ? sizeof(head) - headlen : (size_t)n;
 			memcpy(head + headlen, fs->chunk, k);
 			headlen += k;
 		}

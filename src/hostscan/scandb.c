@@ -22,16 +22,16 @@ struct cg_scandb {
 /* Migrations, applied in order; PRAGMA user_version records how many ran. Never edit one that
  * shipped: add a new one. */
 static const char *const migrations[] = {
-	"CREATE TABLE files(dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL,"
-	" mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, sha256 BLOB, md5 BLOB, sha1 BLOB,"
-	" body_version TEXT, flags INTEGER NOT NULL DEFAULT 0, hits BLOB, path BLOB,"
-	" PRIMARY KEY(dev, ino)) WITHOUT ROWID;"
-	"CREATE TABLE runs(id INTEGER PRIMARY KEY, started_ms INTEGER NOT NULL,"
-	" finished_ms INTEGER, exit_code INTEGER, paths TEXT, bundle TEXT, bundle_version TEXT,"
-	" summary TEXT);"
-	"CREATE TABLE findings(id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
-	" event TEXT NOT NULL);"
-	"CREATE INDEX findings_run ON findings(run_id);",
+    "CREATE TABLE files(dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL,"
+    " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, sha256 BLOB, md5 BLOB, sha1 BLOB,"
+    " body_version TEXT, flags INTEGER NOT NULL DEFAULT 0, hits BLOB, path BLOB,"
+    " PRIMARY KEY(dev, ino)) WITHOUT ROWID;"
+    "CREATE TABLE runs(id INTEGER PRIMARY KEY, started_ms INTEGER NOT NULL,"
+    " finished_ms INTEGER, exit_code INTEGER, paths TEXT, bundle TEXT, bundle_version TEXT,"
+    " summary TEXT);"
+    "CREATE TABLE findings(id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " event TEXT NOT NULL);"
+    "CREATE INDEX findings_run ON findings(run_id);",
 };
 
 static int sqerr(int rc)
@@ -92,32 +92,32 @@ int cg_scandb_open(const char *path, struct cg_scandb **out)
 	if (!s)
 		return CG_ENOMEM;
 	pthread_mutex_init(&s->mu, NULL);
-	rc = sqlite3_open_v2(path, &s->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(
+	    path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = sqerr(rc);
 		goto out;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	rc = sqerr(sqlite3_exec(s->db,
-				"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-				" PRAGMA foreign_keys=ON;",
-				NULL, NULL, NULL));
+	                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	                        " PRAGMA foreign_keys=ON;",
+	                        NULL, NULL, NULL));
 	if (rc == 0)
 		rc = migrate(s->db);
 	if (rc == 0)
 		rc = sqerr(sqlite3_prepare_v2(
-			s->db,
-			"SELECT size, mtime_ns, ctime_ns, sha256, md5, sha1, body_version, flags,"
-			" hits FROM files WHERE dev=?1 AND ino=?2",
-			-1, &s->get, NULL));
+		    s->db,
+		    "SELECT size, mtime_ns, ctime_ns, sha256, md5, sha1, body_version, flags,"
+		    " hits FROM files WHERE dev=?1 AND ino=?2",
+		    -1, &s->get, NULL));
 	if (rc == 0)
 		rc = sqerr(sqlite3_prepare_v2(
-			s->db,
-			"INSERT OR REPLACE INTO files(dev, ino, size, mtime_ns, ctime_ns, sha256, md5,"
-			" sha1, body_version, flags, hits, path)"
-			" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-			-1, &s->put, NULL));
+		    s->db,
+		    "INSERT OR REPLACE INTO files(dev, ino, size, mtime_ns, ctime_ns, sha256, md5,"
+		    " sha1, body_version, flags, hits, path)"
+		    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+		    -1, &s->put, NULL));
 out:
 	if (rc) {
 		cg_scandb_close(s);
@@ -162,7 +162,7 @@ void cg_scandb_close(struct cg_scandb *s)
 }
 
 static void col_digest(sqlite3_stmt *st, int col, uint8_t *dst, size_t n, unsigned bit,
-		       unsigned *have)
+                       unsigned *have)
 {
 	if (sqlite3_column_bytes(st, col) == (int)n) {
 		memcpy(dst, sqlite3_column_blob(st, col), n);
@@ -190,7 +190,8 @@ int cg_scandb_lookup(struct cg_scandb *s, uint64_t dev, uint64_t ino, struct cg_
 		col_digest(s->get, 3, r->dig.sha256, 32, CG_HASH_SHA256, &r->dig.have);
 		col_digest(s->get, 4, r->dig.md5, 16, CG_HASH_MD5, &r->dig.have);
 		col_digest(s->get, 5, r->dig.sha1, 20, CG_HASH_SHA1, &r->dig.have);
-		snprintf(r->body_version, sizeof(r->body_version), "%s", bv ? (const char *)bv : "");
+		snprintf(r->body_version, sizeof(r->body_version), "%s",
+		         bv ? (const char *)bv : "");
 		r->flags = (unsigned)sqlite3_column_int(s->get, 7);
 		found = 1;
 		if (hits && hl > 0) {
@@ -219,7 +220,7 @@ static void bind_digest(sqlite3_stmt *st, int col, const uint8_t *p, size_t n, i
 }
 
 int cg_scandb_store(struct cg_scandb *s, const struct cg_cache_rec *r, const void *path,
-		    size_t path_len)
+                    size_t path_len)
 {
 	int rc = CG_OK;
 	pthread_mutex_lock(&s->mu);
@@ -268,7 +269,7 @@ int64_t cg_scandb_count(struct cg_scandb *s)
 
 /* Runs one statement with text/int64 parameters: fmt has one char per parameter, 't' or 'i'. */
 static int exec_params(struct cg_scandb *s, const char *sql, const char *fmt, const void **v,
-		       int64_t *rowid)
+                       int64_t *rowid)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -290,24 +291,26 @@ static int exec_params(struct cg_scandb *s, const char *sql, const char *fmt, co
 }
 
 int cg_scandb_run_start(struct cg_scandb *s, int64_t started_ms, const char *paths_json,
-			const char *bundle, const char *bundle_version, int64_t *id)
+                        const char *bundle, const char *bundle_version, int64_t *id)
 {
 	const void *v[] = {&started_ms, paths_json, bundle, bundle_version};
-	return exec_params(s, "INSERT INTO runs(started_ms, paths, bundle, bundle_version)"
-			      " VALUES(?1,?2,?3,?4)",
-			   "ittt", v, id);
+	return exec_params(s,
+	                   "INSERT INTO runs(started_ms, paths, bundle, bundle_version)"
+	                   " VALUES(?1,?2,?3,?4)",
+	                   "ittt", v, id);
 }
 
 int cg_scandb_run_finish(struct cg_scandb *s, int64_t id, int64_t finished_ms, int exit_code,
-			 const char *summary_json)
+                         const char *summary_json)
 {
 	int64_t ec = exit_code;
 	const void *v[] = {&finished_ms, &ec, summary_json, &id};
 	int rc = cg_scandb_flush(s);
 	if (rc)
 		return rc;
-	return exec_params(s, "UPDATE runs SET finished_ms=?1, exit_code=?2, summary=?3 WHERE id=?4",
-			   "iiti", v, NULL);
+	return exec_params(s,
+	                   "UPDATE runs SET finished_ms=?1, exit_code=?2, summary=?3 WHERE id=?4",
+	                   "iiti", v, NULL);
 }
 
 int cg_scandb_add_finding(struct cg_scandb *s, int64_t run_id, const char *event_json)
@@ -322,26 +325,29 @@ static const char *coltext(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
-int cg_scandb_runs(struct cg_scandb *s, int limit,
-		   int (*cb)(void *arg, const struct cg_run_row *r), void *arg)
+int cg_scandb_runs(struct cg_scandb *s, int limit, int (*cb)(void *arg, const struct cg_run_row *r),
+                   void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 	pthread_mutex_lock(&s->mu);
-	rc = sqerr(sqlite3_prepare_v2(s->db,
-				      "SELECT id, started_ms, finished_ms, exit_code, paths, bundle,"
-				      " bundle_version, summary FROM runs ORDER BY id DESC LIMIT ?1",
-				      -1, &st, NULL));
+	rc =
+	    sqerr(sqlite3_prepare_v2(s->db,
+	                             "SELECT id, started_ms, finished_ms, exit_code, paths, bundle,"
+	                             " bundle_version, summary FROM runs ORDER BY id DESC LIMIT ?1",
+	                             -1, &st, NULL));
 	if (rc == 0)
 		sqlite3_bind_int(st, 1, limit);
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		struct cg_run_row r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-				       sqlite3_column_int64(st, 2),
-				       sqlite3_column_type(st, 3) == SQLITE_NULL
-					       ? -1
-					       : sqlite3_column_int(st, 3),
-				       coltext(st, 4), coltext(st, 5), coltext(st, 6),
-				       coltext(st, 7)};
+		struct cg_run_row r = {
+		    sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2),
+		    sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3),
+		    coltext(st, 4),
+		    coltext(st, 5),
+		    coltext(st, 6),
+		    coltext(st, 7)};
 		rc = cb(arg, &r);
 	}
 	sqlite3_finalize(st);
@@ -350,14 +356,13 @@ int cg_scandb_runs(struct cg_scandb *s, int limit,
 }
 
 int cg_scandb_run_findings(struct cg_scandb *s, int64_t run_id,
-			   int (*cb)(void *arg, const char *event_json), void *arg)
+                           int (*cb)(void *arg, const char *event_json), void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 	pthread_mutex_lock(&s->mu);
-	rc = sqerr(sqlite3_prepare_v2(s->db,
-				      "SELECT event FROM findings WHERE run_id=?1 ORDER BY id", -1,
-				      &st, NULL));
+	rc = sqerr(sqlite3_prepare_v2(
+	    s->db, "SELECT event FROM findings WHERE run_id=?1 ORDER BY id", -1, &st, NULL));
 	if (rc == 0)
 		sqlite3_bind_int64(st, 1, run_id);
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)

@@ -71,7 +71,7 @@ static const char *version_for(const struct scanner *sc, unsigned flags)
 }
 
 static void problem(struct scanner *sc, enum cg_problem_kind k, const char *path, size_t len,
-		    int err, unsigned flags)
+                    int err, unsigned flags)
 {
 	struct cg_scan_problem p = {k, path, len, err, flags};
 	if (k == CG_PROB_ERROR)
@@ -103,15 +103,15 @@ static int on_hash(void *arg, const char *name)
 /* Reports every finding of one file: hash signatures from its digests (current bundle), then the
  * body/YARA/member hits of its scan (fresh or cached). */
 static void emit_file(struct scanner *sc, const char *path, size_t plen, const struct stat *st,
-		      const struct cg_digest_result *dig, const struct cg_fileresult *r, int cached)
+                      const struct cg_digest_result *dig, const struct cg_fileresult *r, int cached)
 {
 	static const struct {
 		unsigned bit;
 		enum cg_hash_algo algo;
 		int type;
 	} algos[] = {{CG_HASH_SHA256, CG_HASH_ALGO_SHA256, CG_HIT_SHA256},
-		     {CG_HASH_MD5, CG_HASH_ALGO_MD5, CG_HIT_MD5},
-		     {CG_HASH_SHA1, CG_HASH_ALGO_SHA1, CG_HIT_SHA1}};
+	             {CG_HASH_MD5, CG_HASH_ALGO_MD5, CG_HIT_MD5},
+	             {CG_HASH_SHA1, CG_HASH_ALGO_SHA1, CG_HIT_SHA1}};
 	const uint8_t *dg[] = {dig->sha256, dig->md5, dig->sha1};
 	struct emit e = {sc, {0}};
 
@@ -129,7 +129,7 @@ static void emit_file(struct scanner *sc, const char *path, size_t plen, const s
 			continue;
 		e.f.type = algos[i].type;
 		cg_hashsig_lookup(sc->b->hashes, algos[i].algo, dg[i], (uint64_t)st->st_size,
-				  on_hash, &e);
+		                  on_hash, &e);
 	}
 	for (size_t i = 0; r && i < r->nhits; i++) {
 		e.f.type = r->hits[i].type;
@@ -254,7 +254,7 @@ static int worker_main(int sock, void *arg)
 }
 
 static int scan_in_worker(struct thread *t, const struct item *it, unsigned mask, unsigned flags,
-			  struct cg_fileresult *r)
+                          struct cg_fileresult *r)
 {
 	struct worker_req req = {(uint64_t)it->st.st_size, mask, flags};
 	void *resp = NULL;
@@ -317,7 +317,7 @@ static void scan_item(struct thread *t, struct item *it)
 	if (r.flags & CG_FR_CHANGED)
 		problem(sc, CG_PROB_CHANGED, it->path, it->path_len, CG_ECHANGED, r.flags);
 	if (r.flags & (CG_FR_ARC_LIMIT | CG_FR_YARA_SKIPPED | CG_FR_YARA_TIMEOUT |
-		       CG_FR_HITS_TRUNCATED | CG_FR_ARC_ENCRYPTED))
+	               CG_FR_HITS_TRUNCATED | CG_FR_ARC_ENCRYPTED))
 		problem(sc, CG_PROB_PARTIAL, it->path, it->path_len, CG_ELIMIT, r.flags);
 	emit_file(sc, it->path, it->path_len, &it->st, &r.dig, &r, 0);
 	store_cache(sc, it, &r);
@@ -423,8 +423,8 @@ static int on_file(struct scanner *sc, const struct cg_walk_entry *e)
 		problem(sc, CG_PROB_ERROR, e->path, e->path_len, cg_from_errno(errno), 0);
 		return 0;
 	}
-	if (fstat(it.fd, &it.st) != 0 || !S_ISREG(it.st.st_mode) ||
-	    it.st.st_dev != e->st->st_dev || it.st.st_ino != e->st->st_ino) {
+	if (fstat(it.fd, &it.st) != 0 || !S_ISREG(it.st.st_mode) || it.st.st_dev != e->st->st_dev ||
+	    it.st.st_ino != e->st->st_ino) {
 		/* swapped between the walk's lstat and our open: not the file we walked */
 		problem(sc, CG_PROB_CHANGED, e->path, e->path_len, CG_ECHANGED, 0);
 		close(it.fd);
@@ -476,8 +476,8 @@ static void stop_threads(struct scanner *sc)
 }
 
 int cg_scan(struct cg_bundle *b, struct cg_scandb *db, const char *const *roots, size_t n_roots,
-	    const struct cg_scan_opts *o, const struct cg_scan_hooks *h, struct cg_scan_stats *st,
-	    struct cg_diags *d)
+            const struct cg_scan_opts *o, const struct cg_scan_hooks *h, struct cg_scan_stats *st,
+            struct cg_diags *d)
 {
 	struct scanner sc;
 	int rc = CG_OK;
@@ -492,7 +492,7 @@ int cg_scan(struct cg_bundle *b, struct cg_scandb *db, const char *const *roots,
 	sc.max_filesize = o->max_filesize ? o->max_filesize : CG_DEFAULT_MAX_FILESIZE;
 	snprintf(sc.version_plain, sizeof(sc.version_plain), "%s", b->body_version);
 	snprintf(sc.version_arc, sizeof(sc.version_arc), "%s;A;%s", b->body_version,
-		 b->hash_version);
+	         b->hash_version);
 	pthread_mutex_init(&sc.hook_mu, NULL);
 	pthread_mutex_init(&sc.mu, NULL);
 	pthread_cond_init(&sc.not_empty, NULL);

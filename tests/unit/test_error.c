@@ -28,8 +28,8 @@ static void diags_are_bounded(void **state)
 	(void)state;
 	for (int i = 0; i < CG_MAX_DIAGS + 10; i++)
 		assert_int_equal(cg_diags_add(&d, CG_EPARSE, "f.hdb", (unsigned long)i + 1, 0,
-					      CG_MSG("dòng %d sai", "line %d bad"), i),
-				 CG_EPARSE);
+		                              CG_MSG("dòng %d sai", "line %d bad"), i),
+		                 CG_EPARSE);
 	assert_int_equal(d.n, CG_MAX_DIAGS);
 	assert_int_equal(d.dropped, 10);
 	assert_string_equal(d.v[2].msg_vi, "dòng 2 sai");
@@ -61,9 +61,9 @@ static void alloc_hook_fails(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(strerror_both_languages),
-		cmocka_unit_test(diags_are_bounded),
-		cmocka_unit_test(alloc_hook_fails),
+	    cmocka_unit_test(strerror_both_languages),
+	    cmocka_unit_test(diags_are_bounded),
+	    cmocka_unit_test(alloc_hook_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

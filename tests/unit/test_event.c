@@ -60,15 +60,15 @@ static void record_with_non_utf8_path(void **state)
 	assert_non_null(j);
 	assert_null(json_object_get(j, "path"));
 	assert_string_equal(json_string_value(json_object_get(j, "path_b64")), "L3RtcC//LmV4ZQ==");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "digests"),
-							      "sha256")),
-			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "digests"),
-							      "md5")),
-			    "900150983cd24fb0d6963f7d28e17f72");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "digests"), "sha256")),
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "digests"), "md5")),
+	    "900150983cd24fb0d6963f7d28e17f72");
 	assert_string_equal(json_string_value(json_object_get(j, "severity")), "high");
 	assert_string_equal(json_string_value(json_object_get(j, "time")),
-			    "2026-11-25T09:41:12.345Z");
+	                    "2026-11-25T09:41:12.345Z");
 	json_decref(j);
 }
 
@@ -118,11 +118,11 @@ static void fileresult_wire(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(utf8),
-		cmocka_unit_test(times),
-		cmocka_unit_test(record_with_non_utf8_path),
-		cmocka_unit_test(severity_scale),
-		cmocka_unit_test(fileresult_wire),
+	    cmocka_unit_test(utf8),
+	    cmocka_unit_test(times),
+	    cmocka_unit_test(record_with_non_utf8_path),
+	    cmocka_unit_test(severity_scale),
+	    cmocka_unit_test(fileresult_wire),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,9 +134,9 @@ static void unwritable_location(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cache_roundtrip),
-		cmocka_unit_test(history),
-		cmocka_unit_test(unwritable_location),
+	    cmocka_unit_test(cache_roundtrip),
+	    cmocka_unit_test(history),
+	    cmocka_unit_test(unwritable_location),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -187,9 +187,9 @@ static void single_file_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(walks_files_not_links), cmocka_unit_test(excludes_by_glob),
-		cmocka_unit_test(follows_when_asked),	 cmocka_unit_test(long_paths_reported),
-		cmocka_unit_test(missing_root),		 cmocka_unit_test(single_file_root),
+	    cmocka_unit_test(walks_files_not_links), cmocka_unit_test(excludes_by_glob),
+	    cmocka_unit_test(follows_when_asked),    cmocka_unit_test(long_paths_reported),
+	    cmocka_unit_test(missing_root),          cmocka_unit_test(single_file_root),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -32,7 +32,7 @@ struct walker {
 };
 
 static int report(struct walker *w, enum cg_walk_kind k, size_t len, int dirfd, const char *name,
-		  const struct stat *st, int err)
+                  const struct stat *st, int err)
 {
 	struct cg_walk_entry e = {k, w->path, len, dirfd, name, st, err};
 	return w->cb(w->arg, &e);
@@ -99,7 +99,7 @@ static int on_stack(const struct walker *w, const struct stat *st)
 
 /* Opens a directory and pushes it; reports problems. Returns callback stop value or 0. */
 static int push_dir(struct walker *w, int parentfd, const char *name, size_t len,
-		    const struct stat *st)
+                    const struct stat *st)
 {
 	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (w->o->follow_symlinks ? 0 : O_NOFOLLOW);
 	int fd;
@@ -117,7 +117,7 @@ static int push_dir(struct walker *w, int parentfd, const char *name, size_t len
 		return report(w, CG_WALK_EXCLUDED, len, parentfd, name, st, 0);
 	}
 	if (cg_grow((void **)&w->stack, &w->stack_cap, w->depth + 1, sizeof(*w->stack),
-		    CG_MAX_DEPTH + 1) ||
+	            CG_MAX_DEPTH + 1) ||
 	    !(d = fdopendir(fd))) {
 		close(fd);
 		return report(w, CG_WALK_ERROR, len, parentfd, name, st, CG_ENOMEM);
@@ -164,7 +164,7 @@ static int run(struct walker *w)
 		if (!de) {
 			if (errno)
 				rc = report(w, CG_WALK_ERROR, lv->path_len, -1, "", NULL,
-					    cg_from_errno(errno));
+				            cg_from_errno(errno));
 			closedir(lv->dir);
 			w->depth--;
 			continue;
@@ -175,8 +175,8 @@ static int run(struct walker *w)
 		len = append(w, lv->path_len, de->d_name);
 		if (len == 0) {
 			w->path[lv->path_len] = '\0';
-			rc = report(w, CG_WALK_ERROR, lv->path_len, dirfd(lv->dir), de->d_name, NULL,
-				    CG_ELIMIT);
+			rc = report(w, CG_WALK_ERROR, lv->path_len, dirfd(lv->dir), de->d_name,
+			            NULL, CG_ELIMIT);
 			continue;
 		}
 		rc = visit(w, dirfd(lv->dir), de->d_name, len);
@@ -186,8 +186,8 @@ static int run(struct walker *w)
 
 int cg_walk(const char *root, const struct cg_walk_opts *o, cg_walk_cb cb, void *arg)
 {
-	struct walker w = {o, cb, arg, NULL, 0, o->max_path ? o->max_path : CG_MAX_PATH, 0,
-			   NULL, 0, 0};
+	struct walker w = {o, cb,   arg, NULL, 0, o->max_path ? o->max_path : CG_MAX_PATH,
+	                   0, NULL, 0,   0};
 	struct stat st;
 	size_t len = strlen(root);
 	int rc;

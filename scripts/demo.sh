@@ -1,0 +1,47 @@
+#!/bin/sh
+# The README's demo: scan a folder holding the EICAR test file with the sample bundle, show the
+# finding, quarantine it, list the quarantine, restore it and check the bytes are identical.
+# Usage: scripts/demo.sh [path/to/canhgac]
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CG=${1:-$TOP/build/src/cli/canhgac}
+DEMO=${DEMO_DIR:-$TOP/build/demo}
+rm -rf "$DEMO"; mkdir -p "$DEMO/truong-thpt/giao-an" "$DEMO/truong-thpt/tai-ve"
+export CANHGAC_DATA_DIR="$DEMO/data"
+B="$TOP/bundles/sample"
+# The EICAR anti-virus test file: harmless, recognised by every scanner. Written at run time.
+printf '%s' 'WDVPIVAlQEFQWzRcUFpYNTQoUF4pN0NDKTd9JEVJQ0FSLVNUQU5EQVJELUFOVElWSVJVUy1URVNULUZJTEUhJEgrSCo=' \
+	| base64 -d > "$DEMO/truong-thpt/tai-ve/eicar.com"
+printf 'Giáo án Tin học lớp 10, tuần 12\n' > "$DEMO/truong-thpt/giao-an/tin-hoc-10.txt"
+printf 'Danh sách lớp 10A1\n' > "$DEMO/truong-thpt/giao-an/lop-10a1.csv"
+sum_before=$(sha256sum < "$DEMO/truong-thpt/tai-ve/eicar.com")
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "1. Quét thư mục mẫu / Scan the demo folder"
+echo "\$ canhgac scan --bundle bundles/sample $DEMO/truong-thpt"
+"$CG" scan --no-progress --bundle "$B" "$DEMO/truong-thpt" || test $? = 1
+
+say "2. Quét lại và cách ly / Scan again and quarantine (the cache makes it instant)"
+echo "\$ canhgac scan --quarantine --bundle bundles/sample $DEMO/truong-thpt"
+"$CG" scan --no-progress --quarantine --bundle "$B" "$DEMO/truong-thpt" || test $? = 1
+ls -l "$DEMO/truong-thpt/tai-ve"
+
+say "3. Khu cách ly / The quarantine"
+echo "\$ canhgac quarantine list"
+"$CG" quarantine list
+ID=$("$CG" quarantine list --json | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -1)
+
+say "4. Khôi phục / Restore"
+echo "\$ canhgac quarantine restore $ID"
+"$CG" quarantine restore "$ID"
+sum_after=$(sha256sum < "$DEMO/truong-thpt/tai-ve/eicar.com")
+if [ "$sum_before" = "$sum_after" ]; then
+	echo "SHA-256 giống hệt trước khi cách ly / identical SHA-256 after restore: ${sum_after%% *}"
+else
+	echo "restore changed the bytes!" >&2; exit 1
+fi
+
+say "5. Lịch sử quét / Scan history"
+"$CG" scan history
+echo
+echo "Dữ liệu demo / demo data: $DEMO"

@@ -1,0 +1,132 @@
+/* cmd_bundle.c - `canhgac bundle info` and the option handling of `canhgac bundle import`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "canhgac/bundle.h"
+#include "canhgac/hashsig.h"
+#include "cli.h"
+#include "import.h"
+#include "banned.h"
+
+enum { OPT_OUT = OPT_COMMON_LAST, OPT_NAME, OPT_VERSION };
+
+static const struct option b_opts[] = {
+    CG_COMMON_LONGOPTS,
+    {"out", required_argument, NULL, OPT_OUT},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"version", required_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static int info(struct cg_cli *c, const char *dir)
+{
+	struct cg_bundle *b = NULL;
+	struct cg_diags d = CG_DIAGS_INIT;
+	size_t n256, nmd5, nsha1;
+	int rc;
+
+	if (dir)
+		c->bundle_dir = dir;
+	if (!c->bundle_dir && cg_cli_data_dir(c))
+		return CG_EXIT_ERROR;
+	if (cg_cli_load_bundle(c, CG_BUNDLE_BE_AUTO, &b))
+		return CG_EXIT_ERROR;
+	rc = cg_bundle_prepare(b, &d);
+	cg_cli_print_diags(&d);
+	cg_diags_clear(&d);
+	if (rc) {
+		cg_cli_err(cg_tr("không biên dịch được mẫu của bộ mẫu: %s",
+		                 "cannot compile the bundle's signatures: %s"),
+		           cg_strerror(rc));
+		cg_bundle_free(b);
+		return CG_EXIT_ERROR;
+	}
+	n256 = cg_hashsig_count(b->hashes, CG_HASH_ALGO_SHA256);
+	nmd5 = cg_hashsig_count(b->hashes, CG_HASH_ALGO_MD5);
+	nsha1 = cg_hashsig_count(b->hashes, CG_HASH_ALGO_SHA1);
+	if (c->json) {
+		json_t *files = json_array(), *o;
+		char *t;
+		for (size_t i = 0; i < b->nfiles; i++)
+			json_array_append_new(files,
+			                      json_pack("{s:s,s:s,s:I}", "path", b->files[i].path,
+			                                "kind", b->files[i].kind, "count",
+			                                (json_int_t)b->files[i].count));
+		o = json_pack(
+		    "{s:s,s:s,s:s?,s:b,s:s,s:{s:I,s:I,s:I,s:I,s:I},s:o}", "name", b->name,
+		    "version", b->version, "created", b->created, "signed", b->signed_ok, "engine",
+		    b->backend == CG_BUNDLE_BE_HYPERSCAN ? "hyperscan" : "portable", "signatures",
+		    "sha256", (json_int_t)n256, "md5", (json_int_t)nmd5, "sha1", (json_int_t)nsha1,
+		    "body", (json_int_t)b->n_body, "yara", (json_int_t)b->n_yara, "files", files);
+		t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+		if (t)
+			printf("%s\n", t);
+		free(t);
+		json_decref(o);
+	} else {
+		printf("%s: %s\n%s: %s\n%s: %s\n", cg_tr("Bộ mẫu", "Bundle"), b->name,
+		       cg_tr("Phiên bản", "Version"), b->version, cg_tr("Tạo lúc", "Created"),
+		       b->created ? b->created : "-");
+		printf("%s: %s\n", cg_tr("Chữ ký số", "Signature"),
+		       b->signed_ok ? cg_tr("đã xác thực (verified)", "verified")
+		                    : cg_tr("không có", "none"));
+		printf(cg_tr("Mẫu: %zu SHA-256, %zu MD5, %zu SHA-1, %zu mẫu thân (.ndb), %zu luật "
+		             "YARA\n",
+		             "Signatures: %zu SHA-256, %zu MD5, %zu SHA-1, %zu body (.ndb), %zu "
+		             "YARA rules\n"),
+		       n256, nmd5, nsha1, b->n_body, b->n_yara);
+		printf("%s: %s\n", cg_tr("Bộ so khớp mẫu thân", "Body-signature engine"),
+		       b->backend == CG_BUNDLE_BE_HYPERSCAN ? "Hyperscan" : "libyara (portable)");
+		for (size_t i = 0; i < b->nfiles; i++)
+			printf("  %-24s %-8s %zu\n", b->files[i].path, b->files[i].kind,
+			       b->files[i].count);
+	}
+	cg_bundle_free(b);
+	return CG_EXIT_OK;
+}
+
+int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv)
+{
+	struct import_opts io = {NULL, NULL, NULL};
+	const char *sub;
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", b_opts, NULL)) != -1) {
+		int h = cg_cli_common_opt(c, opt, optarg, "bundle");
+		if (h == 2)
+			return CG_EXIT_OK;
+		if (h < 0)
+			return CG_EXIT_ERROR;
+		if (h == 0)
+			continue;
+		if (opt == OPT_OUT)
+			io.out = optarg;
+		else if (opt == OPT_NAME)
+			io.name = optarg;
+		else if (opt == OPT_VERSION)
+			io.version = optarg;
+		else {
+			cg_cli_err(cg_tr("tùy chọn không hợp lệ '%s'", "invalid option '%s'"),
+			           argv[optind - 1]);
+			cg_cli_usage_hint("bundle");
+			return CG_EXIT_ERROR;
+		}
+	}
+	sub = optind < argc ? argv[optind++] : NULL;
+	if (sub && strcmp(sub, "info") == 0)
+		return info(c, optind < argc ? argv[optind] : NULL);
+	if (sub && strcmp(sub, "import") == 0) {
+		if (!io.out || optind >= argc) {
+			cg_cli_err(cg_tr("bundle import: cần --out DIR và ít nhất một nguồn",
+			                 "bundle import: needs --out DIR and at least one source"));
+			cg_cli_usage_hint("bundle");
+			return CG_EXIT_ERROR;
+		}
+		return bundle_import(c, &io, argv + optind, argc - optind);
+	}
+	cg_cli_err(cg_tr("thiếu lệnh con: import hoặc info", "missing subcommand: import or info"));
+	cg_cli_usage_hint("bundle");
+	return CG_EXIT_ERROR;
+}
