@@ -10,7 +10,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum cg_hash_bits { CG_HASH_MD5 = 1u, CG_HASH_SHA1 = 2u, CG_HASH_SHA256 = 4u };
+enum cg_hash_algo {
+	CG_HASH_ALGO_MD5 = 0,
+	CG_HASH_ALGO_SHA1 = 1,
+	CG_HASH_ALGO_SHA256 = 2,
+	CG_HASH_NALGO = 3
+};
+
+/* Bitmask of digests (cg_digest_begin, cg_hashsig_needed). */
+#define CG_HASH_MD5 (1u << CG_HASH_ALGO_MD5)
+#define CG_HASH_SHA1 (1u << CG_HASH_ALGO_SHA1)
+#define CG_HASH_SHA256 (1u << CG_HASH_ALGO_SHA256)
 
 struct cg_digest_result {
 	unsigned have; /* CG_HASH_* bits of the digests below that are valid */
@@ -29,7 +39,5 @@ int cg_digest_update(struct cg_digest *d, const void *p, size_t n);
 int cg_digest_end(struct cg_digest *d, struct cg_digest_result *r);
 void cg_digest_free(struct cg_digest *d);
 
-/* Lower-case hex of n bytes into out (2n+1 bytes). */
-void cg_hexstr(char *out, const uint8_t *p, size_t n);
 
 #endif

@@ -44,4 +44,13 @@
 /* Quarantine. */
 #define CG_QUAR_DEFAULT_MASS 20 /* executables matched before auto-quarantine stops */
 
+/* Hash signature sets (hashsig). */
+#define CG_MAX_CSV_COLUMNS 256              /* columns of one CSV IOC file */
+#define CG_MAX_HASHSIG_NAMEPOOL (2047ul << 20) /* bytes of distinct names in one hash set */
+
+/* ClamAV containers (cvd). */
+#define CG_MAX_CVD_MEMBER (512ul << 20)     /* bytes of one member of a .cvd/.cld */
+#define CG_MAX_CVD_EXPANDED (2048ul << 20)  /* bytes of all members of a .cvd/.cld */
+#define CG_MAX_CVD_NAME 256                 /* member name, bytes */
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/event.h"
+#include "canhgac/hashsig.h"
 #include "canhgac/filescan.h"
 #include "canhgac/quarantine.h"
 #include "canhgac/sys.h"
@@ -99,8 +100,8 @@ static int q_add(struct cg_cli *c, struct cg_quar *q, char **paths, int n, const
 static json_t *entry_json(const struct cg_quar_entry *e)
 {
 	char sha[65], md5[33], when[32];
-	cg_hexstr(sha, e->sha256, 32);
-	cg_hexstr(md5, e->md5, 16);
+	cg_hex_encode(e->sha256, 32, sha, sizeof(sha));
+	cg_hex_encode(e->md5, 16, md5, sizeof(md5));
 	cg_time_iso(when, e->quarantined_ms);
 	return json_pack(
 	    "{s:s,s:s,s:s,s:I,s:i,s:i,s:i,s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s}", "id", e->id,
@@ -146,7 +147,7 @@ static int q_show(struct cg_cli *c, struct cg_quar *q, const char *id)
 		print_json(entry_json(&e));
 	} else {
 		cg_time_human(when, e.quarantined_ms, 7 * 60);
-		cg_hexstr(sha, e.sha256, 32);
+		cg_hex_encode(e.sha256, 32, sha, sizeof(sha));
 		printf("%s: %s\n%s: %s\n%s: %s (%s)\n%s: %" PRIu64 "\n%s: %u:%u %04o\nSHA-256: %s\n"
 		       "%s: %s %s\n%s: %s\n",
 		       cg_tr("Mã", "ID"), e.id, cg_tr("Đường dẫn gốc", "Original path"), e.path,

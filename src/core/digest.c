@@ -74,13 +74,3 @@ void cg_digest_free(struct cg_digest *d)
 		EVP_MD_CTX_free(d->ctx[i]);
 	cg_free(d);
 }
-
-void cg_hexstr(char *out, const uint8_t *p, size_t n)
-{
-	static const char hx[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hx[p[i] >> 4];
-		out[2 * i + 1] = hx[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}

@@ -7,6 +7,7 @@
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
 #include "canhgac/event.h"
+#include "canhgac/hashsig.h"
 #include "banned.h"
 
 static const char *const sev_names[] = {"info", "low", "medium", "high", "critical"};
@@ -148,15 +149,15 @@ static json_t *digests_json(const struct cg_digest_result *d)
 	if (!o)
 		return NULL;
 	if (d->have & CG_HASH_SHA256) {
-		cg_hexstr(hx, d->sha256, 32);
+		cg_hex_encode(d->sha256, 32, hx, sizeof(hx));
 		json_object_set_new(o, "sha256", json_string(hx));
 	}
 	if (d->have & CG_HASH_SHA1) {
-		cg_hexstr(hx, d->sha1, 20);
+		cg_hex_encode(d->sha1, 20, hx, sizeof(hx));
 		json_object_set_new(o, "sha1", json_string(hx));
 	}
 	if (d->have & CG_HASH_MD5) {
-		cg_hexstr(hx, d->md5, 16);
+		cg_hex_encode(d->md5, 16, hx, sizeof(hx));
 		json_object_set_new(o, "md5", json_string(hx));
 	}
 	return o;
