@@ -53,4 +53,8 @@
 #define CG_MAX_CVD_EXPANDED (2048ul << 20)  /* bytes of all members of a .cvd/.cld */
 #define CG_MAX_CVD_NAME 256                 /* member name, bytes */
 
+/* Bundle manifests (manifest). */
+#define CG_MAX_MANIFEST_STR 4096            /* bytes of one string field of manifest.json */
+#define CG_MAX_BUNDLE_PATH 255              /* bytes of a file name listed in a manifest */
+
 #endif
