@@ -63,6 +63,9 @@ void cg_cli_print_diags(const struct cg_diags *d);
 int cg_cli_data_dir(struct cg_cli *c);
 /* Joins the data directory and a name. */
 int cg_cli_path(const struct cg_cli *c, const char *name, char *out, size_t cap);
+/* An absolute, normalised path to `in` whose last component is not resolved (a link stays a
+ * link), for the quarantine. */
+int cg_cli_abs_path(const char *in, char *out, size_t cap);
 /* Parses "100", "64K", "100M", "2G". */
 int cg_cli_parse_size(const char *s, uint64_t *out);
 /* Prints `len` path bytes, escaping control characters and invalid UTF-8 as \xHH. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/event.h"
@@ -35,7 +36,9 @@ static int open_store(struct cg_cli *c, struct cg_quar **q)
 		return rc;
 	cg_cli_path(c, "quarantine", dir, sizeof(dir));
 	cg_cli_path(c, "actions.log", log, sizeof(log));
-	rc = cg_quar_open(dir, log, q);
+	rc = cg_quar_open2(dir, log, q);
+	if (rc == 0 && getenv("CANHGAC_DPKG_ADMINDIR"))
+		rc = cg_quar_set_dpkg(*q, getenv("CANHGAC_DPKG_ADMINDIR"));
 	if (rc)
 		cg_cli_err(
 		    cg_tr("không mở được khu cách ly %s: %s", "cannot open quarantine %s: %s"), dir,
@@ -43,8 +46,7 @@ static int open_store(struct cg_cli *c, struct cg_quar **q)
 	return rc;
 }
 
-/* An absolute path to the entry itself (its last component is not resolved). */
-static int abs_path(const char *in, char *out, size_t cap)
+int cg_cli_abs_path(const char *in, char *out, size_t cap)
 {
 	char a[PATH_MAX], b[PATH_MAX], dir[PATH_MAX];
 	int n;
@@ -71,7 +73,7 @@ static int q_add(struct cg_cli *c, struct cg_quar *q, char **paths, int n, const
 		struct cg_diags d = CG_DIAGS_INIT;
 		struct stat st;
 		char path[PATH_MAX + 256], id[CG_QUAR_ID_LEN];
-		int rc = abs_path(paths[i], path, sizeof(path));
+		int rc = cg_cli_abs_path(paths[i], path, sizeof(path));
 		if (rc == 0 && lstat(path, &st) != 0)
 			rc = cg_from_errno(errno);
 		if (rc) {
@@ -97,12 +99,27 @@ static int q_add(struct cg_cli *c, struct cg_quar *q, char **paths, int n, const
 	return bad ? CG_EXIT_ERROR : CG_EXIT_OK;
 }
 
+/* ISO 8601 UTC (as stored) to dd/mm/yyyy HH:MM:SS in Vietnam's time (UTC+7). */
+static void human_time(char out[32], const char *iso)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+		snprintf(out, 32, "%s", "-");
+		return;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	cg_time_human(out, (int64_t)timegm(&tm) * 1000, 7 * 60);
+}
+
 static json_t *entry_json(const struct cg_quar_entry *e)
 {
 	char sha[65], md5[33], when[32];
 	cg_hex_encode(e->sha256, 32, sha, sizeof(sha));
 	cg_hex_encode(e->md5, 16, md5, sizeof(md5));
-	cg_time_iso(when, e->quarantined_ms);
+	snprintf(when, sizeof(when), "%s", e->quarantined_at);
 	return json_pack(
 	    "{s:s,s:s,s:s,s:I,s:i,s:i,s:i,s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s}", "id", e->id,
 	    "path", e->path, "quarantined", when, "size", (json_int_t)e->size, "uid", (int)e->uid,
@@ -128,9 +145,11 @@ static int list_cb(void *arg, const struct cg_quar_entry *e)
 		print_json(entry_json(e));
 		return 0;
 	}
-	cg_time_human(when, e->quarantined_ms, 7 * 60);
-	printf("%s  %s  %-28s %10" PRIu64 "  %s\n", e->id, when,
-	       e->sig_name && *e->sig_name ? e->sig_name : "-", (uint64_t)e->size, e->path);
+	human_time(when, e->quarantined_at);
+	printf("%s  %s  %-28s %10" PRIu64 "  ", e->id, when,
+	       e->sig_name && *e->sig_name ? e->sig_name : "-", (uint64_t)e->size);
+	cg_cli_print_path(stdout, e->path ? e->path : "", e->path ? strlen(e->path) : 0);
+	putchar('\n');
 	return 0;
 }
 
@@ -146,7 +165,7 @@ static int q_show(struct cg_cli *c, struct cg_quar *q, const char *id)
 	if (c->json) {
 		print_json(entry_json(&e));
 	} else {
-		cg_time_human(when, e.quarantined_ms, 7 * 60);
+		human_time(when, e.quarantined_at);
 		cg_hex_encode(e.sha256, 32, sha, sizeof(sha));
 		printf("%s: %s\n%s: %s\n%s: %s (%s)\n%s: %" PRIu64 "\n%s: %u:%u %04o\nSHA-256: %s\n"
 		       "%s: %s %s\n%s: %s\n",
@@ -165,7 +184,7 @@ static int q_show(struct cg_cli *c, struct cg_quar *q, const char *id)
 static int q_restore(struct cg_cli *c, struct cg_quar *q, const char *id, const char *to)
 {
 	struct cg_diags d = CG_DIAGS_INIT;
-	int rc = cg_quar_restore(q, id, to, c->force ? CG_QUAR_FORCE : 0, &d);
+	int rc = cg_quar_restore(q, id, to, c->force ? CG_QUAR_FORCE : 0);
 	print_diags_and_clear(&d);
 	if (rc) {
 		cg_cli_err(cg_tr("khôi phục %s: %s", "restore %s: %s"), id, cg_strerror(rc));
@@ -301,8 +320,14 @@ int scan_quarantine(struct scan_run *r)
 		int rc;
 		snprintf(sig_id, sizeof(sig_id), "%s:%s", cg_hit_type_name(x->sig_type),
 		         x->sig_name);
+		char apath[PATH_MAX + 256];
 		memset(&req, 0, sizeof(req));
-		req.path = x->path;
+		if (cg_cli_abs_path(x->path, apath, sizeof(apath)) != 0) {
+			x->action = "failed";
+			report_action(r, x, "quarantine.refused", cg_strerror(CG_ENOENT));
+			continue;
+		}
+		req.path = apath;
 		req.dev = x->dev;
 		req.ino = x->ino;
 		req.sha256 = x->have_sha256 ? x->sha256 : NULL;

@@ -1,6 +1,7 @@
 /* common.c - option handling, messages and paths shared by every canhgac command. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,13 @@ int cg_cli_data_dir(struct cg_cli *c)
 	int rc = cg_datadir_resolve(c->data_dir_opt, c->data_dir, sizeof(c->data_dir));
 	if (rc == 0)
 		rc = cg_mkdir_p(c->data_dir, 0700);
+	if (rc == 0) {
+		char abs[PATH_MAX];
+		if (!realpath(c->data_dir, abs))
+			rc = cg_from_errno(errno);
+		else
+			snprintf(c->data_dir, sizeof(c->data_dir), "%s", abs);
+	}
 	if (rc) {
 		cg_cli_err(cg_tr("thư mục dữ liệu '%s': %s (chọn bằng --data-dir hoặc "
 		                 "CANHGAC_DATA_DIR)",
