@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "canhgac/bundle.h"
+#include "canhgac/bundle_import.h"
 #include "canhgac/hashsig.h"
 #include "cli.h"
-#include "import.h"
 #include "banned.h"
 
 enum { OPT_OUT = OPT_COMMON_LAST, OPT_NAME, OPT_VERSION };
@@ -17,6 +17,56 @@ static const struct option b_opts[] = {
     {"version", required_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
+
+struct import_opts {
+	const char *out, *name, *version;
+};
+
+static int bundle_import(struct cg_cli *c, const struct import_opts *io, char **src, int n)
+{
+	struct cg_import_report rep;
+	struct cg_diags d = CG_DIAGS_INIT;
+	int rc = cg_bundle_import((const char *const *)src, (size_t)n, io->out, io->name,
+				  io->version, &rep, &d);
+	cg_cli_print_diags(&d);
+	cg_diags_clear(&d);
+	if (rc) {
+		cg_cli_err(cg_tr("nhập bộ mẫu thất bại, không ghi gì vào %s: %s",
+				 "import failed, nothing written to %s: %s"),
+			   io->out, cg_strerror(rc));
+		return CG_EXIT_ERROR;
+	}
+	if (c->json) {
+		json_t *sk = json_array(), *o;
+		char *t;
+		for (size_t i = 0; i < rep.nskipped; i++)
+			json_array_append_new(sk, json_pack("{s:s,s:I}", "what", rep.skipped[i].what,
+							    "count",
+							    (json_int_t)rep.skipped[i].n));
+		o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "bundle", io->out, "files",
+			      (json_int_t)rep.files, "hashes", (json_int_t)rep.hashes, "body",
+			      (json_int_t)rep.body, "yara_files", (json_int_t)rep.yara, "skipped",
+			      sk);
+		t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+		if (t)
+			printf("%s\n", t);
+		free(t);
+		json_decref(o);
+		return CG_EXIT_OK;
+	}
+	printf(cg_tr("Đã tạo bộ mẫu %s: %zu tệp, %zu mẫu băm, %zu mẫu thân, %zu tệp YARA\n",
+		     "Bundle %s written: %zu files, %zu hash signatures, %zu body signatures, %zu "
+		     "YARA files\n"),
+	       io->out, rep.files, rep.hashes, rep.body, rep.yara);
+	if (rep.nskipped)
+		printf("%s\n", cg_tr("Bỏ qua (canhgac chưa hỗ trợ chính xác):",
+				     "Skipped (canhgac cannot honour these exactly):"));
+	for (size_t i = 0; i < rep.nskipped; i++)
+		printf("  %-60s %zu\n", rep.skipped[i].what, rep.skipped[i].n);
+	if (rep.skipped_other)
+		printf("  %-60s %zu\n", cg_tr("lý do khác", "other reasons"), rep.skipped_other);
+	return CG_EXIT_OK;
+}
 
 static int info(struct cg_cli *c, const char *dir)
 {
