@@ -62,7 +62,7 @@ void cg_manifest_free(struct cg_manifest *m)
 const struct cg_manifest_file *cg_manifest_find(const struct cg_manifest *m, const char *path)
 {
 	for (size_t i = 0; m && path && i < m->nfiles; i++)
-		if (strcmp(m->files[i].path, path) == 0)
+		if (m->files[i].path && strcmp(m->files[i].path, path) == 0)
 			return &m->files[i];
 	return NULL;
 }
