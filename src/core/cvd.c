@@ -174,8 +174,10 @@ static int read_member(struct it *t, const char *name, size_t *got)
 	for (;;) {
 		la_ssize_t r;
 		if (n + 1 >= t->cap) {
-			rc =
-			    cg_grow((void **)&t->buf, &t->cap, n + 65536, 1, CG_MAX_CVD_MEMBER + 1);
+			size_t want = n + 65536;
+			if (want > CG_MAX_CVD_MEMBER + 1)
+				want = CG_MAX_CVD_MEMBER + 1;
+			rc = cg_grow((void **)&t->buf, &t->cap, want, 1, CG_MAX_CVD_MEMBER + 1);
 			if (rc == CG_ELIMIT || (rc == CG_OK && n + 1 >= t->cap))
 				return limit(t, name, "thành phần quá lớn", "member too large");
 			if (rc)

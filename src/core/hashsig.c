@@ -8,6 +8,7 @@
 #include "canhgac/error.h"
 #include "canhgac/hashsig.h"
 #include "canhgac/limits.h"
+#include "hashsig_int.h"
 #include "banned.h"
 
 /* One record is digest | size (8 bytes, native order) | name offset (4 bytes), packed, so an
@@ -186,6 +187,11 @@ static int name_ok(const char *name, size_t *len)
 	return 1;
 }
 
+int cg_hashsig_building(const struct cg_hashsig *s)
+{
+	return s && !s->finished;
+}
+
 int cg_hashsig_add(struct cg_hashsig *s, enum cg_hash_algo a, const uint8_t *digest, uint64_t size,
                    const char *name)
 {
@@ -274,6 +280,14 @@ static void sort_dedup(struct cg_hashsig *s, int a)
 	s->n[a] = w;
 }
 
+/* Gives back the slack of a doubled array; keeping the larger block is fine if that fails. */
+static void shrink(void **p, size_t bytes)
+{
+	void *np = cg_realloc(*p, bytes);
+	if (np)
+		*p = np;
+}
+
 static int build_sizes(struct cg_hashsig *s)
 {
 	size_t n = 0, w = 0;
@@ -300,6 +314,7 @@ static int build_sizes(struct cg_hashsig *s)
 			s->sizes[w++] = s->sizes[i];
 	}
 	s->nsizes = w;
+	shrink((void **)&s->sizes, (w ? w : 1) * sizeof(*s->sizes));
 	return CG_OK;
 }
 
@@ -311,8 +326,13 @@ int cg_hashsig_finish(struct cg_hashsig *s)
 		return CG_EINVAL;
 	if (s->finished)
 		return CG_OK;
-	for (int a = 0; a < CG_HASH_NALGO; a++)
+	for (int a = 0; a < CG_HASH_NALGO; a++) {
 		sort_dedup(s, a);
+		if (s->rec[a] && s->n[a]) {
+			s->cap[a] = s->n[a] * (dlens[a] + REC_EXTRA);
+			shrink((void **)&s->rec[a], s->cap[a]);
+		}
+	}
 	cg_free(s->sizes);
 	s->sizes = NULL;
 	if ((rc = build_sizes(s)))

@@ -161,7 +161,7 @@ int cg_hashsig_parse_plain(struct cg_hashsig *s, const char *buf, size_t len, co
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if (!s || (!buf && len))
+	if (!cg_hashsig_building(s) || (!buf && len))
 		return CG_EINVAL;
 	if (len > CG_MAX_SIGFILE)
 		return cg_diags_add(d, CG_ELIMIT, src, 0, 0,
@@ -273,7 +273,7 @@ int cg_hashsig_parse_clamav(struct cg_hashsig *s, const char *buf, size_t len, c
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if (!s || (!buf && len))
+	if (!cg_hashsig_building(s) || (!buf && len))
 		return CG_EINVAL;
 	if (len > CG_MAX_SIGFILE)
 		return cg_diags_add(d, CG_ELIMIT, src, 0, 0,

@@ -113,6 +113,10 @@ static void set_lookup_and_needed(void **state)
 	assert_int_equal(cg_hashsig_needed(s, 12345), CG_HASH_MD5);
 	/* adding after finish is refused */
 	assert_int_equal(cg_hashsig_add(s, CG_HASH_ALGO_SHA256, d, 1, "x"), CG_EINVAL);
+	assert_int_equal(cg_hashsig_parse_plain(s, EICAR_MD5, 32, "a", NULL, NULL, NULL),
+	                 CG_EINVAL);
+	assert_int_equal(cg_hashsig_parse_csv(s, "md5\n", 4, "a", NULL, NULL, NULL), CG_EINVAL);
+	assert_int_equal(cg_hashsig_parse_clamav(s, "", 0, "a", NULL, NULL), CG_EINVAL);
 	cg_hashsig_free(s);
 	cg_hashsig_free(NULL);
 }
