@@ -70,9 +70,10 @@ static int fill(struct cg_cvd_header *h, const char **f, const size_t *fl, int n
 	uint32_t st32;
 
 	if (fl[0] != 10 || memcmp(f[0], "ClamAV-VDB", 10) != 0)
-		return hdr_err(d, src, "thiếu chữ ClamAV-VDB", "missing ClamAV-VDB magic");
+		return hdr_err(d, src, "thiếu chuỗi nhận dạng ClamAV-VDB",
+		               "missing ClamAV-VDB magic");
 	if (copy_field(h->build_time, sizeof(h->build_time), f[1], fl[1]))
-		return hdr_err(d, src, "thời điểm tạo quá dài", "build time too long");
+		return hdr_err(d, src, "trường thời điểm tạo quá dài", "build time too long");
 	if (num32(f[2], fl[2], &h->version) || num32(f[3], fl[3], &h->sigs) ||
 	    num32(f[4], fl[4], &h->flevel))
 		return hdr_err(d, src, "phiên bản, số chữ ký hoặc mức chức năng không phải số",
@@ -113,7 +114,7 @@ int cg_cvd_parse_header(const uint8_t *buf, size_t len, enum cg_cvd_kind kind, c
 		n--;
 	for (size_t i = 0; i < n; i++)
 		if (buf[i] < 0x20 || buf[i] > 0x7e)
-			return hdr_err(d, src, "có ký tự không phải ASCII in được",
+			return hdr_err(d, src, "có byte không phải ký tự ASCII in được",
 			               "contains a byte that is not printable ASCII");
 	nf = split(hdr, n, f, fl);
 	if (nf < 8)
@@ -135,7 +136,7 @@ static int check_md5(const uint8_t *body, size_t n, const struct cg_cvd_header *
 	cg_hex_encode(md, 16, hex, sizeof(hex));
 	if (strcmp(hex, h->md5) != 0)
 		return cg_diags_add(d, CG_EBADSIG, src, 0, 0,
-		                    CG_MSG("MD5 của thân tệp (%s) khác đầu tệp (%s)",
+		                    CG_MSG("MD5 của phần thân (%s) khác với giá trị ở đầu tệp (%s)",
 		                           "body MD5 (%s) differs from the header's (%s)"),
 		                    hex, h->md5);
 	return CG_OK;
@@ -155,7 +156,7 @@ static int arc_err(struct it *t, const char *what)
 {
 	const char *e = archive_error_string(t->a);
 	return cg_diags_add(t->d, CG_EPARSE, t->src, 0, 0,
-	                    CG_MSG("thân tệp hỏng (%s): %s", "bad body (%s): %s"), what,
+	                    CG_MSG("phần thân hỏng (%s): %s", "bad body (%s): %s"), what,
 	                    e ? e : "?");
 }
 
