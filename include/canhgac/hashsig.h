@@ -6,7 +6,8 @@
  * locking (nothing is written after finish). Building is not thread-safe.
  *
  * Entries are stored packed (digest, size, name index) in one sorted array per algorithm, and
- * names are interned in one pool, so 10 million SHA-256 entries take about 440 MB plus names.
+ * names are interned in one pool, so 10 million SHA-256 entries take about 440 MB plus names
+ * (twice that at worst while building, as arrays grow by doubling; finish gives the slack back).
  */
 #ifndef CANHGAC_HASHSIG_H
 #define CANHGAC_HASHSIG_H
@@ -93,7 +94,7 @@ size_t cg_hashsig_count(const struct cg_hashsig *s, enum cg_hash_algo a);
  *
  * Return 0 when the whole buffer was read (even if some lines were rejected: check st->bad),
  * or a fatal error (CG_ENOMEM, CG_ELIMIT, CG_EINVAL) after which the set holds the lines read
- * so far. st may be NULL; it is zeroed first. */
+ * so far. CG_EINVAL also for a finished set. st may be NULL; it is zeroed first. */
 
 /* Plain lists: one hash per line, optionally followed by a name after whitespace, ',' or ';'.
  * '#' starts a comment line. Entries match any size. Lines without a name get default_name

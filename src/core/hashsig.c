@@ -8,6 +8,7 @@
 #include "canhgac/error.h"
 #include "canhgac/hashsig.h"
 #include "canhgac/limits.h"
+#include "hashsig_int.h"
 #include "banned.h"
 
 /* One record is digest | size (8 bytes, native order) | name offset (4 bytes), packed, so an
@@ -29,6 +30,8 @@ struct cg_hashsig {
 	size_t itab_cap, itab_n;
 	struct size_mask *sizes; /* sorted by size, after finish */
 	size_t nsizes;
+	uint32_t *idx[CG_HASH_NALGO]; /* bucket starts (2^ibits + 1), after finish */
+	unsigned ibits[CG_HASH_NALGO];
 	unsigned any_mask;
 	int finished;
 };
@@ -93,6 +96,14 @@ int cg_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t outcap)
 	return (int)(hexlen / 2);
 }
 
+static void drop_index(struct cg_hashsig *s)
+{
+	for (int a = 0; a < CG_HASH_NALGO; a++) {
+		cg_free(s->idx[a]);
+		s->idx[a] = NULL;
+	}
+}
+
 struct cg_hashsig *cg_hashsig_new(void)
 {
 	return cg_calloc(1, sizeof(struct cg_hashsig));
@@ -107,6 +118,7 @@ void cg_hashsig_free(struct cg_hashsig *s)
 	cg_free(s->pool);
 	cg_free(s->itab);
 	cg_free(s->sizes);
+	drop_index(s);
 	cg_free(s);
 }
 
@@ -186,6 +198,11 @@ static int name_ok(const char *name, size_t *len)
 	return 1;
 }
 
+int cg_hashsig_building(const struct cg_hashsig *s)
+{
+	return s && !s->finished;
+}
+
 int cg_hashsig_add(struct cg_hashsig *s, enum cg_hash_algo a, const uint8_t *digest, uint64_t size,
                    const char *name)
 {
@@ -255,23 +272,83 @@ static int size_cmp(const void *x, const void *y)
 	return p->size < q->size ? -1 : p->size > q->size;
 }
 
-static void sort_dedup(struct cg_hashsig *s, int a)
+/* Gives back the slack of a doubled array; keeping the larger block is fine if that fails. */
+static void shrink(void **p, size_t bytes)
 {
-	size_t dlen = dlens[a], rs = dlen + REC_EXTRA, w = 0;
-	uint8_t *v = s->rec[a];
+	void *np = cg_realloc(*p, bytes);
+	if (np)
+		*p = np;
+}
 
-	if (s->n[a] == 0)
-		return;
-	qsort_r(v, s->n[a], rs, rec_cmp, &dlen);
-	for (size_t i = 0; i < s->n[a]; i++) {
-		if (w && memcmp(v + (w - 1) * rs, v + i * rs, rs) == 0)
-			continue;
-		if (w != i)
-			memcpy(v + w * rs, v + i * rs, rs);
-		w++;
+/* The bucket of a digest: its first `bits` bits (digests are uniformly spread). */
+static uint32_t prefix(const uint8_t *p, unsigned bits)
+{
+	return ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) >> (24 - bits);
+}
+
+/* About four entries per bucket, so a lookup touches one or two cache lines of the array
+ * instead of the twenty-odd of a binary search over millions of entries. */
+static unsigned pick_bits(size_t n)
+{
+	unsigned b = 8;
+	while (b < 24 && ((size_t)1 << b) < n / 4)
+		b++;
+	return b;
+}
+
+/* Distributes the records of one algorithm into buckets (a counting sort on the digest
+ * prefix), sorts each bucket, drops exact duplicates and keeps the bucket starts as the index.
+ * The records are only replaced when everything has been allocated. */
+static int bucket_sort(struct cg_hashsig *s, int a)
+{
+	size_t dlen = dlens[a], rs = dlen + REC_EXTRA, n = s->n[a], nb, w = 0;
+	unsigned bits = pick_bits(n);
+	uint32_t *start, *pos;
+	uint8_t *tmp, *v = s->rec[a];
+	int rc = CG_ENOMEM;
+
+	nb = (size_t)1 << bits;
+	start = cg_calloc(nb + 1, sizeof(*start));
+	pos = cg_malloc(nb * sizeof(*pos));
+	tmp = cg_malloc(n * rs);
+	if (!start || !pos || !tmp)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		start[prefix(v + i * rs, bits) + 1]++;
+	for (size_t b = 0; b < nb; b++)
+		start[b + 1] += start[b];
+	memcpy(pos, start, nb * sizeof(*pos));
+	for (size_t i = 0; i < n; i++)
+		memcpy(tmp + (size_t)pos[prefix(v + i * rs, bits)]++ * rs, v + i * rs, rs);
+	for (size_t b = 0; b < nb; b++) {
+		size_t lo = start[b], hi = start[b + 1], first = w;
+		qsort_r(tmp + lo * rs, hi - lo, rs, rec_cmp, &dlen);
+		for (size_t i = lo; i < hi; i++) {
+			if (w > first && memcmp(tmp + (w - 1) * rs, tmp + i * rs, rs) == 0)
+				continue;
+			if (w != i)
+				memcpy(tmp + w * rs, tmp + i * rs, rs);
+			w++;
+		}
+		start[b] = (uint32_t)first;
 	}
-	s->total -= s->n[a] - w;
+	start[nb] = (uint32_t)w;
+	cg_free(s->rec[a]);
+	s->rec[a] = tmp;
+	tmp = NULL;
+	s->cap[a] = w * rs;
+	shrink((void **)&s->rec[a], s->cap[a]);
+	s->total -= n - w;
 	s->n[a] = w;
+	s->idx[a] = start;
+	s->ibits[a] = bits;
+	start = NULL;
+	rc = CG_OK;
+out:
+	cg_free(start);
+	cg_free(pos);
+	cg_free(tmp);
+	return rc;
 }
 
 static int build_sizes(struct cg_hashsig *s)
@@ -300,6 +377,7 @@ static int build_sizes(struct cg_hashsig *s)
 			s->sizes[w++] = s->sizes[i];
 	}
 	s->nsizes = w;
+	shrink((void **)&s->sizes, (w ? w : 1) * sizeof(*s->sizes));
 	return CG_OK;
 }
 
@@ -311,17 +389,24 @@ int cg_hashsig_finish(struct cg_hashsig *s)
 		return CG_EINVAL;
 	if (s->finished)
 		return CG_OK;
-	for (int a = 0; a < CG_HASH_NALGO; a++)
-		sort_dedup(s, a);
+	drop_index(s);
+	for (int a = 0; a < CG_HASH_NALGO; a++) {
+		if (s->n[a] && (rc = bucket_sort(s, a)))
+			goto fail;
+	}
 	cg_free(s->sizes);
 	s->sizes = NULL;
 	if ((rc = build_sizes(s)))
-		return rc;
+		goto fail;
 	cg_free(s->itab);
 	s->itab = NULL;
 	s->itab_cap = s->itab_n = 0;
 	s->finished = 1;
 	return CG_OK;
+fail:
+	/* still a consistent set under construction: finish may be tried again */
+	drop_index(s);
+	return rc;
 }
 
 unsigned cg_hashsig_needed(const struct cg_hashsig *s, uint64_t size)
@@ -346,16 +431,21 @@ unsigned cg_hashsig_needed(const struct cg_hashsig *s, uint64_t size)
 int cg_hashsig_lookup(const struct cg_hashsig *s, enum cg_hash_algo a, const uint8_t *digest,
                       uint64_t size, int (*cb)(void *arg, const char *name), void *arg)
 {
-	size_t dlen, rs, lo = 0, hi;
+	size_t dlen, rs, lo, hi, end;
 	int reported = 0;
 	const uint8_t *v;
+	uint32_t b;
 
 	if (!s || !s->finished || (unsigned)a >= CG_HASH_NALGO || !digest)
 		return CG_EINVAL;
+	if (!s->idx[a])
+		return 0;
 	dlen = dlens[a];
 	rs = dlen + REC_EXTRA;
 	v = s->rec[a];
-	hi = s->n[a];
+	b = prefix(digest, s->ibits[a]);
+	lo = s->idx[a][b];
+	hi = end = s->idx[a][b + 1];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (memcmp(v + mid * rs, digest, dlen) < 0)
@@ -363,7 +453,7 @@ int cg_hashsig_lookup(const struct cg_hashsig *s, enum cg_hash_algo a, const uin
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < s->n[a] && memcmp(v + i * rs, digest, dlen) == 0; i++) {
+	for (size_t i = lo; i < end && memcmp(v + i * rs, digest, dlen) == 0; i++) {
 		const uint8_t *r = v + i * rs;
 		uint64_t sz = rec_size(r, dlen);
 		uint32_t nm = rec_name(r, dlen);
@@ -378,7 +468,7 @@ int cg_hashsig_lookup(const struct cg_hashsig *s, enum cg_hash_algo a, const uin
 		if (rc > 0)
 			break;
 		/* skip the other sizes of this name: it has been reported */
-		while (i + 1 < s->n[a] && memcmp(v + (i + 1) * rs, digest, dlen) == 0 &&
+		while (i + 1 < end && memcmp(v + (i + 1) * rs, digest, dlen) == 0 &&
 		       rec_name(v + (i + 1) * rs, dlen) == nm)
 			i++;
 	}

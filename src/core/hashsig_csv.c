@@ -344,7 +344,7 @@ int cg_hashsig_parse_csv(struct cg_hashsig *s, const char *buf, size_t len, cons
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if (!s || (!buf && len))
+	if (!cg_hashsig_building(s) || (!buf && len))
 		return CG_EINVAL;
 	memset(&c, 0, sizeof(c));
 	c.src = source ? source : "?";

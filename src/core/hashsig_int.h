@@ -25,4 +25,7 @@ int cg_hashsig_add_diag(struct cg_hashsig *s, int algo, const char *hex, size_t 
                         uint64_t size, const char *name, const char *src, unsigned long line,
                         struct cg_diags *d);
 
+/* 1 while entries may still be added (not finished). */
+int cg_hashsig_building(const struct cg_hashsig *s);
+
 #endif

@@ -108,7 +108,7 @@ static int plain_line(struct cg_hashsig *s, const char *p, size_t n, const char 
 		    CG_MSG("ký tự không hợp lệ trong mã băm", "invalid character in hash"));
 	if (algo < 0)
 		return cg_diags_add(d, CG_EPARSE, src, line, 1,
-		                    CG_MSG("cần 32, 40 hoặc 64 chữ số hex, có %zu",
+		                    CG_MSG("cần 32, 40 hoặc 64 chữ số hex, nhưng có %zu",
 		                           "expected 32, 40 or 64 hex digits, found %zu"),
 		                    h);
 	rest = h;
@@ -161,7 +161,7 @@ int cg_hashsig_parse_plain(struct cg_hashsig *s, const char *buf, size_t len, co
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if (!s || (!buf && len))
+	if (!cg_hashsig_building(s) || (!buf && len))
 		return CG_EINVAL;
 	if (len > CG_MAX_SIGFILE)
 		return cg_diags_add(d, CG_ELIMIT, src, 0, 0,
@@ -237,7 +237,7 @@ static int clamav_line(struct cg_hashsig *s, const char *p, size_t n, const char
 	}
 	if (nf < 3 || nf > 5)
 		return cg_diags_add(d, CG_EPARSE, src, line, 0,
-		                    CG_MSG("cần dạng băm:cỡ:tên[:flevel[:maxflevel]]",
+		                    CG_MSG("cần dạng hash:size:name[:flevel[:maxflevel]]",
 		                           "expected hash:size:name[:flevel[:maxflevel]]"));
 	algo = cg_hash_algo_from_hexlen(fl[0]);
 	if (algo < 0 || hex_run(f[0], fl[0]) != fl[0])
@@ -273,7 +273,7 @@ int cg_hashsig_parse_clamav(struct cg_hashsig *s, const char *buf, size_t len, c
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if (!s || (!buf && len))
+	if (!cg_hashsig_building(s) || (!buf && len))
 		return CG_EINVAL;
 	if (len > CG_MAX_SIGFILE)
 		return cg_diags_add(d, CG_ELIMIT, src, 0, 0,

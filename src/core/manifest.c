@@ -62,7 +62,7 @@ void cg_manifest_free(struct cg_manifest *m)
 const struct cg_manifest_file *cg_manifest_find(const struct cg_manifest *m, const char *path)
 {
 	for (size_t i = 0; m && path && i < m->nfiles; i++)
-		if (strcmp(m->files[i].path, path) == 0)
+		if (m->files[i].path && strcmp(m->files[i].path, path) == 0)
 			return &m->files[i];
 	return NULL;
 }
@@ -217,7 +217,7 @@ static int get_files(struct ps *p, json_t *root, struct cg_manifest *m)
 	if (n > CG_MAX_BUNDLE_FILES) {
 		p->bad = 1;
 		cg_diags_add(p->d, CG_ELIMIT, p->src, 0, 0,
-		             CG_MSG("files: quá %d tệp", "files: more than %d files"),
+		             CG_MSG("files: nhiều hơn %d tệp", "files: more than %d files"),
 		             CG_MAX_BUNDLE_FILES);
 		return CG_ELIMIT;
 	}
@@ -268,7 +268,7 @@ int cg_manifest_parse(const char *buf, size_t len, const char *source, struct cg
 	*out = NULL;
 	if (len > CG_MAX_MANIFEST)
 		return cg_diags_add(d, CG_ELIMIT, p.src, 0, 0,
-		                    CG_MSG("manifest quá lớn", "manifest too large"));
+		                    CG_MSG("tệp manifest quá lớn", "manifest too large"));
 	root = json_loadb(buf ? buf : "", len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		rc = cg_diags_add(d, CG_EPARSE, p.src, (unsigned long)(je.line > 0 ? je.line : 0),

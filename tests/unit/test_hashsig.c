@@ -113,6 +113,10 @@ static void set_lookup_and_needed(void **state)
 	assert_int_equal(cg_hashsig_needed(s, 12345), CG_HASH_MD5);
 	/* adding after finish is refused */
 	assert_int_equal(cg_hashsig_add(s, CG_HASH_ALGO_SHA256, d, 1, "x"), CG_EINVAL);
+	assert_int_equal(cg_hashsig_parse_plain(s, EICAR_MD5, 32, "a", NULL, NULL, NULL),
+	                 CG_EINVAL);
+	assert_int_equal(cg_hashsig_parse_csv(s, "md5\n", 4, "a", NULL, NULL, NULL), CG_EINVAL);
+	assert_int_equal(cg_hashsig_parse_clamav(s, "", 0, "a", NULL, NULL), CG_EINVAL);
 	cg_hashsig_free(s);
 	cg_hashsig_free(NULL);
 }
@@ -387,6 +391,45 @@ static void out_of_memory(void **state)
 	assert_true(saw_ok);
 }
 
+/* A finish that runs out of memory leaves a set that can be finished again. */
+static void finish_retry(void **state)
+{
+	struct cg_hashsig *s = cg_hashsig_new();
+	uint8_t d[32];
+	int failed = 0;
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		memset(d, 0, sizeof(d));
+		memcpy(d, &i, sizeof(i));
+		d[0] = (uint8_t)(i * 37);
+		assert_int_equal(cg_hashsig_add(s, (enum cg_hash_algo)(i % 3), d, (uint64_t)i, "N"),
+		                 0);
+	}
+	for (long n = 0; n < 20; n++) {
+		int rc;
+		cg_alloc_fail_after(n);
+		rc = cg_hashsig_finish(s);
+		cg_alloc_fail_after(-1);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, CG_ENOMEM);
+		failed++;
+		assert_int_equal(cg_hashsig_needed(s, 5), 0);
+	}
+	assert_true(failed > 0);
+	assert_int_equal(cg_hashsig_finish(s), 0);
+	for (int i = 0; i < 1000; i++) {
+		memset(d, 0, sizeof(d));
+		memcpy(d, &i, sizeof(i));
+		d[0] = (uint8_t)(i * 37);
+		assert_int_equal(
+		    cg_hashsig_lookup(s, (enum cg_hash_algo)(i % 3), d, (uint64_t)i, NULL, NULL),
+		    1);
+		assert_int_equal(cg_hashsig_needed(s, (uint64_t)i), 1u << (i % 3));
+	}
+	cg_hashsig_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,7 +437,7 @@ int main(void)
 	    cmocka_unit_test(callback_stops),    cmocka_unit_test(many_entries),
 	    cmocka_unit_test(plain_lists),       cmocka_unit_test(clamav_db),
 	    cmocka_unit_test(csv_malwarebazaar), cmocka_unit_test(csv_generic),
-	    cmocka_unit_test(out_of_memory),
+	    cmocka_unit_test(out_of_memory),     cmocka_unit_test(finish_retry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

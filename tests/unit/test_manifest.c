@@ -112,6 +112,8 @@ static void parse_errors(void **state)
 	bad(HEAD "{\"path\":\"b\",\"sha256\":\"" H64 "\",\"size\":1,\"kind\":\"mdb\"}]}", CG_EPARSE,
 	    "files[0].kind: expected one of");
 	bad(HEAD "7]}", CG_EPARSE, "files[0]: expected an object");
+	/* a file without a path, then another (found by the fuzzer) */
+	bad(HEAD "{\"p\":1}," FILE_("a") "]}", CG_EPARSE, "files[0].path: missing");
 }
 
 static void limits(void **state)
