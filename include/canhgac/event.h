@@ -58,8 +58,6 @@ struct cg_event {
 /* Builds the JSON record; NULL on allocation failure. */
 json_t *cg_event_to_json(const struct cg_event *e);
 
-/* Formats unix milliseconds as ISO 8601 UTC with milliseconds: 2026-11-25T09:00:00.123Z */
-void cg_time_iso(char out[32], int64_t unix_ms);
 /* Formats unix milliseconds for people: dd/mm/yyyy HH:MM:SS in UTC+offset_min. */
 void cg_time_human(char out[32], int64_t unix_ms, int offset_min);
 

@@ -56,5 +56,19 @@
 /* Bundle manifests (manifest). */
 #define CG_MAX_MANIFEST_STR 4096            /* bytes of one string field of manifest.json */
 #define CG_MAX_BUNDLE_PATH 255              /* bytes of a file name listed in a manifest */
+#define CG_QUAR_MAX_FILE (16ull << 30)      /* largest file moved into quarantine, bytes */
+#define CG_QUAR_MAX_META (256u << 10)       /* one <id>.json metadata file, bytes */
+#define CG_QUAR_MAX_FIELD 4096              /* one text field (signature name, reason...), bytes */
+#define CG_QUAR_MAX_ENTRIES 1000000         /* entries listed from one store */
+
+/* Action log. */
+#define CG_ACTLOG_MAX_RECORD (64u << 10)    /* one JSON line of the action log, bytes */
+
+/* dpkg guard (packaged files). */
+#define CG_DPKG_MAX_MD5SUMS (64ul << 20)    /* one info/PKG.md5sums file, bytes */
+#define CG_DPKG_MAX_ENTRIES 4000000ul       /* files indexed over all packages */
+#define CG_DPKG_MAX_PKGS 200000ul           /* md5sums files read */
+#define CG_DPKG_MAX_PKGNAME 256             /* package name, bytes */
+#define CG_DPKG_MAX_LINE 8192               /* one md5sums line, bytes */
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/event.h"
+#include "canhgac/timeutil.h"
 #include "canhgac/filescan.h"
 #include "canhgac/hashsig.h"
 #include "canhgac/scandb.h"
@@ -225,7 +226,7 @@ static json_t *summary_json(struct scan_run *r, const char *const *paths, size_t
 	json_object_set_new(b, "version", json_string(r->b->version));
 	json_object_set_new(b, "signed", json_boolean(r->b->signed_ok));
 	json_object_set_new(b, "signatures", sigs);
-	cg_time_iso(ts, cg_now_ms());
+	cg_time_iso8601_ms(ts, cg_now_ms());
 	json_object_set_new(o, "schema", json_string(CG_EVENT_SCHEMA));
 	json_object_set_new(o, "kind", json_string("scan.summary"));
 	json_object_set_new(o, "time", json_string(ts));

@@ -7,6 +7,7 @@
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
 #include "canhgac/event.h"
+#include "canhgac/timeutil.h"
 #include "canhgac/hashsig.h"
 #include "banned.h"
 
@@ -95,18 +96,6 @@ static void copy32(char out[32], const char *tmp)
 	out[l] = '\0';
 }
 
-void cg_time_iso(char out[32], int64_t unix_ms)
-{
-	char tmp[96];
-	time_t t = (time_t)(unix_ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	         (int)(unix_ms % 1000));
-	copy32(out, tmp);
-}
-
 void cg_time_human(char out[32], int64_t unix_ms, int offset_min)
 {
 	char tmp[96];
@@ -171,7 +160,7 @@ json_t *cg_event_to_json(const struct cg_event *e)
 
 	if (!o)
 		return NULL;
-	cg_time_iso(ts, e->time_ms);
+	cg_time_iso8601_ms(ts, e->time_ms);
 	bad |= json_object_set_new(o, "schema", json_string(CG_EVENT_SCHEMA));
 	bad |= json_object_set_new(o, "time", json_string(ts));
 	bad |= json_object_set_new(o, "time_ms", json_integer(e->time_ms));

@@ -19,6 +19,7 @@
 #include "canhgac/manifest.h"
 #include "canhgac/sys.h"
 #include "canhgac/event.h"
+#include "canhgac/timeutil.h"
 #include "canhgac/yarars.h"
 #include "banned.h"
 
@@ -501,7 +502,7 @@ int cg_bundle_import(const char *const *sources, size_t n, const char *out, cons
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(ver, sizeof(ver), "%Y.%m.%d.%H%M%S", &tm);
-		cg_time_iso(created, now);
+		cg_time_iso8601_ms(created, now);
 		im.m.format = CG_MANIFEST_FORMAT;
 		im.m.name = (char *)(name ? name : "imported");
 		im.m.version = (char *)(version ? version : ver);

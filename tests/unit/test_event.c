@@ -11,6 +11,7 @@
 #include "canhgac/digest.h"
 #include "canhgac/error.h"
 #include "canhgac/event.h"
+#include "canhgac/timeutil.h"
 #include "canhgac/filescan.h"
 
 static void utf8(void **state)
@@ -28,7 +29,7 @@ static void times(void **state)
 {
 	char b[32];
 	(void)state;
-	cg_time_iso(b, 1795599672345ll);
+	cg_time_iso8601_ms(b, 1795599672345ll);
 	assert_string_equal(b, "2026-11-25T09:41:12.345Z");
 	cg_time_human(b, 1795599672345ll, 7 * 60);
 	assert_string_equal(b, "25/11/2026 16:41:12");
