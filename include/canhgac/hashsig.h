@@ -106,10 +106,11 @@ int cg_hashsig_parse_plain(struct cg_hashsig *s, const char *buf, size_t len, co
 /* CSV with a header row (RFC 4180 quoting, "" escapes, quoted fields may span lines, spaces
  * around fields ignored). Columns are picked by header name, case-insensitively: md5, md5_hash,
  * sha1, sha1_hash, sha256, sha256_hash, hash (any length), and for the name signature,
- * malware, threat, name, then file_name (used when the others are empty or "n/a"); size or
- * file_size gives the size. Lines starting with '#' before the header are comments, except that
- * a comment which is itself a header row (as in MalwareBazaar's exports: `# "first_seen_utc",
- * "sha256_hash",...`) is taken as the header. At most CG_MAX_CSV_COLUMNS columns. */
+ * malware, threat, malware_name, threat_name, name (preferred in that order), then file_name
+ * (used when the others are empty or "n/a"); size or file_size gives the size. Lines starting with
+ * '#' before the header are comments, except that a comment which is itself a header row (as in
+ * MalwareBazaar's exports: `# "first_seen_utc", "sha256_hash",...`) is taken as the header. At most
+ * CG_MAX_CSV_COLUMNS columns. */
 int cg_hashsig_parse_csv(struct cg_hashsig *s, const char *buf, size_t len, const char *source,
                          const char *default_name, struct cg_hashsig_stats *st, struct cg_diags *d);
 
