@@ -17,15 +17,16 @@
 #define CG_IMPORT_MAX_REASONS 64
 
 struct cg_import_count {
-	char what[128]; /* e.g. "test.cvd: .ldb (logical signatures)", "ndb: unsupported offset EP+" */
+	char what[128]; /* e.g. "test.cvd: .ldb (logical signatures)", "ndb: unsupported offset EP+"
+	                 */
 	size_t n;
 };
 
 struct cg_import_report {
-	size_t files;   /* signature files written */
-	size_t hashes;  /* hash signatures kept */
-	size_t body;    /* body signatures kept */
-	size_t yara;    /* YARA files kept */
+	size_t files;  /* signature files written */
+	size_t hashes; /* hash signatures kept */
+	size_t body;   /* body signatures kept */
+	size_t yara;   /* YARA files kept */
 	struct cg_import_count skipped[CG_IMPORT_MAX_REASONS];
 	size_t nskipped;
 	size_t skipped_other; /* reasons beyond CG_IMPORT_MAX_REASONS */
@@ -36,6 +37,6 @@ struct cg_import_report {
  * that stop the import (unreadable source, damaged .cvd, YARA rules that do not compile) are
  * reported in d with the source and line. */
 int cg_bundle_import(const char *const *sources, size_t n, const char *out, const char *name,
-		     const char *version, struct cg_import_report *rep, struct cg_diags *d);
+                     const char *version, struct cg_import_report *rep, struct cg_diags *d);
 
 #endif

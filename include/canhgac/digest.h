@@ -39,5 +39,4 @@ int cg_digest_update(struct cg_digest *d, const void *p, size_t n);
 int cg_digest_end(struct cg_digest *d, struct cg_digest_result *r);
 void cg_digest_free(struct cg_digest *d);
 
-
 #endif

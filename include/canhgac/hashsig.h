@@ -18,7 +18,6 @@
 #include "canhgac/digest.h"
 #include "canhgac/error.h"
 
-
 /* The size of an entry that matches files of any size (ClamAV's `*`). */
 #define CG_HASH_SIZE_ANY UINT64_MAX
 

@@ -40,35 +40,39 @@
 #define CG_ARC_MAX_MEMBER (256ull << 20)    /* bytes of one member */
 #define CG_ARC_MAX_SECONDS 60               /* time for one top-level archive */
 #define CG_ARC_MAX_NAME 4096                /* member path, bytes */
+#define CG_ARC_MAX_NESTED (32ull << 20) /* an inner archive is unpacked from memory up to this */
+
+/* Confined worker (sandbox). */
+#define CG_WORKER_MAX_MSG (8u << 20) /* one request or reply, bytes */
 
 /* Quarantine. */
 #define CG_QUAR_DEFAULT_MASS 20 /* executables matched before auto-quarantine stops */
 
 /* Hash signature sets (hashsig). */
-#define CG_MAX_CSV_COLUMNS 256              /* columns of one CSV IOC file */
+#define CG_MAX_CSV_COLUMNS 256                 /* columns of one CSV IOC file */
 #define CG_MAX_HASHSIG_NAMEPOOL (2047ul << 20) /* bytes of distinct names in one hash set */
 
 /* ClamAV containers (cvd). */
-#define CG_MAX_CVD_MEMBER (512ul << 20)     /* bytes of one member of a .cvd/.cld */
-#define CG_MAX_CVD_EXPANDED (2048ul << 20)  /* bytes of all members of a .cvd/.cld */
-#define CG_MAX_CVD_NAME 256                 /* member name, bytes */
+#define CG_MAX_CVD_MEMBER (512ul << 20)    /* bytes of one member of a .cvd/.cld */
+#define CG_MAX_CVD_EXPANDED (2048ul << 20) /* bytes of all members of a .cvd/.cld */
+#define CG_MAX_CVD_NAME 256                /* member name, bytes */
 
 /* Bundle manifests (manifest). */
-#define CG_MAX_MANIFEST_STR 4096            /* bytes of one string field of manifest.json */
-#define CG_MAX_BUNDLE_PATH 255              /* bytes of a file name listed in a manifest */
-#define CG_QUAR_MAX_FILE (16ull << 30)      /* largest file moved into quarantine, bytes */
-#define CG_QUAR_MAX_META (256u << 10)       /* one <id>.json metadata file, bytes */
-#define CG_QUAR_MAX_FIELD 4096              /* one text field (signature name, reason...), bytes */
-#define CG_QUAR_MAX_ENTRIES 1000000         /* entries listed from one store */
+#define CG_MAX_MANIFEST_STR 4096       /* bytes of one string field of manifest.json */
+#define CG_MAX_BUNDLE_PATH 255         /* bytes of a file name listed in a manifest */
+#define CG_QUAR_MAX_FILE (16ull << 30) /* largest file moved into quarantine, bytes */
+#define CG_QUAR_MAX_META (256u << 10)  /* one <id>.json metadata file, bytes */
+#define CG_QUAR_MAX_FIELD 4096         /* one text field (signature name, reason...), bytes */
+#define CG_QUAR_MAX_ENTRIES 1000000    /* entries listed from one store */
 
 /* Action log. */
-#define CG_ACTLOG_MAX_RECORD (64u << 10)    /* one JSON line of the action log, bytes */
+#define CG_ACTLOG_MAX_RECORD (64u << 10) /* one JSON line of the action log, bytes */
 
 /* dpkg guard (packaged files). */
-#define CG_DPKG_MAX_MD5SUMS (64ul << 20)    /* one info/PKG.md5sums file, bytes */
-#define CG_DPKG_MAX_ENTRIES 4000000ul       /* files indexed over all packages */
-#define CG_DPKG_MAX_PKGS 200000ul           /* md5sums files read */
-#define CG_DPKG_MAX_PKGNAME 256             /* package name, bytes */
-#define CG_DPKG_MAX_LINE 8192               /* one md5sums line, bytes */
+#define CG_DPKG_MAX_MD5SUMS (64ul << 20) /* one info/PKG.md5sums file, bytes */
+#define CG_DPKG_MAX_ENTRIES 4000000ul    /* files indexed over all packages */
+#define CG_DPKG_MAX_PKGS 200000ul        /* md5sums files read */
+#define CG_DPKG_MAX_PKGNAME 256          /* package name, bytes */
+#define CG_DPKG_MAX_LINE 8192            /* one md5sums line, bytes */
 
 #endif

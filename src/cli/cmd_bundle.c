@@ -1,4 +1,5 @@
 /* cmd_bundle.c - `canhgac bundle info` and the option handling of `canhgac bundle import`. */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,26 +28,26 @@ static int bundle_import(struct cg_cli *c, const struct import_opts *io, char **
 	struct cg_import_report rep;
 	struct cg_diags d = CG_DIAGS_INIT;
 	int rc = cg_bundle_import((const char *const *)src, (size_t)n, io->out, io->name,
-				  io->version, &rep, &d);
+	                          io->version, &rep, &d);
 	cg_cli_print_diags(&d);
 	cg_diags_clear(&d);
 	if (rc) {
 		cg_cli_err(cg_tr("nhập bộ mẫu thất bại, không ghi gì vào %s: %s",
-				 "import failed, nothing written to %s: %s"),
-			   io->out, cg_strerror(rc));
+		                 "import failed, nothing written to %s: %s"),
+		           io->out, cg_strerror(rc));
 		return CG_EXIT_ERROR;
 	}
 	if (c->json) {
 		json_t *sk = json_array(), *o;
 		char *t;
 		for (size_t i = 0; i < rep.nskipped; i++)
-			json_array_append_new(sk, json_pack("{s:s,s:I}", "what", rep.skipped[i].what,
-							    "count",
-							    (json_int_t)rep.skipped[i].n));
+			json_array_append_new(sk,
+			                      json_pack("{s:s,s:I}", "what", rep.skipped[i].what,
+			                                "count", (json_int_t)rep.skipped[i].n));
 		o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "bundle", io->out, "files",
-			      (json_int_t)rep.files, "hashes", (json_int_t)rep.hashes, "body",
-			      (json_int_t)rep.body, "yara_files", (json_int_t)rep.yara, "skipped",
-			      sk);
+		              (json_int_t)rep.files, "hashes", (json_int_t)rep.hashes, "body",
+		              (json_int_t)rep.body, "yara_files", (json_int_t)rep.yara, "skipped",
+		              sk);
 		t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 		if (t)
 			printf("%s\n", t);
@@ -55,12 +56,12 @@ static int bundle_import(struct cg_cli *c, const struct import_opts *io, char **
 		return CG_EXIT_OK;
 	}
 	printf(cg_tr("Đã tạo bộ mẫu %s: %zu tệp, %zu mẫu băm, %zu mẫu thân, %zu tệp YARA\n",
-		     "Bundle %s written: %zu files, %zu hash signatures, %zu body signatures, %zu "
-		     "YARA files\n"),
+	             "Bundle %s written: %zu files, %zu hash signatures, %zu body signatures, %zu "
+	             "YARA files\n"),
 	       io->out, rep.files, rep.hashes, rep.body, rep.yara);
 	if (rep.nskipped)
 		printf("%s\n", cg_tr("Bỏ qua (canhgac chưa hỗ trợ chính xác):",
-				     "Skipped (canhgac cannot honour these exactly):"));
+		                     "Skipped (canhgac cannot honour these exactly):"));
 	for (size_t i = 0; i < rep.nskipped; i++)
 		printf("  %-60s %zu\n", rep.skipped[i].what, rep.skipped[i].n);
 	if (rep.skipped_other)
@@ -169,14 +170,16 @@ int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv)
 		return info(c, optind < argc ? argv[optind] : NULL);
 	if (sub && strcmp(sub, "import") == 0) {
 		if (!io.out || optind >= argc) {
-			cg_cli_err(cg_tr("bundle import: cần --out DIR và ít nhất một nguồn",
+			cg_cli_err("%s",
+			           cg_tr("bundle import: cần --out DIR và ít nhất một nguồn",
 			                 "bundle import: needs --out DIR and at least one source"));
 			cg_cli_usage_hint("bundle");
 			return CG_EXIT_ERROR;
 		}
 		return bundle_import(c, &io, argv + optind, argc - optind);
 	}
-	cg_cli_err(cg_tr("thiếu lệnh con: import hoặc info", "missing subcommand: import or info"));
+	cg_cli_err("%s",
+	           cg_tr("thiếu lệnh con: import hoặc info", "missing subcommand: import or info"));
 	cg_cli_usage_hint("bundle");
 	return CG_EXIT_ERROR;
 }

@@ -105,7 +105,7 @@ static void human_time(char out[32], const char *iso)
 	struct tm tm;
 	memset(&tm, 0, sizeof(tm));
 	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
 		snprintf(out, 32, "%s", "-");
 		return;
 	}
@@ -120,12 +120,13 @@ static json_t *entry_json(const struct cg_quar_entry *e)
 	cg_hex_encode(e->sha256, 32, sha, sizeof(sha));
 	cg_hex_encode(e->md5, 16, md5, sizeof(md5));
 	snprintf(when, sizeof(when), "%s", e->quarantined_at);
-	return json_pack(
-	    "{s:s,s:s,s:s,s:I,s:i,s:i,s:i,s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s}", "id", e->id,
-	    "path", e->path, "quarantined", when, "size", (json_int_t)e->size, "uid", (int)e->uid,
-	    "gid", (int)e->gid, "mode", (int)e->mode, "mtime_ns", (json_int_t)e->mtime_ns, "sha256",
-	    sha, "md5", md5, "sig_id", e->sig_id, "sig_name", e->sig_name, "bundle", e->bundle_name,
-	    "bundle_version", e->bundle_version, "reason", e->reason, "state", e->state);
+	return json_pack("{s:s,s:s,s:s,s:I,s:i,s:i,s:i,s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s}",
+	                 "id", e->id, "path", e->path ? e->path : "", "quarantined", when, "size",
+	                 (json_int_t)e->size, "uid", (int)e->uid, "gid", (int)e->gid, "mode",
+	                 (int)e->mode, "mtime_ns", (json_int_t)e->mtime_ns, "sha256", sha, "md5",
+	                 md5, "sig_id", e->sig_id, "sig_name", e->sig_name, "bundle",
+	                 e->bundle_name, "bundle_version", e->bundle_version, "reason", e->reason,
+	                 "state", e->state == CG_QUAR_ST_QUARANTINED ? "quarantined" : "broken");
 }
 
 static void print_json(json_t *j)
@@ -222,8 +223,8 @@ int cg_cmd_quarantine(struct cg_cli *c, int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		cg_cli_err(cg_tr("thiếu lệnh con: add, list, show, restore, delete",
-		                 "missing subcommand: add, list, show, restore, delete"));
+		cg_cli_err("%s", cg_tr("thiếu lệnh con: add, list, show, restore, delete",
+		                       "missing subcommand: add, list, show, restore, delete"));
 		return CG_EXIT_ERROR;
 	}
 	sub = argv[optind++];
@@ -254,6 +255,17 @@ int cg_cmd_quarantine(struct cg_cli *c, int argc, char **argv)
 	return rc;
 }
 
+static const char *action_label(const char *a)
+{
+	if (!strcmp(a, "quarantined"))
+		return cg_tr("đã cách ly", "quarantined");
+	if (!strcmp(a, "refused"))
+		return cg_tr("không cách ly (cơ chế bảo vệ)", "not quarantined (guard rail)");
+	if (!strcmp(a, "skipped-mass"))
+		return cg_tr("không tự động cách ly", "not quarantined automatically");
+	return cg_tr("cách ly thất bại", "quarantine failed");
+}
+
 static void report_action(struct scan_run *r, const struct infected *x, const char *kind,
                           const char *detail)
 {
@@ -262,7 +274,8 @@ static void report_action(struct scan_run *r, const struct infected *x, const ch
 	json_t *j;
 	if (!r->c->json) {
 		cg_cli_print_path(stdout, x->path, x->path_len);
-		printf(": %s%s%s\n", x->action, detail ? " - " : "", detail ? detail : "");
+		printf(": %s%s%s\n", action_label(x->action), detail ? " - " : "",
+		       detail ? detail : "");
 		return;
 	}
 	memset(&e, 0, sizeof(e));

@@ -195,7 +195,7 @@ int cg_cmd_scan(struct cg_cli *c, int argc, char **argv)
 	else if (optind < argc && strcmp(argv[optind], "show") == 0)
 		rc = scan_show(&r, optind + 1 < argc ? argv[optind + 1] : NULL);
 	else if (optind >= argc) {
-		cg_cli_err(cg_tr("thiếu PATH cần quét", "missing PATH to scan"));
+		cg_cli_err("%s", cg_tr("thiếu PATH cần quét", "missing PATH to scan"));
 		cg_cli_usage_hint("scan");
 		rc = CG_EXIT_ERROR;
 	} else

@@ -62,8 +62,8 @@ int cg_cli_common_opt(struct cg_cli *c, int opt, const char *arg, const char *cm
 		return 0;
 	case OPT_TRUST_KEY:
 		if (c->n_trust_keys >= sizeof(c->trust_keys) / sizeof(c->trust_keys[0])) {
-			cg_cli_err(
-			    cg_tr("--trust-key: tối đa 16 khóa", "--trust-key: at most 16 keys"));
+			cg_cli_err("%s", cg_tr("--trust-key: tối đa 16 khóa",
+			                       "--trust-key: at most 16 keys"));
 			return -1;
 		}
 		c->trust_keys[c->n_trust_keys++] = arg;

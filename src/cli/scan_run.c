@@ -412,7 +412,8 @@ int scan_show(struct scan_run *r, const char *id)
 	char *end;
 	long long v = id ? strtoll(id, &end, 10) : 0;
 	if (!id || *end || v <= 0) {
-		cg_cli_err(cg_tr("scan show: cần số lần quét (xem canhgac scan history)",
+		cg_cli_err("%s",
+		           cg_tr("scan show: cần số lần quét (xem canhgac scan history)",
 		                 "scan show: expected a run number (see canhgac scan history)"));
 		return CG_EXIT_ERROR;
 	}

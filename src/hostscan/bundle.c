@@ -64,7 +64,7 @@ static int version_of(const struct cg_manifest *m, int body, char out[72])
 }
 
 static int check_signature(struct cg_bundle *b, const struct cg_bundle_opts *o, const uint8_t *man,
-			   size_t mlen, struct cg_diags *d)
+                           size_t mlen, struct cg_diags *d)
 {
 	char path[4200];
 	uint8_t *sig = NULL;
@@ -75,15 +75,16 @@ static int check_signature(struct cg_bundle *b, const struct cg_bundle_opts *o, 
 	if (rc == CG_ENOENT)
 		return CG_OK; /* unsigned bundle */
 	if (rc)
-		return cg_diags_add(d, rc, path, 0, 0, CG_MSG("không đọc được: %s", "cannot read: %s"),
-				    cg_strerror(rc));
+		return cg_diags_add(d, rc, path, 0, 0,
+		                    CG_MSG("không đọc được: %s", "cannot read: %s"),
+		                    cg_strerror(rc));
 	rc = CG_EBADSIG;
 	if (o->n_trust_keys == 0)
 		cg_diags_add(d, rc, path, 0, 0,
-			     CG_MSG("bộ mẫu có chữ ký nhưng chưa có khóa tin cậy nào: dùng "
-				    "--trust-key KHÓA_CÔNG_KHAI",
-				    "the bundle is signed but no trusted key was given: use "
-				    "--trust-key PUBLIC_KEY"));
+		             CG_MSG("bộ mẫu có chữ ký nhưng chưa có khóa tin cậy nào: dùng "
+		                    "--trust-key KHÓA_CÔNG_KHAI",
+		                    "the bundle is signed but no trusted key was given: use "
+		                    "--trust-key PUBLIC_KEY"));
 	for (size_t i = 0; i < o->n_trust_keys && rc; i++) {
 		uint8_t *key = NULL;
 		size_t klen = 0;
@@ -94,32 +95,34 @@ static int check_signature(struct cg_bundle *b, const struct cg_bundle_opts *o, 
 			rc = CG_OK;
 		else if (kr != CG_EBADSIG)
 			cg_diags_add(d, kr, o->trust_keys[i], 0, 0,
-				     CG_MSG("không dùng được khóa: %s", "unusable key: %s"),
-				     cg_strerror(kr));
+			             CG_MSG("không dùng được khóa: %s", "unusable key: %s"),
+			             cg_strerror(kr));
 		cg_free(key);
 	}
 	if (rc && o->n_trust_keys)
-		cg_diags_add(d, rc, path, 0, 0,
-			     CG_MSG("chữ ký của manifest.json không khớp khóa tin cậy nào",
-				    "the signature of manifest.json does not verify with any trusted "
-				    "key"));
+		cg_diags_add(
+		    d, rc, path, 0, 0,
+		    CG_MSG("chữ ký của manifest.json không khớp khóa tin cậy nào",
+		           "the signature of manifest.json does not verify with any trusted "
+		           "key"));
 	b->signed_ok = rc == 0;
 	cg_free(sig);
 	return rc;
 }
 
 static int check_file(const char *path, const struct cg_manifest_file *f, const uint8_t *buf,
-		      size_t len, struct cg_diags *d)
+                      size_t len, struct cg_diags *d)
 {
 	struct cg_digest *dg = NULL;
 	struct cg_digest_result r;
 	int rc;
 	if ((uint64_t)len != f->size)
-		return cg_diags_add(d, CG_EBADSIG, path, 0, 0,
-				    CG_MSG("kích thước %zu khác với manifest (%llu): tệp đã bị sửa",
-					   "size %zu differs from the manifest (%llu): the file was "
-					   "changed"),
-				    len, (unsigned long long)f->size);
+		return cg_diags_add(
+		    d, CG_EBADSIG, path, 0, 0,
+		    CG_MSG("kích thước %zu khác với manifest (%llu): tệp đã bị sửa",
+		           "size %zu differs from the manifest (%llu): the file was "
+		           "changed"),
+		    len, (unsigned long long)f->size);
 	rc = cg_digest_new(&dg);
 	if (rc == 0)
 		rc = cg_digest_begin(dg, CG_HASH_SHA256);
@@ -129,15 +132,16 @@ static int check_file(const char *path, const struct cg_manifest_file *f, const 
 		rc = cg_digest_end(dg, &r);
 	cg_digest_free(dg);
 	if (rc == 0 && memcmp(r.sha256, f->sha256, 32) != 0)
-		rc = cg_diags_add(d, CG_EBADSIG, path, 0, 0,
-				  CG_MSG("SHA-256 khác với manifest.json: tệp đã bị sửa",
-					 "SHA-256 differs from manifest.json: the file was changed"));
+		rc = cg_diags_add(
+		    d, CG_EBADSIG, path, 0, 0,
+		    CG_MSG("SHA-256 khác với manifest.json: tệp đã bị sửa",
+		           "SHA-256 differs from manifest.json: the file was changed"));
 	return rc;
 }
 
 /* Parses one file into the bundle; counts accepted and rejected signatures. */
 static int load_file(struct bundle_priv *p, const struct cg_manifest_file *f, const char *path,
-		     uint8_t *buf, size_t len, struct cg_bundle_file *bf, struct cg_diags *d)
+                     uint8_t *buf, size_t len, struct cg_bundle_file *bf, struct cg_diags *d)
 {
 	struct cg_bundle *b = &p->pub;
 	struct cg_hashsig_stats st = {0, 0, 0};
@@ -165,13 +169,14 @@ static int load_file(struct bundle_priv *p, const struct cg_manifest_file *f, co
 		if (!b->body)
 			rc = cg_bodysig_set_new(&b->body);
 		if (rc == 0)
-			rc = cg_bodysig_add_ndb(b->body, (const char *)buf, len, path, d, &ok, &bad);
+			rc =
+			    cg_bodysig_add_ndb(b->body, (const char *)buf, len, path, d, &ok, &bad);
 		break;
 	case CG_KIND_YARA: {
 		struct yara_src *y;
 		b->has_yara = 1;
 		rc = cg_grow((void **)&p->yara, &p->yara_cap, p->nyara + 1, sizeof(*p->yara),
-			     CG_MAX_BUNDLE_FILES);
+		             CG_MAX_BUNDLE_FILES);
 		if (rc)
 			break;
 		y = &p->yara[p->nyara++];
@@ -189,9 +194,9 @@ static int load_file(struct bundle_priv *p, const struct cg_manifest_file *f, co
 	bf->rejected = bad;
 	if (rc == 0 && f->count && f->count != ok && !bad)
 		cg_diags_add(d, CG_EPARTIAL, path, 0, 0,
-			     CG_MSG("manifest ghi %llu mẫu nhưng nạp được %zu",
-				    "the manifest lists %llu signatures but %zu loaded"),
-			     (unsigned long long)f->count, ok);
+		             CG_MSG("manifest ghi %llu mẫu nhưng nạp được %zu",
+		                    "the manifest lists %llu signatures but %zu loaded"),
+		             (unsigned long long)f->count, ok);
 	if (rc == 0 && (bad || (f->count && f->count != ok)))
 		rc = CG_EPARTIAL;
 	cg_free(buf);
@@ -199,7 +204,7 @@ static int load_file(struct bundle_priv *p, const struct cg_manifest_file *f, co
 }
 
 static int load_files(struct bundle_priv *p, const struct cg_manifest *m,
-		      const struct cg_bundle_opts *o, struct cg_diags *d)
+                      const struct cg_bundle_opts *o, struct cg_diags *d)
 {
 	struct cg_bundle *b = &p->pub;
 	int partial = 0;
@@ -221,8 +226,9 @@ static int load_files(struct bundle_priv *p, const struct cg_manifest *m,
 		if (rc == 0)
 			rc = cg_read_file(path, CG_MAX_SIGFILE, &buf, &len);
 		if (rc) {
-			cg_diags_add(d, rc, path, 0, 0, CG_MSG("không đọc được: %s", "cannot read: %s"),
-				     cg_strerror(rc));
+			cg_diags_add(d, rc, path, 0, 0,
+			             CG_MSG("không đọc được: %s", "cannot read: %s"),
+			             cg_strerror(rc));
 			return rc;
 		}
 		rc = check_file(path, f, buf, len, d);
@@ -240,7 +246,7 @@ static int load_files(struct bundle_priv *p, const struct cg_manifest *m,
 }
 
 int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bundle **out,
-		   struct cg_diags *d)
+                   struct cg_diags *d)
 {
 	struct bundle_priv *p = cg_calloc(1, sizeof(*p));
 	struct cg_manifest *m = NULL;
@@ -261,9 +267,9 @@ int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bu
 		rc = cg_read_file(path, CG_MAX_MANIFEST, &man, &mlen);
 	if (rc) {
 		cg_diags_add(d, rc, path, 0, 0,
-			     CG_MSG("không đọc được manifest của bộ mẫu: %s",
-				    "cannot read the bundle's manifest: %s"),
-			     cg_strerror(rc));
+		             CG_MSG("không đọc được manifest của bộ mẫu: %s",
+		                    "cannot read the bundle's manifest: %s"),
+		             cg_strerror(rc));
 		goto out;
 	}
 	rc = cg_manifest_parse((const char *)man, mlen, path, &m, d);
@@ -303,21 +309,22 @@ int cg_bundle_prepare(struct cg_bundle *b, struct cg_diags *d)
 	if (b->prepared)
 		return CG_OK;
 	if (b->body) {
-		enum cg_bodysig_backend be = b->backend == CG_BUNDLE_BE_HYPERSCAN ? CG_BODYSIG_HYPERSCAN
-					     : b->backend == CG_BUNDLE_BE_PORTABLE ? CG_BODYSIG_PORTABLE
-										   : CG_BODYSIG_AUTO;
+		enum cg_bodysig_backend be =
+		    b->backend == CG_BUNDLE_BE_HYPERSCAN  ? CG_BODYSIG_HYPERSCAN
+		    : b->backend == CG_BUNDLE_BE_PORTABLE ? CG_BODYSIG_PORTABLE
+		                                          : CG_BODYSIG_AUTO;
 		rc = cg_bodysig_compile(b->body, be, d);
 		if (rc)
 			return rc;
 		b->backend = cg_bodysig_backend(b->body) == CG_BODYSIG_HYPERSCAN
-				     ? CG_BUNDLE_BE_HYPERSCAN
-				     : CG_BUNDLE_BE_PORTABLE;
+		                 ? CG_BUNDLE_BE_HYPERSCAN
+		                 : CG_BUNDLE_BE_PORTABLE;
 	}
 	if (p->nyara) {
 		rc = cg_yarars_new(&b->yara);
 		for (size_t i = 0; rc == 0 && i < p->nyara; i++)
 			rc = cg_yarars_add_source(b->yara, (const char *)p->yara[i].buf,
-						  p->yara[i].len, p->yara[i].path, d);
+			                          p->yara[i].len, p->yara[i].path, d);
 		if (rc == 0)
 			rc = cg_yarars_compile(b->yara);
 		if (rc)

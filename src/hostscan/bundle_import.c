@@ -80,7 +80,7 @@ static void reason_class(const struct cg_diags *dl, const char *kind, char *out,
 
 /* Keeps the lines that parse; kind is "hash" or "ndb". Returns kept count via *kept. */
 static int filter_lines(struct importer *im, const char *kind, const uint8_t *buf, size_t len,
-			struct obuf *o, size_t *kept)
+                        struct obuf *o, size_t *kept)
 {
 	struct cg_hashsig *hs = NULL;
 	struct cg_bodysig_set *bs = NULL;
@@ -106,7 +106,7 @@ static int filter_lines(struct importer *im, const char *kind, const uint8_t *bu
 			hs = NULL;
 			bs = NULL;
 			rc = kind[0] == 'h' ? ((hs = cg_hashsig_new()) ? CG_OK : CG_ENOMEM)
-					    : cg_bodysig_set_new(&bs);
+			                    : cg_bodysig_set_new(&bs);
 			if (rc)
 				break;
 		}
@@ -135,7 +135,7 @@ static int filter_lines(struct importer *im, const char *kind, const uint8_t *bu
 }
 
 static int add_output(struct importer *im, const char *fname, enum cg_bundle_kind kind,
-		      const void *buf, size_t len, size_t count)
+                      const void *buf, size_t len, size_t count)
 {
 	struct cg_manifest_file *f;
 	struct cg_digest *dg = NULL;
@@ -155,7 +155,7 @@ static int add_output(struct importer *im, const char *fname, enum cg_bundle_kin
 	rc = cg_write_file_atomic(path, buf, len, 0644);
 	if (rc == 0)
 		rc = cg_grow((void **)&im->m.files, &im->mcap, im->m.nfiles + 1,
-			     sizeof(*im->m.files), CG_MAX_BUNDLE_FILES);
+		             sizeof(*im->m.files), CG_MAX_BUNDLE_FILES);
 	if (rc == 0)
 		rc = cg_digest_new(&dg);
 	if (rc == 0)
@@ -195,7 +195,7 @@ static int ext_is(const char *ext, const char *want)
 
 /* One ClamAV database (a file, or a member of a .cvd). */
 static int import_clamav_db(struct importer *im, const char *label, const char *ext,
-			    const uint8_t *buf, size_t len)
+                            const uint8_t *buf, size_t len)
 {
 	struct obuf o = {NULL, 0, 0};
 	size_t kept = 0;
@@ -203,11 +203,11 @@ static int import_clamav_db(struct importer *im, const char *label, const char *
 
 	rc = filter_lines(im, body ? "ndb" : "hash", buf, len, &o, &kept);
 	if (rc == 0 && kept) {
-		enum cg_bundle_kind k = body ? CG_KIND_NDB
-				       : ext_is(ext, "hsb") ? CG_KIND_HSB
-				       : ext_is(ext, "hdu") ? CG_KIND_HDU
-				       : ext_is(ext, "hsu") ? CG_KIND_HSU
-							    : CG_KIND_HDB;
+		enum cg_bundle_kind k = body                 ? CG_KIND_NDB
+		                        : ext_is(ext, "hsb") ? CG_KIND_HSB
+		                        : ext_is(ext, "hdu") ? CG_KIND_HDU
+		                        : ext_is(ext, "hsu") ? CG_KIND_HSU
+		                                             : CG_KIND_HDB;
 		rc = add_output(im, label, k, o.p, o.n, kept);
 		if (body)
 			im->rep->body += kept;
@@ -234,16 +234,26 @@ static const char *skip_label(const char *ext)
 {
 	static const struct {
 		const char *ext, *what;
-	} t[] = {{"ldb", "logical signatures"}, {"ldu", "logical signatures"},
-		 {"cdb", "container metadata"},	 {"mdb", "PE section hashes"},
-		 {"msb", "PE section hashes"},	 {"mdu", "PE section hashes"},
-		 {"msu", "PE section hashes"},	 {"imp", "PE import table hashes"},
-		 {"fp", "allow-list (false positives)"}, {"sfp", "allow-list (false positives)"},
-		 {"ign", "ignore list"},	 {"ign2", "ignore list"},
-		 {"idb", "icon signatures"},	 {"ftm", "file type magic"},
-		 {"pdb", "phishing URLs"},	 {"gdb", "phishing URLs"},
-		 {"wdb", "phishing URLs"},	 {"crb", "certificate trust"},
-		 {"cbc", "bytecode"},		 {"hdb", "MD5 hashes"}};
+	} t[] = {{"ldb", "logical signatures"},
+	         {"ldu", "logical signatures"},
+	         {"cdb", "container metadata"},
+	         {"mdb", "PE section hashes"},
+	         {"msb", "PE section hashes"},
+	         {"mdu", "PE section hashes"},
+	         {"msu", "PE section hashes"},
+	         {"imp", "PE import table hashes"},
+	         {"fp", "allow-list (false positives)"},
+	         {"sfp", "allow-list (false positives)"},
+	         {"ign", "ignore list"},
+	         {"ign2", "ignore list"},
+	         {"idb", "icon signatures"},
+	         {"ftm", "file type magic"},
+	         {"pdb", "phishing URLs"},
+	         {"gdb", "phishing URLs"},
+	         {"wdb", "phishing URLs"},
+	         {"crb", "certificate trust"},
+	         {"cbc", "bytecode"},
+	         {"hdb", "MD5 hashes"}};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (ext_is(ext, t[i].ext))
 			return t[i].what;
@@ -309,8 +319,8 @@ static size_t csv_header_len(const uint8_t *buf, size_t len)
 }
 
 /* Keeps the header and every row that yields a hash on its own, so the bundle loads whole. */
-static int csv_good_rows(struct importer *im, struct cg_hashsig *hs, const uint8_t *buf,
-			 size_t len, struct obuf *o)
+static int csv_good_rows(struct importer *im, struct cg_hashsig *hs, const uint8_t *buf, size_t len,
+                         struct obuf *o)
 {
 	size_t hlen = csv_header_len(buf, len), pos = hlen;
 	char *one = NULL;
@@ -342,7 +352,7 @@ static int csv_good_rows(struct importer *im, struct cg_hashsig *hs, const uint8
 }
 
 static int import_list(struct importer *im, const char *base, const char *ext, const uint8_t *buf,
-		       size_t len)
+                       size_t len)
 {
 	struct cg_hashsig *hs = cg_hashsig_new();
 	struct cg_hashsig_stats st = {0, 0, 0};
@@ -350,9 +360,10 @@ static int import_list(struct importer *im, const char *base, const char *ext, c
 	int csv = ext_is(ext, "csv");
 	int rc = hs ? CG_OK : CG_ENOMEM;
 	if (rc == 0)
-		rc = csv ? cg_hashsig_parse_csv(hs, (const char *)buf, len, im->source, NULL, &st, &dl)
-			 : cg_hashsig_parse_plain(hs, (const char *)buf, len, im->source, NULL, &st,
-						  &dl);
+		rc = csv ? cg_hashsig_parse_csv(hs, (const char *)buf, len, im->source, NULL, &st,
+		                                &dl)
+		         : cg_hashsig_parse_plain(hs, (const char *)buf, len, im->source, NULL, &st,
+		                                  &dl);
 	if (rc == 0 && st.bad) {
 		/* a list with bad lines is written with only its good lines */
 		struct obuf o = {NULL, 0, 0};
@@ -371,8 +382,8 @@ static int import_list(struct importer *im, const char *base, const char *ext, c
 				size_t ll = nl ? (size_t)(nl - line) : len - pos;
 				struct cg_hashsig_stats s1;
 				pos += ll + (nl ? 1 : 0);
-				if (cg_hashsig_parse_plain(hs, line, ll, im->source, NULL, &s1, NULL) ==
-					    0 &&
+				if (cg_hashsig_parse_plain(hs, line, ll, im->source, NULL, &s1,
+				                           NULL) == 0 &&
 				    s1.ok == 1) {
 					rc = obuf_put(&o, line, ll);
 					if (rc == 0)
@@ -387,7 +398,7 @@ static int import_list(struct importer *im, const char *base, const char *ext, c
 		rc = add_output(im, base, csv ? CG_KIND_CSV : CG_KIND_HASHLIST, buf, len, st.ok);
 	} else if (rc == 0) {
 		rc = cg_diags_add(im->d, CG_EPARSE, im->source, 0, 0,
-				  CG_MSG("không có mã băm nào dùng được", "no usable hash found"));
+		                  CG_MSG("không có mã băm nào dùng được", "no usable hash found"));
 	}
 	im->rep->hashes += st.entries;
 	cg_diags_clear(&dl);
@@ -406,19 +417,20 @@ static int import_one(struct importer *im, const char *src)
 
 	im->source = src;
 	if (rc)
-		return cg_diags_add(im->d, rc, src, 0, 0, CG_MSG("không đọc được: %s", "cannot read: %s"),
-				    cg_strerror(rc));
+		return cg_diags_add(im->d, rc, src, 0, 0,
+		                    CG_MSG("không đọc được: %s", "cannot read: %s"),
+		                    cg_strerror(rc));
 	if (cvd || cld) {
 		struct cvd_ctx c = {im, base};
-		rc = cg_cvd_foreach(buf, len, cvd ? CG_CVD_CVD : CG_CVD_CLD, src, NULL, on_member, &c,
-				    im->d);
+		rc = cg_cvd_foreach(buf, len, cvd ? CG_CVD_CVD : CG_CVD_CLD, src, NULL, on_member,
+		                    &c, im->d);
 	} else if (ext_is(ext, "hdb") || ext_is(ext, "hsb") || ext_is(ext, "hdu") ||
-		   ext_is(ext, "hsu") || ext_is(ext, "ndb") || ext_is(ext, "ndu")) {
+	           ext_is(ext, "hsu") || ext_is(ext, "ndb") || ext_is(ext, "ndu")) {
 		rc = import_clamav_db(im, base, ext, buf, len);
 	} else if (ext_is(ext, "yar") || ext_is(ext, "yara")) {
 		rc = import_yara(im, base, buf, len);
 	} else if (cg_hashsig_clamav_ext(ext) == CG_EUNSUPP || ext_is(ext, "ldb") ||
-		   ext_is(ext, "cdb") || ext_is(ext, "fp") || ext_is(ext, "ign2")) {
+	           ext_is(ext, "cdb") || ext_is(ext, "fp") || ext_is(ext, "ign2")) {
 		char why[160];
 		snprintf(why, sizeof(why), "%s: .%s (%s)", base, ext, skip_label(ext));
 		count_reason(im, why, count_lines(buf, len));
@@ -435,7 +447,8 @@ static void rm_tree(const char *dir)
 	struct dirent *e;
 	char p[4400];
 	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+		if (e->d_name[0] == '.' &&
+		    (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
 		unlink(p);
@@ -454,8 +467,8 @@ static int put_in_place(const char *tmp, const char *out, struct cg_diags *d)
 	if (lstat(out, &st) == 0) {
 		if (!S_ISDIR(st.st_mode) || (access(man, F_OK) != 0 && rmdir(out) != 0))
 			return cg_diags_add(d, CG_EEXIST, out, 0, 0,
-					    CG_MSG("đã tồn tại và không phải bộ mẫu: không ghi đè",
-						   "exists and is not a bundle: not overwritten"));
+			                    CG_MSG("đã tồn tại và không phải bộ mẫu: không ghi đè",
+			                           "exists and is not a bundle: not overwritten"));
 		snprintf(old, sizeof(old), "%s.old.%ld", out, (long)getpid());
 		if (access(man, F_OK) == 0 && rename(out, old) != 0)
 			return cg_from_errno(errno);
@@ -471,7 +484,7 @@ static int put_in_place(const char *tmp, const char *out, struct cg_diags *d)
 }
 
 int cg_bundle_import(const char *const *sources, size_t n, const char *out, const char *name,
-		     const char *version, struct cg_import_report *rep, struct cg_diags *d)
+                     const char *version, struct cg_import_report *rep, struct cg_diags *d)
 {
 	struct importer im;
 	char ver[64], created[32], *json = NULL, path[4400];
@@ -488,15 +501,16 @@ int cg_bundle_import(const char *const *sources, size_t n, const char *out, cons
 		return CG_ELIMIT;
 	rm_tree(im.tmpdir);
 	if (mkdir(im.tmpdir, 0755) != 0)
-		return cg_diags_add(d, cg_from_errno(errno), im.tmpdir, 0, 0,
-				    CG_MSG("không tạo được thư mục: %s", "cannot create folder: %s"),
-				    strerror(errno));
+		return cg_diags_add(
+		    d, cg_from_errno(errno), im.tmpdir, 0, 0,
+		    CG_MSG("không tạo được thư mục: %s", "cannot create folder: %s"),
+		    strerror(errno));
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = import_one(&im, sources[i]);
 	if (rc == 0 && im.m.nfiles == 0)
 		rc = cg_diags_add(d, CG_EPARSE, out, 0, 0,
-				  CG_MSG("không có mẫu nào để đưa vào bộ mẫu",
-					 "no signature to put into the bundle"));
+		                  CG_MSG("không có mẫu nào để đưa vào bộ mẫu",
+		                         "no signature to put into the bundle"));
 	if (rc == 0) {
 		time_t t = (time_t)(now / 1000);
 		struct tm tm;
@@ -511,8 +525,8 @@ int cg_bundle_import(const char *const *sources, size_t n, const char *out, cons
 	}
 	if (rc == 0)
 		rc = snprintf(path, sizeof(path), "%s/manifest.json", im.tmpdir) < (int)sizeof(path)
-			     ? cg_write_file_atomic(path, json, jlen, 0644)
-			     : CG_ELIMIT;
+		         ? cg_write_file_atomic(path, json, jlen, 0644)
+		         : CG_ELIMIT;
 	if (rc == 0)
 		rc = put_in_place(im.tmpdir, out, d);
 	if (rc)

@@ -1,5 +1,6 @@
 /* filescan.c - one pass over one file: digests, body signatures, YARA rules, archive members. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
