@@ -481,8 +481,16 @@ static void full_store_enospc(void **state)
 	cg_diags_clear(&d);
 }
 
+static void max_stage_hook(void *arg, int stage)
+{
+	int *m = arg;
+	if (stage > *m)
+		*m = stage;
+}
+
 static void readonly_original_erofs(void **state)
 {
+	int max_stage = 0;
 	struct fx *f = *state;
 	char mnt[256], path[300], id[CG_QUAR_ID_LEN];
 	struct cg_diags d = CG_DIAGS_INIT;
@@ -498,7 +506,11 @@ static void readonly_original_erofs(void **state)
 	assert_int_equal(mount("tmpfs", mnt, "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m"), 0);
 	assert_int_equal(cg_quar_open(f->store, &q), 0);
 	req_for(&r, path);
+	cg_quar_set_hook(max_stage_hook, &max_stage);
 	assert_int_equal(cg_quar_add(q, &r, id, &d), CG_EROFS);
+	cg_quar_set_hook(NULL, NULL);
+	/* detected before any copy was made */
+	assert_true(max_stage < CG_QUAR_STAGE_COPIED);
 	assert_int_equal(d.n, 1);
 	assert_non_null(strstr(d.v[0].msg_vi, path));
 	assert_int_equal(read_all(path, buf, sizeof(buf)), 14);
@@ -721,6 +733,22 @@ static void allocation_failures_roll_back(void **state)
 	}
 	assert_int_equal(rc, 0);
 	assert_int_equal(access(path, F_OK), -1);
+	/* and during restore: no partial destination, the entry is kept until it succeeds */
+	rc = -1;
+	for (long n = 0; n < 200 && rc != 0; n++) {
+		struct cg_quar_entry e;
+		cg_alloc_fail_after(n);
+		rc = cg_quar_restore(q, id, NULL, 0);
+		cg_alloc_fail_after(-1);
+		if (rc != 0) {
+			assert_int_equal(access(path, F_OK), -1);
+			assert_int_equal(cg_quar_get(q, id, &e), 0);
+			cg_quar_entry_clear(&e);
+		}
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(store_files(f), 0);
 	cg_quar_close(q);
 }
 
