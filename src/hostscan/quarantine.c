@@ -36,6 +36,30 @@ void quar_name(char *buf, const char *id, const char *suffix)
 	snprintf(buf, 64, "%s%s", id, suffix);
 }
 
+void quar_set_path(json_t *o, const char *key, const char *path)
+{
+	char k[32], *hx;
+	json_t *j;
+	size_t n;
+
+	if (!o || !path)
+		return;
+	j = json_string(path);
+	if (j) {
+		json_object_set_new(o, key, j);
+		return;
+	}
+	/* Not UTF-8: log the exact bytes in hex rather than lose the path. */
+	n = strnlen(path, CG_MAX_PATH);
+	hx = cg_malloc(2 * n + 1);
+	if (!hx)
+		return;
+	quar_hex((const uint8_t *)path, n, hx);
+	snprintf(k, sizeof(k), "%s_hex", key);
+	json_object_set_new(o, k, json_string(hx));
+	cg_free(hx);
+}
+
 void quar_log(struct cg_quar *q, const char *action, json_t *fields)
 {
 	if (q->logpath && fields)

@@ -272,7 +272,7 @@ static json_t *add_fields(const struct add *a, int rc)
 
 	if (!f)
 		return NULL;
-	json_object_set_new(f, "path", json_string(a->r->path));
+	quar_set_path(f, "path", a->r->path);
 	if (!rc) {
 		quar_hex(a->e.sha256, 32, sha);
 		json_object_set_new(f, "id", json_string(a->e.id));

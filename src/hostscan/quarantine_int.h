@@ -61,5 +61,8 @@ void quar_remove_files(struct cg_quar *q, const char *id);
 /* "<id><suffix>" into buf (at least 64 bytes). */
 void quar_name(char *buf, const char *id, const char *suffix);
 
+/* Sets o[key] to the path, or o[key + "_hex"] to its bytes in hex when it is not UTF-8. */
+void quar_set_path(json_t *o, const char *key, const char *path);
+
 /* Writes an action-log record when logging is on; fields is consumed (decref'ed). */
 void quar_log(struct cg_quar *q, const char *action, json_t *fields);

@@ -158,7 +158,7 @@ int cg_quar_delete(struct cg_quar *q, const char *id)
 	if (f) {
 		json_object_set_new(f, "id", json_string(id));
 		if (have)
-			json_object_set_new(f, "path", json_string(e.path));
+			quar_set_path(f, "path", e.path);
 	}
 	quar_log(q, "quarantine_delete", f);
 	cg_quar_entry_clear(&e);
@@ -260,8 +260,8 @@ out:
 	f = json_object();
 	if (f) {
 		json_object_set_new(f, "id", json_string(id));
-		json_object_set_new(f, "path", json_string(e.path));
-		json_object_set_new(f, "dest", json_string(dest));
+		quar_set_path(f, "path", e.path);
+		quar_set_path(f, "dest", dest);
 		json_object_set_new(f, "force", json_boolean(flags & CG_QUAR_FORCE));
 		if (rc)
 			json_object_set_new(f, "error", json_integer(rc));

@@ -481,8 +481,16 @@ static void full_store_enospc(void **state)
 	cg_diags_clear(&d);
 }
 
+static void max_stage_hook(void *arg, int stage)
+{
+	int *m = arg;
+	if (stage > *m)
+		*m = stage;
+}
+
 static void readonly_original_erofs(void **state)
 {
+	int max_stage = 0;
 	struct fx *f = *state;
 	char mnt[256], path[300], id[CG_QUAR_ID_LEN];
 	struct cg_diags d = CG_DIAGS_INIT;
@@ -498,7 +506,11 @@ static void readonly_original_erofs(void **state)
 	assert_int_equal(mount("tmpfs", mnt, "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m"), 0);
 	assert_int_equal(cg_quar_open(f->store, &q), 0);
 	req_for(&r, path);
+	cg_quar_set_hook(max_stage_hook, &max_stage);
 	assert_int_equal(cg_quar_add(q, &r, id, &d), CG_EROFS);
+	cg_quar_set_hook(NULL, NULL);
+	/* detected before any copy was made */
+	assert_true(max_stage < CG_QUAR_STAGE_COPIED);
 	assert_int_equal(d.n, 1);
 	assert_non_null(strstr(d.v[0].msg_vi, path));
 	assert_int_equal(read_all(path, buf, sizeof(buf)), 14);
@@ -542,7 +554,8 @@ static void packaged_file_guard(void **state)
 	fprintf(fp, "%s  %s\n", hx, path2 + 1);
 	fclose(fp);
 
-	assert_int_equal(cg_quar_open(f->store, &q), 0);
+	path_in(f, line, "guard.jsonl");
+	assert_int_equal(cg_quar_open2(f->store, line, &q), 0);
 	assert_int_equal(cg_quar_set_dpkg(q, admin), 0);
 	/* unchanged packaged file: refused, naming the package */
 	req_for(&r, path);
@@ -552,6 +565,15 @@ static void packaged_file_guard(void **state)
 	assert_non_null(strstr(d.v[0].msg_vi, "faketool"));
 	assert_int_equal(access(path, F_OK), 0);
 	assert_int_equal(store_files(f), 0);
+	{ /* the refusal is in the action log, with the package */
+		json_error_t err;
+		json_t *o = json_load_file(line, JSON_DISABLE_EOF_CHECK, &err);
+		assert_non_null(o);
+		assert_string_equal(json_string_value(json_object_get(o, "action")),
+		                    "quarantine_refused");
+		assert_string_equal(json_string_value(json_object_get(o, "package")), "faketool");
+		json_decref(o);
+	}
 	/* modified packaged file: quarantined */
 	write_bytes(path, "trojaned tool", 13, 0755);
 	snprintf(line, sizeof(line), "%s", path);
@@ -563,6 +585,31 @@ static void packaged_file_guard(void **state)
 	r.flags = CG_QUAR_FORCE;
 	assert_int_equal(cg_quar_add(q, &r, id, NULL), 0);
 	assert_int_equal(access(path2, F_OK), -1);
+	cg_quar_close(q);
+	cg_diags_clear(&d);
+}
+
+/* The real dpkg database protects /usr/bin/dpkg. Safe to run: should the guard fail, the wrong
+ * expected SHA-256 makes the add stop with CG_ECHANGED before anything is unlinked. */
+static void real_dpkg_guard(void **state)
+{
+	struct fx *f = *state;
+	char id[CG_QUAR_ID_LEN];
+	struct cg_diags d = CG_DIAGS_INIT;
+	struct cg_quar *q;
+	struct cg_quar_req r;
+	uint8_t zero[32] = {0};
+
+	if (access("/var/lib/dpkg/info/dpkg.md5sums", R_OK) != 0 || access("/usr/bin/dpkg", R_OK))
+		skip();
+	assert_int_equal(cg_quar_open(f->store, &q), 0);
+	req_for(&r, "/usr/bin/dpkg");
+	r.sha256 = zero;
+	assert_int_equal(cg_quar_add(q, &r, id, &d), CG_EREFUSED);
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.v[0].msg_en, "package dpkg"));
+	assert_int_equal(access("/usr/bin/dpkg", X_OK), 0);
+	assert_int_equal(store_files(f), 0);
 	cg_quar_close(q);
 	cg_diags_clear(&d);
 }
@@ -618,6 +665,36 @@ static void action_log_one_line_per_operation(void **state)
 	}
 	fclose(fp);
 	assert_int_equal(n, 5);
+}
+
+/* Linux paths are bytes: a name that is not UTF-8 round-trips and is logged in hex. */
+static void non_utf8_name(void **state)
+{
+	struct fx *f = *state;
+	char path[256], log[256], id[CG_QUAR_ID_LEN], line[4096];
+	struct cg_quar *q;
+	struct cg_quar_req r;
+	struct cg_quar_entry e;
+	FILE *fp;
+
+	path_in(f, path, "caf\xe9-\xff");
+	path_in(f, log, "log.jsonl");
+	write_bytes(path, "latin1 name", 11, 0644);
+	assert_int_equal(cg_quar_open2(f->store, log, &q), 0);
+	req_for(&r, path);
+	assert_int_equal(cg_quar_add(q, &r, id, NULL), 0);
+	assert_int_equal(cg_quar_get(q, id, &e), 0);
+	assert_string_equal(e.path, path);
+	cg_quar_entry_clear(&e);
+	assert_int_equal(cg_quar_restore(q, id, NULL, 0), 0);
+	assert_int_equal(access(path, F_OK), 0);
+	cg_quar_close(q);
+	fp = fopen(log, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	assert_non_null(strstr(line, "\"path_hex\""));
+	assert_non_null(strstr(line, "636166e92dff")); /* caf, e9, '-', ff */
 }
 
 static void tampered_blob_not_restored(void **state)
@@ -721,6 +798,22 @@ static void allocation_failures_roll_back(void **state)
 	}
 	assert_int_equal(rc, 0);
 	assert_int_equal(access(path, F_OK), -1);
+	/* and during restore: no partial destination, the entry is kept until it succeeds */
+	rc = -1;
+	for (long n = 0; n < 200 && rc != 0; n++) {
+		struct cg_quar_entry e;
+		cg_alloc_fail_after(n);
+		rc = cg_quar_restore(q, id, NULL, 0);
+		cg_alloc_fail_after(-1);
+		if (rc != 0) {
+			assert_int_equal(access(path, F_OK), -1);
+			assert_int_equal(cg_quar_get(q, id, &e), 0);
+			cg_quar_entry_clear(&e);
+		}
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(store_files(f), 0);
 	cg_quar_close(q);
 }
 
@@ -777,7 +870,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(full_store_enospc, setup, teardown),
 	    cmocka_unit_test_setup_teardown(readonly_original_erofs, setup, teardown),
 	    cmocka_unit_test_setup_teardown(packaged_file_guard, setup, teardown),
+	    cmocka_unit_test_setup_teardown(real_dpkg_guard, setup, teardown),
 	    cmocka_unit_test_setup_teardown(action_log_one_line_per_operation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(non_utf8_name, setup, teardown),
 	    cmocka_unit_test_setup_teardown(tampered_blob_not_restored, setup, teardown),
 	    cmocka_unit_test_setup_teardown(store_permissions_and_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(allocation_failures_roll_back, setup, teardown),
