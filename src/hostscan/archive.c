@@ -186,7 +186,8 @@ static int walk_archive(struct walk *w, struct archive *a, const char *prefix, c
 			w->st->corrupt = 1;
 			break;
 		}
-		if (archive_entry_filetype(e) != AE_IFREG)
+		/* a lone compressed stream ("raw") has no file type */
+		if (archive_entry_filetype(e) != AE_IFREG && archive_format(a) != ARCHIVE_FORMAT_RAW)
 			continue;
 		if (++w->st->members > w->l->max_members) {
 			w->st->limit_hit = CG_ELIMIT;

@@ -21,6 +21,7 @@ struct stream {
 	size_t ylen, ycap;
 	int yara_over;
 	uint64_t size;
+	uint64_t fed; /* bytes actually seen */
 	unsigned mask;
 };
 
@@ -84,6 +85,7 @@ static int stream_begin(struct cg_filescan *fs, struct stream *s, uint64_t size,
 {
 	int rc = cg_digest_begin(s->dig, mask);
 	s->size = size;
+	s->fed = 0;
 	s->mask = mask;
 	s->ylen = 0;
 	s->yara_over = 0;
@@ -96,6 +98,7 @@ static int stream_begin(struct cg_filescan *fs, struct stream *s, uint64_t size,
 static int stream_feed(struct cg_filescan *fs, struct stream *s, const uint8_t *p, size_t n)
 {
 	int rc = cg_digest_update(s->dig, p, n);
+	s->fed += n;
 	if (rc == 0 && s->body)
 		rc = cg_bodysig_feed(s->body, p, n);
 	if (rc == 0 && fs->cfg.yara && !s->yara_over) {
@@ -174,18 +177,26 @@ static int stream_end(struct cg_filescan *fs, struct stream *s, struct cg_filere
 			if (!(dig->have & algos[i].bit))
 				continue;
 			h.type = algos[i].type;
-			cg_hashsig_lookup(fs->cfg.hashes, algos[i].algo, d[i], s->size, on_name,
-			                  &h);
+			cg_hashsig_lookup(fs->cfg.hashes, algos[i].algo, d[i], s->fed, on_name, &h);
 		}
 	}
 	return rc;
 }
 
+/* Digests needed for a member: by its size when the archive gives it, else every algorithm
+ * the bundle has (the size is known only at the end). */
 static unsigned member_mask(const struct cg_filescan *fs, uint64_t size)
 {
+	unsigned m = CG_HASH_SHA256;
 	if (!fs->cfg.hashes)
-		return CG_HASH_SHA256;
-	return CG_HASH_SHA256 | cg_hashsig_needed(fs->cfg.hashes, size);
+		return m;
+	if (size != UINT64_MAX)
+		return m | cg_hashsig_needed(fs->cfg.hashes, size);
+	if (cg_hashsig_count(fs->cfg.hashes, CG_HASH_ALGO_MD5))
+		m |= CG_HASH_MD5;
+	if (cg_hashsig_count(fs->cfg.hashes, CG_HASH_ALGO_SHA1))
+		m |= CG_HASH_SHA1;
+	return m;
 }
 
 static int m_begin(void *arg, const char *path, uint64_t size, unsigned depth)
@@ -196,14 +207,12 @@ static int m_begin(void *arg, const char *path, uint64_t size, unsigned depth)
 	/* Members are named "file!member"; keep the part after the top-level file's name. */
 	snprintf(fs->member, sizeof(fs->member), "%s", bang ? bang + 1 : path);
 	fs->in_member = 1;
-	return stream_begin(fs, &fs->mem, size,
-	                    member_mask(fs, size == UINT64_MAX ? UINT64_MAX - 1 : size));
+	return stream_begin(fs, &fs->mem, size, member_mask(fs, size));
 }
 
 static int m_data(void *arg, const uint8_t *p, size_t n)
 {
 	struct cg_filescan *fs = arg;
-	fs->mem.size = fs->mem.size == UINT64_MAX ? UINT64_MAX : fs->mem.size;
 	return stream_feed(fs, &fs->mem, p, n);
 }
 

@@ -350,6 +350,17 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* OpenSSL loads its providers on first use, reading configuration files: do it before any
+ * worker is forked, since a confined worker may not open files. */
+static void warm_up_digests(void)
+{
+	struct cg_digest *d = NULL;
+	struct cg_digest_result r;
+	if (cg_digest_new(&d) == 0 && cg_digest_begin(d, CG_HASH_MD5 | CG_HASH_SHA1 | CG_HASH_SHA256) == 0)
+		cg_digest_end(d, &r);
+	cg_digest_free(d);
+}
+
 /* Compiles body signatures and starts the threads, once, when the first file must be read. */
 static int start_threads(struct scanner *sc)
 {
@@ -362,6 +373,7 @@ static int start_threads(struct scanner *sc)
 	if (rc)
 		return sc->fatal = rc;
 	cfg = filescan_cfg(sc);
+	warm_up_digests();
 	sc->nthreads = sc->o->threads > 0 ? sc->o->threads : cg_ncpu();
 	if (sc->nthreads > CG_MAX_SCAN_THREADS)
 		sc->nthreads = CG_MAX_SCAN_THREADS;
