@@ -85,8 +85,9 @@ enum cg_filescan_flags { CG_FS_ARCHIVES = 1u };
 
 /* Scans fd (a regular file of `size` bytes by fstat) computing the digests of `mask`, with the
  * configured body signatures and YARA rules; with CG_FS_ARCHIVES also walks archive members.
+ * name is the file's base name (names the member of a lone .gz/.bz2/.xz stream).
  * Fills r (zeroed by the caller); r->rc tells whether the file could be read. */
-int cg_filescan_fd(struct cg_filescan *fs, int fd, uint64_t size, unsigned mask, unsigned flags,
-                   struct cg_fileresult *r);
+int cg_filescan_fd(struct cg_filescan *fs, int fd, const char *name, uint64_t size, unsigned mask,
+                   unsigned flags, struct cg_fileresult *r);
 
 #endif

@@ -187,7 +187,8 @@ static int walk_archive(struct walk *w, struct archive *a, const char *prefix, c
 			break;
 		}
 		/* a lone compressed stream ("raw") has no file type */
-		if (archive_entry_filetype(e) != AE_IFREG && archive_format(a) != ARCHIVE_FORMAT_RAW)
+		if (archive_entry_filetype(e) != AE_IFREG &&
+		    archive_format(a) != ARCHIVE_FORMAT_RAW)
 			continue;
 		if (++w->st->members > w->l->max_members) {
 			w->st->limit_hit = CG_ELIMIT;
@@ -199,7 +200,8 @@ static int walk_archive(struct walk *w, struct archive *a, const char *prefix, c
 			continue;
 		}
 		mname = archive_entry_pathname(e);
-		if (archive_format(a) == ARCHIVE_FORMAT_RAW || !mname) {
+		if (!mname ||
+		    (archive_format(a) == ARCHIVE_FORMAT_RAW && strcmp(mname, "data") == 0)) {
 			raw_name(name, rname, sizeof(rname));
 			mname = rname;
 		}

@@ -224,7 +224,7 @@ static int m_end(void *arg)
 	return stream_end(fs, &fs->mem, fs->r, &d, fs->member);
 }
 
-static int scan_archive(struct cg_filescan *fs, int fd, struct cg_fileresult *r)
+static int scan_archive(struct cg_filescan *fs, int fd, const char *name, struct cg_fileresult *r)
 {
 	struct cg_arc_limits lim;
 	struct cg_arc_visitor v = {m_begin, m_data, m_end, fs};
@@ -234,7 +234,7 @@ static int scan_archive(struct cg_filescan *fs, int fd, struct cg_fileresult *r)
 	memset(&st, 0, sizeof(st));
 	cg_arc_limits_default(&lim);
 	fs->r = r;
-	rc = cg_arc_scan_fd(fd, "", &lim, &v, &st);
+	rc = cg_arc_scan_fd(fd, name ? name : "", &lim, &v, &st);
 	r->flags |= CG_FR_ARC_SCANNED;
 	if (st.limit_hit)
 		r->flags |= CG_FR_ARC_LIMIT;
@@ -246,8 +246,8 @@ static int scan_archive(struct cg_filescan *fs, int fd, struct cg_fileresult *r)
 	return rc == CG_ENOMEM ? rc : CG_OK;
 }
 
-int cg_filescan_fd(struct cg_filescan *fs, int fd, uint64_t size, unsigned mask, unsigned flags,
-                   struct cg_fileresult *r)
+int cg_filescan_fd(struct cg_filescan *fs, int fd, const char *name, uint64_t size, unsigned mask,
+                   unsigned flags, struct cg_fileresult *r)
 {
 	struct stream *s = &fs->top;
 	uint8_t head[512];
@@ -282,7 +282,7 @@ int cg_filescan_fd(struct cg_filescan *fs, int fd, uint64_t size, unsigned mask,
 	if (rc == 0 && headlen && cg_arc_detect(head, headlen)) {
 		r->flags |= CG_FR_ARCHIVE;
 		if (flags & CG_FS_ARCHIVES)
-			rc = scan_archive(fs, fd, r);
+			rc = scan_archive(fs, fd, name, r);
 	}
 	r->rc = rc;
 	return rc;

@@ -29,10 +29,17 @@ struct item {
 	struct stat st;
 };
 
+/* A request to a worker: this header, then the file's base name (not NUL-terminated). */
 struct worker_req {
 	uint64_t size;
 	uint32_t mask, flags;
 };
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
 
 struct scanner;
 
@@ -234,11 +241,14 @@ static int worker_main(int sock, void *arg)
 		if (rc)
 			break;
 		memset(&r, 0, sizeof(r));
-		if (len != sizeof(req) || fd < 0) {
+		if (len < sizeof(req) || len >= sizeof(req) + CG_ARC_MAX_NAME || fd < 0) {
 			r.rc = CG_EINVAL;
 		} else {
+			char name[CG_ARC_MAX_NAME];
 			memcpy(&req, msg, sizeof(req));
-			cg_filescan_fd(fs, fd, req.size, req.mask, req.flags, &r);
+			memcpy(name, (const char *)msg + sizeof(req), len - sizeof(req));
+			name[len - sizeof(req)] = '\0';
+			cg_filescan_fd(fs, fd, name, req.size, req.mask, req.flags, &r);
 		}
 		if (fd >= 0)
 			close(fd);
@@ -257,6 +267,9 @@ static int scan_in_worker(struct thread *t, const struct item *it, unsigned mask
                           struct cg_fileresult *r)
 {
 	struct worker_req req = {(uint64_t)it->st.st_size, mask, flags};
+	const char *name = base_name(it->path);
+	size_t nlen = strnlen(name, CG_ARC_MAX_NAME - 1);
+	uint8_t msg[sizeof(req) + CG_ARC_MAX_NAME];
 	void *resp = NULL;
 	size_t len = 0;
 	int rc;
@@ -266,7 +279,9 @@ static int scan_in_worker(struct thread *t, const struct item *it, unsigned mask
 		if (rc)
 			return rc;
 	}
-	rc = cg_worker_call(t->w, it->fd, &req, sizeof(req), &resp, &len, WORKER_TIMEOUT_MS);
+	memcpy(msg, &req, sizeof(req));
+	memcpy(msg + sizeof(req), name, nlen);
+	rc = cg_worker_call(t->w, it->fd, msg, sizeof(req) + nlen, &resp, &len, WORKER_TIMEOUT_MS);
 	if (rc == 0)
 		rc = cg_fileresult_decode(resp, len, r) ? CG_ESANDBOX : CG_OK;
 	cg_free(resp);
@@ -305,7 +320,8 @@ static void scan_item(struct thread *t, struct item *it)
 	if (needs_worker(sc, it))
 		rc = scan_in_worker(t, it, mask, flags, &r);
 	else
-		rc = cg_filescan_fd(t->fs, it->fd, (uint64_t)it->st.st_size, mask, flags, &r);
+		rc = cg_filescan_fd(t->fs, it->fd, base_name(it->path), (uint64_t)it->st.st_size,
+		                    mask, flags, &r);
 	if (rc == 0)
 		rc = r.rc;
 	if (rc) {
@@ -356,7 +372,8 @@ static void warm_up_digests(void)
 {
 	struct cg_digest *d = NULL;
 	struct cg_digest_result r;
-	if (cg_digest_new(&d) == 0 && cg_digest_begin(d, CG_HASH_MD5 | CG_HASH_SHA1 | CG_HASH_SHA256) == 0)
+	if (cg_digest_new(&d) == 0 &&
+	    cg_digest_begin(d, CG_HASH_MD5 | CG_HASH_SHA1 | CG_HASH_SHA256) == 0)
 		cg_digest_end(d, &r);
 	cg_digest_free(d);
 }
