@@ -83,6 +83,10 @@ static const int allowed[] = {
     SCMP_SYS(getrusage),
     SCMP_SYS(clock_getres),
     SCMP_SYS(restart_syscall),
+    SCMP_SYS(getuid),
+    SCMP_SYS(geteuid),
+    SCMP_SYS(getgid),
+    SCMP_SYS(getegid),
 #if defined(__SANITIZE_ADDRESS__)
     /* the sanitizer runtime reports errors through these */
     SCMP_SYS(rt_sigaction),
