@@ -29,6 +29,7 @@ struct bs_hs_scan {
 	hs_scratch_t *scratch;
 	uint8_t *tail;
 	uint64_t tail_start;
+	size_t tail_len; /* size unknown: the last tail_len bytes seen, at tail[0] */
 	int failed;
 };
 
@@ -63,7 +64,7 @@ static int add_elem(struct bs_str *b, const struct cg_ndb_sig *sig, const struct
 	case CG_NDB_E_JUMP:
 		if (e->b == CG_NDB_JUMP_INF)
 			return e->a ? cg_bodysig_str_addf(b, ".{%u,}", e->a)
-				    : cg_bodysig_str_addf(b, ".*");
+			            : cg_bodysig_str_addf(b, ".*");
 		if (e->a == e->b)
 			return cg_bodysig_str_addf(b, ".{%u}", e->a);
 		return cg_bodysig_str_addf(b, ".{%u,%u}", e->a, e->b);
@@ -74,7 +75,8 @@ static int add_elem(struct bs_str *b, const struct cg_ndb_sig *sig, const struct
 			if (k)
 				rc = cg_bodysig_str_addf(b, "|");
 			for (uint32_t i = 0; i < a->len && !rc; i++)
-				rc = add_matcher(b, sig->val[a->start + i], sig->mask[a->start + i]);
+				rc =
+				    add_matcher(b, sig->val[a->start + i], sig->mask[a->start + i]);
 		}
 		return rc ? rc : cg_bodysig_str_addf(b, ")");
 	case CG_NDB_E_NOT:
@@ -108,7 +110,7 @@ static int make_pattern(const struct cg_ndb_sig *sig, struct bs_str *b)
 /* Compiles the given signatures into one database; refused ones are disabled, reported and
  * dropped, then compilation is retried. *db stays NULL when nothing is left. */
 static int compile_db(struct cg_bodysig_set *s, char **exprs, unsigned *ids, size_t n,
-		      unsigned mode, hs_database_t **db, struct cg_diags *d)
+                      unsigned mode, hs_database_t **db, struct cg_diags *d)
 {
 	unsigned *flags = NULL;
 	int rc = CG_ENOMEM;
@@ -122,15 +124,15 @@ static int compile_db(struct cg_bodysig_set *s, char **exprs, unsigned *ids, siz
 	for (size_t tries = 0; n > 0; tries++) {
 		hs_compile_error_t *err = NULL;
 		int bad;
-		if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, mode, NULL,
-				     db, &err) == HS_SUCCESS)
+		if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, mode,
+		                     NULL, db, &err) == HS_SUCCESS)
 			break;
 		bad = err ? err->expression : -1;
 		if (bad < 0 || (size_t)bad >= n || tries > 10000) {
 			cg_diags_add(d, CG_EINTERNAL, "hyperscan", 0, 0,
-				     CG_MSG("Hyperscan không biên dịch được: %s",
-					    "Hyperscan compile failed: %s"),
-				     err && err->message ? err->message : "?");
+			             CG_MSG("Hyperscan không biên dịch được: %s",
+			                    "Hyperscan compile failed: %s"),
+			             err && err->message ? err->message : "?");
 			hs_free_compile_error(err);
 			rc = CG_EINTERNAL;
 			goto out;
@@ -157,7 +159,7 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 static int collect_eof(struct bs_hs *h, const struct cg_bodysig_set *s, const unsigned *ids,
-		       size_t n)
+                       size_t n)
 {
 	size_t k = 0;
 	h->eof_ns = cg_calloc(n + 1, sizeof(*h->eof_ns));
@@ -264,7 +266,7 @@ void cg_bodysig_hs_scan_free(struct bs_hs_scan *x)
 }
 
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
-		    void *ctx)
+                    void *ctx)
 {
 	(void)from;
 	(void)to;
@@ -278,6 +280,7 @@ int cg_bodysig_hs_begin(struct cg_bodysig_scan *sc)
 	struct bs_hs_scan *x = sc->hs;
 	uint32_t t = sc->s->hs->tail;
 	x->failed = 0;
+	x->tail_len = 0;
 	x->tail_start = sc->size > t ? sc->size - t : 0;
 	if (x->stream && hs_reset_stream(x->stream, 0, NULL, NULL, NULL) != HS_SUCCESS)
 		x->failed = 1;
@@ -291,13 +294,24 @@ int cg_bodysig_hs_feed(struct cg_bodysig_scan *sc, const uint8_t *p, size_t n)
 
 	if (x->failed)
 		return CG_EINTERNAL;
-	if (t && end > x->tail_start && sc->pos < x->tail_start + t) {
+	if (t && sc->unknown_size) {
+		/* slide a window over the last t bytes; EOF-n is decided at the end */
+		if (n >= t) {
+			memcpy(x->tail, p + n - t, t);
+			x->tail_len = t;
+		} else {
+			size_t keep = x->tail_len + n > t ? t - n : x->tail_len;
+			memmove(x->tail, x->tail + (x->tail_len - keep), keep);
+			memcpy(x->tail + keep, p, n);
+			x->tail_len = keep + n;
+		}
+	} else if (t && end > x->tail_start && sc->pos < x->tail_start + t) {
 		uint64_t from = sc->pos > x->tail_start ? sc->pos : x->tail_start;
 		uint64_t to = end < x->tail_start + t ? end : x->tail_start + t;
 		memcpy(x->tail + (from - x->tail_start), p + (from - sc->pos), to - from);
 	}
 	if (x->stream && hs_scan_stream(x->stream, (const char *)p, (unsigned)n, 0, x->scratch,
-					on_match, sc) != HS_SUCCESS) {
+	                                on_match, sc) != HS_SUCCESS) {
 		x->failed = 1;
 		return CG_EINTERNAL;
 	}
@@ -310,7 +324,7 @@ struct eof_ctx {
 };
 
 static int on_eof_match(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
-			void *ctx)
+                        void *ctx)
 {
 	struct eof_ctx *e = ctx;
 	(void)from;
@@ -329,8 +343,7 @@ int cg_bodysig_hs_end(struct cg_bodysig_scan *sc)
 
 	if (x->failed)
 		return CG_EINTERNAL;
-	if (x->stream &&
-	    hs_reset_stream(x->stream, 0, x->scratch, on_match, sc) != HS_SUCCESS)
+	if (x->stream && hs_reset_stream(x->stream, 0, x->scratch, on_match, sc) != HS_SUCCESS)
 		return CG_EINTERNAL;
 	if (!h->block_db || sc->pos != sc->size)
 		return 0;
@@ -342,7 +355,7 @@ int cg_bodysig_hs_end(struct cg_bodysig_scan *sc)
 		if (e.n == 0)
 			continue;
 		if (hs_scan(h->block_db, (const char *)x->tail + (have - e.n), e.n, 0, x->scratch,
-			    on_eof_match, &e) != HS_SUCCESS)
+		            on_eof_match, &e) != HS_SUCCESS)
 			return CG_EINTERNAL;
 	}
 	return 0;

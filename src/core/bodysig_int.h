@@ -42,6 +42,7 @@ struct cg_bodysig_scan {
 	const struct cg_bodysig_set *s;
 	uint64_t size, pos;
 	int started;
+	int unknown_size; /* begin() was given CG_BODYSIG_SIZE_UNKNOWN */
 	uint8_t head[CG_NDB_HEAD];
 	size_t head_len;
 	uint8_t *hit; /* bitmap over ids */
@@ -60,10 +61,10 @@ struct bs_str {
 	size_t n, cap;
 };
 int cg_bodysig_str_addf(struct bs_str *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Adds a diagnostic about a signature the back end refused. */
 void cg_bodysig_refused(const struct cg_bodysig_set *s, unsigned id, struct cg_diags *d,
-			const char *why);
+                        const char *why);
 
 /* Hyperscan back end (bodysig_hs.c); when built without Hyperscan, compile returns
  * CG_EUNSUPP and the others do nothing. */
