@@ -29,15 +29,16 @@ cat "$S"/files/*/* > /dev/null
 cd "$S"
 # t NAME CMD... : wall seconds and max RSS (KiB) into $W/NAME.time
 t() { local n=$1; shift; /usr/bin/time -f '%e %M' -o "$W/$n.time" "$@" > "$W/$n.out" 2> "$W/$n.err"; echo $? > "$W/$n.rc"; }
-wall() { awk '{print $1}' "$W/$1.time"; }
-rss() { awk '{print $2}' "$W/$1.time"; }
+wall() { tail -1 "$W/$1.time" | awk '{print $1}'; }
+rss() { tail -1 "$W/$1.time" | awk '{print $2}'; }
 pairs() { # canhgac --json output -> sorted unique (relpath, sig) pairs
   $PY -c '
 import json,sys
 for l in open(sys.argv[1]):
     e=json.loads(l)
     if e.get("kind")!="malware.detected": continue
-    p=e["path"].split("/files/",1)[1]
+    p=e["path"]
+    p=p[6:] if p.startswith("files/") else p.split("/files/",1)[1]
     if "member" in e: p+="!"+e["member"]
     print(p+"\t"+e["signature"]["name"].replace("_","." ) if sys.argv[2]=="yara" else p+"\t"+e["signature"]["name"])' "$W/$1.out" "${2:-}" | sort -u; }
 cg() { local n=$1; shift; rm -rf "$W/data_$n"; t "$n" "$BIN" scan --lang en --json --no-progress --data-dir "$W/data_$n" "$@" files; }
