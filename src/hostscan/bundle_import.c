@@ -35,6 +35,7 @@ struct importer {
 	struct cg_manifest m;
 	size_t mcap;
 	const char *source; /* current source, for reasons */
+	struct cg_yarars *yara; /* every YARA source so far, compiled at the end */
 };
 
 static int obuf_put(struct obuf *o, const char *p, size_t n)
@@ -284,20 +285,58 @@ static int on_member(void *arg, const char *name, const uint8_t *data, size_t le
 	return 0;
 }
 
+/* Rules declared in a YARA source, counted lexically (comments and strings skipped), for the
+ * manifest: rules of several files are compiled together, so libyara cannot count per file. */
+static size_t count_yara_rules(const char *p, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '/' && i + 1 < n && p[i + 1] == '/') {
+			while (i < n && p[i] != '\n')
+				i++;
+		} else if (p[i] == '/' && i + 1 < n && p[i + 1] == '*') {
+			for (i += 2; i + 1 < n && !(p[i] == '*' && p[i + 1] == '/'); i++)
+				;
+			i++;
+		} else if (p[i] == '"') {
+			for (i++; i < n && p[i] != '"'; i++)
+				if (p[i] == '\\')
+					i++;
+		} else if (p[i] == '{') {
+			/* skip a rule body: strings may hold the word "rule" */
+			int depth = 1;
+			for (i++; i < n && depth; i++) {
+				if (p[i] == '"')
+					for (i++; i < n && p[i] != '"'; i++)
+						if (p[i] == '\\')
+							i++;
+				depth += p[i] == '{' ? 1 : p[i] == '}' ? -1 : 0;
+			}
+			i--;
+		} else if (n - i > 5 && memcmp(p + i, "rule", 4) == 0 &&
+			   (i == 0 || isspace((unsigned char)p[i - 1])) &&
+			   isspace((unsigned char)p[i + 4])) {
+			count++;
+			i += 4;
+		}
+	}
+	return count;
+}
+
+/* YARA files are kept in order and compiled together at the end (a file may use private rules
+ * of an earlier one, as rule collections do). */
 static int import_yara(struct importer *im, const char *base, const uint8_t *buf, size_t len)
 {
-	struct cg_yarars *y = NULL;
-	int rc = cg_yarars_new(&y);
+	int rc = CG_OK;
+	if (!im->yara)
+		rc = cg_yarars_new(&im->yara);
 	if (rc == 0)
-		rc = cg_yarars_add_source(y, (const char *)buf, len, im->source, im->d);
+		rc = cg_yarars_add_source(im->yara, (const char *)buf, len, im->source, im->d);
 	if (rc == 0)
-		rc = cg_yarars_compile(y);
-	if (rc == 0) {
-		size_t n = cg_yarars_count(y);
-		rc = add_output(im, base, CG_KIND_YARA, buf, len, n);
+		rc = add_output(im, base, CG_KIND_YARA, buf, len,
+				count_yara_rules((const char *)buf, len));
+	if (rc == 0)
 		im->rep->yara++;
-	}
-	cg_yarars_free(y);
 	return rc;
 }
 
@@ -507,6 +546,14 @@ int cg_bundle_import(const char *const *sources, size_t n, const char *out, cons
 		    strerror(errno));
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = import_one(&im, sources[i]);
+	if (rc == 0 && im.yara) {
+		rc = cg_yarars_compile(im.yara);
+		if (rc)
+			cg_diags_add(d, rc, out, 0, 0,
+				     CG_MSG("luật YARA không biên dịch được", "YARA rules do not compile"));
+	}
+	cg_yarars_free(im.yara);
+	im.yara = NULL;
 	if (rc == 0 && im.m.nfiles == 0)
 		rc = cg_diags_add(d, CG_EPARSE, out, 0, 0,
 		                  CG_MSG("không có mẫu nào để đưa vào bộ mẫu",

@@ -70,6 +70,7 @@ static void cache_roundtrip(void **state)
 	assert_int_equal(back.nhits, 1);
 	assert_string_equal(back.hits[0].name, "Test.Sig");
 	assert_string_equal(back.hits[0].member, "inner/x.exe");
+	cg_free(g.hits);
 	assert_int_equal(cg_scandb_lookup(db, 2049, 1, &g), 0);
 	cg_fileresult_clear(&back);
 	cg_fileresult_clear(&hits);
