@@ -1,0 +1,5 @@
+/* test_ndb.c - placeholder. */
+int main(void)
+{
+	return 0;
+}

@@ -1,0 +1,5 @@
+/* test_yarars.c - placeholder. */
+int main(void)
+{
+	return 0;
+}
