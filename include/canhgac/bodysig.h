@@ -22,7 +22,7 @@
 enum cg_bodysig_backend {
 	CG_BODYSIG_AUTO = 0,  /* Hyperscan when built in and the CPU supports it, else portable */
 	CG_BODYSIG_HYPERSCAN, /* libhs streaming mode; CG_EUNSUPP when not available */
-	CG_BODYSIG_PORTABLE   /* libyara over the buffered file (at most CG_MAX_YARA_BUFFER bytes) */
+	CG_BODYSIG_PORTABLE /* libyara over the buffered file (at most CG_MAX_YARA_BUFFER bytes) */
 };
 
 struct cg_bodysig_set;
@@ -39,7 +39,7 @@ int cg_bodysig_set_new(struct cg_bodysig_set **out);
  * lines), CG_EINVAL after compile, CG_ELIMIT past CG_MAX_BODY_SIGS or CG_MAX_SIGFILE (the
  * signatures added so far stay), CG_ENOMEM. */
 int cg_bodysig_add_ndb(struct cg_bodysig_set *s, const char *buf, size_t len, const char *source,
-		       struct cg_diags *d, size_t *n_ok, size_t *n_rejected);
+                       struct cg_diags *d, size_t *n_ok, size_t *n_rejected);
 
 /* Compiles the set for back end `be` (once). Signatures the back end refuses are reported in d
  * with their source:line and disabled. Returns 0, CG_EUNSUPP (Hyperscan asked for but not

@@ -43,20 +43,19 @@ static int add_one(void *arg, struct cg_ndb_sig *sig)
 	rc = cg_grow((void **)&s->sigs, &s->cap, s->n + 1, sizeof(*s->sigs), CG_MAX_BODY_SIGS);
 	if (rc)
 		return rc;
-	rc = cg_grow((void **)&s->full, &s->full_cap, s->n + 1, sizeof(*s->full),
-		     CG_MAX_BODY_SIGS);
+	rc = cg_grow((void **)&s->full, &s->full_cap, s->n + 1, sizeof(*s->full), CG_MAX_BODY_SIGS);
 	if (rc)
 		return rc;
 	name = cg_strdup(sig->name);
 	if (!name)
 		return CG_ENOMEM;
 	s->sigs[s->n] = (struct bs_sig){.name = name,
-					.source = a->src,
-					.line = sig->line,
-					.target = (uint8_t)sig->target,
-					.off_kind = (uint8_t)sig->off_kind,
-					.off = sig->off,
-					.range = sig->range};
+	                                .source = a->src,
+	                                .line = sig->line,
+	                                .target = (uint8_t)sig->target,
+	                                .off_kind = (uint8_t)sig->off_kind,
+	                                .off = sig->off,
+	                                .range = sig->range};
 	s->full[s->n] = *sig; /* moved: the parser must not clear it */
 	memset(sig, 0, sizeof(*sig));
 	s->n++;
@@ -64,7 +63,7 @@ static int add_one(void *arg, struct cg_ndb_sig *sig)
 }
 
 int cg_bodysig_add_ndb(struct cg_bodysig_set *s, const char *buf, size_t len, const char *source,
-		       struct cg_diags *d, size_t *n_ok, size_t *n_rejected)
+                       struct cg_diags *d, size_t *n_ok, size_t *n_rejected)
 {
 	struct add_ctx a = {.s = s};
 	char *src;
@@ -76,8 +75,8 @@ int cg_bodysig_add_ndb(struct cg_bodysig_set *s, const char *buf, size_t len, co
 		*n_rejected = 0;
 	if (!s || s->compiled || (!buf && len))
 		return CG_EINVAL;
-	rc = cg_grow((void **)&s->sources, &s->cap_sources, s->n_sources + 1,
-		     sizeof(*s->sources), CG_MAX_BUNDLE_FILES * 16);
+	rc = cg_grow((void **)&s->sources, &s->cap_sources, s->n_sources + 1, sizeof(*s->sources),
+	             CG_MAX_BUNDLE_FILES * 16);
 	if (rc)
 		return rc;
 	src = cg_strdup(source ? source : "");
@@ -88,9 +87,9 @@ int cg_bodysig_add_ndb(struct cg_bodysig_set *s, const char *buf, size_t len, co
 	rc = cg_ndb_parse(buf, len, source, d, add_one, &a, n_ok, n_rejected);
 	if (rc == CG_ELIMIT && s->n >= CG_MAX_BODY_SIGS)
 		cg_diags_add(d, rc, source, 0, 0,
-			     CG_MSG("quá nhiều chữ ký thân tệp (tối đa %lu)",
-				    "too many body signatures (at most %lu)"),
-			     (unsigned long)CG_MAX_BODY_SIGS);
+		             CG_MSG("quá nhiều chữ ký thân tệp (tối đa %lu)",
+		                    "too many body signatures (at most %lu)"),
+		             (unsigned long)CG_MAX_BODY_SIGS);
 	return rc;
 }
 
@@ -187,12 +186,12 @@ void cg_bodysig_set_free(struct cg_bodysig_set *s)
 }
 
 void cg_bodysig_refused(const struct cg_bodysig_set *s, unsigned id, struct cg_diags *d,
-			const char *why)
+                        const char *why)
 {
 	cg_diags_add(d, CG_EUNSUPP, s->sources[s->sigs[id].source], s->sigs[id].line, 0,
-		     CG_MSG("chữ ký %s bị bộ máy quét từ chối: %s",
-			    "signature %s refused by the matching engine: %s"),
-		     s->sigs[id].name, why ? why : "?");
+	             CG_MSG("chữ ký %s bị bộ máy quét từ chối: %s",
+	                    "signature %s refused by the matching engine: %s"),
+	             s->sigs[id].name, why ? why : "?");
 }
 
 int cg_bodysig_str_addf(struct bs_str *b, const char *fmt, ...)
@@ -239,7 +238,8 @@ int cg_bodysig_scan_new(const struct cg_bodysig_set *s, struct cg_bodysig_scan *
 	sc->hits = cg_calloc(s->n + 1, sizeof(*sc->hits));
 	if (!sc->hit || !sc->hits)
 		goto out;
-	rc = s->be == CG_BODYSIG_HYPERSCAN ? cg_bodysig_hs_scan_new(sc) : cg_bodysig_yr_scan_new(sc);
+	rc =
+	    s->be == CG_BODYSIG_HYPERSCAN ? cg_bodysig_hs_scan_new(sc) : cg_bodysig_yr_scan_new(sc);
 	if (rc)
 		goto out;
 	*out = sc;
@@ -260,7 +260,8 @@ int cg_bodysig_begin(struct cg_bodysig_scan *sc, uint64_t file_size)
 	sc->pos = 0;
 	sc->head_len = 0;
 	sc->started = 1;
-	return sc->s->be == CG_BODYSIG_HYPERSCAN ? cg_bodysig_hs_begin(sc) : cg_bodysig_yr_begin(sc);
+	return sc->s->be == CG_BODYSIG_HYPERSCAN ? cg_bodysig_hs_begin(sc)
+	                                         : cg_bodysig_yr_begin(sc);
 }
 
 int cg_bodysig_feed(struct cg_bodysig_scan *sc, const uint8_t *p, size_t n)
@@ -278,7 +279,7 @@ int cg_bodysig_feed(struct cg_bodysig_scan *sc, const uint8_t *p, size_t n)
 		sc->head_len += k;
 	}
 	rc = sc->s->be == CG_BODYSIG_HYPERSCAN ? cg_bodysig_hs_feed(sc, p, n)
-					       : cg_bodysig_yr_feed(sc, p, n);
+	                                       : cg_bodysig_yr_feed(sc, p, n);
 	sc->pos += n;
 	return rc;
 }

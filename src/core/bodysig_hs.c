@@ -70,7 +70,7 @@ static int add_repeat(struct bs_str *b, uint32_t lo, uint32_t hi)
 		uint32_t ch = hi < HS_MAX_REPEAT ? hi : HS_MAX_REPEAT;
 		uint32_t cl = lo < ch ? lo : ch;
 		rc = cl == ch ? cg_bodysig_str_addf(b, ".{%u}", ch)
-			      : cg_bodysig_str_addf(b, ".{%u,%u}", cl, ch);
+		              : cg_bodysig_str_addf(b, ".{%u,%u}", cl, ch);
 		lo -= cl;
 		hi -= ch;
 	}
@@ -94,7 +94,8 @@ static int add_elem(struct bs_str *b, const struct cg_ndb_sig *sig, const struct
 			if (k)
 				rc = cg_bodysig_str_addf(b, "|");
 			for (uint32_t i = 0; i < a->len && !rc; i++)
-				rc = add_matcher(b, sig->val[a->start + i], sig->mask[a->start + i]);
+				rc =
+				    add_matcher(b, sig->val[a->start + i], sig->mask[a->start + i]);
 		}
 		return rc ? rc : cg_bodysig_str_addf(b, ")");
 	case CG_NDB_E_NOT:
@@ -126,7 +127,7 @@ static int make_pattern(const struct cg_ndb_sig *sig, struct bs_str *b)
 /* Compiles the given signatures into one database; refused ones are disabled, reported and
  * dropped, then compilation is retried. *db stays NULL when nothing is left. */
 static int compile_db(struct cg_bodysig_set *s, char **exprs, unsigned *ids, size_t n,
-		      unsigned mode, hs_database_t **db, struct cg_diags *d)
+                      unsigned mode, hs_database_t **db, struct cg_diags *d)
 {
 	unsigned *flags = NULL;
 	int rc = CG_ENOMEM;
@@ -140,15 +141,15 @@ static int compile_db(struct cg_bodysig_set *s, char **exprs, unsigned *ids, siz
 	for (size_t tries = 0; n > 0; tries++) {
 		hs_compile_error_t *err = NULL;
 		int bad;
-		if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, mode, NULL,
-				     db, &err) == HS_SUCCESS)
+		if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, mode,
+		                     NULL, db, &err) == HS_SUCCESS)
 			break;
 		bad = err ? err->expression : -1;
 		if (bad < 0 || (size_t)bad >= n || tries > 10000) {
 			cg_diags_add(d, CG_EINTERNAL, "hyperscan", 0, 0,
-				     CG_MSG("Hyperscan không biên dịch được: %s",
-					    "Hyperscan compile failed: %s"),
-				     err && err->message ? err->message : "?");
+			             CG_MSG("Hyperscan không biên dịch được: %s",
+			                    "Hyperscan compile failed: %s"),
+			             err && err->message ? err->message : "?");
 			hs_free_compile_error(err);
 			rc = CG_EINTERNAL;
 			goto out;
@@ -175,7 +176,7 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 static int collect_eof(struct bs_hs *h, const struct cg_bodysig_set *s, const unsigned *ids,
-		       size_t n)
+                       size_t n)
 {
 	size_t k = 0;
 	h->eof_ns = cg_calloc(n + 1, sizeof(*h->eof_ns));
@@ -282,7 +283,7 @@ void cg_bodysig_hs_scan_free(struct bs_hs_scan *x)
 }
 
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
-		    void *ctx)
+                    void *ctx)
 {
 	(void)from;
 	(void)to;
@@ -315,7 +316,7 @@ int cg_bodysig_hs_feed(struct cg_bodysig_scan *sc, const uint8_t *p, size_t n)
 		memcpy(x->tail + (from - x->tail_start), p + (from - sc->pos), to - from);
 	}
 	if (x->stream && hs_scan_stream(x->stream, (const char *)p, (unsigned)n, 0, x->scratch,
-					on_match, sc) != HS_SUCCESS) {
+	                                on_match, sc) != HS_SUCCESS) {
 		x->failed = 1;
 		return CG_EINTERNAL;
 	}
@@ -328,7 +329,7 @@ struct eof_ctx {
 };
 
 static int on_eof_match(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
-			void *ctx)
+                        void *ctx)
 {
 	struct eof_ctx *e = ctx;
 	(void)from;
@@ -347,8 +348,7 @@ int cg_bodysig_hs_end(struct cg_bodysig_scan *sc)
 
 	if (x->failed)
 		return CG_EINTERNAL;
-	if (x->stream &&
-	    hs_reset_stream(x->stream, 0, x->scratch, on_match, sc) != HS_SUCCESS)
+	if (x->stream && hs_reset_stream(x->stream, 0, x->scratch, on_match, sc) != HS_SUCCESS)
 		return CG_EINTERNAL;
 	if (!h->block_db || sc->pos != sc->size)
 		return 0;
@@ -360,7 +360,7 @@ int cg_bodysig_hs_end(struct cg_bodysig_scan *sc)
 		if (e.n == 0)
 			continue;
 		if (hs_scan(h->block_db, (const char *)x->tail + (have - e.n), e.n, 0, x->scratch,
-			    on_eof_match, &e) != HS_SUCCESS)
+		            on_eof_match, &e) != HS_SUCCESS)
 			return CG_EINTERNAL;
 	}
 	return 0;

@@ -60,10 +60,10 @@ struct bs_str {
 	size_t n, cap;
 };
 int cg_bodysig_str_addf(struct bs_str *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Adds a diagnostic about a signature the back end refused. */
 void cg_bodysig_refused(const struct cg_bodysig_set *s, unsigned id, struct cg_diags *d,
-			const char *why);
+                        const char *why);
 
 /* Hyperscan back end (bodysig_hs.c); when built without Hyperscan, compile returns
  * CG_EUNSUPP and the others do nothing. */

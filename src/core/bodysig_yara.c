@@ -74,7 +74,7 @@ static int add_elem(struct bs_str *b, const struct cg_ndb_sig *sig, const struct
 	case CG_NDB_E_JUMP:
 		if (e->b == CG_NDB_JUMP_INF)
 			return e->a ? cg_bodysig_str_addf(b, "[%u-]", e->a)
-				    : cg_bodysig_str_addf(b, "[-]");
+			            : cg_bodysig_str_addf(b, "[-]");
 		if (e->a == e->b)
 			return cg_bodysig_str_addf(b, "[%u]", e->a);
 		return cg_bodysig_str_addf(b, "[%u-%u]", e->a, e->b);
@@ -85,7 +85,8 @@ static int add_elem(struct bs_str *b, const struct cg_ndb_sig *sig, const struct
 			if (k)
 				rc = cg_bodysig_str_addf(b, "|");
 			for (uint32_t i = 0; i < a->len && !rc; i++)
-				rc = add_matcher(b, sig->val[a->start + i], sig->mask[a->start + i]);
+				rc =
+				    add_matcher(b, sig->val[a->start + i], sig->mask[a->start + i]);
 		}
 		return rc ? rc : cg_bodysig_str_addf(b, ")");
 	case CG_NDB_E_NOT:
@@ -108,7 +109,7 @@ static int add_rule(struct bs_str *b, const struct cg_ndb_sig *sig, unsigned id)
 	case CG_NDB_OFF_ABS:
 		if (sig->range)
 			return cg_bodysig_str_addf(b, " } condition: $a in (%u..%u) }\n", sig->off,
-						   sig->off + sig->range);
+			                           sig->off + sig->range);
 		return cg_bodysig_str_addf(b, " } condition: $a at %u }\n", sig->off);
 	case CG_NDB_OFF_EOF:
 		/* cgsize is the real file size even when only a prefix was buffered */
@@ -126,7 +127,7 @@ struct cerr {
 };
 
 static void on_compile_error(int level, const char *file, int line, const YR_RULE *rule,
-			     const char *msg, void *user)
+                             const char *msg, void *user)
 {
 	struct cerr *c = user;
 	(void)file;
@@ -147,7 +148,7 @@ static void on_compile_error(int level, const char *file, int line, const YR_RUL
 /* One attempt: builds the source of every enabled signature and compiles it. Returns 0 with
  * *rules set, 1 when some signatures were refused (now disabled), or an error. */
 static int try_compile(struct cg_bodysig_set *s, struct cerr *ce, unsigned *line_id,
-		       YR_RULES **rules)
+                       YR_RULES **rules)
 {
 	struct bs_str b = {0};
 	YR_COMPILER *c = NULL;
@@ -207,8 +208,8 @@ int cg_bodysig_yr_compile(struct cg_bodysig_set *s, struct cg_diags *d)
 	}
 	if (rc == CG_EINTERNAL)
 		cg_diags_add(d, rc, "yara", 0, 0,
-			     CG_MSG("libyara không biên dịch được tập chữ ký",
-				    "libyara failed to compile the signature set"));
+		             CG_MSG("libyara không biên dịch được tập chữ ký",
+		                    "libyara failed to compile the signature set"));
 	if (rc)
 		goto out;
 	s->yr = y;
@@ -296,8 +297,7 @@ int cg_bodysig_yr_end(struct cg_bodysig_scan *sc)
 
 	if (sc->pos != sc->size)
 		return 0;
-	if (yr_scanner_define_integer_variable(x->ys, "cgsize", (int64_t)sc->size) !=
-	    ERROR_SUCCESS)
+	if (yr_scanner_define_integer_variable(x->ys, "cgsize", (int64_t)sc->size) != ERROR_SUCCESS)
 		return CG_EINTERNAL;
 	e = yr_scanner_scan_mem(x->ys, x->buf ? x->buf : empty, x->len);
 	if (e == ERROR_TOO_MANY_MATCHES || x->toomany)

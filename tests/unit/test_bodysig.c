@@ -22,83 +22,83 @@ struct tcase {
 };
 
 static const struct tcase cases[] = {
-	{"0:*:4d5a9000", "4d5a9000", 1},
-	{"0:*:4d5a9000", "_5 4d5a9000 _5", 1},
-	{"0:*:4d5a9000", "4d5a9001", 0},
-	{"0:*:4d5a??00", "4d5aff00", 1},
-	{"0:*:4d5a??00", "4d5aff01", 0},
-	{"0:*:4d5a????00", "4d5a00", 0},
-	{"0:*:4d5aa?00", "4d5aa700", 1},
-	{"0:*:4d5aa?00", "4d5ab700", 0},
-	{"0:*:4d5a?a00", "4d5a7a00", 1},
-	{"0:*:4d5a?a00", "4d5a7b00", 0},
-	{"0:*:4d5a*0011", "4d5a _1000 0011", 1},
-	{"0:*:4d5a*0011", "4d5a0011", 1},
-	{"0:*:4d5a*0011", "00114d5a", 0},
-	{"0:*:4d5a{3}0011", "4d5a 010203 0011", 1},
-	{"0:*:4d5a{3}0011", "4d5a 0102 0011", 0},
-	{"0:*:4d5a{3}0011", "4d5a 01020304 0011", 0},
-	{"0:*:4d5a{-3}0011", "4d5a0011", 1},
-	{"0:*:4d5a{-3}0011", "4d5a 010203 0011", 1},
-	{"0:*:4d5a{-3}0011", "4d5a 01020304 0011", 0},
-	{"0:*:4d5a{2-}0011", "4d5a 01 0011", 0},
-	{"0:*:4d5a{2-}0011", "4d5a 0102 0011", 1},
-	{"0:*:4d5a{2-}0011", "4d5a _300 0011", 1},
-	{"0:*:4d5a{2-4}0011", "4d5a 01 0011", 0},
-	{"0:*:4d5a{2-4}0011", "4d5a 0102 0011", 1},
-	{"0:*:4d5a{2-4}0011", "4d5a 01020304 0011", 1},
-	{"0:*:4d5a{2-4}0011", "4d5a 0102030405 0011", 0},
-	{"0:*:4d5a{300-400}0011", "4d5a _350 0011", 1},
-	{"0:*:4d5a{300-400}0011", "4d5a _250 0011", 0},
-	{"0:*:4d5a*0011{2}2233", "4d5a _9 0011 abcd 2233", 1},
-	{"0:*:4d5a(aa|bbcc|??dd)00", "4d5aaa00", 1},
-	{"0:*:4d5a(aa|bbcc|??dd)00", "4d5abbcc00", 1},
-	{"0:*:4d5a(aa|bbcc|??dd)00", "4d5a11dd00", 1},
-	{"0:*:4d5a(aa|bbcc|??dd)00", "4d5abb00", 0},
-	{"0:*:(aa|bb)4d5a", "bb4d5a", 1},
-	{"0:*:4d5a!(aa|bb)00", "4d5acc00", 1},
-	{"0:*:4d5a!(aa|bb)00", "4d5aaa00", 0},
-	{"0:*:4d5a!(aa|bb)00", "4d5abb00", 0},
-	{"0:*:!(00)4d5a", "004d5a", 0},
-	{"0:*:!(00)4d5a", "00014d5a", 1},
-	{"0:0:4d5a", "4d5a00", 1},
-	{"0:0:4d5a", "004d5a", 0},
-	{"0:3:4d5a", "0000004d5a", 1},
-	{"0:3:4d5a", "00004d5a00", 0},
-	{"0:3:4d5a", "000000004d5a", 0},
-	{"0:2,3:4d5a", "_2 4d5a", 1},
-	{"0:2,3:4d5a", "_5 4d5a", 1},
-	{"0:2,3:4d5a", "_1 4d5a 00", 0},
-	{"0:2,3:4d5a", "_6 4d5a", 0},
-	{"0:5000:4d5a", "_5000 4d5a", 1},
-	{"0:5000:4d5a", "_4999 4d5a 00", 0},
-	{"0:10:4d5a*0011", "_10 4d5a _5000 0011", 1},
-	{"0:EOF-4:4d5a", "_10 4d5a 0000", 1},
-	{"0:EOF-4:4d5a", "_10 4d5a 00", 0},
-	{"0:EOF-4:4d5a", "_10 4d5a 000000", 0},
-	{"0:EOF-4:4d5a", "4d5a 0000", 1},
-	{"0:EOF-100:4d5a", "4d5a", 0},
-	{"0:EOF-6:4d5a*0011", "_3 4d5a 00 0011 00", 1},
-	{"0:EOF-6:4d5a*0011", "_4 4d5a 00 0011", 0},
-	{"0:EOF-5000:4d5a", "_9000 4d5a _4998", 1},
-	{"0:EOF-5000:4d5a", "_9000 4d5a _4997", 0},
-	{"1:*:4142", "4d5a 4142", 1},
-	{"1:*:4142", "4d5b 4142", 0},
-	{"2:*:4142", "d0cf11e0a1b11ae1 4142", 1},
-	{"2:*:4142", "4d5a 4142", 0},
-	{"6:*:4142", "7f454c46 4142", 1},
-	{"6:*:4142", "4d5a 4142", 0},
-	{"9:*:4142", "feedface 4142", 1},
-	{"9:*:4142", "cffaedfe 4142", 1},
-	{"9:*:4142", "cafebabe 4142", 1},
-	{"9:*:4142", "7f454c46 4142", 0},
-	{"10:*:4142", "_100 255044462d 4142", 1},
-	{"10:*:4142", "_1019 255044462d 4142", 1},
-	{"10:*:4142", "_1020 255044462d 4142", 0},
-	{"10:*:4142", "4142", 0},
-	{"12:*:4142", "cafebabe 4142", 1},
-	{"12:*:4142", "feedface 4142", 0},
-	{"0:*:4141{-2}4242", "4141 4141 4141 4242 4141 4242", 1},
+    {"0:*:4d5a9000", "4d5a9000", 1},
+    {"0:*:4d5a9000", "_5 4d5a9000 _5", 1},
+    {"0:*:4d5a9000", "4d5a9001", 0},
+    {"0:*:4d5a??00", "4d5aff00", 1},
+    {"0:*:4d5a??00", "4d5aff01", 0},
+    {"0:*:4d5a????00", "4d5a00", 0},
+    {"0:*:4d5aa?00", "4d5aa700", 1},
+    {"0:*:4d5aa?00", "4d5ab700", 0},
+    {"0:*:4d5a?a00", "4d5a7a00", 1},
+    {"0:*:4d5a?a00", "4d5a7b00", 0},
+    {"0:*:4d5a*0011", "4d5a _1000 0011", 1},
+    {"0:*:4d5a*0011", "4d5a0011", 1},
+    {"0:*:4d5a*0011", "00114d5a", 0},
+    {"0:*:4d5a{3}0011", "4d5a 010203 0011", 1},
+    {"0:*:4d5a{3}0011", "4d5a 0102 0011", 0},
+    {"0:*:4d5a{3}0011", "4d5a 01020304 0011", 0},
+    {"0:*:4d5a{-3}0011", "4d5a0011", 1},
+    {"0:*:4d5a{-3}0011", "4d5a 010203 0011", 1},
+    {"0:*:4d5a{-3}0011", "4d5a 01020304 0011", 0},
+    {"0:*:4d5a{2-}0011", "4d5a 01 0011", 0},
+    {"0:*:4d5a{2-}0011", "4d5a 0102 0011", 1},
+    {"0:*:4d5a{2-}0011", "4d5a _300 0011", 1},
+    {"0:*:4d5a{2-4}0011", "4d5a 01 0011", 0},
+    {"0:*:4d5a{2-4}0011", "4d5a 0102 0011", 1},
+    {"0:*:4d5a{2-4}0011", "4d5a 01020304 0011", 1},
+    {"0:*:4d5a{2-4}0011", "4d5a 0102030405 0011", 0},
+    {"0:*:4d5a{300-400}0011", "4d5a _350 0011", 1},
+    {"0:*:4d5a{300-400}0011", "4d5a _250 0011", 0},
+    {"0:*:4d5a*0011{2}2233", "4d5a _9 0011 abcd 2233", 1},
+    {"0:*:4d5a(aa|bbcc|??dd)00", "4d5aaa00", 1},
+    {"0:*:4d5a(aa|bbcc|??dd)00", "4d5abbcc00", 1},
+    {"0:*:4d5a(aa|bbcc|??dd)00", "4d5a11dd00", 1},
+    {"0:*:4d5a(aa|bbcc|??dd)00", "4d5abb00", 0},
+    {"0:*:(aa|bb)4d5a", "bb4d5a", 1},
+    {"0:*:4d5a!(aa|bb)00", "4d5acc00", 1},
+    {"0:*:4d5a!(aa|bb)00", "4d5aaa00", 0},
+    {"0:*:4d5a!(aa|bb)00", "4d5abb00", 0},
+    {"0:*:!(00)4d5a", "004d5a", 0},
+    {"0:*:!(00)4d5a", "00014d5a", 1},
+    {"0:0:4d5a", "4d5a00", 1},
+    {"0:0:4d5a", "004d5a", 0},
+    {"0:3:4d5a", "0000004d5a", 1},
+    {"0:3:4d5a", "00004d5a00", 0},
+    {"0:3:4d5a", "000000004d5a", 0},
+    {"0:2,3:4d5a", "_2 4d5a", 1},
+    {"0:2,3:4d5a", "_5 4d5a", 1},
+    {"0:2,3:4d5a", "_1 4d5a 00", 0},
+    {"0:2,3:4d5a", "_6 4d5a", 0},
+    {"0:5000:4d5a", "_5000 4d5a", 1},
+    {"0:5000:4d5a", "_4999 4d5a 00", 0},
+    {"0:10:4d5a*0011", "_10 4d5a _5000 0011", 1},
+    {"0:EOF-4:4d5a", "_10 4d5a 0000", 1},
+    {"0:EOF-4:4d5a", "_10 4d5a 00", 0},
+    {"0:EOF-4:4d5a", "_10 4d5a 000000", 0},
+    {"0:EOF-4:4d5a", "4d5a 0000", 1},
+    {"0:EOF-100:4d5a", "4d5a", 0},
+    {"0:EOF-6:4d5a*0011", "_3 4d5a 00 0011 00", 1},
+    {"0:EOF-6:4d5a*0011", "_4 4d5a 00 0011", 0},
+    {"0:EOF-5000:4d5a", "_9000 4d5a _4998", 1},
+    {"0:EOF-5000:4d5a", "_9000 4d5a _4997", 0},
+    {"1:*:4142", "4d5a 4142", 1},
+    {"1:*:4142", "4d5b 4142", 0},
+    {"2:*:4142", "d0cf11e0a1b11ae1 4142", 1},
+    {"2:*:4142", "4d5a 4142", 0},
+    {"6:*:4142", "7f454c46 4142", 1},
+    {"6:*:4142", "4d5a 4142", 0},
+    {"9:*:4142", "feedface 4142", 1},
+    {"9:*:4142", "cffaedfe 4142", 1},
+    {"9:*:4142", "cafebabe 4142", 1},
+    {"9:*:4142", "7f454c46 4142", 0},
+    {"10:*:4142", "_100 255044462d 4142", 1},
+    {"10:*:4142", "_1019 255044462d 4142", 1},
+    {"10:*:4142", "_1020 255044462d 4142", 0},
+    {"10:*:4142", "4142", 0},
+    {"12:*:4142", "cafebabe 4142", 1},
+    {"12:*:4142", "feedface 4142", 0},
+    {"0:*:4141{-2}4242", "4141 4141 4141 4242 4141 4242", 1},
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -142,7 +142,7 @@ static int collect(void *arg, unsigned id)
 }
 
 static struct cg_bodysig_set *make_set(const char *ndb, size_t len, enum cg_bodysig_backend be,
-				       size_t expect_ok)
+                                       size_t expect_ok)
 {
 	struct cg_bodysig_set *s = NULL;
 	struct cg_diags d = CG_DIAGS_INIT;
@@ -165,7 +165,7 @@ static struct cg_bodysig_set *make_set(const char *ndb, size_t len, enum cg_body
 
 /* Scans buf with chunk size `chunk` (0 = whole). */
 static int scan(struct cg_bodysig_scan *sc, const uint8_t *buf, size_t len, size_t chunk,
-		struct ids *r)
+                struct ids *r)
 {
 	r->n = 0;
 	assert_int_equal(cg_bodysig_begin(sc, len), 0);
@@ -210,8 +210,9 @@ static void table_both_backends(void **state)
 				struct ids r;
 				assert_int_equal(scan(sc, buf, len, chunks[c], &r), 0);
 				if ((int)r.n != cases[i].expect)
-					fail_msg("case %zu (%s on %s) backend %d chunk %zu: got %zu",
-						 i, cases[i].sig, cases[i].buf, b, chunks[c], r.n);
+					fail_msg(
+					    "case %zu (%s on %s) backend %d chunk %zu: got %zu", i,
+					    cases[i].sig, cases[i].buf, b, chunks[c], r.n);
 				if (r.n)
 					assert_int_equal(r.v[0], 0);
 			}
@@ -289,8 +290,8 @@ static void eicar(void **state)
 	uint8_t e[128], buf[256];
 	char line[400];
 	size_t n = b64dec("WDVPIVAlQEFQWzRcUFpYNTQoUF4pN0NDKTd9JEVJQ0FSLVNUQU5EQVJELUFOVElWSV"
-			  "JVUy1URVNULUZJTEUhJEgrSCo=",
-			  e),
+	                  "JVUy1URVNULUZJTEUhJEgrSCo=",
+	                  e),
 	       k;
 	int nbe = have_hs() ? 2 : 1;
 	(void)state;
@@ -302,7 +303,7 @@ static void eicar(void **state)
 	memcpy(buf + n, "\r\n", 2);
 	for (int b = 0; b < nbe; b++) {
 		struct cg_bodysig_set *s =
-			make_set(line, k, b ? CG_BODYSIG_HYPERSCAN : CG_BODYSIG_PORTABLE, 1);
+		    make_set(line, k, b ? CG_BODYSIG_HYPERSCAN : CG_BODYSIG_PORTABLE, 1);
 		struct cg_bodysig_scan *sc = NULL;
 		struct ids r;
 		assert_int_equal(cg_bodysig_scan_new(s, &sc), 0);
@@ -355,7 +356,7 @@ static void many_random_sigs(void **state)
 	}
 	for (int b = 0; b < nbe; b++) {
 		struct cg_bodysig_set *s =
-			make_set(ndb, n, b ? CG_BODYSIG_HYPERSCAN : CG_BODYSIG_PORTABLE, NS);
+		    make_set(ndb, n, b ? CG_BODYSIG_HYPERSCAN : CG_BODYSIG_PORTABLE, NS);
 		struct cg_bodysig_scan *sc = NULL;
 		struct ids r;
 		assert_int_equal(cg_bodysig_scan_new(s, &sc), 0);
@@ -378,8 +379,8 @@ static void misuse(void **state)
 	int nbe = have_hs() ? 2 : 1;
 	(void)state;
 	for (int b = 0; b < nbe; b++) {
-		struct cg_bodysig_set *s = make_set(ndb, sizeof(ndb) - 1,
-						    b ? CG_BODYSIG_HYPERSCAN : CG_BODYSIG_PORTABLE, 2);
+		struct cg_bodysig_set *s = make_set(
+		    ndb, sizeof(ndb) - 1, b ? CG_BODYSIG_HYPERSCAN : CG_BODYSIG_PORTABLE, 2);
 		struct cg_bodysig_scan *sc = NULL;
 		struct ids r = {.n = 0};
 		struct cg_diags d = CG_DIAGS_INIT;
@@ -437,7 +438,7 @@ static void alloc_failures(void **state)
 {
 	static const char ndb[] = "A:0:*:4d5a(aa|bb)00\nB:0:EOF-2:4d5a\nC:1:2,3:4142!(00)43\n";
 	static const uint8_t buf[] = {0x4d, 0x5a, 0x41, 0x42, 0x11, 0x43,
-				      0x4d, 0x5a, 0xaa, 0x00, 0x4d, 0x5a};
+	                              0x4d, 0x5a, 0xaa, 0x00, 0x4d, 0x5a};
 	int nbe = have_hs() ? 2 : 1;
 	(void)state;
 	for (int b = 0; b < nbe; b++) {
@@ -449,10 +450,11 @@ static void alloc_failures(void **state)
 			cg_alloc_fail_after(n);
 			rc = cg_bodysig_set_new(&s);
 			if (!rc)
-				rc = cg_bodysig_add_ndb(s, ndb, sizeof(ndb) - 1, "a", NULL, NULL, NULL);
+				rc = cg_bodysig_add_ndb(s, ndb, sizeof(ndb) - 1, "a", NULL, NULL,
+				                        NULL);
 			if (!rc)
 				rc = cg_bodysig_compile(
-					s, b ? CG_BODYSIG_HYPERSCAN : CG_BODYSIG_PORTABLE, NULL);
+				    s, b ? CG_BODYSIG_HYPERSCAN : CG_BODYSIG_PORTABLE, NULL);
 			if (!rc)
 				rc = cg_bodysig_scan_new(s, &sc);
 			cg_alloc_fail_after(-1);
@@ -471,10 +473,13 @@ static void alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_both_backends), cmocka_unit_test(combined_set_agrees),
-		cmocka_unit_test(eicar),	       cmocka_unit_test(many_random_sigs),
-		cmocka_unit_test(misuse),	       cmocka_unit_test(add_counts),
-		cmocka_unit_test(alloc_failures),
+	    cmocka_unit_test(table_both_backends),
+	    cmocka_unit_test(combined_set_agrees),
+	    cmocka_unit_test(eicar),
+	    cmocka_unit_test(many_random_sigs),
+	    cmocka_unit_test(misuse),
+	    cmocka_unit_test(add_counts),
+	    cmocka_unit_test(alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,9 +104,9 @@ static void offsets_and_targets(void **state)
 		enum cg_ndb_off kind;
 		uint32_t off, range;
 	} ok[] = {
-		{"A:0:*:4d5a", CG_NDB_OFF_ANY, 0, 0},	{"A:0:0:4d5a", CG_NDB_OFF_ABS, 0, 0},
-		{"A:0:512:4d5a", CG_NDB_OFF_ABS, 512, 0}, {"A:0:10,20:4d5a", CG_NDB_OFF_ABS, 10, 20},
-		{"A:0:EOF-10:4d5a", CG_NDB_OFF_EOF, 10, 0},
+	    {"A:0:*:4d5a", CG_NDB_OFF_ANY, 0, 0},       {"A:0:0:4d5a", CG_NDB_OFF_ABS, 0, 0},
+	    {"A:0:512:4d5a", CG_NDB_OFF_ABS, 512, 0},   {"A:0:10,20:4d5a", CG_NDB_OFF_ABS, 10, 20},
+	    {"A:0:EOF-10:4d5a", CG_NDB_OFF_EOF, 10, 0},
 	};
 	static const int targets[] = {0, 1, 2, 6, 9, 10, 12};
 	struct cg_ndb_sig s;
@@ -134,56 +134,58 @@ static void rejected_forms(void **state)
 		const char *line;
 		const char *why; /* substring of the English message */
 	} bad[] = {
-		{"A:0:*:4d5a[1-2]0011", "anchored"},
-		{"A:0:*:4d5a(B)0011", "(B)/(L)"},
-		{"A:0:*:4d5a(L)0011", "(B)/(L)"},
-		{"A:0:*:4d5a(a?|b0)00", "nibble alternatives"},
-		{"A:0:*:4d5a(?a|b0)00", "nibble alternatives"},
-		{"A:0:*:4d5g", "malformed hex"},
-		{"A:0:*:4d5", "malformed hex"},
-		{"A:0:*:", "empty signature"},
-		{"A:0:*:4d", "at least 2 fixed"},
-		{"A:0:*:4d????", "at least 2 fixed"},
-		{"A:0:*:(4d5a|4142)", "at least 2 fixed"},
-		{"A:0:*:*4d5a", "start with a jump"},
-		{"A:0:*:{2}4d5a", "start with a jump"},
-		{"A:0:*:4d5a{5}", "end with a jump"},
-		{"A:0:*:4d5a*", "end with a jump"},
-		{"A:0:*:4d5a{1048577}0011", "CG_MAX_SIG_JUMP"},
-		{"A:0:*:4d5a{1048576}{1}0011", "jump too large"},
-		{"A:0:*:4d5a{2-1}0011", "lower bound above"},
-		{"A:0:*:4d5a{x}0011", "malformed {..}"},
-		{"A:0:*:4d5a{2", "malformed {..}"},
-		{"A:0:*:4d5a!(aabb|cc)00", "single fixed bytes"},
-		{"A:0:*:4d5a!(?" "?)00", "single fixed bytes"},
-		{"A:0:*:4d5a(aa|)00", "empty alternative"},
-		{"A:0:*:4d5a(aa|bb", "missing ')'"},
-		{"A:0:*:4d5a(aa|*)00", "invalid character"},
-		{"A:0:*:4d5a!aa", "malformed hex"},
-		{"A:0:EP+10:4d5a", "unsupported offset EP+10"},
-		{"A:0:EP-10:4d5a", "unsupported offset EP-10"},
-		{"A:0:SL+3:4d5a", "unsupported offset SL+3"},
-		{"A:0:S1+2:4d5a", "unsupported offset S1+2"},
-		{"A:0:SE1:4d5a", "unsupported offset SE1"},
-		{"A:0:VI:4d5a", "unsupported offset VI"},
-		{"A:0:EOF+3:4d5a", "unsupported offset EOF+3"},
-		{"A:0:EOF-:4d5a", "unsupported offset EOF-"},
-		{"A:0:10,:4d5a", "unsupported offset 10,"},
-		{"A:0:1048577:4d5a", "unsupported offset 1048577"},
-		{"A:0::4d5a", "unsupported offset"},
-		{"A:3:*:4d5a", "unsupported target type: 3"},
-		{"A:4:*:4d5a", "unsupported target type: 4"},
-		{"A:5:*:4d5a", "unsupported target type: 5"},
-		{"A:7:*:4d5a", "unsupported target type: 7"},
-		{"A:11:*:4d5a", "unsupported target type: 11"},
-		{"A:13:*:4d5a", "unsupported target type: 13"},
-		{"A:x:*:4d5a", "unsupported target type: x"},
-		{":0:*:4d5a", "invalid signature name"},
-		{"A\tB:0:*:4d5a", "invalid signature name"},
-		{"A:0:*", "4 to 6"},
-		{"A:0:*:4d5a:1:2:3", "4 to 6"},
-		{"A:0:*:4d5a:x", "MinFL/MaxFL"},
-		{"A:0:*:4d5a:1:", "MinFL/MaxFL"},
+	    {"A:0:*:4d5a[1-2]0011", "anchored"},
+	    {"A:0:*:4d5a(B)0011", "(B)/(L)"},
+	    {"A:0:*:4d5a(L)0011", "(B)/(L)"},
+	    {"A:0:*:4d5a(a?|b0)00", "nibble alternatives"},
+	    {"A:0:*:4d5a(?a|b0)00", "nibble alternatives"},
+	    {"A:0:*:4d5g", "malformed hex"},
+	    {"A:0:*:4d5", "malformed hex"},
+	    {"A:0:*:", "empty signature"},
+	    {"A:0:*:4d", "at least 2 fixed"},
+	    {"A:0:*:4d????", "at least 2 fixed"},
+	    {"A:0:*:(4d5a|4142)", "at least 2 fixed"},
+	    {"A:0:*:*4d5a", "start with a jump"},
+	    {"A:0:*:{2}4d5a", "start with a jump"},
+	    {"A:0:*:4d5a{5}", "end with a jump"},
+	    {"A:0:*:4d5a*", "end with a jump"},
+	    {"A:0:*:4d5a{1048577}0011", "CG_MAX_SIG_JUMP"},
+	    {"A:0:*:4d5a{1048576}{1}0011", "jump too large"},
+	    {"A:0:*:4d5a{2-1}0011", "lower bound above"},
+	    {"A:0:*:4d5a{x}0011", "malformed {..}"},
+	    {"A:0:*:4d5a{2", "malformed {..}"},
+	    {"A:0:*:4d5a!(aabb|cc)00", "single fixed bytes"},
+	    {"A:0:*:4d5a!(?"
+	     "?)00",
+	     "single fixed bytes"},
+	    {"A:0:*:4d5a(aa|)00", "empty alternative"},
+	    {"A:0:*:4d5a(aa|bb", "missing ')'"},
+	    {"A:0:*:4d5a(aa|*)00", "invalid character"},
+	    {"A:0:*:4d5a!aa", "malformed hex"},
+	    {"A:0:EP+10:4d5a", "unsupported offset EP+10"},
+	    {"A:0:EP-10:4d5a", "unsupported offset EP-10"},
+	    {"A:0:SL+3:4d5a", "unsupported offset SL+3"},
+	    {"A:0:S1+2:4d5a", "unsupported offset S1+2"},
+	    {"A:0:SE1:4d5a", "unsupported offset SE1"},
+	    {"A:0:VI:4d5a", "unsupported offset VI"},
+	    {"A:0:EOF+3:4d5a", "unsupported offset EOF+3"},
+	    {"A:0:EOF-:4d5a", "unsupported offset EOF-"},
+	    {"A:0:10,:4d5a", "unsupported offset 10,"},
+	    {"A:0:1048577:4d5a", "unsupported offset 1048577"},
+	    {"A:0::4d5a", "unsupported offset"},
+	    {"A:3:*:4d5a", "unsupported target type: 3"},
+	    {"A:4:*:4d5a", "unsupported target type: 4"},
+	    {"A:5:*:4d5a", "unsupported target type: 5"},
+	    {"A:7:*:4d5a", "unsupported target type: 7"},
+	    {"A:11:*:4d5a", "unsupported target type: 11"},
+	    {"A:13:*:4d5a", "unsupported target type: 13"},
+	    {"A:x:*:4d5a", "unsupported target type: x"},
+	    {":0:*:4d5a", "invalid signature name"},
+	    {"A\tB:0:*:4d5a", "invalid signature name"},
+	    {"A:0:*", "4 to 6"},
+	    {"A:0:*:4d5a:1:2:3", "4 to 6"},
+	    {"A:0:*:4d5a:x", "MinFL/MaxFL"},
+	    {"A:0:*:4d5a:1:", "MinFL/MaxFL"},
 	};
 	const size_t nb = sizeof(bad) / sizeof(bad[0]);
 	char *buf = cg_malloc(nb * 64 + 64);
@@ -201,7 +203,7 @@ static void rejected_forms(void **state)
 	for (size_t i = 0; i < nb; i++) {
 		if (!strstr(d.v[i].msg_en, bad[i].why) || d.v[i].line != 2 * i + 1)
 			fail_msg("%s: line %lu msg '%s', wanted line %zu '%s'", bad[i].line,
-				 d.v[i].line, d.v[i].msg_en, 2 * i + 1, bad[i].why);
+			         d.v[i].line, d.v[i].msg_en, 2 * i + 1, bad[i].why);
 		assert_string_equal(d.v[i].source, "bad.ndb");
 		assert_true(d.v[i].msg_vi[0] != '\0');
 		assert_string_not_equal(d.v[i].msg_vi, d.v[i].msg_en);
@@ -273,7 +275,7 @@ static void whole_file_and_target_mask(void **state)
 	cg_diags_clear(&d);
 	assert_int_equal(cg_ndb_target_mask((const uint8_t *)"MZ", 2), 1u | 1u << CG_NDB_T_PE);
 	assert_int_equal(cg_ndb_target_mask((const uint8_t *)"\xca\xfe\xba\xbe", 4),
-			 1u | 1u << CG_NDB_T_MACHO | 1u << CG_NDB_T_JAVA);
+	                 1u | 1u << CG_NDB_T_MACHO | 1u << CG_NDB_T_JAVA);
 	assert_int_equal(cg_ndb_target_mask((const uint8_t *)"", 0), 1u);
 }
 
@@ -296,14 +298,14 @@ static void alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(literal_and_fields),
-		cmocka_unit_test(wildcards_and_jumps),
-		cmocka_unit_test(alternatives),
-		cmocka_unit_test(offsets_and_targets),
-		cmocka_unit_test(rejected_forms),
-		cmocka_unit_test(limits),
-		cmocka_unit_test(whole_file_and_target_mask),
-		cmocka_unit_test(alloc_failures),
+	    cmocka_unit_test(literal_and_fields),
+	    cmocka_unit_test(wildcards_and_jumps),
+	    cmocka_unit_test(alternatives),
+	    cmocka_unit_test(offsets_and_targets),
+	    cmocka_unit_test(rejected_forms),
+	    cmocka_unit_test(limits),
+	    cmocka_unit_test(whole_file_and_target_mask),
+	    cmocka_unit_test(alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
