@@ -34,13 +34,13 @@ enum cg_ndb_target {
 /* Where a match may start. */
 enum cg_ndb_off {
 	CG_NDB_OFF_ANY = 0, /* `*` */
-	CG_NDB_OFF_ABS,     /* `n`: exactly at n; `n,m`: anywhere in [n, n+m] (n = off, m = range) */
-	CG_NDB_OFF_EOF      /* `EOF-n`: exactly n bytes before the end (off = n) */
+	CG_NDB_OFF_ABS, /* `n`: exactly at n; `n,m`: anywhere in [n, n+m] (n = off, m = range) */
+	CG_NDB_OFF_EOF  /* `EOF-n`: exactly n bytes before the end (off = n) */
 };
 
 enum cg_ndb_kind {
 	CG_NDB_E_BYTES, /* a run of (value, mask) byte matchers: mask FF literal, F0 `a?`, 0F `?a`,
-			   00 `??`; a = first index into val/mask, b = count */
+	                   00 `??`; a = first index into val/mask, b = count */
 	CG_NDB_E_JUMP,  /* any bytes, a..b of them; b == CG_NDB_JUMP_INF means no upper bound */
 	CG_NDB_E_ALT,   /* one of b alternatives starting at alts[a] */
 	CG_NDB_E_NOT    /* one byte that is none of the b alternatives at alts[a] (each 1 byte) */
@@ -77,7 +77,7 @@ struct cg_ndb_sig {
  * 1 when the line is blank or a comment (sig untouched), CG_EPARSE/CG_EUNSUPP/CG_ELIMIT with one
  * diagnostic added to d (may be NULL) naming source:line, or CG_ENOMEM. */
 int cg_ndb_parse_line(const char *line, size_t len, const char *source, unsigned long lineno,
-		      struct cg_ndb_sig *sig, struct cg_diags *d);
+                      struct cg_ndb_sig *sig, struct cg_diags *d);
 
 /* Parses a whole .ndb buffer and calls cb(arg, sig) for every accepted line; the callee may keep
  * the signature by moving it out (copy the struct and zero *sig), otherwise it is cleared after
@@ -85,8 +85,8 @@ int cg_ndb_parse_line(const char *line, size_t len, const char *source, unsigned
  * counted. n_ok/n_rejected may be NULL. Returns 0 even when lines were rejected; CG_ELIMIT when
  * len > CG_MAX_SIGFILE or a line exceeds CG_MAX_LINE (that line only is rejected). */
 int cg_ndb_parse(const char *buf, size_t len, const char *source, struct cg_diags *d,
-		 int (*cb)(void *arg, struct cg_ndb_sig *sig), void *arg, size_t *n_ok,
-		 size_t *n_rejected);
+                 int (*cb)(void *arg, struct cg_ndb_sig *sig), void *arg, size_t *n_ok,
+                 size_t *n_rejected);
 
 /* Frees the arrays of sig and zeroes it; accepts NULL. */
 void cg_ndb_sig_clear(struct cg_ndb_sig *sig);

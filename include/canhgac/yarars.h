@@ -31,7 +31,7 @@ int cg_yarars_new(struct cg_yarars **out);
  * sources added before stay) and CG_EPARSE is returned. Other returns: 0, CG_EINVAL (after
  * compile, or buf holds a NUL byte), CG_ELIMIT (len > CG_MAX_SIGFILE), CG_ENOMEM. */
 int cg_yarars_add_source(struct cg_yarars *r, const char *buf, size_t len, const char *source,
-			 struct cg_diags *d);
+                         struct cg_diags *d);
 
 /* Freezes the set after all sources (an empty set is valid). After this the set is read-only
  * and cg_yarars_scan may run on several threads at once (at most libyara's YR_MAX_THREADS = 32
@@ -47,7 +47,7 @@ size_t cg_yarars_count(const struct cg_yarars *r);
  * earlier matches), CG_ELIMIT (too many string matches), CG_EINVAL (not compiled), CG_ENOMEM,
  * CG_EINTERNAL. Thread-safe: one libyara scanner per call. */
 int cg_yarars_scan(const struct cg_yarars *r, const uint8_t *buf, size_t len, int timeout_s,
-		   int (*cb)(void *arg, const char *rule, const char *ns), void *arg);
+                   int (*cb)(void *arg, const char *rule, const char *ns), void *arg);
 
 /* Frees the set; accepts NULL. */
 void cg_yarars_free(struct cg_yarars *r);

@@ -16,6 +16,9 @@
 
 #if CG_HAVE_HYPERSCAN
 
+/* The largest {n,m} bound Hyperscan takes in one repeat. */
+#define HS_MAX_REPEAT 32767u
+
 struct bs_hs {
 	hs_database_t *stream_db; /* signatures at `*` or absolute offsets */
 	hs_database_t *block_db;  /* EOF-n signatures, anchored at the window start */
@@ -53,6 +56,28 @@ static int add_matcher(struct bs_str *b, uint8_t v, uint8_t m)
 	return rc ? rc : cg_bodysig_str_addf(b, "]");
 }
 
+/* `.{lo,hi}`; Hyperscan refuses bounds above 32767 but accepts a sequence of smaller ones. */
+static int add_repeat(struct bs_str *b, uint32_t lo, uint32_t hi)
+{
+	int rc = 0;
+	if (hi == CG_NDB_JUMP_INF) {
+		for (; lo > HS_MAX_REPEAT && !rc; lo -= HS_MAX_REPEAT)
+			rc = cg_bodysig_str_addf(b, ".{%u}", HS_MAX_REPEAT);
+		if (rc)
+			return rc;
+		return lo ? cg_bodysig_str_addf(b, ".{%u,}", lo) : cg_bodysig_str_addf(b, ".*");
+	}
+	while (hi > 0 && !rc) {
+		uint32_t ch = hi < HS_MAX_REPEAT ? hi : HS_MAX_REPEAT;
+		uint32_t cl = lo < ch ? lo : ch;
+		rc = cl == ch ? cg_bodysig_str_addf(b, ".{%u}", ch)
+		              : cg_bodysig_str_addf(b, ".{%u,%u}", cl, ch);
+		lo -= cl;
+		hi -= ch;
+	}
+	return rc;
+}
+
 static int add_elem(struct bs_str *b, const struct cg_ndb_sig *sig, const struct cg_ndb_elem *e)
 {
 	int rc = 0;
@@ -62,12 +87,7 @@ static int add_elem(struct bs_str *b, const struct cg_ndb_sig *sig, const struct
 			rc = add_matcher(b, sig->val[e->a + i], sig->mask[e->a + i]);
 		return rc;
 	case CG_NDB_E_JUMP:
-		if (e->b == CG_NDB_JUMP_INF)
-			return e->a ? cg_bodysig_str_addf(b, ".{%u,}", e->a)
-			            : cg_bodysig_str_addf(b, ".*");
-		if (e->a == e->b)
-			return cg_bodysig_str_addf(b, ".{%u}", e->a);
-		return cg_bodysig_str_addf(b, ".{%u,%u}", e->a, e->b);
+		return add_repeat(b, e->a, e->b);
 	case CG_NDB_E_ALT:
 		rc = cg_bodysig_str_addf(b, "(?:");
 		for (uint32_t k = 0; k < e->b && !rc; k++) {
@@ -96,12 +116,10 @@ static int make_pattern(const struct cg_ndb_sig *sig, struct bs_str *b)
 	b->n = 0;
 	if (sig->off_kind == CG_NDB_OFF_EOF)
 		rc = cg_bodysig_str_addf(b, "\\A");
-	else if (sig->off_kind == CG_NDB_OFF_ABS && sig->range)
-		rc = cg_bodysig_str_addf(b, "\\A.{%u,%u}", sig->off, sig->off + sig->range);
-	else if (sig->off_kind == CG_NDB_OFF_ABS && sig->off)
-		rc = cg_bodysig_str_addf(b, "\\A.{%u}", sig->off);
 	else if (sig->off_kind == CG_NDB_OFF_ABS)
 		rc = cg_bodysig_str_addf(b, "\\A");
+	if (!rc && sig->off_kind == CG_NDB_OFF_ABS)
+		rc = add_repeat(b, sig->off, sig->off + sig->range);
 	for (size_t i = 0; i < sig->n_elems && !rc; i++)
 		rc = add_elem(b, sig, &sig->elems[i]);
 	return rc;

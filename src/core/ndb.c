@@ -76,7 +76,7 @@ static int push_elem(struct hp *h, enum cg_ndb_kind k, uint32_t a, uint32_t b)
 {
 	struct cg_ndb_sig *s = h->sig;
 	if (cg_grow((void **)&s->elems, &h->cap_el, s->n_elems + 1, sizeof(*s->elems),
-		    CG_MAX_HEXSIG))
+	            CG_MAX_HEXSIG))
 		return CG_ENOMEM;
 	s->elems[s->n_elems].kind = k;
 	s->elems[s->n_elems].a = a;
@@ -95,11 +95,11 @@ static int add_jump(struct hp *h, uint32_t lo, uint32_t hi, size_t at)
 	struct cg_ndb_elem *e = last_elem(h);
 	if (!e)
 		return fail(h, CG_EPARSE, at, "chữ ký không được bắt đầu bằng bước nhảy",
-			    "a signature cannot start with a jump");
+		            "a signature cannot start with a jump");
 	if (e->kind == CG_NDB_E_JUMP) { /* `*{2}` and the like: one jump of the summed width */
 		lo += e->a;
 		hi = (hi == CG_NDB_JUMP_INF || e->b == CG_NDB_JUMP_INF) ? CG_NDB_JUMP_INF
-									: hi + e->b;
+		                                                        : hi + e->b;
 		if (lo > CG_MAX_SIG_JUMP || (hi != CG_NDB_JUMP_INF && hi > CG_MAX_SIG_JUMP))
 			return fail(h, CG_ELIMIT, at, "bước nhảy quá lớn", "jump too large");
 		e->a = lo;
@@ -157,12 +157,13 @@ static int parse_brace(struct hp *h, const char *s, size_t n, size_t *i)
 	}
 	if (lo == -2 || hi == -2)
 		return fail(h, CG_ELIMIT, at, "bước nhảy vượt quá giới hạn",
-			    "jump exceeds CG_MAX_SIG_JUMP");
+		            "jump exceeds CG_MAX_SIG_JUMP");
 	if (lo < 0 || hi < 0 || *i >= n || s[*i] != '}')
-		return fail(h, CG_EPARSE, at, "bước nhảy {..} sai định dạng", "malformed {..} jump");
+		return fail(h, CG_EPARSE, at, "bước nhảy {..} sai định dạng",
+		            "malformed {..} jump");
 	if (hi != (long)CG_NDB_JUMP_INF && hi < lo)
 		return fail(h, CG_EPARSE, at, "bước nhảy có cận dưới lớn hơn cận trên",
-			    "jump with lower bound above upper bound");
+		            "jump with lower bound above upper bound");
 	(*i)++;
 	if (lo == 0 && hi == 0)
 		return 0;
@@ -178,7 +179,7 @@ static int parse_alt(struct hp *h, const char *s, size_t n, size_t *i, int neg)
 
 	if (n - *i >= 3 && (s[*i + 1] == 'B' || s[*i + 1] == 'L') && s[*i + 2] == ')')
 		return fail(h, CG_EUNSUPP, at, "dấu mốc (B)/(L) không được hỗ trợ",
-			    "(B)/(L) boundary markers are not supported");
+		            "(B)/(L) boundary markers are not supported");
 	for ((*i)++; *i < n; (*i)++) {
 		char c = s[*i];
 		uint8_t v, m;
@@ -187,10 +188,10 @@ static int parse_alt(struct hp *h, const char *s, size_t n, size_t *i, int neg)
 				return fail(h, CG_EPARSE, *i, "lựa chọn rỗng", "empty alternative");
 			if (neg && (len != 1 || sig->mask[start] != 0xFF))
 				return fail(h, CG_EUNSUPP, *i,
-					    "phủ định chỉ hỗ trợ các byte đơn cố định",
-					    "negation supports only single fixed bytes");
+				            "phủ định chỉ hỗ trợ các byte đơn cố định",
+				            "negation supports only single fixed bytes");
 			if (cg_grow((void **)&sig->alts, &h->cap_alt, sig->n_alts + 1,
-				    sizeof(*sig->alts), CG_MAX_HEXSIG))
+			            sizeof(*sig->alts), CG_MAX_HEXSIG))
 				return CG_ENOMEM;
 			sig->alts[sig->n_alts].start = start;
 			sig->alts[sig->n_alts].len = len;
@@ -203,11 +204,11 @@ static int parse_alt(struct hp *h, const char *s, size_t n, size_t *i, int neg)
 		}
 		if (*i + 1 >= n || pair(s + *i, &v, &m))
 			return fail(h, CG_EPARSE, *i, "lựa chọn chứa ký tự không hợp lệ",
-				    "alternative holds an invalid character");
+			            "alternative holds an invalid character");
 		if (m == 0xF0 || m == 0x0F)
 			return fail(h, CG_EUNSUPP, *i,
-				    "ký tự đại diện nửa byte trong lựa chọn không được hỗ trợ",
-				    "nibble alternatives are not supported");
+			            "ký tự đại diện nửa byte trong lựa chọn không được hỗ trợ",
+			            "nibble alternatives are not supported");
 		if (push_byte(h, v, m))
 			return CG_ENOMEM;
 		len++;
@@ -217,7 +218,7 @@ static int parse_alt(struct hp *h, const char *s, size_t n, size_t *i, int neg)
 		return fail(h, CG_EPARSE, at, "thiếu dấu ')'", "missing ')'");
 	(*i)++;
 	return push_elem(h, neg ? CG_NDB_E_NOT : CG_NDB_E_ALT, (uint32_t)first,
-			 (uint32_t)(sig->n_alts - first));
+	                 (uint32_t)(sig->n_alts - first));
 }
 
 static int parse_hex(struct hp *h, const char *s, size_t n)
@@ -244,7 +245,7 @@ static int parse_hex(struct hp *h, const char *s, size_t n)
 			rc = parse_alt(h, s, n, &i, 1);
 		} else if (c == '[') {
 			rc = fail(h, CG_EUNSUPP, i, "dạng neo [n-m] không được hỗ trợ",
-				  "anchored [n-m] ranges are not supported");
+			          "anchored [n-m] ranges are not supported");
 		} else if (i + 1 < n && pair(s + i, &v, &m) == 0) {
 			rc = add_bytes(h, v, m);
 			i += 2;
@@ -256,10 +257,10 @@ static int parse_hex(struct hp *h, const char *s, size_t n)
 	}
 	if (last_elem(h)->kind == CG_NDB_E_JUMP)
 		return fail(h, CG_EPARSE, n - 1, "chữ ký không được kết thúc bằng bước nhảy",
-			    "a signature cannot end with a jump");
+		            "a signature cannot end with a jump");
 	if (h->sig->fixed < 2)
 		return fail(h, CG_EPARSE, 0, "chữ ký cần ít nhất 2 byte cố định",
-			    "a signature needs at least 2 fixed bytes");
+		            "a signature needs at least 2 fixed bytes");
 	return 0;
 }
 
@@ -349,7 +350,7 @@ static int split(const char *s, size_t n, const char *f[7], size_t fl[7])
 #define SHOW(f, l) (int)((l) > 40 ? 40 : (l)), (f)
 
 static int parse_fields(const char *s, size_t n, const char *src, unsigned long ln,
-			struct cg_ndb_sig *sig, struct cg_diags *d)
+                        struct cg_ndb_sig *sig, struct cg_diags *d)
 {
 	const char *f[7];
 	size_t fl[7];
@@ -357,49 +358,49 @@ static int parse_fields(const char *s, size_t n, const char *src, unsigned long 
 
 	if (k < 4 || k > 6)
 		return cg_diags_add(d, CG_EPARSE, src, ln, 0,
-				    CG_MSG("chữ ký .ndb phải có từ 4 đến 6 trường ngăn bởi ':'",
-					   ".ndb signature must have 4 to 6 ':'-separated fields"));
+		                    CG_MSG("chữ ký .ndb phải có từ 4 đến 6 trường ngăn bởi ':'",
+		                           ".ndb signature must have 4 to 6 ':'-separated fields"));
 	if (check_name(f[0], fl[0]))
-		return cg_diags_add(d, CG_EPARSE, src, ln, 1,
-				    CG_MSG("tên chữ ký không hợp lệ (rỗng, quá dài hoặc có ký tự "
-					   "không in được)",
-					   "invalid signature name (empty, too long or unprintable)"));
+		return cg_diags_add(
+		    d, CG_EPARSE, src, ln, 1,
+		    CG_MSG("tên chữ ký không hợp lệ (rỗng, quá dài hoặc có ký tự "
+		           "không in được)",
+		           "invalid signature name (empty, too long or unprintable)"));
 	memcpy(sig->name, f[0], fl[0]);
 	sig->name[fl[0]] = '\0';
 	if (parse_target(f[1], fl[1], &sig->target))
-		return cg_diags_add(d, CG_EUNSUPP, src, ln, 0,
-				    CG_MSG("kiểu đích không được hỗ trợ: %.*s",
-					   "unsupported target type: %.*s"),
-				    SHOW(f[1], fl[1]));
+		return cg_diags_add(
+		    d, CG_EUNSUPP, src, ln, 0,
+		    CG_MSG("kiểu đích không được hỗ trợ: %.*s", "unsupported target type: %.*s"),
+		    SHOW(f[1], fl[1]));
 	rc = parse_offset(sig, f[2], fl[2]);
 	if (rc)
-		return cg_diags_add(d, rc, src, ln, 0,
-				    CG_MSG("vị trí (offset) không được hỗ trợ: %.*s",
-					   "unsupported offset %.*s"),
-				    SHOW(f[2], fl[2]));
+		return cg_diags_add(
+		    d, rc, src, ln, 0,
+		    CG_MSG("vị trí (offset) không được hỗ trợ: %.*s", "unsupported offset %.*s"),
+		    SHOW(f[2], fl[2]));
 	for (int j = 4; j < k; j++)
 		if (!all_digits(f[j], fl[j]))
 			return cg_diags_add(d, CG_EPARSE, src, ln, 0,
-					    CG_MSG("trường MinFL/MaxFL phải là số: %.*s",
-						   "MinFL/MaxFL must be a number: %.*s"),
-					    SHOW(f[j], fl[j]));
+			                    CG_MSG("trường MinFL/MaxFL phải là số: %.*s",
+			                           "MinFL/MaxFL must be a number: %.*s"),
+			                    SHOW(f[j], fl[j]));
 	{
 		struct hp h = {.sig = sig};
 		rc = parse_hex(&h, f[3], fl[3]);
 		if (rc == CG_ENOMEM)
 			return rc;
 		if (rc)
-			return cg_diags_add(d, rc, src, ln,
-					    (unsigned)(f[3] - s + (long)h.at + 1),
-					    CG_MSG("chữ ký hex: %s%.0s (ký tự %zu)",
-						   "hex signature: %.0s%s (character %zu)"),
-					    h.why_vi, h.why_en, h.at + 1);
+			return cg_diags_add(d, rc, src, ln, (unsigned)(f[3] - s + (long)h.at + 1),
+			                    CG_MSG("chữ ký hex: %s%.0s (ký tự %zu)",
+			                           "hex signature: %.0s%s (character %zu)"),
+			                    h.why_vi, h.why_en, h.at + 1);
 	}
 	return 0;
 }
 
 int cg_ndb_parse_line(const char *line, size_t len, const char *source, unsigned long lineno,
-		      struct cg_ndb_sig *sig, struct cg_diags *d)
+                      struct cg_ndb_sig *sig, struct cg_diags *d)
 {
 	int rc;
 	if (!line || !sig)
@@ -417,8 +418,8 @@ int cg_ndb_parse_line(const char *line, size_t len, const char *source, unsigned
 }
 
 int cg_ndb_parse(const char *buf, size_t len, const char *source, struct cg_diags *d,
-		 int (*cb)(void *arg, struct cg_ndb_sig *sig), void *arg, size_t *n_ok,
-		 size_t *n_rejected)
+                 int (*cb)(void *arg, struct cg_ndb_sig *sig), void *arg, size_t *n_ok,
+                 size_t *n_rejected)
 {
 	size_t ok = 0, bad = 0, pos = 0;
 	unsigned long ln = 0;
@@ -428,7 +429,7 @@ int cg_ndb_parse(const char *buf, size_t len, const char *source, struct cg_diag
 		return CG_EINVAL;
 	if (len > CG_MAX_SIGFILE) {
 		rc = cg_diags_add(d, CG_ELIMIT, source, 0, 0,
-				  CG_MSG("tệp chữ ký quá lớn", "signature file too large"));
+		                  CG_MSG("tệp chữ ký quá lớn", "signature file too large"));
 		goto out;
 	}
 	while (pos < len) {
@@ -439,7 +440,7 @@ int cg_ndb_parse(const char *buf, size_t len, const char *source, struct cg_diag
 		ln++;
 		if (ll > CG_MAX_LINE) {
 			cg_diags_add(d, CG_ELIMIT, source, ln, 0,
-				     CG_MSG("dòng quá dài", "line too long"));
+			             CG_MSG("dòng quá dài", "line too long"));
 			bad++;
 			pos += ll + 1;
 			continue;
@@ -497,10 +498,15 @@ uint32_t cg_ndb_target_mask(const uint8_t *head, size_t len)
 		m |= 1u << CG_NDB_T_PE;
 	if (has_at(head, len, 0, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
 		m |= 1u << CG_NDB_T_OLE2;
-	if (has_at(head, len, 0, "\x7F" "ELF", 4))
+	if (has_at(head, len, 0,
+	           "\x7F"
+	           "ELF",
+	           4))
 		m |= 1u << CG_NDB_T_ELF;
-	if (has_at(head, len, 0, "\xFE\xED\xFA\xCE", 4) || has_at(head, len, 0, "\xFE\xED\xFA\xCF", 4) ||
-	    has_at(head, len, 0, "\xCE\xFA\xED\xFE", 4) || has_at(head, len, 0, "\xCF\xFA\xED\xFE", 4) ||
+	if (has_at(head, len, 0, "\xFE\xED\xFA\xCE", 4) ||
+	    has_at(head, len, 0, "\xFE\xED\xFA\xCF", 4) ||
+	    has_at(head, len, 0, "\xCE\xFA\xED\xFE", 4) ||
+	    has_at(head, len, 0, "\xCF\xFA\xED\xFE", 4) ||
 	    has_at(head, len, 0, "\xCA\xFE\xBA\xBE", 4))
 		m |= 1u << CG_NDB_T_MACHO;
 	if (has_at(head, len, 0, "\xCA\xFE\xBA\xBE", 4))

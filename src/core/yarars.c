@@ -65,8 +65,8 @@ int cg_yarars_new(struct cg_yarars **out)
 	return 0;
 }
 
-static void on_error(int level, const char *file, int line, const YR_RULE *rule,
-		     const char *msg, void *user)
+static void on_error(int level, const char *file, int line, const YR_RULE *rule, const char *msg,
+                     void *user)
 {
 	struct cg_yarars *r = user;
 	(void)file;
@@ -75,12 +75,11 @@ static void on_error(int level, const char *file, int line, const YR_RULE *rule,
 		return;
 	r->errors++;
 	cg_diags_add(r->d, CG_EPARSE, r->label, line > 0 ? (unsigned long)line : 0, 0,
-		     CG_MSG("lỗi biên dịch luật YARA: %s", "YARA rule compile error: %s"), msg);
+	             CG_MSG("lỗi biên dịch luật YARA: %s", "YARA rule compile error: %s"), msg);
 }
 
 /* Hostile bundles must not read other files: every include is refused. */
-static const char *refuse_include(const char *name, const char *caller, const char *ns,
-				  void *user)
+static const char *refuse_include(const char *name, const char *caller, const char *ns, void *user)
 {
 	(void)name;
 	(void)caller;
@@ -115,7 +114,7 @@ static int rebuild(struct cg_yarars *r)
 }
 
 int cg_yarars_add_source(struct cg_yarars *r, const char *buf, size_t len, const char *source,
-			 struct cg_diags *d)
+                         struct cg_diags *d)
 {
 	char *src = NULL;
 	int rc;
@@ -124,7 +123,7 @@ int cg_yarars_add_source(struct cg_yarars *r, const char *buf, size_t len, const
 		return CG_EINVAL;
 	if (len > CG_MAX_SIGFILE)
 		return cg_diags_add(d, CG_ELIMIT, source, 0, 0,
-				    CG_MSG("tệp luật YARA quá lớn", "YARA rule file too large"));
+		                    CG_MSG("tệp luật YARA quá lớn", "YARA rule file too large"));
 	if (!r->c && (rc = new_compiler(r)))
 		return rc;
 	rc = cg_grow((void **)&r->srcs, &r->cap, r->n + 1, sizeof(*r->srcs), CG_MAX_BUNDLE_FILES);
@@ -139,7 +138,7 @@ int cg_yarars_add_source(struct cg_yarars *r, const char *buf, size_t len, const
 	if (yr_compiler_add_string(r->c, src, NULL) != 0 || r->errors) {
 		if (!r->errors)
 			cg_diags_add(d, CG_EPARSE, r->label, 0, 0,
-				     CG_MSG("lỗi biên dịch luật YARA", "YARA rule compile error"));
+			             CG_MSG("lỗi biên dịch luật YARA", "YARA rule compile error"));
 		cg_free(src);
 		rc = rebuild(r);
 		return rc ? rc : CG_EPARSE;
@@ -190,14 +189,14 @@ static int on_scan(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 		s->toomany = 1;
 	if (msg != CALLBACK_MSG_RULE_MATCHING || !s->cb)
 		return CALLBACK_CONTINUE;
-	ns = rule->ns && rule->ns->name && strcmp(rule->ns->name, "default") ? rule->ns->name
-									      : NULL;
+	ns =
+	    rule->ns && rule->ns->name && strcmp(rule->ns->name, "default") ? rule->ns->name : NULL;
 	s->rc = s->cb(s->arg, rule->identifier, ns);
 	return s->rc ? CALLBACK_ABORT : CALLBACK_CONTINUE;
 }
 
 int cg_yarars_scan(const struct cg_yarars *r, const uint8_t *buf, size_t len, int timeout_s,
-		   int (*cb)(void *arg, const char *rule, const char *ns), void *arg)
+                   int (*cb)(void *arg, const char *rule, const char *ns), void *arg)
 {
 	static const uint8_t empty[1];
 	struct scan_ctx s = {cb, arg, 0, 0};
