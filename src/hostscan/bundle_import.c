@@ -34,7 +34,7 @@ struct importer {
 	char tmpdir[4200];
 	struct cg_manifest m;
 	size_t mcap;
-	const char *source; /* current source, for reasons */
+	const char *source;     /* current source, for reasons */
 	struct cg_yarars *yara; /* every YARA source so far, compiled at the end */
 };
 
@@ -314,8 +314,8 @@ static size_t count_yara_rules(const char *p, size_t n)
 			}
 			i--;
 		} else if (n - i > 5 && memcmp(p + i, "rule", 4) == 0 &&
-			   (i == 0 || isspace((unsigned char)p[i - 1])) &&
-			   isspace((unsigned char)p[i + 4])) {
+		           (i == 0 || isspace((unsigned char)p[i - 1])) &&
+		           isspace((unsigned char)p[i + 4])) {
 			count++;
 			i += 4;
 		}
@@ -334,7 +334,7 @@ static int import_yara(struct importer *im, const char *base, const uint8_t *buf
 		rc = cg_yarars_add_source(im->yara, (const char *)buf, len, im->source, im->d);
 	if (rc == 0)
 		rc = add_output(im, base, CG_KIND_YARA, buf, len,
-				count_yara_rules((const char *)buf, len));
+		                count_yara_rules((const char *)buf, len));
 	if (rc == 0)
 		im->rep->yara++;
 	return rc;
@@ -549,8 +549,9 @@ int cg_bundle_import(const char *const *sources, size_t n, const char *out, cons
 	if (rc == 0 && im.yara) {
 		rc = cg_yarars_compile(im.yara);
 		if (rc)
-			cg_diags_add(d, rc, out, 0, 0,
-				     CG_MSG("luật YARA không biên dịch được", "YARA rules do not compile"));
+			cg_diags_add(
+			    d, rc, out, 0, 0,
+			    CG_MSG("luật YARA không biên dịch được", "YARA rules do not compile"));
 	}
 	cg_yarars_free(im.yara);
 	im.yara = NULL;
