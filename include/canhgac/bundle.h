@@ -29,6 +29,7 @@ struct cg_bundle_opts {
 	const char *const *trust_keys; /* PEM or raw Ed25519 public key files */
 	size_t n_trust_keys;
 	enum cg_bundle_backend backend;
+	const char *cache_dir; /* where compiled YARA rules are kept between runs, or NULL */
 };
 
 struct cg_bundle_file {
@@ -52,6 +53,7 @@ struct cg_bundle {
 	size_t nfiles;
 	size_t n_body, n_yara; /* after prepare */
 	enum cg_bundle_backend backend;
+	char *cache_dir;
 };
 
 int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bundle **out,

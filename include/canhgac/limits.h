@@ -27,6 +27,7 @@
 #define CG_DEFAULT_MAX_FILESIZE (2048ull << 20)
 #define CG_MAX_YARA_BUFFER (64ull << 20) /* YARA rules see at most this many bytes per file */
 #define CG_YARA_TIMEOUT_S 10             /* YARA time per file, seconds */
+#define CG_MAX_YARA_CACHE (512ul << 20)  /* compiled YARA rules kept in the data directory */
 #define CG_MAX_PATH 16384                /* bytes of one path we report */
 #define CG_MAX_DEPTH 256                 /* directory depth */
 #define CG_MAX_MATCHES_PER_FILE 64       /* findings kept for one file */

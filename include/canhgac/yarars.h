@@ -52,4 +52,13 @@ int cg_yarars_scan(const struct cg_yarars *r, const uint8_t *buf, size_t len, in
 /* Frees the set; accepts NULL. */
 void cg_yarars_free(struct cg_yarars *r);
 
+/* Compiled rules in libyara's own format, so that a host compiles a bundle's rules once: the
+ * bytes are written to the data directory and read back by later runs (trusted, root-only
+ * storage; never read such bytes from a bundle). save allocates *buf (cg_free); load returns a
+ * compiled set (CG_EPARSE when libyara refuses the bytes, e.g. another libyara version). */
+/* libyara's version, e.g. "4.2.3" (part of cache file names). */
+const char *cg_yara_version(void);
+int cg_yarars_save(const struct cg_yarars *r, uint8_t **buf, size_t *len);
+int cg_yarars_load(const uint8_t *buf, size_t len, struct cg_yarars **out);
+
 #endif

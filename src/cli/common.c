@@ -182,8 +182,9 @@ int cg_cli_parse_size(const char *s, uint64_t *out)
 
 int cg_cli_load_bundle(struct cg_cli *c, int backend, struct cg_bundle **out)
 {
+	char cache[4200];
 	struct cg_bundle_opts o = {c->allow_partial, c->trust_keys, c->n_trust_keys,
-	                           (enum cg_bundle_backend)backend};
+	                           (enum cg_bundle_backend)backend, NULL};
 	struct cg_diags d = CG_DIAGS_INIT;
 	const char *dir = c->bundle_dir ? c->bundle_dir : getenv("CANHGAC_BUNDLE");
 	char def[4200];
@@ -193,6 +194,8 @@ int cg_cli_load_bundle(struct cg_cli *c, int backend, struct cg_bundle **out)
 		if (cg_cli_path(c, "bundle", def, sizeof(def)) == 0)
 			dir = def;
 	}
+	if (c->data_dir[0] && cg_cli_path(c, "cache", cache, sizeof(cache)) == 0)
+		o.cache_dir = cache;
 	rc = cg_bundle_load(dir, &o, out, &d);
 	cg_cli_print_diags(&d);
 	cg_diags_clear(&d);

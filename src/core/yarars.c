@@ -239,3 +239,78 @@ void cg_yarars_free(struct cg_yarars *r)
 		cg_yara_fini();
 	cg_free(r);
 }
+
+/* An in-memory stream for libyara's own serialised format. */
+struct mstream {
+	uint8_t *p;
+	size_t n, cap, off;
+	int err;
+};
+
+static size_t m_write(const void *ptr, size_t size, size_t count, void *user)
+{
+	struct mstream *m = user;
+	size_t n = size * count;
+	if (m->err || (size && count > SIZE_MAX / size) ||
+	    cg_grow((void **)&m->p, &m->cap, m->n + n, 1, CG_MAX_YARA_CACHE)) {
+		m->err = 1;
+		return 0;
+	}
+	memcpy(m->p + m->n, ptr, n);
+	m->n += n;
+	return count;
+}
+
+static size_t m_read(void *ptr, size_t size, size_t count, void *user)
+{
+	struct mstream *m = user;
+	size_t n = size * count;
+	if ((size && count > SIZE_MAX / size) || m->n - m->off < n)
+		return 0;
+	memcpy(ptr, m->p + m->off, n);
+	m->off += n;
+	return count;
+}
+
+int cg_yarars_save(const struct cg_yarars *r, uint8_t **buf, size_t *len)
+{
+	struct mstream m = {NULL, 0, 0, 0, 0};
+	YR_STREAM s = {&m, m_read, m_write};
+	if (!r || !r->rules)
+		return CG_EINVAL;
+	if (yr_rules_save_stream(r->rules, &s) != ERROR_SUCCESS || m.err) {
+		cg_free(m.p);
+		return m.err ? CG_ELIMIT : CG_ENOMEM;
+	}
+	*buf = m.p;
+	*len = m.n;
+	return 0;
+}
+
+int cg_yarars_load(const uint8_t *buf, size_t len, struct cg_yarars **out)
+{
+	struct mstream m = {(uint8_t *)buf, len, len, 0, 0};
+	YR_STREAM s = {&m, m_read, m_write};
+	struct cg_yarars *r = NULL;
+	const YR_RULE *rule;
+	int rc = cg_yarars_new(&r);
+	if (rc)
+		return rc;
+	if (yr_rules_load_stream(&s, &r->rules) != ERROR_SUCCESS) {
+		r->rules = NULL;
+		cg_yarars_free(r);
+		return CG_EPARSE;
+	}
+	if (r->c) {
+		yr_compiler_destroy(r->c);
+		r->c = NULL;
+	}
+	yr_rules_foreach(r->rules, rule) r->n_rules++;
+	*out = r;
+	return 0;
+}
+
+const char *cg_yara_version(void)
+{
+	return YR_VERSION;
+}

@@ -261,6 +261,7 @@ int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bu
 	b = &p->pub;
 	b->backend = o->backend;
 	b->dir = cg_strdup(dir);
+	b->cache_dir = o->cache_dir ? cg_strdup(o->cache_dir) : NULL;
 	b->hashes = cg_hashsig_new();
 	rc = b->dir && b->hashes ? join(path, sizeof(path), dir, "manifest.json") : CG_ENOMEM;
 	if (rc == 0)
@@ -302,6 +303,48 @@ out:
 	return CG_OK;
 }
 
+static int compile_yara(struct cg_bundle *b, struct bundle_priv *p, struct cg_diags *d)
+{
+	int rc = cg_yarars_new(&b->yara);
+	for (size_t i = 0; rc == 0 && i < p->nyara; i++)
+		rc = cg_yarars_add_source(b->yara, (const char *)p->yara[i].buf, p->yara[i].len,
+		                          p->yara[i].path, d);
+	if (rc == 0)
+		rc = cg_yarars_compile(b->yara);
+	return rc;
+}
+
+/* Compiled rules are kept in the cache folder under the version of the bundle's body files and
+ * of libyara: a host compiles a bundle's rules once. */
+static int prepare_yara(struct cg_bundle *b, struct bundle_priv *p, struct cg_diags *d)
+{
+	char path[4400];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc, cached = b->cache_dir &&
+	                 snprintf(path, sizeof(path), "%s/yara-%s-%s.bin", b->cache_dir,
+	                          b->body_version, cg_yara_version()) < (int)sizeof(path);
+
+	if (cached && cg_read_file(path, CG_MAX_YARA_CACHE, &buf, &len) == 0 &&
+	    cg_yarars_load(buf, len, &b->yara) == 0) {
+		cg_free(buf);
+		b->n_yara = cg_yarars_count(b->yara);
+		return CG_OK;
+	}
+	cg_free(buf);
+	buf = NULL;
+	rc = compile_yara(b, p, d);
+	if (rc)
+		return rc;
+	b->n_yara = cg_yarars_count(b->yara);
+	if (cached && cg_mkdir_p(b->cache_dir, 0700) == 0 &&
+	    cg_yarars_save(b->yara, &buf, &len) == 0)
+		cg_write_file_atomic(path, buf, len,
+		                     0600); /* a failed cache write costs a compile */
+	cg_free(buf);
+	return CG_OK;
+}
+
 int cg_bundle_prepare(struct cg_bundle *b, struct cg_diags *d)
 {
 	struct bundle_priv *p = (struct bundle_priv *)b;
@@ -321,15 +364,9 @@ int cg_bundle_prepare(struct cg_bundle *b, struct cg_diags *d)
 		                 : CG_BUNDLE_BE_PORTABLE;
 	}
 	if (p->nyara) {
-		rc = cg_yarars_new(&b->yara);
-		for (size_t i = 0; rc == 0 && i < p->nyara; i++)
-			rc = cg_yarars_add_source(b->yara, (const char *)p->yara[i].buf,
-			                          p->yara[i].len, p->yara[i].path, d);
-		if (rc == 0)
-			rc = cg_yarars_compile(b->yara);
+		rc = prepare_yara(b, p, d);
 		if (rc)
 			return rc;
-		b->n_yara = cg_yarars_count(b->yara);
 	}
 	b->prepared = 1;
 	return CG_OK;
@@ -361,6 +398,7 @@ void cg_bundle_free(struct cg_bundle *b)
 	cg_bodysig_set_free(b->body);
 	cg_yarars_free(b->yara);
 	cg_free(b->dir);
+	cg_free(b->cache_dir);
 	cg_free(b->name);
 	cg_free(b->version);
 	cg_free(b->created);

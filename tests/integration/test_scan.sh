@@ -63,6 +63,8 @@ contains "$T/err" "pipe" "special file reported"
 lacks "$T/out" "$F/link\"" "symlink not followed"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" && ok "every line is JSON" || fail "invalid JSON line"
 
+ls "$CANHGAC_DATA_DIR"/cache/yara-*.bin > /dev/null 2>&1 && ok "compiled YARA rules cached" || fail "no compiled YARA cache"
+
 # 2. the same scan again comes from the cache, with the same findings
 expect_rc 1 "rescan" "$CG" scan --json --no-progress --bundle "$B" "$F"
 pairs "$F" > "$T/got2"
@@ -71,6 +73,8 @@ eq "$(summary files_read)" 0 "rescan read no file"
 # 3. --full reads again
 expect_rc 1 "full" "$CG" scan --json --no-progress --full --bundle "$B" "$F"
 [ "$(summary files_read)" -ge 10 ] && ok "--full reads files" || fail "--full read $(summary files_read)"
+pairs "$F" > "$T/got3"
+if diff "$T/want1" "$T/got3" > /dev/null; then ok "--full with cached compiled rules: same findings"; else fail "--full findings differ"; diff "$T/want1" "$T/got3"; fi
 # 4. a changed file is read again
 printf 'clean now' > "$F/docs/marker.txt"
 expect_rc 1 "after change" "$CG" scan --json --no-progress --bundle "$B" "$F"
