@@ -39,4 +39,7 @@ int cg_digest_update(struct cg_digest *d, const void *p, size_t n);
 int cg_digest_end(struct cg_digest *d, struct cg_digest_result *r);
 void cg_digest_free(struct cg_digest *d);
 
+/* The digests of `mask` of one buffer, in one call. */
+int cg_digest_buf(unsigned mask, const void *p, size_t n, struct cg_digest_result *r);
+
 #endif

@@ -74,3 +74,17 @@ void cg_digest_free(struct cg_digest *d)
 		EVP_MD_CTX_free(d->ctx[i]);
 	cg_free(d);
 }
+
+int cg_digest_buf(unsigned mask, const void *p, size_t n, struct cg_digest_result *r)
+{
+	struct cg_digest *d = NULL;
+	int rc = cg_digest_new(&d);
+	if (rc == 0)
+		rc = cg_digest_begin(d, mask);
+	if (rc == 0)
+		rc = cg_digest_update(d, p, n);
+	if (rc == 0)
+		rc = cg_digest_end(d, r);
+	cg_digest_free(d);
+	return rc;
+}

@@ -113,7 +113,6 @@ static int check_signature(struct cg_bundle *b, const struct cg_bundle_opts *o, 
 static int check_file(const char *path, const struct cg_manifest_file *f, const uint8_t *buf,
                       size_t len, struct cg_diags *d)
 {
-	struct cg_digest *dg = NULL;
 	struct cg_digest_result r;
 	int rc;
 	if ((uint64_t)len != f->size)
@@ -123,14 +122,7 @@ static int check_file(const char *path, const struct cg_manifest_file *f, const 
 		           "size %zu differs from the manifest (%llu): the file was "
 		           "changed"),
 		    len, (unsigned long long)f->size);
-	rc = cg_digest_new(&dg);
-	if (rc == 0)
-		rc = cg_digest_begin(dg, CG_HASH_SHA256);
-	if (rc == 0)
-		rc = cg_digest_update(dg, buf, len);
-	if (rc == 0)
-		rc = cg_digest_end(dg, &r);
-	cg_digest_free(dg);
+	rc = cg_digest_buf(CG_HASH_SHA256, buf, len, &r);
 	if (rc == 0 && memcmp(r.sha256, f->sha256, 32) != 0)
 		rc = cg_diags_add(
 		    d, CG_EBADSIG, path, 0, 0,

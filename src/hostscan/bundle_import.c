@@ -139,7 +139,6 @@ static int add_output(struct importer *im, const char *fname, enum cg_bundle_kin
                       const void *buf, size_t len, size_t count)
 {
 	struct cg_manifest_file *f;
-	struct cg_digest *dg = NULL;
 	struct cg_digest_result r;
 	char path[4400], name[256];
 	int rc, n = 0;
@@ -158,14 +157,7 @@ static int add_output(struct importer *im, const char *fname, enum cg_bundle_kin
 		rc = cg_grow((void **)&im->m.files, &im->mcap, im->m.nfiles + 1,
 		             sizeof(*im->m.files), CG_MAX_BUNDLE_FILES);
 	if (rc == 0)
-		rc = cg_digest_new(&dg);
-	if (rc == 0)
-		rc = cg_digest_begin(dg, CG_HASH_SHA256);
-	if (rc == 0)
-		rc = cg_digest_update(dg, buf, len);
-	if (rc == 0)
-		rc = cg_digest_end(dg, &r);
-	cg_digest_free(dg);
+		rc = cg_digest_buf(CG_HASH_SHA256, buf, len, &r);
 	if (rc)
 		return rc;
 	f = &im->m.files[im->m.nfiles];
