@@ -131,10 +131,10 @@ static long fixed_len(const struct cg_ndb_sig *sig)
 	return len;
 }
 
-/* The regex of one signature. An absolute offset becomes a `\A.{n,n+m}` prefix, or, when that
- * would be too large for Hyperscan and the match length L is fixed, bounds on the match end
- * (n+L .. n+m+L) in *ext (then *use_ext is set). EOF-n becomes an `\A` anchor at the start of
- * the n-byte window scanned at the end of the file. */
+/* The regex of one signature. An absolute offset n,m becomes bounds on the match end
+ * (n+L .. n+m+L) in *ext (then *use_ext is set) when the match length L is fixed: cheaper to
+ * compile than a prefix and not limited in size. Otherwise it becomes a `\A.{n,n+m}` prefix.
+ * EOF-n becomes an `\A` anchor at the start of the n-byte window scanned at the end. */
 static int make_pattern(const struct cg_ndb_sig *sig, struct bs_str *b, hs_expr_ext_t *ext,
                         int *use_ext)
 {
@@ -142,8 +142,7 @@ static int make_pattern(const struct cg_ndb_sig *sig, struct bs_str *b, hs_expr_
 	long len = fixed_len(sig);
 	b->n = 0;
 	*use_ext = 0;
-	if (sig->off_kind == CG_NDB_OFF_ABS && (uint64_t)sig->off + sig->range > HS_MAX_REPEAT &&
-	    len > 0) {
+	if (sig->off_kind == CG_NDB_OFF_ABS && len > 0) {
 		memset(ext, 0, sizeof(*ext));
 		ext->flags = HS_EXT_FLAG_MIN_OFFSET | HS_EXT_FLAG_MAX_OFFSET;
 		ext->min_offset = (unsigned long long)sig->off + (unsigned long long)len;
