@@ -358,10 +358,15 @@ int cg_bodysig_hs_feed(struct cg_bodysig_scan *sc, const uint8_t *p, size_t n)
 		uint64_t to = end < x->tail_start + t ? end : x->tail_start + t;
 		memcpy(x->tail + (from - x->tail_start), p + (from - sc->pos), to - from);
 	}
-	if (x->stream && hs_scan_stream(x->stream, (const char *)p, (unsigned)n, 0, x->scratch,
-	                                on_match, sc) != HS_SUCCESS) {
-		x->failed = 1;
-		return CG_EINTERNAL;
+	/* hs_scan_stream takes an unsigned length: huge chunks go in pieces */
+	for (size_t off = 0; x->stream && off < n;) {
+		unsigned k = n - off > (1u << 30) ? 1u << 30 : (unsigned)(n - off);
+		if (hs_scan_stream(x->stream, (const char *)p + off, k, 0, x->scratch, on_match,
+		                   sc) != HS_SUCCESS) {
+			x->failed = 1;
+			return CG_EINTERNAL;
+		}
+		off += k;
 	}
 	return 0;
 }
