@@ -158,6 +158,23 @@ static int make_pattern(const struct cg_ndb_sig *sig, struct bs_str *b, hs_expr_
 	return rc;
 }
 
+/* Hyperscan takes at most about two HS_MAX_REPEAT pieces of one repeat; larger jumps, or
+ * prefixes for variable-length signatures at large offsets, fail only after seconds of work. */
+static int too_wide(const struct cg_ndb_sig *sig)
+{
+	const uint64_t max = 2 * (uint64_t)HS_MAX_REPEAT;
+	if (sig->off_kind == CG_NDB_OFF_ABS && fixed_len(sig) <= 0 &&
+	    (uint64_t)sig->off + sig->range > max)
+		return 1;
+	for (size_t i = 0; i < sig->n_elems; i++) {
+		const struct cg_ndb_elem *e = &sig->elems[i];
+		if (e->kind == CG_NDB_E_JUMP &&
+		    (e->a > max || (e->b != CG_NDB_JUMP_INF && e->b > max)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Compiles the given signatures into one database; refused ones are disabled, reported and
  * dropped, then compilation is retried. *db stays NULL when nothing is left. */
 static int compile_db(struct cg_bodysig_set *s, char **exprs, unsigned *ids,
@@ -253,6 +270,11 @@ int cg_bodysig_hs_compile(struct cg_bodysig_set *s, struct cg_diags *d)
 		goto out;
 	for (size_t i = 0; i < s->n; i++) {
 		int k = s->full[i].off_kind == CG_NDB_OFF_EOF, use_ext;
+		if (too_wide(&s->full[i])) { /* known to fail, after a long compile attempt */
+			cg_bodysig_refused(s, (unsigned)i, d, "Pattern too large.");
+			s->sigs[i].disabled = 1;
+			continue;
+		}
 		rc = make_pattern(&s->full[i], &b, &ext[i], &use_ext);
 		if (rc)
 			goto out;
