@@ -108,27 +108,79 @@ static int add_elem(struct bs_str *b, const struct cg_ndb_sig *sig, const struct
 	return CG_EINTERNAL;
 }
 
-/* The regex of one signature; absolute offsets become a `\A.{n,n+m}` prefix, EOF-n an `\A`
- * anchor at the start of the n-byte window. */
-static int make_pattern(const struct cg_ndb_sig *sig, struct bs_str *b)
+/* Length of every match, or -1 when jumps or alternatives make it vary. */
+static long fixed_len(const struct cg_ndb_sig *sig)
+{
+	long len = 0;
+	for (size_t i = 0; i < sig->n_elems; i++) {
+		const struct cg_ndb_elem *e = &sig->elems[i];
+		if (e->kind == CG_NDB_E_BYTES)
+			len += e->b;
+		else if (e->kind == CG_NDB_E_NOT)
+			len += 1;
+		else if (e->kind == CG_NDB_E_JUMP && e->a == e->b)
+			len += e->a;
+		else if (e->kind == CG_NDB_E_JUMP)
+			return -1;
+		else
+			for (uint32_t k = 1; k < e->b; k++)
+				if (sig->alts[e->a + k].len != sig->alts[e->a].len)
+					return -1;
+		if (e->kind == CG_NDB_E_ALT)
+			len += sig->alts[e->a].len;
+	}
+	return len;
+}
+
+/* The regex of one signature. An absolute offset n,m becomes bounds on the match end
+ * (n+L .. n+m+L) in *ext (then *use_ext is set) when the match length L is fixed: cheaper to
+ * compile than a prefix and not limited in size. Otherwise it becomes a `\A.{n,n+m}` prefix.
+ * EOF-n becomes an `\A` anchor at the start of the n-byte window scanned at the end. */
+static int make_pattern(const struct cg_ndb_sig *sig, struct bs_str *b, hs_expr_ext_t *ext,
+                        int *use_ext)
 {
 	int rc = 0;
+	long len = fixed_len(sig);
 	b->n = 0;
-	if (sig->off_kind == CG_NDB_OFF_EOF)
+	*use_ext = 0;
+	if (sig->off_kind == CG_NDB_OFF_ABS && len > 0) {
+		memset(ext, 0, sizeof(*ext));
+		ext->flags = HS_EXT_FLAG_MIN_OFFSET | HS_EXT_FLAG_MAX_OFFSET;
+		ext->min_offset = (unsigned long long)sig->off + (unsigned long long)len;
+		ext->max_offset = ext->min_offset + sig->range;
+		*use_ext = 1;
+	} else if (sig->off_kind != CG_NDB_OFF_ANY) {
 		rc = cg_bodysig_str_addf(b, "\\A");
-	else if (sig->off_kind == CG_NDB_OFF_ABS)
-		rc = cg_bodysig_str_addf(b, "\\A");
-	if (!rc && sig->off_kind == CG_NDB_OFF_ABS)
-		rc = add_repeat(b, sig->off, sig->off + sig->range);
+		if (!rc && sig->off_kind == CG_NDB_OFF_ABS)
+			rc = add_repeat(b, sig->off, sig->off + sig->range);
+	}
 	for (size_t i = 0; i < sig->n_elems && !rc; i++)
 		rc = add_elem(b, sig, &sig->elems[i]);
 	return rc;
 }
 
+/* Hyperscan takes at most about two HS_MAX_REPEAT pieces of one repeat; larger jumps, or
+ * prefixes for variable-length signatures at large offsets, fail only after seconds of work. */
+static int too_wide(const struct cg_ndb_sig *sig)
+{
+	const uint64_t max = 2 * (uint64_t)HS_MAX_REPEAT;
+	if (sig->off_kind == CG_NDB_OFF_ABS && fixed_len(sig) <= 0 &&
+	    (uint64_t)sig->off + sig->range > max)
+		return 1;
+	for (size_t i = 0; i < sig->n_elems; i++) {
+		const struct cg_ndb_elem *e = &sig->elems[i];
+		if (e->kind == CG_NDB_E_JUMP &&
+		    (e->a > max || (e->b != CG_NDB_JUMP_INF && e->b > max)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Compiles the given signatures into one database; refused ones are disabled, reported and
  * dropped, then compilation is retried. *db stays NULL when nothing is left. */
-static int compile_db(struct cg_bodysig_set *s, char **exprs, unsigned *ids, size_t n,
-                      unsigned mode, hs_database_t **db, struct cg_diags *d)
+static int compile_db(struct cg_bodysig_set *s, char **exprs, unsigned *ids,
+                      const hs_expr_ext_t **exts, size_t n, unsigned mode, hs_database_t **db,
+                      struct cg_diags *d)
 {
 	unsigned *flags = NULL;
 	int rc = CG_ENOMEM;
@@ -142,8 +194,8 @@ static int compile_db(struct cg_bodysig_set *s, char **exprs, unsigned *ids, siz
 	for (size_t tries = 0; n > 0; tries++) {
 		hs_compile_error_t *err = NULL;
 		int bad;
-		if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, mode,
-		                     NULL, db, &err) == HS_SUCCESS)
+		if (hs_compile_ext_multi((const char *const *)exprs, flags, ids, exts, (unsigned)n,
+		                         mode, NULL, db, &err) == HS_SUCCESS)
 			break;
 		bad = err ? err->expression : -1;
 		if (bad < 0 || (size_t)bad >= n || tries > 10000) {
@@ -161,6 +213,7 @@ static int compile_db(struct cg_bodysig_set *s, char **exprs, unsigned *ids, siz
 		cg_free(exprs[bad]);
 		memmove(exprs + bad, exprs + bad + 1, (n - (size_t)bad - 1) * sizeof(*exprs));
 		memmove(ids + bad, ids + bad + 1, (n - (size_t)bad - 1) * sizeof(*ids));
+		memmove(exts + bad, exts + bad + 1, (n - (size_t)bad - 1) * sizeof(*exts));
 		n--;
 		exprs[n] = NULL;
 	}
@@ -199,24 +252,34 @@ int cg_bodysig_hs_compile(struct cg_bodysig_set *s, struct cg_diags *d)
 	struct bs_hs *h = NULL;
 	char **ex[2] = {NULL, NULL};
 	unsigned *ids[2] = {NULL, NULL};
+	const hs_expr_ext_t **exts[2] = {NULL, NULL};
+	hs_expr_ext_t *ext = NULL;
 	size_t cnt[2] = {0, 0};
 	struct bs_str b = {0};
 	int rc = CG_ENOMEM;
 
 	h = cg_calloc(1, sizeof(*h));
+	ext = cg_calloc(s->n + 1, sizeof(*ext));
 	for (int k = 0; k < 2; k++) {
 		ex[k] = cg_calloc(s->n + 1, sizeof(char *));
 		ids[k] = cg_calloc(s->n + 1, sizeof(unsigned));
-		if (!ex[k] || !ids[k])
+		exts[k] = cg_calloc(s->n + 1, sizeof(*exts[k]));
+		if (!ex[k] || !ids[k] || !exts[k])
 			goto out;
 	}
-	if (!h)
+	if (!h || !ext)
 		goto out;
 	for (size_t i = 0; i < s->n; i++) {
-		int k = s->full[i].off_kind == CG_NDB_OFF_EOF;
-		rc = make_pattern(&s->full[i], &b);
+		int k = s->full[i].off_kind == CG_NDB_OFF_EOF, use_ext;
+		if (too_wide(&s->full[i])) { /* known to fail, after a long compile attempt */
+			cg_bodysig_refused(s, (unsigned)i, d, "Pattern too large.");
+			s->sigs[i].disabled = 1;
+			continue;
+		}
+		rc = make_pattern(&s->full[i], &b, &ext[i], &use_ext);
 		if (rc)
 			goto out;
+		exts[k][cnt[k]] = use_ext ? &ext[i] : NULL;
 		ex[k][cnt[k]] = cg_strndup(b.p, b.n);
 		if (!ex[k][cnt[k]]) {
 			rc = CG_ENOMEM;
@@ -224,9 +287,9 @@ int cg_bodysig_hs_compile(struct cg_bodysig_set *s, struct cg_diags *d)
 		}
 		ids[k][cnt[k]++] = (unsigned)i;
 	}
-	rc = compile_db(s, ex[0], ids[0], cnt[0], HS_MODE_STREAM, &h->stream_db, d);
+	rc = compile_db(s, ex[0], ids[0], exts[0], cnt[0], HS_MODE_STREAM, &h->stream_db, d);
 	if (!rc)
-		rc = compile_db(s, ex[1], ids[1], cnt[1], HS_MODE_BLOCK, &h->block_db, d);
+		rc = compile_db(s, ex[1], ids[1], exts[1], cnt[1], HS_MODE_BLOCK, &h->block_db, d);
 	if (!rc)
 		rc = collect_eof(h, s, ids[1], cnt[1]);
 	if (rc)
@@ -239,7 +302,9 @@ out:
 			cg_free(ex[k][i]);
 		cg_free(ex[k]);
 		cg_free(ids[k]);
+		cg_free(exts[k]);
 	}
+	cg_free(ext);
 	cg_free(b.p);
 	cg_bodysig_hs_free(h);
 	return rc;
@@ -328,10 +393,15 @@ int cg_bodysig_hs_feed(struct cg_bodysig_scan *sc, const uint8_t *p, size_t n)
 		uint64_t to = end < x->tail_start + t ? end : x->tail_start + t;
 		memcpy(x->tail + (from - x->tail_start), p + (from - sc->pos), to - from);
 	}
-	if (x->stream && hs_scan_stream(x->stream, (const char *)p, (unsigned)n, 0, x->scratch,
-	                                on_match, sc) != HS_SUCCESS) {
-		x->failed = 1;
-		return CG_EINTERNAL;
+	/* hs_scan_stream takes an unsigned length: huge chunks go in pieces */
+	for (size_t off = 0; x->stream && off < n;) {
+		unsigned k = n - off > (1u << 30) ? 1u << 30 : (unsigned)(n - off);
+		if (hs_scan_stream(x->stream, (const char *)p + off, k, 0, x->scratch, on_match,
+		                   sc) != HS_SUCCESS) {
+			x->failed = 1;
+			return CG_EINTERNAL;
+		}
+		off += k;
 	}
 	return 0;
 }
