@@ -23,7 +23,7 @@
 #define CG_MAX_CVD_MEMBERS 4096      /* files inside one .cvd */
 
 /* Scanning. */
-#define CG_SCAN_CHUNK (256u << 10) /* bytes per pread() */
+#define CG_SCAN_CHUNK (1024u << 10) /* bytes per pread() */
 #define CG_DEFAULT_MAX_FILESIZE (2048ull << 20)
 #define CG_MAX_YARA_BUFFER (64ull << 20) /* YARA rules see at most this many bytes per file */
 #define CG_YARA_TIMEOUT_S 10             /* YARA time per file, seconds */
