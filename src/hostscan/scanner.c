@@ -20,6 +20,7 @@
 #include "banned.h"
 
 #define QCAP 256
+#define SPARE_WORKERS 2
 #define WORKER_TIMEOUT_MS ((CG_ARC_MAX_SECONDS + 4 * CG_YARA_TIMEOUT_S + 120) * 1000)
 
 struct item {
@@ -68,7 +69,10 @@ struct scanner {
 	int done;
 	/* threads, started on the first file that must be read */
 	struct thread *th;
-	int nthreads, started;
+	struct cg_worker
+	    *spare[SPARE_WORKERS]; /* forked before the threads, to replace dead ones */
+	size_t nspare;
+	int nthreads, nthreads_alloc, started;
 	int fatal;
 };
 
@@ -275,8 +279,13 @@ static int scan_in_worker(struct thread *t, const struct item *it, unsigned mask
 	int rc;
 
 	if (!t->w) {
-		rc = cg_worker_start(&t->w, worker_main, t->sc);
-		if (rc)
+		/* a spare forked while the process had one thread; forking from a thread while
+		 * others may hold locks (malloc, libraries) is the last resort */
+		pthread_mutex_lock(&t->sc->mu);
+		if (t->sc->nspare)
+			t->w = t->sc->spare[--t->sc->nspare];
+		pthread_mutex_unlock(&t->sc->mu);
+		if (!t->w && (rc = cg_worker_start(&t->w, worker_main, t->sc)))
 			return rc;
 	}
 	memcpy(msg, &req, sizeof(req));
@@ -397,6 +406,18 @@ static int start_threads(struct scanner *sc)
 	sc->th = cg_calloc((size_t)sc->nthreads, sizeof(*sc->th));
 	if (!sc->th)
 		return sc->fatal = CG_ENOMEM;
+	sc->nthreads_alloc = sc->nthreads;
+	/* Workers are forked now, before any scanning thread exists (see scan_in_worker). */
+	if (!sc->o->no_sandbox && (sc->b->yara || sc->o->archives)) {
+		for (int i = 0; i < sc->nthreads; i++) {
+			sc->th[i].sc = sc;
+			if ((rc = cg_worker_start(&sc->th[i].w, worker_main, sc)))
+				return sc->fatal = rc;
+		}
+		while (sc->nspare < SPARE_WORKERS &&
+		       cg_worker_start(&sc->spare[sc->nspare], worker_main, sc) == 0)
+			sc->nspare++;
+	}
 	for (int i = 0; i < sc->nthreads; i++) {
 		sc->th[i].sc = sc;
 		rc = cg_filescan_new(&cfg, &sc->th[i].fs);
@@ -498,9 +519,13 @@ static void stop_threads(struct scanner *sc)
 	pthread_mutex_unlock(&sc->mu);
 	for (int i = 0; i < sc->nthreads; i++) {
 		pthread_join(sc->th[i].tid, NULL);
-		cg_worker_stop(sc->th[i].w);
 		cg_filescan_free(sc->th[i].fs);
 	}
+	/* workers exist for every thread slot even when a thread failed to start */
+	for (int i = 0; sc->th && i < sc->nthreads_alloc; i++)
+		cg_worker_stop(sc->th[i].w);
+	while (sc->nspare)
+		cg_worker_stop(sc->spare[--sc->nspare]);
 	cg_free(sc->th);
 }
 
