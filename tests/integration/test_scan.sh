@@ -122,6 +122,20 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	expect_rc 2 "only errors: exit 2" setpriv --reuid=nobody --regid=nogroup --clear-groups env CANHGAC_DATA_DIR="$T/nobody-data" "$CG" scan --no-progress --bundle "$B" "$N/closed"
 fi
 
+# 8b. --one-file-system: a file system mounted inside is not entered
+O=$T/ofs; mkdir -p "$O/mnt"; printf 'xx CANHGAC-TEST-MARKER abc 2 yy' > "$O/here.txt"
+if mount -t tmpfs -o size=1m tmpfs "$O/mnt" 2>/dev/null; then
+	printf 'xx CANHGAC-TEST-MARKER abc 3 yy' > "$O/mnt/there.txt"
+	expect_rc 1 "without --one-file-system" "$CG" scan --no-progress --bundle "$B" "$O"
+	contains "$T/out" "there.txt" "mounted file system scanned"
+	expect_rc 1 "--one-file-system" "$CG" scan --no-progress --one-file-system --bundle "$B" "$O"
+	lacks "$T/out" "there.txt" "mounted file system skipped"
+	contains "$T/out" "here.txt" "own file system scanned"
+	umount "$O/mnt"
+else
+	echo "skip: mount not permitted here (--one-file-system test needs root)"
+fi
+
 # 9. history
 expect_rc 0 "history" "$CG" scan history
 contains "$T/out" "canhgac-sample" "history lists the bundle"
