@@ -1,0 +1,2 @@
+import "pe"
+rule r { condition: pe.number_of_sections > 1 }
