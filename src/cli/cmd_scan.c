@@ -151,8 +151,9 @@ static int parse_scan_opts(struct cg_cli *c, struct scan_run *r, int argc, char 
 		case OPT_NOSANDBOX:
 			/* a debugging aid: hostile formats parsed unconfined, so never as root */
 			if (geteuid() == 0) {
-				cg_cli_err("%s", cg_tr("--no-sandbox: không được dùng khi chạy bằng root",
-						       "--no-sandbox: refused when running as root"));
+				cg_cli_err("%s",
+				           cg_tr("--no-sandbox: không được dùng khi chạy bằng root",
+				                 "--no-sandbox: refused when running as root"));
 				return CG_EXIT_ERROR;
 			}
 			r->o.no_sandbox = 1;
