@@ -402,8 +402,25 @@ int scan_history(struct scan_run *r)
 
 static int print_finding(void *arg, const char *ev)
 {
-	(void)arg;
-	printf("%s\n", ev);
+	struct scan_run *r = arg;
+	json_error_t err;
+	json_t *e;
+	const char *path, *member;
+	if (r->c->json) {
+		printf("%s\n", ev);
+		return 0;
+	}
+	e = json_loads(ev, 0, &err);
+	if (!e)
+		return 0;
+	path = json_string_value(json_object_get(e, "path"));
+	member = json_string_value(json_object_get(e, "member"));
+	printf("%s%s%s: %s %s [%s]\n",
+	       path ? path : json_string_value(json_object_get(e, "path_b64")), member ? "!" : "",
+	       member ? member : "", cg_tr("PHÁT HIỆN", "FOUND"),
+	       json_string_value(json_object_get(json_object_get(e, "signature"), "name")),
+	       json_string_value(json_object_get(json_object_get(e, "signature"), "type")));
+	json_decref(e);
 	return 0;
 }
 

@@ -142,5 +142,7 @@ contains "$T/out" "canhgac-sample" "history lists the bundle"
 expect_rc 0 "history json" "$CG" scan history --json --limit 2
 eq "$(wc -l < "$T/out")" 2 "history --limit"
 expect_rc 0 "show run 1" "$CG" scan show 1
-contains "$T/out" "Canhgac.Test.EICAR.SHA256" "run findings stored"
+contains "$T/out" "eicar.com: FOUND Canhgac.Test.EICAR.SHA256 [hash-sha256]" "run findings stored"
+expect_rc 0 "show run 1, json" "$CG" scan show --json 1
+contains "$T/out" '"kind":"malware.detected"' "stored findings as records"
 finish
