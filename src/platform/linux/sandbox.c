@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -100,27 +102,15 @@ static const int allowed[] = {
 #endif
 };
 
-static int confine(void)
-{
-	scmp_filter_ctx ctx;
-	struct rlimit zero = {0, 0}, files = {16, 16};
-	int rc = 0;
+/* The filter as a BPF program, built once in the parent (libseccomp allocates), so that the
+ * child loads it with one prctl() and allocates nothing between fork and confinement. */
+static struct sock_fprog filter;
+static int filter_rc = CG_ESANDBOX;
+static pthread_once_t filter_once = PTHREAD_ONCE_INIT;
 
-	if (geteuid() == 0) {
-		if (setgroups(0, NULL) != 0 || setresgid(nobody_gid, nobody_gid, nobody_gid) != 0 ||
-		    setresuid(nobody_uid, nobody_uid, nobody_uid) != 0)
-			return -1;
-		if (setuid(0) == 0) /* must be impossible now */
-			return -1;
-	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return -1;
-	setrlimit(RLIMIT_CORE, &zero);
-	setrlimit(RLIMIT_FSIZE, &zero);
-	setrlimit(RLIMIT_NOFILE, &files);
-	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
-	if (!ctx)
-		return -1;
+static int add_rules(scmp_filter_ctx ctx)
+{
+	int rc = 0;
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
 	/* with argument checks: memory is never mapped executable; stat only on a held descriptor;
@@ -147,10 +137,57 @@ static int confine(void)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0);
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat2), 0);
-	if (rc == 0)
-		rc = seccomp_load(ctx);
-	seccomp_release(ctx);
 	return rc;
+}
+
+static void build_filter(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	int fd = -1;
+	off_t len;
+	if (!ctx || add_rules(ctx) != 0)
+		goto out;
+	fd = memfd_create("canhgac-seccomp", MFD_CLOEXEC);
+	if (fd < 0 || seccomp_export_bpf(ctx, fd) != 0)
+		goto out;
+	len = lseek(fd, 0, SEEK_END);
+	if (len <= 0 || len % (off_t)sizeof(struct sock_filter) || len > 65536)
+		goto out;
+	filter.filter = cg_malloc((size_t)len);
+	if (!filter.filter || pread(fd, filter.filter, (size_t)len, 0) != len)
+		goto out;
+	filter.len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
+	filter_rc = CG_OK;
+	/* The time zone is loaded here too: archive readers convert member times, the file
+	 * cannot be opened once confined, and with TZ unset glibc stats /etc/localtime on every
+	 * mktime(). Naming the file makes it load once (and changes nothing else). */
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 1);
+	tzset();
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ctx)
+		seccomp_release(ctx);
+}
+
+static int confine(void)
+{
+	struct rlimit zero = {0, 0}, files = {16, 16};
+
+	if (geteuid() == 0) {
+		if (setgroups(0, NULL) != 0 || setresgid(nobody_gid, nobody_gid, nobody_gid) != 0 ||
+		    setresuid(nobody_uid, nobody_uid, nobody_uid) != 0)
+			return -1;
+		if (setuid(0) == 0) /* must be impossible now */
+			return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return -1;
+	setrlimit(RLIMIT_CORE, &zero);
+	setrlimit(RLIMIT_FSIZE, &zero);
+	setrlimit(RLIMIT_NOFILE, &files);
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0);
 }
 
 static void child(int sock, cg_worker_fn fn, void *arg)
@@ -163,18 +200,6 @@ static void child(int sock, cg_worker_fn fn, void *arg)
 		for (int fd = 4; fd < 1024; fd++)
 			close(fd);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	{
-		/* load the time zone now: archive readers convert member times, and the file
-		 * cannot be opened once confined */
-		time_t t = 0;
-		struct tm tm;
-		/* with TZ unset glibc stats /etc/localtime on every mktime(); naming the file
-		 * makes it load once */
-		if (!getenv("TZ"))
-			setenv("TZ", ":/etc/localtime", 1);
-		tzset();
-		localtime_r(&t, &tm);
-	}
 	if (confine() != 0)
 		_exit(121);
 	status = fn(3, arg);
@@ -189,6 +214,11 @@ int cg_worker_start(struct cg_worker **out, cg_worker_fn fn, void *arg)
 	if (!w)
 		return CG_ENOMEM;
 	pthread_once(&ids_once, lookup_ids);
+	pthread_once(&filter_once, build_filter);
+	if (filter_rc) {
+		cg_free(w);
+		return filter_rc;
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
 		cg_free(w);
 		return cg_from_errno(errno);
