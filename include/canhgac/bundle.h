@@ -59,8 +59,6 @@ struct cg_bundle {
 int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bundle **out,
                    struct cg_diags *d);
 int cg_bundle_prepare(struct cg_bundle *b, struct cg_diags *d);
-/* "bundle NAME VERSION" for people. */
-const char *cg_bundle_label(const struct cg_bundle *b);
 void cg_bundle_free(struct cg_bundle *b);
 
 #endif

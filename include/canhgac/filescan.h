@@ -31,7 +31,6 @@ enum cg_hit_type {
 
 /* Machine name of a hit type: "hash-sha256", "hash-md5", "hash-sha1", "body", "yara". */
 const char *cg_hit_type_name(int type);
-int cg_hit_type_parse(const char *s);
 
 struct cg_hit {
 	int type;

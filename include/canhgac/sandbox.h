@@ -27,7 +27,6 @@ int cg_worker_call(struct cg_worker *w, int fd, const void *req, size_t reqlen, 
                    size_t *resp_len, int timeout_ms);
 /* Kills and reaps the worker; accepts NULL. */
 void cg_worker_stop(struct cg_worker *w);
-pid_t cg_worker_pid(const struct cg_worker *w);
 
 /* Child side: the next request (CG_ENOENT on orderly end); *req allocated (cg_free); *fd is -1
  * when none came. */

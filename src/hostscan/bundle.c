@@ -26,7 +26,6 @@ struct bundle_priv {
 	struct cg_bundle pub;
 	struct yara_src *yara;
 	size_t nyara, yara_cap;
-	char label[512];
 };
 
 static int join(char *out, size_t cap, const char *dir, const char *name)
@@ -362,13 +361,6 @@ int cg_bundle_prepare(struct cg_bundle *b, struct cg_diags *d)
 	}
 	b->prepared = 1;
 	return CG_OK;
-}
-
-const char *cg_bundle_label(const struct cg_bundle *b)
-{
-	struct bundle_priv *p = (struct bundle_priv *)(void *)b;
-	snprintf(p->label, sizeof(p->label), "%s %s", b->name, b->version);
-	return p->label;
 }
 
 void cg_bundle_free(struct cg_bundle *b)

@@ -17,14 +17,6 @@ const char *cg_hit_type_name(int type)
 	return type >= CG_HIT_SHA256 && type <= CG_HIT_YARA ? type_names[type] : "unknown";
 }
 
-int cg_hit_type_parse(const char *s)
-{
-	for (int i = CG_HIT_SHA256; i <= CG_HIT_YARA; i++)
-		if (strcmp(s, type_names[i]) == 0)
-			return i;
-	return 0;
-}
-
 void cg_fileresult_clear(struct cg_fileresult *r)
 {
 	for (size_t i = 0; i < r->nhits && i < CG_MAX_MATCHES_PER_FILE; i++)

@@ -32,7 +32,6 @@ struct cg_filescan {
 	/* archive member being visited */
 	struct cg_fileresult *r;
 	char member[CG_ARC_MAX_NAME * 2];
-	int in_member;
 };
 
 static int stream_init(const struct cg_filescan_cfg *cfg, struct stream *s)
@@ -206,7 +205,6 @@ static int m_begin(void *arg, const char *path, uint64_t size, unsigned depth)
 	(void)depth;
 	/* Members are named "file!member"; keep the part after the top-level file's name. */
 	snprintf(fs->member, sizeof(fs->member), "%s", bang ? bang + 1 : path);
-	fs->in_member = 1;
 	return stream_begin(fs, &fs->mem, size, member_mask(fs, size));
 }
 
@@ -220,7 +218,6 @@ static int m_end(void *arg)
 {
 	struct cg_filescan *fs = arg;
 	struct cg_digest_result d;
-	fs->in_member = 0;
 	return stream_end(fs, &fs->mem, fs->r, &d, fs->member);
 }
 

@@ -241,11 +241,6 @@ int cg_worker_start(struct cg_worker **out, cg_worker_fn fn, void *arg)
 	return CG_OK;
 }
 
-pid_t cg_worker_pid(const struct cg_worker *w)
-{
-	return w->pid;
-}
-
 void cg_worker_stop(struct cg_worker *w)
 {
 	if (!w)
