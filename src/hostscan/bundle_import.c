@@ -1,13 +1,10 @@
 /* bundle_import.c - building a bundle folder from ClamAV databases, IOC lists and YARA rules. */
 #include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/bodysig.h"
@@ -19,6 +16,7 @@
 #include "canhgac/manifest.h"
 #include "canhgac/sys.h"
 #include "canhgac/event.h"
+#include "canhgac/fileio.h"
 #include "canhgac/timeutil.h"
 #include "canhgac/yarars.h"
 #include "banned.h"
@@ -472,46 +470,15 @@ static int import_one(struct importer *im, const char *src)
 	return rc;
 }
 
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[4400];
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.' &&
-		    (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 /* Moves the finished folder into place; an existing bundle is replaced, anything else refused. */
 static int put_in_place(const char *tmp, const char *out, struct cg_diags *d)
 {
-	char old[4300], man[4300];
-	struct stat st;
-	snprintf(man, sizeof(man), "%s/manifest.json", out);
-	if (lstat(out, &st) == 0) {
-		if (!S_ISDIR(st.st_mode) || (access(man, F_OK) != 0 && rmdir(out) != 0))
-			return cg_diags_add(d, CG_EEXIST, out, 0, 0,
-			                    CG_MSG("đã tồn tại và không phải bộ mẫu: không ghi đè",
-			                           "exists and is not a bundle: not overwritten"));
-		snprintf(old, sizeof(old), "%s.old.%ld", out, (long)getpid());
-		if (access(man, F_OK) == 0 && rename(out, old) != 0)
-			return cg_from_errno(errno);
-		if (rename(tmp, out) != 0) {
-			int e = cg_from_errno(errno);
-			rename(old, out);
-			return e;
-		}
-		rm_tree(old);
-		return CG_OK;
-	}
-	return rename(tmp, out) == 0 ? CG_OK : cg_from_errno(errno);
+	int rc = cg_dir_replace(tmp, out, "manifest.json");
+	if (rc == CG_EEXIST)
+		cg_diags_add(d, rc, out, 0, 0,
+		             CG_MSG("đã tồn tại và không phải bộ mẫu: không ghi đè",
+		                    "exists and is not a bundle: not overwritten"));
+	return rc;
 }
 
 int cg_bundle_import(const char *const *sources, size_t n, const char *out, const char *name,
@@ -527,15 +494,16 @@ int cg_bundle_import(const char *const *sources, size_t n, const char *out, cons
 	memset(rep, 0, sizeof(*rep));
 	im.rep = rep;
 	im.d = d;
-	if (snprintf(im.tmpdir, sizeof(im.tmpdir), "%s.tmp.%ld", out, (long)getpid()) >=
+	if (snprintf(im.tmpdir, sizeof(im.tmpdir), "%s.tmp.%ld", out, cg_process_id()) >=
 	    (int)sizeof(im.tmpdir))
 		return CG_ELIMIT;
-	rm_tree(im.tmpdir);
-	if (mkdir(im.tmpdir, 0755) != 0)
+	cg_dir_remove_flat(im.tmpdir);
+	rc = cg_dir_make(im.tmpdir, 0755);
+	if (rc)
 		return cg_diags_add(
-		    d, cg_from_errno(errno), im.tmpdir, 0, 0,
+		    d, rc, im.tmpdir, 0, 0,
 		    CG_MSG("không tạo được thư mục: %s", "cannot create folder: %s"),
-		    strerror(errno));
+		    cg_strerror(rc));
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = import_one(&im, sources[i]);
 	if (rc == 0 && im.yara) {
@@ -570,7 +538,7 @@ int cg_bundle_import(const char *const *sources, size_t n, const char *out, cons
 	if (rc == 0)
 		rc = put_in_place(im.tmpdir, out, d);
 	if (rc)
-		rm_tree(im.tmpdir);
+		cg_dir_remove_flat(im.tmpdir);
 	cg_free(json);
 	for (size_t i = 0; i < im.m.nfiles; i++)
 		cg_free(im.m.files[i].path);

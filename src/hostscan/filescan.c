@@ -1,13 +1,12 @@
 /* filescan.c - one pass over one file: digests, body signatures, YARA rules, archive members. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/archive.h"
 #include "canhgac/bodysig.h"
 #include "canhgac/error.h"
+#include "canhgac/fileio.h"
 #include "canhgac/filescan.h"
 #include "canhgac/hashsig.h"
 #include "canhgac/yarars.h"
@@ -253,11 +252,9 @@ int cg_filescan_fd(struct cg_filescan *fs, int fd, const char *name, uint64_t si
 	int rc = stream_begin(fs, s, size, mask | CG_HASH_SHA256);
 
 	while (rc == 0) {
-		ssize_t n = pread(fd, fs->chunk, CG_SCAN_CHUNK, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
+		int64_t n = cg_file_pread(fd, fs->chunk, CG_SCAN_CHUNK, off);
 		if (n < 0) {
-			rc = cg_from_errno(errno);
+			rc = (int)n;
 			break;
 		}
 		if (n == 0)

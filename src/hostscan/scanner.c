@@ -1,15 +1,13 @@
 /* scanner.c - walk, cache, queue and threads of `canhgac scan`. */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/archive.h"
 #include "canhgac/bundle.h"
 #include "canhgac/error.h"
+#include "canhgac/fileio.h"
 #include "canhgac/filescan.h"
 #include "canhgac/hashsig.h"
 #include "canhgac/limits.h"
@@ -254,8 +252,7 @@ static int worker_main(int sock, void *arg)
 			name[len - sizeof(req)] = '\0';
 			cg_filescan_fd(fs, fd, name, req.size, req.mask, req.flags, &r);
 		}
-		if (fd >= 0)
-			close(fd);
+		cg_file_close(fd);
 		cg_free(msg);
 		rc = cg_fileresult_encode(&r, &out, &outlen);
 		if (rc == 0)
@@ -306,14 +303,14 @@ static int scan_in_worker(struct thread *t, const struct item *it, unsigned mask
 static int needs_worker(struct scanner *sc, const struct item *it)
 {
 	uint8_t head[512];
-	ssize_t n;
+	int64_t n;
 	if (sc->o->no_sandbox)
 		return 0;
 	if (sc->b->yara)
 		return 1;
 	if (!sc->o->archives)
 		return 0;
-	n = pread(it->fd, head, sizeof(head), 0);
+	n = cg_file_pread(it->fd, head, sizeof(head), 0);
 	return n > 0 && cg_arc_detect(head, (size_t)n);
 }
 
@@ -369,7 +366,7 @@ static void *thread_main(void *arg)
 		pthread_cond_signal(&sc->not_full);
 		pthread_mutex_unlock(&sc->mu);
 		scan_item(t, &it);
-		close(it.fd);
+		cg_file_close(it.fd);
 		cg_free(it.path);
 	}
 	return NULL;
@@ -448,15 +445,6 @@ static int enqueue(struct scanner *sc, struct item *it)
 	return CG_OK;
 }
 
-static int open_file(int dirfd, const char *name)
-{
-	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-	int fd = openat(dirfd, name, fl | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dirfd, name, fl);
-	return fd;
-}
-
 static int on_file(struct scanner *sc, const struct cg_walk_entry *e)
 {
 	struct item it;
@@ -468,26 +456,26 @@ static int on_file(struct scanner *sc, const struct cg_walk_entry *e)
 	}
 	if (try_cache(sc, e->path, e->path_len, e->st))
 		return 0;
-	it.fd = open_file(e->dirfd, e->name);
+	it.fd = cg_file_open_scan(e->dirfd, e->name);
 	if (it.fd < 0) {
-		problem(sc, CG_PROB_ERROR, e->path, e->path_len, cg_from_errno(errno), 0);
+		problem(sc, CG_PROB_ERROR, e->path, e->path_len, it.fd, 0);
 		return 0;
 	}
-	if (fstat(it.fd, &it.st) != 0 || !S_ISREG(it.st.st_mode) || it.st.st_dev != e->st->st_dev ||
-	    it.st.st_ino != e->st->st_ino) {
+	if (cg_file_fstat(it.fd, &it.st) != 0 || !S_ISREG(it.st.st_mode) ||
+	    it.st.st_dev != e->st->st_dev || it.st.st_ino != e->st->st_ino) {
 		/* swapped between the walk's lstat and our open: not the file we walked */
 		problem(sc, CG_PROB_CHANGED, e->path, e->path_len, CG_ECHANGED, 0);
-		close(it.fd);
+		cg_file_close(it.fd);
 		return 0;
 	}
 	it.path = cg_strndup(e->path, e->path_len);
 	it.path_len = e->path_len;
 	if (!it.path) {
-		close(it.fd);
+		cg_file_close(it.fd);
 		return CG_ENOMEM;
 	}
 	if (enqueue(sc, &it) != 0) {
-		close(it.fd);
+		cg_file_close(it.fd);
 		cg_free(it.path);
 		return sc->fatal;
 	}
