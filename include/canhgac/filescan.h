@@ -60,6 +60,11 @@ struct cg_fileresult {
 	struct cg_hit hits[CG_MAX_MATCHES_PER_FILE];
 };
 
+/* Calls cb(arg, CG_HIT_*, name) for every signature of `hashes` that the digests in dig match,
+ * for a stream of `size` bytes: SHA-256 first, then MD5, then SHA-1. */
+void cg_match_digests(const struct cg_hashsig *hashes, const struct cg_digest_result *dig,
+                      uint64_t size, int (*cb)(void *arg, int type, const char *name), void *arg);
+
 void cg_fileresult_clear(struct cg_fileresult *r);
 /* Adds a hit (member copied); when full, sets CG_FR_HITS_TRUNCATED. Duplicates are ignored. */
 int cg_fileresult_add(struct cg_fileresult *r, int type, const char *name, const char *member);

@@ -4,6 +4,7 @@
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
 #include "canhgac/filescan.h"
+#include "canhgac/hashsig.h"
 #include "banned.h"
 
 #define MAGIC "CGR1"
@@ -177,4 +178,34 @@ out:
 	if (rc)
 		cg_fileresult_clear(r);
 	return rc;
+}
+
+struct typed {
+	int type;
+	int (*cb)(void *arg, int type, const char *name);
+	void *arg;
+};
+
+static int typed_cb(void *arg, const char *name)
+{
+	struct typed *t = arg;
+	return t->cb(t->arg, t->type, name);
+}
+
+void cg_match_digests(const struct cg_hashsig *hashes, const struct cg_digest_result *dig,
+                      uint64_t size, int (*cb)(void *arg, int type, const char *name), void *arg)
+{
+	static const struct {
+		unsigned bit;
+		enum cg_hash_algo algo;
+		int type;
+	} algos[] = {{CG_HASH_SHA256, CG_HASH_ALGO_SHA256, CG_HIT_SHA256},
+	             {CG_HASH_MD5, CG_HASH_ALGO_MD5, CG_HIT_MD5},
+	             {CG_HASH_SHA1, CG_HASH_ALGO_SHA1, CG_HIT_SHA1}};
+	const uint8_t *d[] = {dig->sha256, dig->md5, dig->sha1};
+	for (int i = 0; i < 3; i++) {
+		struct typed t = {algos[i].type, cb, arg};
+		if (dig->have & algos[i].bit)
+			cg_hashsig_lookup(hashes, algos[i].algo, d[i], size, typed_cb, &t);
+	}
 }

@@ -117,7 +117,6 @@ struct hitctx {
 	struct cg_fileresult *r;
 	const struct cg_bodysig_set *body;
 	const char *member;
-	int type;
 };
 
 static int on_body(void *arg, unsigned id)
@@ -127,10 +126,10 @@ static int on_body(void *arg, unsigned id)
 	return 0;
 }
 
-static int on_name(void *arg, const char *name)
+static int on_hash_hit(void *arg, int type, const char *name)
 {
 	struct hitctx *h = arg;
-	cg_fileresult_add(h->r, h->type, name, h->member);
+	cg_fileresult_add(h->r, type, name, h->member);
 	return 0;
 }
 
@@ -146,7 +145,7 @@ static int on_yara(void *arg, const char *rule, const char *ns)
 static int stream_end(struct cg_filescan *fs, struct stream *s, struct cg_fileresult *r,
                       struct cg_digest_result *dig, const char *member)
 {
-	struct hitctx h = {r, fs->cfg.body, member, 0};
+	struct hitctx h = {r, fs->cfg.body, member};
 	int rc = cg_digest_end(s->dig, dig);
 	if (rc == 0 && s->body)
 		rc = cg_bodysig_end(s->body, on_body, &h);
@@ -162,22 +161,8 @@ static int stream_end(struct cg_filescan *fs, struct stream *s, struct cg_filere
 				rc = yr;
 		}
 	}
-	if (rc == 0 && member && fs->cfg.hashes) {
-		static const struct {
-			unsigned bit;
-			enum cg_hash_algo algo;
-			int type;
-		} algos[] = {{CG_HASH_SHA256, CG_HASH_ALGO_SHA256, CG_HIT_SHA256},
-		             {CG_HASH_MD5, CG_HASH_ALGO_MD5, CG_HIT_MD5},
-		             {CG_HASH_SHA1, CG_HASH_ALGO_SHA1, CG_HIT_SHA1}};
-		const uint8_t *d[] = {dig->sha256, dig->md5, dig->sha1};
-		for (int i = 0; i < 3; i++) {
-			if (!(dig->have & algos[i].bit))
-				continue;
-			h.type = algos[i].type;
-			cg_hashsig_lookup(fs->cfg.hashes, algos[i].algo, d[i], s->fed, on_name, &h);
-		}
-	}
+	if (rc == 0 && member && fs->cfg.hashes)
+		cg_match_digests(fs->cfg.hashes, dig, s->fed, on_hash_hit, &h);
 	return rc;
 }
 

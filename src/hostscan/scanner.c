@@ -99,9 +99,10 @@ struct emit {
 	struct cg_scan_finding f;
 };
 
-static int on_hash(void *arg, const char *name)
+static int on_hit(void *arg, int type, const char *name)
 {
 	struct emit *e = arg;
+	e->f.type = type;
 	e->f.sig_name = name;
 	atomic_fetch_add(&e->sc->st->findings, 1);
 	if (e->sc->h->finding)
@@ -114,14 +115,6 @@ static int on_hash(void *arg, const char *name)
 static void emit_file(struct scanner *sc, const char *path, size_t plen, const struct stat *st,
                       const struct cg_digest_result *dig, const struct cg_fileresult *r, int cached)
 {
-	static const struct {
-		unsigned bit;
-		enum cg_hash_algo algo;
-		int type;
-	} algos[] = {{CG_HASH_SHA256, CG_HASH_ALGO_SHA256, CG_HIT_SHA256},
-	             {CG_HASH_MD5, CG_HASH_ALGO_MD5, CG_HIT_MD5},
-	             {CG_HASH_SHA1, CG_HASH_ALGO_SHA1, CG_HIT_SHA1}};
-	const uint8_t *dg[] = {dig->sha256, dig->md5, dig->sha1};
 	struct emit e = {sc, {0}};
 
 	e.f.path = path;
@@ -133,17 +126,10 @@ static void emit_file(struct scanner *sc, const char *path, size_t plen, const s
 	e.f.executable = (r && (r->flags & CG_FR_EXECUTABLE)) || (st->st_mode & 0111);
 	e.f.cached = cached;
 	pthread_mutex_lock(&sc->hook_mu);
-	for (int i = 0; i < 3; i++) {
-		if (!(dig->have & algos[i].bit))
-			continue;
-		e.f.type = algos[i].type;
-		cg_hashsig_lookup(sc->b->hashes, algos[i].algo, dg[i], (uint64_t)st->st_size,
-		                  on_hash, &e);
-	}
+	cg_match_digests(sc->b->hashes, dig, (uint64_t)st->st_size, on_hit, &e);
 	for (size_t i = 0; r && i < r->nhits; i++) {
-		e.f.type = r->hits[i].type;
 		e.f.member = r->hits[i].member;
-		on_hash(&e, r->hits[i].name);
+		on_hit(&e, r->hits[i].type, r->hits[i].name);
 	}
 	pthread_mutex_unlock(&sc->hook_mu);
 }
