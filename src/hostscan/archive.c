@@ -1,14 +1,15 @@
 /* archive.c - bounded walk over archive members with libarchive (zip, tar, 7z, gz, bz2, xz). */
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/archive.h"
 #include "canhgac/error.h"
+#include "canhgac/fileio.h"
 #include "canhgac/limits.h"
 #include "banned.h"
 
@@ -251,16 +252,74 @@ static int scan(struct archive *a, int opened, const char *name, const struct cg
 	return rc;
 }
 
+/* The file behind cg_arc_scan_fd, read with pread at an offset of our own: the descriptor's
+ * offset (shared with the parent that sent it) is never moved. */
+struct fdsrc {
+	int fd;
+	int64_t size, off;
+	uint8_t *buf;
+};
+
+static la_ssize_t fd_read(struct archive *a, void *ud, const void **out)
+{
+	struct fdsrc *s = ud;
+	int64_t r = cg_file_pread(s->fd, s->buf, BLOCK, (uint64_t)s->off);
+	if (r < 0) {
+		archive_set_error(a, EIO, "read failed");
+		return -1;
+	}
+	s->off += r;
+	*out = s->buf;
+	return (la_ssize_t)r;
+}
+
+static la_int64_t fd_seek(struct archive *a, void *ud, la_int64_t off, int whence)
+{
+	struct fdsrc *s = ud;
+	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? s->off : s->size;
+	(void)a;
+	if ((off < 0 && -off > base) || (off > 0 && off > s->size - base))
+		return ARCHIVE_FATAL;
+	s->off = base + off;
+	return s->off;
+}
+
+static la_int64_t fd_skip(struct archive *a, void *ud, la_int64_t n)
+{
+	struct fdsrc *s = ud;
+	(void)a;
+	if (n < 0)
+		return 0;
+	if (n > s->size - s->off)
+		n = s->size - s->off;
+	s->off += n;
+	return n;
+}
+
 int cg_arc_scan_fd(int fd, const char *name, const struct cg_arc_limits *l,
                    const struct cg_arc_visitor *v, struct cg_arc_stats *st)
 {
+	struct fdsrc src = {fd, 0, 0, NULL};
+	struct stat sb;
 	struct archive *a;
-	if (lseek(fd, 0, SEEK_SET) != 0)
+	int rc;
+
+	if (cg_file_fstat(fd, &sb) != 0)
 		return CG_EIO;
-	a = reader();
-	if (!a)
+	src.size = sb.st_size;
+	src.buf = cg_malloc(BLOCK);
+	a = src.buf ? reader() : NULL;
+	if (!a) {
+		cg_free(src.buf);
 		return CG_ENOMEM;
-	return scan(a, archive_read_open_fd(a, fd, BLOCK), name, l, v, st);
+	}
+	archive_read_set_read_callback(a, fd_read);
+	archive_read_set_seek_callback(a, fd_seek);
+	archive_read_set_skip_callback(a, fd_skip);
+	archive_read_set_callback_data(a, &src);
+	rc = scan(a, archive_read_open1(a), name, l, v, st);
+	cg_free(src.buf);
+	return rc;
 }
 
 int cg_arc_scan_mem(const uint8_t *p, size_t n, const char *name, const struct cg_arc_limits *l,
