@@ -21,6 +21,7 @@ struct walk {
 	struct cg_arc_stats *st;
 	struct timespec t0;
 	uint8_t *block;
+	int hollow; /* the last archive walked was a compressed stream read as an empty tar */
 };
 
 void cg_arc_limits_default(struct cg_arc_limits *l)
@@ -60,7 +61,7 @@ static int out_of_time(struct walk *w)
 	return t.tv_sec - w->t0.tv_sec >= (time_t)w->l->max_seconds;
 }
 
-static struct archive *reader(void)
+static struct archive *reader(int raw_only)
 {
 	struct archive *a = archive_read_new();
 	if (!a)
@@ -70,9 +71,11 @@ static struct archive *reader(void)
 	archive_read_support_filter_bzip2(a);
 	archive_read_support_filter_xz(a);
 	archive_read_support_filter_lzma(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_7zip(a);
+	if (!raw_only) {
+		archive_read_support_format_tar(a);
+		archive_read_support_format_zip(a);
+		archive_read_support_format_7zip(a);
+	}
 	archive_read_support_format_raw(a);
 	return a;
 }
@@ -95,22 +98,45 @@ static void raw_name(const char *name, char *out, size_t cap)
 static int walk_archive(struct walk *w, struct archive *a, const char *prefix, const char *name,
                         unsigned depth);
 
+/* Where an archive's bytes come from: memory, or a file read with pread (fdsrc, below). */
+struct fdsrc;
+struct source {
+	const uint8_t *p;
+	size_t n;
+	struct fdsrc *fd;
+};
+
+static int open_source(struct archive *a, struct source *src);
+
+/* Walks the archive of src; reads it again as a lone stream when it turned out hollow. */
+static int walk_source(struct walk *w, struct source *src, const char *prefix, const char *name,
+                       unsigned depth)
+{
+	for (int raw = 0; raw < 2; raw++) {
+		struct archive *a = reader(raw);
+		int rc;
+		if (!a)
+			return CG_ENOMEM;
+		w->hollow = 0;
+		if (open_source(a, src) != ARCHIVE_OK) {
+			w->st->corrupt = 1;
+			archive_read_free(a);
+			return CG_OK;
+		}
+		rc = walk_archive(w, a, prefix, name, depth);
+		archive_read_free(a);
+		if (rc || !w->hollow)
+			return rc;
+	}
+	return CG_OK;
+}
+
 /* Unpacks an archive held in memory (a member of the outer one). */
 static int nested(struct walk *w, const uint8_t *p, size_t n, const char *prefix, const char *name,
                   unsigned depth)
 {
-	struct archive *a = reader();
-	int rc;
-	if (!a)
-		return CG_ENOMEM;
-	if (archive_read_open_memory(a, p, n) != ARCHIVE_OK) {
-		w->st->corrupt = 1;
-		archive_read_free(a);
-		return CG_OK;
-	}
-	rc = walk_archive(w, a, prefix, name, depth);
-	archive_read_free(a);
-	return rc;
+	struct source src = {p, n, NULL};
+	return walk_source(w, &src, prefix, name, depth);
 }
 
 /* Reads one member's data to the visitor; keeps it in *keep when it may be a nested archive. */
@@ -171,6 +197,7 @@ static int walk_archive(struct walk *w, struct archive *a, const char *prefix, c
 {
 	struct archive_entry *e;
 	char path[CG_ARC_MAX_NAME * 2];
+	unsigned seen = 0;
 	int rc = CG_OK;
 
 	if (depth > w->st->max_depth_seen)
@@ -188,6 +215,7 @@ static int walk_archive(struct walk *w, struct archive *a, const char *prefix, c
 			break;
 		}
 		/* a lone compressed stream ("raw") has no file type */
+		seen++;
 		if (archive_entry_filetype(e) != AE_IFREG &&
 		    archive_format(a) != ARCHIVE_FORMAT_RAW)
 			continue;
@@ -221,8 +249,6 @@ static int walk_archive(struct walk *w, struct archive *a, const char *prefix, c
 		if (rc == 0 && keep) {
 			const char *base = strrchr(mname, '/') ? strrchr(mname, '/') + 1 : mname;
 			rc = nested(w, keep, keeplen, path, base, depth + 1);
-		} else if (keep == NULL && depth + 1 >= w->l->max_depth && keeplen == 0) {
-			/* nothing kept: either not an archive or too deep */
 		}
 		cg_free(keep);
 		if (rc > 0) { /* a bound or damage: stop quietly */
@@ -230,25 +256,23 @@ static int walk_archive(struct walk *w, struct archive *a, const char *prefix, c
 			break;
 		}
 	}
+	/* A compressed stream whose content starts with zeros parses as an empty tar: its bytes
+	 * would go unseen (a way to hide a payload), so the caller reads it again as one stream. */
+	w->hollow = rc == 0 && seen == 0 && archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE &&
+	            (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
 	return rc;
 }
 
-static int scan(struct archive *a, int opened, const char *name, const struct cg_arc_limits *l,
+static int scan(struct source *src, const char *name, const struct cg_arc_limits *l,
                 const struct cg_arc_visitor *v, struct cg_arc_stats *st)
 {
-	struct walk w = {l, v, st, {0, 0}, NULL};
-	int rc = CG_OK;
+	struct walk w = {l, v, st, {0, 0}, NULL, 0};
+	int rc;
 	memset(st, 0, sizeof(*st));
 	clock_gettime(CLOCK_MONOTONIC, &w.t0);
 	w.block = cg_malloc(BLOCK);
-	if (!w.block)
-		rc = CG_ENOMEM;
-	else if (opened != ARCHIVE_OK)
-		st->corrupt = 1;
-	else
-		rc = walk_archive(&w, a, "", name, 0);
+	rc = w.block ? walk_source(&w, src, "", name, 0) : CG_ENOMEM;
 	cg_free(w.block);
-	archive_read_free(a);
 	return rc;
 }
 
@@ -296,37 +320,40 @@ static la_int64_t fd_skip(struct archive *a, void *ud, la_int64_t n)
 	return n;
 }
 
+static int open_source(struct archive *a, struct source *src)
+{
+	if (!src->fd)
+		return archive_read_open_memory(a, src->p, src->n);
+	src->fd->off = 0;
+	archive_read_set_read_callback(a, fd_read);
+	archive_read_set_seek_callback(a, fd_seek);
+	archive_read_set_skip_callback(a, fd_skip);
+	archive_read_set_callback_data(a, src->fd);
+	return archive_read_open1(a);
+}
+
 int cg_arc_scan_fd(int fd, const char *name, const struct cg_arc_limits *l,
                    const struct cg_arc_visitor *v, struct cg_arc_stats *st)
 {
-	struct fdsrc src = {fd, 0, 0, NULL};
+	struct fdsrc f = {fd, 0, 0, NULL};
+	struct source src = {NULL, 0, &f};
 	struct stat sb;
-	struct archive *a;
 	int rc;
 
 	if (cg_file_fstat(fd, &sb) != 0)
 		return CG_EIO;
-	src.size = sb.st_size;
-	src.buf = cg_malloc(BLOCK);
-	a = src.buf ? reader() : NULL;
-	if (!a) {
-		cg_free(src.buf);
+	f.size = sb.st_size;
+	f.buf = cg_malloc(BLOCK);
+	if (!f.buf)
 		return CG_ENOMEM;
-	}
-	archive_read_set_read_callback(a, fd_read);
-	archive_read_set_seek_callback(a, fd_seek);
-	archive_read_set_skip_callback(a, fd_skip);
-	archive_read_set_callback_data(a, &src);
-	rc = scan(a, archive_read_open1(a), name, l, v, st);
-	cg_free(src.buf);
+	rc = scan(&src, name, l, v, st);
+	cg_free(f.buf);
 	return rc;
 }
 
 int cg_arc_scan_mem(const uint8_t *p, size_t n, const char *name, const struct cg_arc_limits *l,
                     const struct cg_arc_visitor *v, struct cg_arc_stats *st)
 {
-	struct archive *a = reader();
-	if (!a)
-		return CG_ENOMEM;
-	return scan(a, archive_read_open_memory(a, p, n), name, l, v, st);
+	struct source src = {p, n, NULL};
+	return scan(&src, name, l, v, st);
 }

@@ -14,6 +14,7 @@ mkfifo "$F/pipe"                             # special file: reported, skipped, 
 ln -s /etc/hostname "$F/link"                # never followed
 { head -c 3000 /dev/zero | tr '\0' 'a'; eicar; } > "$F/docs/embedded.txt"
 gzip -c "$F/eicar.com" > "$F/docs/eicar.com.gz"
+{ head -c 1024 /dev/zero; eicar; } | gzip > "$F/docs/zeros.bin.gz"   # would parse as an empty tar
 python3 -c 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED); z.writestr("inner/dir/virus.exe", open(sys.argv[2],"rb").read()); z.close()' "$F/docs/pack.zip" "$F/eicar.com"
 # a path longer than PATH_MAX
 p=$F/deep; for i in $(seq 1 30); do p=$p/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd; done
@@ -95,6 +96,7 @@ pairs "$F/docs" > "$T/got6"
 contains "$T/got6" "pack.zip!inner/dir/virus.exe	Canhgac.Test.EICAR.SHA256" "zip member by hash"
 contains "$T/got6" "pack.zip!inner/dir/virus.exe	Canhgac.Test.EICAR.Body" "zip member by body"
 contains "$T/got6" "eicar.com.gz!eicar.com	Canhgac.Test.EICAR.SHA256" "gzip member"
+contains "$T/got6" "zeros.bin.gz!zeros.bin	Canhgac.Test.EICAR.Body" "payload after zeros in a gzip stream"
 expect_rc 1 "archives again (cache keeps member hits)" "$CG" scan --json --no-progress --archives --bundle "$B" "$F/docs"
 pairs "$F/docs" > "$T/got6b"
 if diff "$T/got6" "$T/got6b" > /dev/null; then ok "archive hits cached"; else fail "archive rescan differs"; diff "$T/got6" "$T/got6b"; fi
