@@ -28,6 +28,9 @@
 #include "canhgac/sandbox.h"
 #include "banned.h"
 
+/* How long a new worker may take to confine itself and say so. */
+#define WORKER_START_MS 10000
+
 struct cg_worker {
 	pid_t pid;
 	int sock;
@@ -190,6 +193,9 @@ static int confine(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0);
 }
 
+static int send_msg(int sock, int fd, const void *p, size_t n);
+static int recv_msg(int sock, int *fd, void **out, size_t *outlen, int timeout_ms);
+
 static void child(int sock, cg_worker_fn fn, void *arg)
 {
 	int status;
@@ -202,6 +208,9 @@ static void child(int sock, cg_worker_fn fn, void *arg)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (confine() != 0)
 		_exit(121);
+	/* tell the parent confinement is in place before serving anything */
+	if (send_msg(3, -1, "ready", 5) != 0)
+		_exit(122);
 	status = fn(3, arg);
 	_exit(status & 0x7f);
 }
@@ -237,6 +246,18 @@ int cg_worker_start(struct cg_worker **out, cg_worker_fn fn, void *arg)
 	}
 	close(sv[1]);
 	w->sock = sv[0];
+	{
+		/* a worker that could not drop privileges or load its filter never says ready */
+		void *hello = NULL;
+		size_t len = 0;
+		int rc = recv_msg(w->sock, NULL, &hello, &len, WORKER_START_MS);
+		int ok = rc == 0 && len == 5 && memcmp(hello, "ready", 5) == 0;
+		cg_free(hello);
+		if (!ok) {
+			cg_worker_stop(w);
+			return rc == CG_ETIMEOUT ? CG_ETIMEOUT : CG_ESANDBOX;
+		}
+	}
 	*out = w;
 	return CG_OK;
 }
