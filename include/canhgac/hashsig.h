@@ -37,6 +37,9 @@ int cg_hash_algo_from_hexlen(size_t hexlen);
  * outcap < 2*n + 1. */
 size_t cg_hex_encode(const uint8_t *in, size_t n, char *out, size_t outcap);
 
+/* The value of one hex digit (either case), or -1. */
+int cg_hex_digit(int c);
+
 /* Decodes exactly `hexlen` hex digits (either case) into out. Returns the number of bytes
  * (hexlen / 2), or CG_EPARSE for an odd length or a non-hex character, or CG_ELIMIT when outcap
  * is too small. */

@@ -27,6 +27,10 @@ int cg_mkdir_p(const char *path, unsigned mode);
 /* Reads a whole file of at most max bytes into an allocated buffer (NUL-terminated for
  * convenience; *len excludes the NUL). CG_ELIMIT when larger, CG_ENOENT, CG_EPERM, CG_EIO. */
 int cg_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
+/* The same for `name` inside the directory dirfd; with nofollow a symbolic link is refused
+ * (CG_ESYMLINK). A file that shrinks while read gives CG_ECHANGED. */
+int cg_read_file_at(int dirfd, const char *name, int nofollow, size_t max, uint8_t **buf,
+                    size_t *len);
 
 /* Writes a file atomically: temp file in the same directory, fsync, rename, fsync dir. */
 int cg_write_file_atomic(const char *path, const void *buf, size_t len, unsigned mode);

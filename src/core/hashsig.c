@@ -70,7 +70,7 @@ size_t cg_hex_encode(const uint8_t *in, size_t n, char *out, size_t outcap)
 	return 2 * n;
 }
 
-static int hexval(unsigned char c)
+int cg_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -88,7 +88,8 @@ int cg_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t outcap)
 	if (hexlen / 2 > outcap)
 		return CG_ELIMIT;
 	for (size_t i = 0; i < hexlen; i += 2) {
-		int hi = hexval((unsigned char)hex[i]), lo = hexval((unsigned char)hex[i + 1]);
+		int hi = cg_hex_digit((unsigned char)hex[i]),
+		    lo = cg_hex_digit((unsigned char)hex[i + 1]);
 		if (hi < 0 || lo < 0)
 			return CG_EPARSE;
 		out[i / 2] = (uint8_t)(hi << 4 | lo);

@@ -4,19 +4,9 @@
 
 #include "canhgac/dpkg.h"
 #include "canhgac/error.h"
+#include "canhgac/hashsig.h"
 #include "canhgac/limits.h"
 #include "banned.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int cg_dpkg_parse_line(const char *line, size_t len, uint8_t md5[16], const char **path,
                        size_t *pathlen)
@@ -28,7 +18,8 @@ int cg_dpkg_parse_line(const char *line, size_t len, uint8_t md5[16], const char
 	if (len < 34)
 		return CG_EPARSE;
 	for (i = 0; i < 16; i++) {
-		int hi = hexval(line[2 * i]), lo = hexval(line[2 * i + 1]);
+		int hi = cg_hex_digit((unsigned char)line[2 * i]),
+		    lo = cg_hex_digit((unsigned char)line[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return CG_EPARSE;
 		md5[i] = (uint8_t)(hi << 4 | lo);

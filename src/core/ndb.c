@@ -5,6 +5,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
+#include "canhgac/hashsig.h"
 #include "canhgac/limits.h"
 #include "canhgac/ndb.h"
 #include "banned.h"
@@ -25,22 +26,11 @@ static int fail(struct hp *h, int code, size_t at, const char *vi, const char *e
 	return code;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads a pair at s[0..1] into value and mask; returns 0, or -1 when malformed. */
 static int pair(const char *s, uint8_t *v, uint8_t *m)
 {
-	int hi = s[0] == '?' ? -2 : hexval(s[0]);
-	int lo = s[1] == '?' ? -2 : hexval(s[1]);
+	int hi = s[0] == '?' ? -2 : cg_hex_digit((unsigned char)s[0]);
+	int lo = s[1] == '?' ? -2 : cg_hex_digit((unsigned char)s[1]);
 	if (hi == -1 || lo == -1)
 		return -1;
 	*v = (uint8_t)(((hi < 0 ? 0 : hi) << 4) | (lo < 0 ? 0 : lo));

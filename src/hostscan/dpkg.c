@@ -11,6 +11,7 @@
 #include "canhgac/alloc.h"
 #include "canhgac/dpkg.h"
 #include "canhgac/error.h"
+#include "canhgac/sys.h"
 #include "canhgac/limits.h"
 #include "banned.h"
 
@@ -165,47 +166,6 @@ static int add_entry(void *arg, const uint8_t md5[16], const char *path, size_t 
 	return CG_OK;
 }
 
-/* Reads a whole md5sums file (regular, not a link, at most CG_DPKG_MAX_MD5SUMS bytes). */
-static int read_small(int dirfd, const char *name, char **buf, size_t *len)
-{
-	struct stat st;
-	size_t got = 0;
-	int rc = CG_OK, fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-
-	*buf = NULL;
-	if (fd < 0)
-		return errno == ELOOP ? CG_ESYMLINK : cg_from_errno(errno);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = CG_ENOTFILE;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > CG_DPKG_MAX_MD5SUMS) {
-		rc = CG_ELIMIT;
-		goto out;
-	}
-	*buf = cg_malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		rc = CG_ENOMEM;
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = pread(fd, *buf + got, (size_t)st.st_size - got, (off_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break; /* shrank while reading: use what we have */
-		got += (size_t)r;
-	}
-	*len = got;
-out:
-	if (rc) {
-		cg_free(*buf);
-		*buf = NULL;
-	}
-	close(fd);
-	return rc;
-}
-
 /* Records the package named by "NAME[:ARCH].md5sums"; returns its index in *idx. */
 static int add_pkg(struct cg_dpkg *g, const char *fname, uint32_t *idx)
 {
@@ -241,7 +201,7 @@ static int load_one(struct cg_dpkg *g, int dirfd, const char *fname, struct cg_d
 		return CG_OK; /* ".md5sums" alone: not a package */
 	if (rc)
 		goto out;
-	rc = read_small(dirfd, fname, &buf, &len);
+	rc = cg_read_file_at(dirfd, fname, 1, CG_DPKG_MAX_MD5SUMS, (uint8_t **)&buf, &len);
 	if (rc == CG_ENOMEM)
 		goto out;
 	if (rc) {

@@ -8,6 +8,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
+#include "canhgac/sys.h"
 #include "canhgac/fsafe.h"
 #include "canhgac/limits.h"
 #include "canhgac/quarantine.h"
@@ -26,43 +27,6 @@ void quar_remove_files(struct cg_quar *q, const char *id)
 	(void)cg_fs_fsync(q->dirfd);
 }
 
-static int read_file(int dirfd, const char *name, size_t max, char **buf, size_t *len)
-{
-	struct stat st;
-	ssize_t r;
-	int rc = CG_OK, fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-
-	*buf = NULL;
-	if (fd < 0)
-		return errno == ELOOP ? CG_ESYMLINK : cg_from_errno(errno);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = CG_ENOTFILE;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		rc = CG_ELIMIT;
-		goto out;
-	}
-	*buf = cg_malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		rc = CG_ENOMEM;
-		goto out;
-	}
-	r = pread(fd, *buf, (size_t)st.st_size, 0);
-	if (r != (ssize_t)st.st_size) {
-		rc = CG_EIO;
-		goto out;
-	}
-	*len = (size_t)r;
-out:
-	if (rc) {
-		cg_free(*buf);
-		*buf = NULL;
-	}
-	close(fd);
-	return rc;
-}
-
 int quar_read_meta(struct cg_quar *q, const char *id, struct cg_quar_entry *e)
 {
 	char name[64];
@@ -75,7 +39,7 @@ int quar_read_meta(struct cg_quar *q, const char *id, struct cg_quar_entry *e)
 	if (!quar_valid_id(id))
 		return CG_EINVAL;
 	quar_name(name, id, ".json");
-	rc = read_file(q->dirfd, name, CG_QUAR_MAX_META, &buf, &len);
+	rc = cg_read_file_at(q->dirfd, name, 1, CG_QUAR_MAX_META, (uint8_t **)&buf, &len);
 	if (rc)
 		return rc;
 	rc = cg_quar_meta_parse(buf, len, name, e, NULL);

@@ -133,9 +133,11 @@ int cg_mkdir_p(const char *path, unsigned mode)
 	return CG_OK;
 }
 
-int cg_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+int cg_read_file_at(int dirfd, const char *name, int nofollow, size_t max, uint8_t **buf,
+                    size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd =
+	    openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
 	struct stat st;
 	uint8_t *b = NULL;
 	size_t got = 0;
@@ -178,6 +180,11 @@ out:
 	cg_free(b);
 	close(fd);
 	return rc;
+}
+
+int cg_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	return cg_read_file_at(AT_FDCWD, path, 0, max, buf, len);
 }
 
 int cg_write_file_atomic(const char *path, const void *buf, size_t len, unsigned mode)
