@@ -1,19 +1,19 @@
 #!/bin/sh
 # Installs every Debian package canhgac needs to build and test, when missing.
 # Idempotent; run as root on Debian 12. Usage: scripts/install-deps.sh [--bench]
-#   --bench  also installs the peer tools used by bench/ (clamav, yara, time, hyperfine)
+#   --bench  also installs the peer tools used by bench/ (clamav, yara, time, hyperfine, grepcidr, python3-apt)
 set -eu
 
 PKGS="build-essential gcc clang llvm libclang-rt-14-dev clang-format meson ninja-build pkg-config git
 python3 ca-certificates
 libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libyara-dev libarchive-dev
-libseccomp-dev zlib1g-dev util-linux e2fsprogs"
+libseccomp-dev zlib1g-dev util-linux e2fsprogs libutf8proc-dev libexpat1-dev libxlsxwriter-dev"
 
 ARCH=$(dpkg --print-architecture)
 # Hyperscan is built for x86-64 only; elsewhere canhgac uses its portable matcher.
 if [ "$ARCH" = amd64 ]; then PKGS="$PKGS libhyperscan-dev"; fi
 
-BENCH_PKGS="clamav yara time hyperfine"
+BENCH_PKGS="clamav yara time hyperfine grepcidr python3-apt"
 if [ "${1:-}" = "--bench" ]; then PKGS="$PKGS $BENCH_PKGS"; fi
 
 missing=""

@@ -76,4 +76,22 @@
 #define CG_DPKG_MAX_PKGNAME 256          /* package name, bytes */
 #define CG_DPKG_MAX_LINE 8192            /* one md5sums line, bytes */
 
+/* Feeds, tables and units (issue 3). */
+#define CG_MAX_FEED_FILE (256ul << 20)   /* one imported feed file, bytes */
+#define CG_MAX_FEED_ENTRIES 20000000ul   /* entries in one feed */
+#define CG_MAX_FEED_ADVISORIES 1000000ul /* advisories in one feed */
+#define CG_MAX_FEED_FIELD 8192           /* one cell or field kept, bytes */
+#define CG_MAX_RANGE_PREFIXES 256        /* prefixes one "a-b" range may expand to */
+#define CG_MAX_TABLE_CELLS 50000000ul    /* cells in one table, all sheets */
+#define CG_MAX_TABLE_COLS 1024           /* columns in one row */
+#define CG_MAX_TABLE_SHEETS 256          /* sheets in one workbook */
+#define CG_MAX_XLSX_PART (512ul << 20)   /* one uncompressed part of an XLSX zip, bytes */
+#define CG_MAX_XML_DEPTH 256             /* XML element nesting */
+#define CG_MAX_JSON_INPUT (256ul << 20)  /* one JSON feed, bytes */
+#define CG_MAX_UNITS 100000              /* units in one units file */
+#define CG_MAX_UNIT_DEPTH 32             /* levels of the units tree */
+#define CG_MAX_MATCH_LINE (1u << 20)     /* one log line given to `match ips`, bytes */
+#define CG_MAX_ADDRS_PER_LINE 64         /* addresses extracted from one log line */
+#define CG_MAX_VERSION 1024              /* one version string, bytes */
+
 #endif
