@@ -93,5 +93,14 @@
 #define CG_MAX_MATCH_LINE (1u << 20)     /* one log line given to `match ips`, bytes */
 #define CG_MAX_ADDRS_PER_LINE 64         /* addresses extracted from one log line */
 #define CG_MAX_VERSION 1024              /* one version string, bytes */
+#define CG_MAX_IOCSET_ENTRIES 50000000ul /* indicators (with payloads) in one IOC set */
+#define CG_MAX_URL 8192                  /* one URL, bytes (before and after normalising) */
+#define CG_MAX_DOMAIN 253                /* one domain name, bytes */
+#define CG_MAX_JSON_OBJECTS 5000000ul    /* objects/attributes read from one JSON feed */
+#define CG_MAX_STIX_PATTERN 65536        /* one STIX pattern, bytes */
+#define CG_MAX_STIX_TERMS 1024           /* comparisons in one STIX pattern */
+#define CG_MAX_PASTE_LINE 65536          /* one line of pasted text, bytes */
+#define CG_MAX_FAMILIES 10000            /* rows of the families data file */
+#define CG_MAX_FAMILIES_FILE (4ul << 20) /* the families data file, bytes */
 
 #endif
