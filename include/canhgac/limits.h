@@ -98,7 +98,7 @@
 #define CG_MAX_DOMAIN 253                /* one domain name, bytes */
 #define CG_MAX_JSON_OBJECTS 5000000ul    /* objects/attributes read from one JSON feed */
 #define CG_MAX_STIX_PATTERN 65536        /* one STIX pattern, bytes */
-#define CG_MAX_STIX_TERMS 1024           /* comparisons in one STIX pattern */
+#define CG_MAX_STIX_TERMS 256            /* comparisons in one STIX pattern */
 #define CG_MAX_PASTE_LINE 65536          /* one line of pasted text, bytes */
 #define CG_MAX_FAMILIES 10000            /* rows of the families data file */
 #define CG_MAX_FAMILIES_FILE (4ul << 20) /* the families data file, bytes */
