@@ -187,6 +187,7 @@ int cg_fv_time_text(const char *s, size_t n, int64_t tz, int64_t *out)
 		if (date_part(&c, &y, &mo, &d))
 			return CG_EPARSE;
 	} else {
+		h = mi = sec = 0;
 		if (date_part(&c, &y, &mo, &d))
 			return CG_EPARSE;
 		if (c.i < c.n && (c.s[c.i] == 'T' || c.s[c.i] == ' ' || c.s[c.i] == ',')) {

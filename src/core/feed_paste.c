@@ -184,17 +184,20 @@ static char *line_family(const char *s, size_t n, size_t from, int *oom)
 {
 	size_t i = from, dl, a, e;
 
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
+	for (;;) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i < n && is_dash_at(s, n, i, &dl))
+			i += dl;
+		else
+			break;
+	}
 	if (i < n && s[i] == '(') {
 		const char *rp = memchr(s + i, ')', n - i);
 		if (rp && rp > s + i + 1 && !is_digit(s[i + 1]))
 			return cg_fv_strdup_field(s + i + 1, (size_t)(rp - s) - i - 1, oom);
 		return NULL;
 	}
-	while (i < n && is_dash_at(s, n, i, &dl))
-		for (i += dl; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
-			;
 	a = e = i;
 	while (i < n) {
 		size_t w = i;
