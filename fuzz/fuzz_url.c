@@ -53,12 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n < sizeof(line)) {
 			memcpy(line, s + pos, n);
 			line[n] = '\0';
-			n = strlen(line); /* the set was given the text up to a NUL */
-			if (cg_url_normalize(line, n, a, sizeof(a)) == 0 &&
-			    cg_iocset_lookup_url(set, line, n, out, 4) < 1)
+			size_t k = strlen(line); /* the set was given the text up to a NUL */
+			if (cg_url_normalize(line, k, a, sizeof(a)) == 0 &&
+			    cg_iocset_lookup_url(set, line, k, out, 4) < 1)
 				abort();
-			if (cg_domain_normalize(line, n, a, sizeof(a)) == 0 &&
-			    cg_iocset_lookup_domain(set, line, n, out, 4) < 1)
+			if (cg_domain_normalize(line, k, a, sizeof(a)) == 0 &&
+			    cg_iocset_lookup_domain(set, line, k, out, 4) < 1)
 				abort();
 		}
 		pos += n + 1;
