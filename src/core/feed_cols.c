@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <utf8proc.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
 #include "canhgac/limits.h"
+#include "canhgac/text.h"
 #include "feed_cols.h"
 #include "banned.h"
 
@@ -139,39 +139,25 @@ static const char *const not_source[] = {"dich",   "destination", "dst", "dest",
 
 int cg_feedcol_fold(const char *s, size_t n, char *out, size_t cap)
 {
-	utf8proc_uint8_t *m = NULL;
-	utf8proc_ssize_t ml;
-	size_t k = 0;
-	int space = 1;
+	char *f = NULL;
+	size_t k;
+	int rc;
 
 	if (cap == 0)
 		return CG_EINVAL;
 	out[0] = '\0';
-	ml = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &m,
-	                  UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
-	if (ml < 0)
-		return ml == UTF8PROC_ERROR_NOMEM ? CG_ENOMEM : CG_EPARSE;
-	for (utf8proc_ssize_t i = 0; i < ml; i++) {
-		unsigned char c = m[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
-		/* đ (U+0111, C4 91) has no decomposition: fold it by hand. */
-		if (c == 0xc4 && i + 1 < ml && m[i + 1] == 0x91) {
-			c = 'd';
-			i++;
-		}
-		if (!alnum) {
-			space = 1;
-			continue;
-		}
-		if (k + 3 >= cap)
-			break;
-		if (space && k)
-			out[k++] = ' ';
-		out[k++] = (char)c;
-		space = 0;
+	rc = cg_text_fold(s, n, &f);
+	if (rc)
+		return rc;
+	k = strlen(f);
+	if (k >= cap) {
+		k = cap - 1;
+		while (k && ((unsigned char)f[k] & 0xc0) == 0x80)
+			k--;
 	}
+	memcpy(out, f, k);
 	out[k] = '\0';
-	free(m);
+	cg_free(f);
 	return CG_OK;
 }
 

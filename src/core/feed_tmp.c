@@ -2,7 +2,6 @@
  * cg_feed_add_advisory and cg_feed_free so that the feedparse branch builds and tests before
  * the `store` branch (feed.c) lands. */
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "canhgac/alloc.h"
@@ -100,19 +99,4 @@ void cg_feed_free(struct cg_feed *f)
 	cg_free(f->advisories);
 	cg_free(f->header_text);
 	cg_free(f);
-}
-
-/* integrator: remove, use table.c */
-void cg_table_cellref(size_t col, uint32_t row, char out[16])
-{
-	char letters[8];
-	size_t k = 0, c = col + 1;
-
-	while (c && k < sizeof(letters)) {
-		letters[k++] = (char)('A' + (c - 1) % 26);
-		c = (c - 1) / 26;
-	}
-	for (size_t i = 0; i < k; i++)
-		out[i] = letters[k - 1 - i];
-	snprintf(out + k, 16 - k, "%u", (unsigned)row);
 }
