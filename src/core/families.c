@@ -1,5 +1,7 @@
-/* families.c - the families data file (families.h): a small RFC 4180 CSV reader of its own (the
- * file is ours and simple), and lookups by folded whole-word aliases. */
+/* families.c - the families data file (families.h): decoded like any text (UTF-8, UTF-16 or
+ * Windows-1258, to NFC), split by a small RFC 4180 reader of its own (comma only: the aliases
+ * hold '|' and the steps ';', which would fool delimiter sniffing), and looked up by folded
+ * whole-word aliases. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "canhgac/error.h"
 #include "canhgac/families.h"
 #include "canhgac/limits.h"
+#include "canhgac/text.h"
 #include "feed_cols.h"
 #include "banned.h"
 
@@ -161,8 +164,10 @@ static char *fold_aliases(const char *pat, int *oom)
 	while (*p) {
 		const char *e = strchr(p, '|');
 		size_t l = e ? (size_t)(e - p) : strlen(p);
-		if (l && l < 200 && cg_feedcol_fold(p, l, h, sizeof(h)) == 0 && h[0] &&
-		    k + strlen(h) + 2 <= n * 2 + 2) {
+		int rc = l && l < 200 ? cg_feedcol_fold(p, l, h, sizeof(h)) : CG_EPARSE;
+		if (rc == CG_ENOMEM)
+			*oom = 1;
+		if (rc == CG_OK && h[0] && k + strlen(h) + 2 <= n * 2 + 2) {
 			memcpy(out + k, h, strlen(h));
 			k += strlen(h);
 			out[k++] = '|';
@@ -226,6 +231,12 @@ static int add_row(struct cg_families *fs, char **rec, int nf, const int *map, c
 	r.is_default = r.field[F_PATTERN] && strcmp(r.field[F_PATTERN], "*") == 0;
 	if (!oom)
 		r.folded = fold_aliases(r.field[F_PATTERN], &oom);
+	if (!oom && !r.is_default && !r.folded[0]) {
+		free_fields(r.field, F__N);
+		cg_free(r.folded);
+		return row_bad(d, src, line, "mẫu không có tên nào dùng được",
+		               "the pattern holds no usable name");
+	}
 	rc = oom ? CG_ENOMEM
 	         : cg_grow((void **)&fs->v, &fs->cap, fs->n + 1, sizeof(*fs->v), CG_MAX_FAMILIES);
 	if (rc) {
@@ -271,9 +282,9 @@ int cg_families_parse(const uint8_t *buf, size_t len, const char *source, struct
                       struct cg_diags *d)
 {
 	const char *src = source ? source : "families.csv";
-	struct rd r = {(const char *)buf, len, 0, 1};
+	struct rd r = {NULL, 0, 0, 1};
 	struct cg_families *fs;
-	char *rec[F__N + 8];
+	char *rec[F__N + 8], *text = NULL;
 	int map[F__N], nf, rc = CG_OK, have_header = 0;
 
 	*out = NULL;
@@ -281,11 +292,19 @@ int cg_families_parse(const uint8_t *buf, size_t len, const char *source, struct
 		return cg_diags_add(d, CG_ELIMIT, src, 0, 0,
 		                    CG_MSG("tệp lớn hơn %lu byte", "file larger than %lu bytes"),
 		                    (unsigned long)CG_MAX_FAMILIES_FILE);
+	/* Excel saves "CSV" as Windows-1258 or UTF-16 when asked nicely: decode to NFC UTF-8. */
+	rc = cg_text_decode(buf, len, &text, &r.n, NULL);
+	if (rc)
+		return rc == CG_ENOMEM ? rc
+		                       : cg_diags_add(d, rc, src, 0, 0,
+		                                      CG_MSG("không giải mã được văn bản",
+		                                             "cannot decode the text"));
+	r.s = text;
 	fs = cg_calloc(1, sizeof(*fs));
-	if (!fs)
+	if (!fs) {
+		cg_free(text);
 		return CG_ENOMEM;
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		r.i = 3;
+	}
 	while (rc == CG_OK && skip_noise(&r)) {
 		unsigned long line = r.line;
 		rc = read_record(&r, rec, F__N + 8, &nf);
@@ -307,6 +326,7 @@ int cg_families_parse(const uint8_t *buf, size_t len, const char *source, struct
 		cg_diags_add(d, rc, src, r.line, 0,
 		             CG_MSG("trường dài quá %d byte", "field longer than %d bytes"),
 		             CG_MAX_FEED_FIELD);
+	cg_free(text);
 	if (rc) {
 		cg_families_free(fs);
 		return rc;

@@ -118,7 +118,7 @@ static void bad_input(void **state)
 	          "\"Fix, \"\"now\"\"\nplease\",Foo|Bar baz,windows,PC,PC,Sửa\n"
 	          "x,,any,a,b,c\n"
 	          "x,y,toaster,a,b,c\n"
-	          "x,\xff,any,a,b,c\n"
+	          "x,\x01,any,a,b,c\n"
 	          "# comment\n"
 	          "last,*,any,a,b,c",
 	          &fs, &d),
@@ -128,13 +128,33 @@ static void bad_input(void **state)
 	assert_int_equal(d.v[0].line, 5);
 	assert_non_null(strstr(d.v[0].msg_en, "missing family pattern"));
 	assert_non_null(strstr(d.v[1].msg_en, "device must be"));
-	assert_non_null(strstr(d.v[2].msg_en, "UTF-8"));
+	assert_non_null(strstr(d.v[2].msg_en, "no usable name"));
 	assert_string_equal(cg_families_lookup(fs, "the BAR-BAZ kit")->fix_en,
 	                    "Fix, \"now\"\nplease");
 	assert_int_equal(cg_families_lookup(fs, "foo")->line, 3);
 	assert_string_equal(cg_families_lookup(fs, "bar")->pattern, "*");
 	cg_families_free(fs);
 	cg_diags_clear(&d);
+}
+
+/* Saved by Excel as Windows-1258 (tone marks as combining characters). */
+static void windows_1258(void **state)
+{
+	struct cg_families *fs = NULL;
+	struct cg_diags d = CG_DIAGS_INIT;
+	(void)state;
+	assert_int_equal(
+	    parse("pattern,device,device_vi,device_en,remediation_vi,remediation_en\r\n"
+	          "m\xe3 \xf0\xf4\xf2"
+	          "c,windows,M\xe1y t\xednh,PC,C\xe0i la\xf2i,"
+	          "Reinstall\r\n",
+	          &fs, &d),
+	    0);
+	assert_int_equal(d.n, 0);
+	assert_non_null(cg_families_lookup(fs, "Mã độc"));
+	assert_string_equal(cg_families_lookup(fs, "MA DOC")->device_vi, "Máy tính");
+	assert_string_equal(cg_families_lookup(fs, "mã độc")->fix_vi, "Cài lại");
+	cg_families_free(fs);
 }
 
 static void alloc_failures(void **state)
@@ -159,6 +179,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(shipped),
 	    cmocka_unit_test(bad_input),
+	    cmocka_unit_test(windows_1258),
 	    cmocka_unit_test(alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
