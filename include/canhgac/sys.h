@@ -35,6 +35,10 @@ int cg_read_file_at(int dirfd, const char *name, int nofollow, size_t max, uint8
 /* Writes a file atomically: temp file in the same directory, fsync, rename, fsync dir. */
 int cg_write_file_atomic(const char *path, const void *buf, size_t len, unsigned mode);
 
+/* Makes a file written by someone else (a library that takes a file name) durable and puts it
+ * in place: fsync tmp, rename it to path, fsync the directory. On failure tmp is removed. */
+int cg_file_fsync_rename(const char *tmp, const char *path);
+
 /* Number of online CPUs (at least 1). */
 int cg_ncpu(void);
 

@@ -11,6 +11,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
+#include "canhgac/event.h"
 #include "canhgac/limits.h"
 #include "canhgac/text.h"
 #include "text_int.h"
@@ -106,25 +107,6 @@ static size_t utf8_seq(const uint8_t *s, size_t len, int32_t *cp)
 	return n;
 }
 
-int cg_utf8_valid(const uint8_t *buf, size_t len)
-{
-	size_t i = 0;
-	int32_t cp;
-
-	while (i < len) {
-		size_t n;
-		if (buf[i] < 0x80) {
-			i++;
-			continue;
-		}
-		n = utf8_seq(buf + i, len - i, &cp);
-		if (!n)
-			return 0;
-		i += n;
-	}
-	return 1;
-}
-
 size_t cg_utf8_next(const uint8_t *s, size_t len, int32_t *cp)
 {
 	size_t n = len ? utf8_seq(s, len, cp) : 0;
@@ -147,9 +129,9 @@ static int utf16_guess(const uint8_t *buf, size_t len)
 		zeven += buf[i] == 0;
 		zodd += buf[i + 1] == 0;
 	}
-	if (zodd * 10 >= (n / 2) * 3 && zeven * 10 < (n / 2))
+	if (zodd * 10 >= (n / 2) * 3 && zeven * 4 < (n / 2))
 		return 1; /* little endian */
-	if (zeven * 10 >= (n / 2) * 3 && zodd * 10 < (n / 2))
+	if (zeven * 10 >= (n / 2) * 3 && zodd * 4 < (n / 2))
 		return 2;
 	return 0;
 }

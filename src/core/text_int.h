@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "canhgac/event.h"
+
 /* A growable NUL-terminated byte buffer capped at `max` bytes (CG_ELIMIT past it). */
 struct cg_sbuf {
 	char *p;
@@ -32,8 +34,7 @@ enum cg_text_enc {
  * enc (>= 32 bytes) receives the name. */
 enum cg_text_enc cg_text_sniff(const uint8_t *buf, size_t len, size_t *bom, char *enc);
 
-/* 1 when buf is valid UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF). */
-int cg_utf8_valid(const uint8_t *buf, size_t len);
+/* cg_utf8_valid (event.h) checks UTF-8. */
 /* Decodes one UTF-8 sequence at s (valid UTF-8 assumed, else returns 1 byte as U+FFFD). */
 size_t cg_utf8_next(const uint8_t *s, size_t len, int32_t *cp);
 

@@ -225,45 +225,59 @@ static int vni_decode(const uint8_t *b, size_t n, struct cg_sbuf *o)
 }
 
 /* Vowel nuclei of Vietnamese syllables, toneless, coded one byte per letter:
- * A = â, W = ă, E = ê, O = ô, P = ơ, U = ư. */
-static const char *const nuclei[] = {
-    "a",   "W",   "A",   "e",   "E",   "i",   "o",   "O",   "P",   "u",   "U",   "y",   "ai", "ao",
-    "au",  "ay",  "Au",  "Ay",  "eo",  "Eu",  "ia",  "iE",  "iu",  "oa",  "oW",  "oe",  "oi", "Oi",
-    "Pi",  "ua",  "uA",  "uE",  "ui",  "uO",  "uP",  "uy",  "Ua",  "Ui",  "UP",  "Uu",  "yE", "oo",
-    "iEu", "yEu", "oai", "oay", "oeo", "uAy", "uOi", "UPi", "UPu", "uya", "uyE", "uyu",
+ * A = â, W = ă, E = ê, O = ô, P = ơ, U = ư. fin: 0 never followed by a final consonant
+ * ("ao", "mua"), 1 with or without one, 2 only with one ("ăn", "tiên", "thuốc"). */
+struct nucleus {
+	const char *v;
+	int fin;
+};
+static const struct nucleus nuclei[] = {
+    {"a", 1},   {"W", 2},   {"A", 2},   {"e", 1},   {"E", 1},   {"i", 1},   {"o", 1},   {"O", 1},
+    {"P", 1},   {"u", 1},   {"U", 1},   {"y", 1},   {"ai", 0},  {"ao", 0},  {"au", 0},  {"ay", 0},
+    {"Au", 0},  {"Ay", 0},  {"eo", 0},  {"Eu", 0},  {"ia", 0},  {"iE", 2},  {"iu", 0},  {"oa", 1},
+    {"oW", 2},  {"oe", 1},  {"oi", 0},  {"Oi", 0},  {"Pi", 0},  {"ua", 0},  {"uA", 2},  {"uE", 1},
+    {"ui", 0},  {"uO", 2},  {"uP", 0},  {"uy", 1},  {"Ua", 0},  {"Ui", 0},  {"UP", 2},  {"Uu", 0},
+    {"yE", 2},  {"oo", 2},  {"iEu", 0}, {"yEu", 0}, {"oai", 0}, {"oay", 0}, {"oeo", 0}, {"uAy", 0},
+    {"uOi", 0}, {"UPi", 0}, {"UPu", 0}, {"uya", 0}, {"uyE", 2}, {"uyu", 0},
 };
 static const char *const initials[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu",
                                        "th",  "tr", "b",  "c",  "d",  "D",  "g",  "h",  "k",
                                        "l",   "m",  "n",  "p",  "r",  "s",  "t",  "v",  "x"};
 static const char *const finals[] = {"ch", "ng", "nh", "c", "m", "n", "p", "t"};
 
-static int is_nucleus(const char *w, size_t n)
+enum { TONE_GRAVE = 1, TONE_ACUTE, TONE_HOOK, TONE_TILDE, TONE_DOT };
+
+static int is_nucleus(const char *w, size_t n, int has_final)
 {
 	for (size_t i = 0; i < sizeof(nuclei) / sizeof(nuclei[0]); i++)
-		if (strlen(nuclei[i]) == n && memcmp(nuclei[i], w, n) == 0)
-			return 1;
+		if (strlen(nuclei[i].v) == n && memcmp(nuclei[i].v, w, n) == 0)
+			return has_final ? nuclei[i].fin >= 1 : nuclei[i].fin <= 1;
 	return 0;
 }
 
-static int nucleus_with_final(const char *w, size_t n)
+/* A final stop (c, ch, p, t) only takes the acute or the dot-below tone. */
+static int nucleus_with_final(const char *w, size_t n, int tone)
 {
-	if (is_nucleus(w, n))
+	if (is_nucleus(w, n, 0))
 		return 1;
 	for (size_t f = 0; f < sizeof(finals) / sizeof(finals[0]); f++) {
 		size_t fl = strlen(finals[f]);
-		if (fl < n && memcmp(w + n - fl, finals[f], fl) == 0 && is_nucleus(w, n - fl))
+		int stop = strchr("cpt", finals[f][0]) && strcmp(finals[f], "ng") != 0;
+		if (fl < n && memcmp(w + n - fl, finals[f], fl) == 0 && is_nucleus(w, n - fl, 1) &&
+		    (!stop || tone == TONE_ACUTE || tone == TONE_DOT))
 			return 1;
 	}
 	return 0;
 }
 
-static int syllable_ok(const char *w, size_t n)
+static int syllable_ok(const char *w, size_t n, int tone)
 {
-	if (nucleus_with_final(w, n))
+	if (nucleus_with_final(w, n, tone))
 		return 1;
 	for (size_t i = 0; i < sizeof(initials) / sizeof(initials[0]); i++) {
 		size_t il = strlen(initials[i]);
-		if (il < n && memcmp(w, initials[i], il) == 0 && nucleus_with_final(w + il, n - il))
+		if (il < n && memcmp(w, initials[i], il) == 0 &&
+		    nucleus_with_final(w + il, n - il, tone))
 			return 1;
 	}
 	return 0;
@@ -271,7 +285,7 @@ static int syllable_ok(const char *w, size_t n)
 
 /* Codes one letter (lower case) into *code and counts its tone; 0 when it is not a letter of
  * the Vietnamese alphabet. */
-static int code_letter(int32_t cp, char *code, int *tones)
+static int code_letter(int32_t cp, char *code, int *tones, int *tone)
 {
 	utf8proc_int32_t d[4];
 	int last = 0, mod = 0;
@@ -296,6 +310,11 @@ static int code_letter(int32_t cp, char *code, int *tones)
 			if (!strchr("aeiouy", base))
 				return 0;
 			(*tones)++;
+			*tone = d[i] == 0x0300   ? TONE_GRAVE
+			        : d[i] == 0x0301 ? TONE_ACUTE
+			        : d[i] == 0x0309 ? TONE_HOOK
+			        : d[i] == 0x0303 ? TONE_TILDE
+			                         : TONE_DOT;
 		} else {
 			return 0;
 		}
@@ -319,13 +338,14 @@ static int word_check(const uint8_t *s, size_t n)
 {
 	char w[16];
 	size_t i = 0, k = 0;
-	int tones = 0, nonascii = 0;
+	int tones = 0, tone = 0, nonascii = 0;
 
 	while (i < n) {
 		int32_t cp;
 		i += cg_utf8_next(s + i, n - i, &cp);
 		nonascii |= cp >= 0x80;
-		if (k >= sizeof(w) || !code_letter((int32_t)utf8proc_tolower(cp), &w[k], &tones))
+		if (k >= sizeof(w) ||
+		    !code_letter((int32_t)utf8proc_tolower(cp), &w[k], &tones, &tone))
 			k = sizeof(w) + 1;
 		else
 			k++;
@@ -334,7 +354,7 @@ static int word_check(const uint8_t *s, size_t n)
 		return 0;
 	if (k > sizeof(w) || tones > 1)
 		return -1;
-	return syllable_ok(w, k) ? 1 : -1;
+	return syllable_ok(w, k, tone) ? 1 : -1;
 }
 
 static int is_letter(int32_t cp)

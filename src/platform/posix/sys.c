@@ -226,3 +226,33 @@ int cg_write_file_atomic(const char *path, const void *buf, size_t len, unsigned
 	}
 	return CG_OK;
 }
+
+int cg_file_fsync_rename(const char *tmp, const char *path)
+{
+	char dir[4096];
+	int fd, dfd, rc = CG_OK;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+		unlink(tmp);
+		return CG_ELIMIT;
+	}
+	fd = open(tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		rc = cg_from_errno(errno);
+	if (rc == CG_OK && fsync(fd) != 0)
+		rc = cg_from_errno(errno);
+	if (fd >= 0)
+		close(fd);
+	if (rc == CG_OK && rename(tmp, path) != 0)
+		rc = cg_from_errno(errno);
+	if (rc != CG_OK) {
+		unlink(tmp);
+		return rc;
+	}
+	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return CG_OK;
+}
