@@ -1,6 +1,7 @@
 /* fuzz_vercmp.c - fuzzes the version comparators: the first byte picks the scheme, the rest is
  * split at the first TAB into two versions. Aborts when an order law breaks: cmp(a,a) != 0,
- * cmp(a,b) != -cmp(b,a), or a result outside -1..1. */
+ * cmp(a,b) != -cmp(b,a), a result outside -1..1, or when dpkg's fast path and full parser
+ * disagree. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t alen, blen;
 	enum cg_ver_scheme s;
 	struct cg_ver_msg why;
-	struct cg_dpkg_version dv;
+	struct cg_dpkg_version dv, dw;
 	int ab, ba;
 
 	if (size < 1)
@@ -38,6 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	(void)cg_ver_check(s, a, alen, &why);
 	(void)cg_ver_check(s, b, blen, &why);
+	/* dpkg's one-pass fast path must agree with the full parser */
 	(void)cg_dpkg_parse(a, alen, &dv, &why);
+	(void)cg_dpkg_parse(b, blen, &dw, &why);
+	if (cg_vercmp_dpkg(a, alen, b, blen) != cg_dpkg_compare(&dv, &dw))
+		abort();
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* vercmp.c - dpkg version parsing and comparison (dpkg's parseversion and verrevcmp), the
  * scheme dispatcher, and the relations of `dpkg --compare-versions`. */
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "canhgac/error.h"
@@ -229,24 +230,134 @@ static int verrevcmp(const char *a, const char *ae, const char *b, const char *b
 	return 0;
 }
 
+/* verrevcmp after skipping the common prefix. Both sides walk an identical prefix in step and
+ * find every part of it equal, so starting at the first difference gives the same answer -
+ * provided we start at the beginning of the digit run it falls in (zeros are skipped per side
+ * and runs compare by length). */
+static int verrevcmp_skip(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0, m = an < bn ? an : bn;
+	while (i + 8 <= m) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+		i += 8;
+	}
+	while (i < m && a[i] == b[i])
+		i++;
+	if (i == an && i == bn)
+		return 0;
+	while (i > 0 && cg_is_digit(a[i - 1]))
+		i--;
+	return verrevcmp(a + i, a + an, b + i, b + bn);
+}
+
 int cg_dpkg_compare(const struct cg_dpkg_version *a, const struct cg_dpkg_version *b)
 {
 	int r;
 	if (a->epoch != b->epoch)
 		return a->epoch < b->epoch ? -1 : 1;
-	r = verrevcmp(a->version, a->version + a->version_len, b->version,
-	              b->version + b->version_len);
+	r = verrevcmp_skip(a->version, a->version_len, b->version, b->version_len);
 	if (r)
 		return r;
-	return verrevcmp(a->revision, a->revision + a->revision_len, b->revision,
-	                 b->revision + b->revision_len);
+	return verrevcmp_skip(a->revision, a->revision_len, b->revision, b->revision_len);
+}
+
+/* Finds the first colon (*ci), the last hyphen (*hi) (len when none) and whether a blank or
+ * NUL occurs, 8 bytes at a time: the positions vary from string to string, and a branch per
+ * byte would cost more in mispredictions than the whole scan. */
+#define ONES 0x0101010101010101ull
+#define LOW7 0x7f7f7f7f7f7f7f7full
+static inline uint64_t zero_bytes(uint64_t v) /* 0x80 in exactly the bytes that are 0 */
+{
+	return ~(((v & LOW7) + LOW7) | v | LOW7);
+}
+
+static void scan_specials(const char *s, size_t len, size_t *ci, size_t *hi, unsigned *bad)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (size_t off = 0; off < len; off += 8) {
+		uint64_t w = 0x3030303030303030ull, mc, mh, mb; /* '0' pads the tail */
+		if (len - off >= 8)
+			memcpy(&w, s + off, 8);
+		else /* in a register: a short memcpy to the stack stalls store forwarding */
+			for (size_t i = 0; i < len - off; i++)
+				w = (w & ~(0xffull << (8 * i))) |
+				    (uint64_t)(unsigned char)s[off + i] << (8 * i);
+		mc = zero_bytes(w ^ (ONES * ':'));
+		mh = zero_bytes(w ^ (ONES * '-'));
+		mb = zero_bytes(w) | zero_bytes(w ^ (ONES * ' ')) | zero_bytes(w ^ (ONES * '\t'));
+		*bad |= mb != 0;
+		if (mc && *ci == len)
+			*ci = off + (size_t)__builtin_ctzll(mc) / 8;
+		if (mh)
+			*hi = off + (size_t)(63 - __builtin_clzll(mh)) / 8;
+	}
+#else
+	/* 1 colon, 2 hyphen, 3 blank or NUL, 0 anything else */
+	static const unsigned char split_class[256] = {
+	    ['\0'] = 3, [' '] = 3, ['\t'] = 3, [':'] = 1, ['-'] = 2,
+	};
+	for (size_t i = len; i-- > 0;) {
+		unsigned k = split_class[(unsigned char)s[i]];
+		*ci = k == 1 ? i : *ci;
+		*hi = (k == 2) & (*hi == len) ? i : *hi;
+		*bad |= k == 3;
+	}
+#endif
+}
+
+/* The common case in one pass: starts with a digit, no blank or NUL, a numeric epoch of at
+ * most 9 digits, hyphen after the colon, non-empty parts. Anything else returns -1 and takes
+ * dpkg's full parser, so the answers are the same. */
+static int fast_split(const char *s, size_t len, struct cg_dpkg_version *out)
+{
+	const char *end = s + len, *colon, *hy, *v = s;
+	size_t ci = len, hi = len;
+	unsigned bad = 0;
+
+	if (len == 0 || !cg_is_digit(*s))
+		return -1;
+	scan_specials(s, len, &ci, &hi, &bad);
+	if (bad)
+		return -1;
+	colon = ci < len ? s + ci : NULL;
+	hy = hi < len ? s + hi : NULL;
+	out->epoch = 0;
+	if (colon) {
+		if (ci > 9 || (hy && hy < colon))
+			return -1;
+		for (const char *q = s; q < colon; q++) {
+			if (!cg_is_digit(*q))
+				return -1;
+			out->epoch = out->epoch * 10 + (unsigned long)(*q - '0');
+		}
+		v = colon + 1;
+	}
+	if ((hy ? hy : end) == v || (hy && hy + 1 == end))
+		return -1;
+	out->version = v;
+	out->version_len = (size_t)((hy ? hy : end) - v);
+	out->revision = hy ? hy + 1 : "";
+	out->revision_len = hy ? (size_t)(end - hy - 1) : 0;
+	return 0;
+}
+
+static void parse_any(const char *s, size_t len, struct cg_dpkg_version *out)
+{
+	if (fast_split(s, len, out) != 0)
+		cg_dpkg_parse_int(s, cg_ver_len(s, len), out, NULL, 0);
 }
 
 int cg_vercmp_dpkg(const char *a, size_t alen, const char *b, size_t blen)
 {
 	struct cg_dpkg_version va, vb;
-	cg_dpkg_parse_int(a, cg_ver_len(a, alen), &va, NULL, 0);
-	cg_dpkg_parse_int(b, cg_ver_len(b, blen), &vb, NULL, 0);
+	if (alen == blen && memcmp(a, b, alen) == 0)
+		return 0;
+	parse_any(a, alen, &va);
+	parse_any(b, blen, &vb);
 	return cg_dpkg_compare(&va, &vb);
 }
 
