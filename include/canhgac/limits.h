@@ -94,4 +94,11 @@
 #define CG_MAX_ADDRS_PER_LINE 64         /* addresses extracted from one log line */
 #define CG_MAX_VERSION 1024              /* one version string, bytes */
 
+/* Package inventory and vulnerability matching (pkginv, vulns). */
+#define CG_MAX_DPKG_STATUS (256ul << 20) /* dpkg's status file, bytes */
+#define CG_MAX_RPM_QA (64ul << 20)       /* rpm -qa output, bytes */
+#define CG_MAX_INV_PKGS 200000ul         /* installed packages in one inventory */
+#define CG_MAX_PKG_FIELD 1024            /* package name, architecture or source field, bytes */
+#define CG_MAX_VULN_FINDINGS 1000000ul   /* findings of one vulns run */
+
 #endif
