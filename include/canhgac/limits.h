@@ -100,5 +100,8 @@
 #define CG_MAX_INV_PKGS 200000ul         /* installed packages in one inventory */
 #define CG_MAX_PKG_FIELD 1024            /* package name, architecture or source field, bytes */
 #define CG_MAX_VULN_FINDINGS 1000000ul   /* findings of one vulns run */
+#define CG_MAX_ADV_RANGES 4096           /* version ranges of one advisory */
+#define CG_MAX_ADV_VERSIONS 100000ul     /* listed affected versions of one advisory */
+#define CG_MAX_ADV_TITLE 512             /* title kept from an OSV summary/details, bytes */
 
 #endif
