@@ -112,4 +112,14 @@
 #define CG_MAX_XLSX_MERGED 1000000          /* cells filled from merged ranges, one sheet */
 #define CG_MAX_XLSX_STYLES 65536            /* cell formats and number formats of a workbook */
 
+/* Package inventory and vulnerability matching (pkginv, vulns). */
+#define CG_MAX_DPKG_STATUS (256ul << 20) /* dpkg's status file, bytes */
+#define CG_MAX_RPM_QA (64ul << 20)       /* rpm -qa output, bytes */
+#define CG_MAX_INV_PKGS 200000ul         /* installed packages in one inventory */
+#define CG_MAX_PKG_FIELD 1024            /* package name, architecture or source field, bytes */
+#define CG_MAX_VULN_FINDINGS 1000000ul   /* findings of one vulns run */
+#define CG_MAX_ADV_RANGES 4096           /* version ranges of one advisory */
+#define CG_MAX_ADV_VERSIONS 100000ul     /* listed affected versions of one advisory */
+#define CG_MAX_ADV_TITLE 512             /* title kept from an OSV summary/details, bytes */
+
 #endif

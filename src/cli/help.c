@@ -43,6 +43,8 @@ static const struct help helps[] = {
      "  scan history         các lần quét trước\n"
      "  quarantine ...       khu cách ly: add, list, show, restore, delete\n"
      "  bundle ...           bộ mẫu nhận diện: import, info\n"
+     "  vercmp A OP B        so sánh phiên bản như dpkg --compare-versions (dpkg, rpm, semver...)\n"
+     "  vulns                gói đã cài bị ảnh hưởng bởi cảnh báo lỗ hổng\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -53,6 +55,8 @@ static const struct help helps[] = {
      "  scan history         earlier scans\n"
      "  quarantine ...       the quarantine store: add, list, show, restore, delete\n"
      "  bundle ...           signature bundles: import, info\n"
+     "  vercmp A OP B        compare versions like dpkg --compare-versions (dpkg, rpm, semver...)\n"
+     "  vulns                installed packages affected by vulnerability warnings\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -129,6 +133,56 @@ static const struct help helps[] = {
      "        CSV exports, hash lists or YARA rules; reports what was skipped, by type.\n"
      "info:   verify a bundle and show its version and signature counts.\n\n" COMMON_EN
      "\nExit status: 0 success, 2 error.\n"},
+    {"vercmp",
+     "Cách dùng: canhgac vercmp [--scheme S] A OP B\n"
+     "           canhgac vercmp [--scheme S] --batch [FILE...]\n\n"
+     "So sánh hai phiên bản đúng như công cụ của hệ sinh thái; trả lời bằng mã thoát như\n"
+     "dpkg --compare-versions.\n\n"
+     "  --scheme S   dpkg (mặc định), rpm, semver, windows, apk\n"
+     "  OP           lt le eq ne ge gt; lt-nl le-nl ge-nl gt-nl (phiên bản rỗng đứng sau);\n"
+     "               << <= = >= >> (và < > cũ, nghĩa là <= >=)\n"
+     "  --batch      đọc các dòng \"A<TAB>B\" (cột thứ ba trở đi bị bỏ qua) từ FILE hoặc\n"
+     "               stdin, in '<', '=' hoặc '>' cho mỗi dòng; dòng lỗi in '!' và báo ở stderr\n"
+     "  --quiet      không in cảnh báo\n\n"
+     "Phiên bản rỗng (và '<unknown>' với dpkg) nghĩa là \"không có phiên bản\".\n"
+     "\nMã thoát: 0 đúng, 1 sai, 2 lỗi (phiên bản sai cú pháp); --batch: 0, hoặc 2 nếu có\n"
+     "dòng lỗi.\n",
+     "Usage: canhgac vercmp [--scheme S] A OP B\n"
+     "       canhgac vercmp [--scheme S] --batch [FILE...]\n\n"
+     "Compares two versions exactly as the ecosystem's own tool does; answers by exit status\n"
+     "like dpkg --compare-versions.\n\n"
+     "  --scheme S   dpkg (default), rpm, semver, windows, apk\n"
+     "  OP           lt le eq ne ge gt; lt-nl le-nl ge-nl gt-nl (an empty version sorts last);\n"
+     "               << <= = >= >> (and the obsolete < >, meaning <= >=)\n"
+     "  --batch      reads \"A<TAB>B\" lines (further columns are ignored) from FILE or stdin,\n"
+     "               prints '<', '=' or '>' per line; a bad line prints '!' and is reported on\n"
+     "               stderr\n"
+     "  --quiet      no warnings\n\n"
+     "An empty version (and '<unknown>' for dpkg) means \"no version\".\n"
+     "\nExit status: 0 true, 1 false, 2 error (bad version syntax); --batch: 0, or 2 when a\n"
+     "line was bad.\n"},
+    {"vulns",
+     "Cách dùng: canhgac vulns [--json] [--dpkg-status FILE] [--os-release FILE]\n"
+     "                        [--ecosystem ECO] [--advisory FILE]...\n\n"
+     "Đối chiếu các gói đã cài (trạng thái dpkg) với cảnh báo lỗ hổng (OSV) và giải thích\n"
+     "từng phát hiện: cảnh báo, phiên bản đã cài, phiên bản đã vá và phép so sánh. Gói nhị\n"
+     "phân của Debian/Ubuntu được quy về gói nguồn, vì cảnh báo nêu gói nguồn.\n\n"
+     "  --dpkg-status FILE  thay cho /var/lib/dpkg/status\n"
+     "  --os-release FILE   thay cho /etc/os-release (xác định hệ, ví dụ Debian:12)\n"
+     "  --ecosystem ECO     chỉ định hệ sinh thái OSV của máy (ví dụ Debian:12)\n"
+     "  --advisory FILE     tệp OSV JSON (lặp lại được)\n\n" COMMON_VI
+     "\nMã thoát: 0 không có gói bị ảnh hưởng, 1 có, 2 lỗi.\n",
+     "Usage: canhgac vulns [--json] [--dpkg-status FILE] [--os-release FILE]\n"
+     "                     [--ecosystem ECO] [--advisory FILE]...\n\n"
+     "Checks the installed packages (dpkg status) against vulnerability warnings (OSV) and\n"
+     "explains each finding: the warning, the installed version, the fixed version and the\n"
+     "comparison. Debian/Ubuntu binary packages are mapped to their source package, since\n"
+     "advisories name source packages.\n\n"
+     "  --dpkg-status FILE  instead of /var/lib/dpkg/status\n"
+     "  --os-release FILE   instead of /etc/os-release (gives the host, e.g. Debian:12)\n"
+     "  --ecosystem ECO     the host's OSV ecosystem (e.g. Debian:12)\n"
+     "  --advisory FILE     an OSV JSON file (repeatable)\n\n" COMMON_EN
+     "\nExit status: 0 nothing affected, 1 affected packages found, 2 error.\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

@@ -11,9 +11,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"scan", cg_cmd_scan},
-    {"quarantine", cg_cmd_quarantine},
-    {"bundle", cg_cmd_bundle},
+    {"scan", cg_cmd_scan},     {"quarantine", cg_cmd_quarantine}, {"bundle", cg_cmd_bundle},
+    {"vercmp", cg_cmd_vercmp}, {"vulns", cg_cmd_vulns},
 };
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */
