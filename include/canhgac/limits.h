@@ -93,5 +93,6 @@
 #define CG_MAX_MATCH_LINE (1u << 20)     /* one log line given to `match ips`, bytes */
 #define CG_MAX_ADDRS_PER_LINE 64         /* addresses extracted from one log line */
 #define CG_MAX_VERSION 1024              /* one version string, bytes */
+#define CG_MAX_FEED_RECORDS 1000000      /* feed records listed from one store */
 
 #endif

@@ -12,6 +12,10 @@
  * be hashes, domains and URLs. (feed_plain.c) */
 int cg_feed_parse_plain(const uint8_t *buf, size_t len, const char *source,
                         const struct cg_feed_parse_opts *o, struct cg_feed *f, struct cg_diags *d);
+/* Whether most of the first content lines are single values the plain parser accepts for
+ * `kind` (an address, prefix, range or, for ioc, an indicator, optionally followed by a count
+ * or a name); cg_feed_parse uses it to tell a plain list from pasted text. (feed_plain.c) */
+int cg_feed_plain_mostly_values(const uint8_t *buf, size_t len, enum cg_feed_kind kind);
 /* A table (CSV/XLSX) already read: guesses or applies the column mapping. (feed_table.c) */
 int cg_feed_parse_table(const struct cg_table *t, const char *source,
                         const struct cg_feed_parse_opts *o, struct cg_feed *f, struct cg_diags *d);

@@ -1,0 +1,462 @@
+/* feed.c - the feed data model: names, growing and freeing a struct cg_feed, and
+ * cg_feed_parse, which sniffs the input format and hands the bytes to the parser of feed_int.h. */
+#include <stdint.h>
+#include <string.h>
+
+#include "canhgac/alloc.h"
+#include "canhgac/error.h"
+#include "canhgac/feed.h"
+#include "canhgac/limits.h"
+#include "feed_int.h"
+#include "banned.h"
+
+static const char *const col_names[CG_COL__COUNT] = {
+    "ip",   "port",      "time",    "family", "isp",      "asn",    "value",
+    "type", "cve",       "product", "vendor", "affected", "fixed",  "severity",
+    "cvss", "exploited", "due",     "docno",  "title",    "action",
+};
+
+const char *cg_feed_col_name(enum cg_feed_col c)
+{
+	if ((int)c < 0 || c >= CG_COL__COUNT)
+		return "?";
+	return col_names[c];
+}
+
+int cg_feed_col_parse(const char *name)
+{
+	if (!name)
+		return -1;
+	for (int i = 0; i < CG_COL__COUNT; i++)
+		if (strcmp(name, col_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *cg_feed_kind_name(enum cg_feed_kind k)
+{
+	switch (k) {
+	case CG_FEED_BOTNET:
+		return "botnet";
+	case CG_FEED_IOC:
+		return "ioc";
+	case CG_FEED_ADVISORY:
+		return "advisory";
+	}
+	return "?";
+}
+
+const char *cg_ioc_type_name(enum cg_ioc_type t)
+{
+	switch (t) {
+	case CG_IOC_IP:
+		return "ip";
+	case CG_IOC_DOMAIN:
+		return "domain";
+	case CG_IOC_URL:
+		return "url";
+	case CG_IOC_MD5:
+		return "md5";
+	case CG_IOC_SHA1:
+		return "sha1";
+	case CG_IOC_SHA256:
+		return "sha256";
+	}
+	return "?";
+}
+
+static const char *const format_names[] = {"auto", "table", "paste", "plain",
+                                           "stix", "misp",  "kev",   "osv"};
+
+const char *cg_feed_format_name(enum cg_feed_format f)
+{
+	return (size_t)f < sizeof(format_names) / sizeof(format_names[0]) ? format_names[f] : "?";
+}
+
+int cg_feed_format_parse(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (strcmp(name, format_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+int cg_feed_kind_parse(const char *name)
+{
+	for (int k = CG_FEED_BOTNET; name && k <= CG_FEED_ADVISORY; k++)
+		if (strcmp(name, cg_feed_kind_name((enum cg_feed_kind)k)) == 0)
+			return k;
+	return -1;
+}
+
+int cg_ioc_type_parse(const char *name)
+{
+	for (int t = CG_IOC_IP; name && t <= CG_IOC_SHA256; t++)
+		if (strcmp(name, cg_ioc_type_name((enum cg_ioc_type)t)) == 0)
+			return t;
+	return -1;
+}
+
+static void entry_clear(struct cg_feed_entry *e)
+{
+	cg_free(e->value);
+	cg_free(e->family);
+	cg_free(e->extra);
+}
+
+static void advisory_clear(struct cg_advisory *a)
+{
+	char **strs[] = {&a->id,     &a->aliases,  &a->ecosystem,     &a->package,
+	                 &a->vendor, &a->product,  &a->affected_text, &a->fixed_text,
+	                 &a->title,  &a->severity, &a->doc_no,        &a->action};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		cg_free(*strs[i]);
+	for (size_t i = 0; a->ranges && i < a->nranges; i++) {
+		cg_free(a->ranges[i].introduced);
+		cg_free(a->ranges[i].fixed);
+		cg_free(a->ranges[i].last_affected);
+	}
+	cg_free(a->ranges);
+	for (size_t i = 0; a->versions && i < a->nversions; i++)
+		cg_free(a->versions[i]);
+	cg_free(a->versions);
+}
+
+void cg_feed_free(struct cg_feed *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->nentries; i++)
+		entry_clear(&f->entries[i]);
+	cg_free(f->entries);
+	for (size_t i = 0; i < f->nadvisories; i++)
+		advisory_clear(&f->advisories[i]);
+	cg_free(f->advisories);
+	cg_free(f->header_text);
+	cg_free(f);
+}
+
+/* struct cg_feed keeps no capacity: arrays only grow through the two functions below, which
+ * keep the capacity at the next power of two (at least 8) above the count, so a count of 0 or
+ * a power of two of at least 8 means "full". */
+static int grow_pow2(void **arr, size_t n, size_t size, size_t max)
+{
+	size_t ncap;
+	void *np;
+
+	if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
+		return CG_OK;
+	if (n >= max)
+		return CG_ELIMIT;
+	ncap = n ? n * 2 : 8;
+	if (ncap > SIZE_MAX / size)
+		return CG_ENOMEM;
+	np = cg_realloc(*arr, ncap * size);
+	if (!np)
+		return CG_ENOMEM;
+	*arr = np;
+	return CG_OK;
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (!src)
+		return CG_OK;
+	if (strlen(src) > CG_MAX_FEED_FIELD)
+		return CG_ELIMIT;
+	*dst = cg_strdup(src);
+	return *dst ? CG_OK : CG_ENOMEM;
+}
+
+int cg_feed_add_entry(struct cg_feed *f, const struct cg_feed_entry *e)
+{
+	struct cg_feed_entry *n;
+	int rc;
+
+	if (!f || !e || !e->value)
+		return CG_EINVAL;
+	if (f->nentries >= CG_MAX_FEED_ENTRIES)
+		return CG_ELIMIT;
+	rc = grow_pow2((void **)&f->entries, f->nentries, sizeof(*f->entries), CG_MAX_FEED_ENTRIES);
+	if (rc)
+		return rc;
+	n = &f->entries[f->nentries];
+	*n = *e;
+	n->where[sizeof(n->where) - 1] = '\0';
+	n->value = n->family = n->extra = NULL;
+	rc = dup_opt(&n->value, e->value);
+	if (!rc)
+		rc = dup_opt(&n->family, e->family);
+	if (!rc)
+		rc = dup_opt(&n->extra, e->extra);
+	if (rc) {
+		entry_clear(n);
+		return rc;
+	}
+	f->nentries++;
+	return CG_OK;
+}
+
+int cg_feed_add_advisory(struct cg_feed *f, struct cg_advisory *a)
+{
+	int rc;
+
+	if (!f || !a)
+		return CG_EINVAL;
+	if (f->nadvisories >= CG_MAX_FEED_ADVISORIES)
+		return CG_ELIMIT;
+	rc = grow_pow2((void **)&f->advisories, f->nadvisories, sizeof(*f->advisories),
+	               CG_MAX_FEED_ADVISORIES);
+	if (rc)
+		return rc;
+	f->advisories[f->nadvisories] = *a;
+	f->advisories[f->nadvisories].where[sizeof(a->where) - 1] = '\0';
+	f->nadvisories++;
+	memset(a, 0, sizeof(*a));
+	return CG_OK;
+}
+
+/* ---- format sniffing ---- */
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	if (n < m)
+		return 0;
+	for (size_t i = 0; i < m; i++) {
+		char c = s[n - m + i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != suffix[i])
+			return 0;
+	}
+	return 1;
+}
+
+static int is_ws(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Finds "key" followed by ':' and, when val is given, the string "val", allowing white space
+ * between the tokens. The search is bounded by len. */
+static int json_has(const uint8_t *b, size_t len, const char *key, const char *val)
+{
+	size_t kl = strlen(key);
+	for (size_t i = 0; i + kl + 2 <= len; i++) {
+		size_t j;
+		if (b[i] != '"' || memcmp(b + i + 1, key, kl) != 0 || i + kl + 1 >= len ||
+		    b[i + kl + 1] != '"')
+			continue;
+		j = i + kl + 2;
+		while (j < len && is_ws(b[j]))
+			j++;
+		if (j >= len || b[j] != ':')
+			continue;
+		if (!val)
+			return 1;
+		j++;
+		while (j < len && is_ws(b[j]))
+			j++;
+		if (j < len && b[j] == '"' && len - j - 1 >= strlen(val) + 1 &&
+		    memcmp(b + j + 1, val, strlen(val)) == 0 && b[j + 1 + strlen(val)] == '"')
+			return 1;
+	}
+	return 0;
+}
+
+/* JSON feeds are told apart by their keys. STIX and MISP put their markers at the top; the
+ * KEV catalogue and OSV records too, so the first 64 KiB are enough. */
+static enum cg_feed_format sniff_json(const uint8_t *b, size_t len)
+{
+	if (len > 65536)
+		len = 65536;
+	if (json_has(b, len, "type", "bundle"))
+		return CG_FMT_STIX;
+	if (json_has(b, len, "Event", NULL))
+		return CG_FMT_MISP;
+	if (json_has(b, len, "vulnerabilities", NULL) && json_has(b, len, "catalogVersion", NULL))
+		return CG_FMT_KEV_JSON;
+	if (json_has(b, len, "affected", NULL) || json_has(b, len, "vulns", NULL))
+		return CG_FMT_OSV;
+	return CG_FMT_AUTO;
+}
+
+/* Counts delimiters outside double quotes in one line. */
+static size_t count_delims(const uint8_t *p, size_t n, uint8_t delim)
+{
+	size_t c = 0;
+	int q = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			q = !q;
+		else if (!q && p[i] == delim)
+			c++;
+	}
+	return c;
+}
+
+static int has_letter(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z')
+			return 1;
+	return 0;
+}
+
+struct sniff_line {
+	const uint8_t *p;
+	size_t n;
+};
+
+/* Up to max content lines (no blank lines, no '#' comments). */
+static size_t content_lines(const uint8_t *b, size_t len, struct sniff_line *out, size_t max)
+{
+	size_t pos = 0, k = 0;
+	while (pos < len && k < max) {
+		const uint8_t *nl = memchr(b + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - b) : len, s = pos;
+		while (s < end && is_ws(b[s]))
+			s++;
+		if (s < end && b[s] != '#') {
+			size_t e = end;
+			while (e > s && is_ws(b[e - 1]))
+				e--;
+			out[k].p = b + s;
+			out[k++].n = e - s;
+		}
+		pos = end + 1;
+	}
+	return k;
+}
+
+/* A table: some early line with letters (a header) has at least one delimiter, and the next
+ * content line has exactly as many. Pasted prose has commas too, but not in matching counts. */
+static int looks_like_table(const uint8_t *b, size_t len)
+{
+	static const uint8_t delims[] = {',', ';', '\t', '|'};
+	struct sniff_line ls[24];
+	size_t n = content_lines(b, len, ls, 24);
+
+	for (size_t i = 0; i + 1 < n && i < 12; i++) {
+		if (!has_letter(ls[i].p, ls[i].n))
+			continue;
+		for (size_t d = 0; d < sizeof(delims); d++) {
+			size_t c = count_delims(ls[i].p, ls[i].n, delims[d]);
+			if (c >= 1 && c == count_delims(ls[i + 1].p, ls[i + 1].n, delims[d]) &&
+			    (i + 2 >= n || c == count_delims(ls[i + 2].p, ls[i + 2].n, delims[d])))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static enum cg_feed_format sniff(const uint8_t *buf, size_t len, const char *source,
+                                 enum cg_feed_kind kind)
+{
+	const uint8_t *b = buf;
+	size_t n = len;
+
+	if (len >= 4 && memcmp(buf, "PK\3\4", 4) == 0)
+		return CG_FMT_TABLE;
+	/* UTF-16 text (a BOM, or zero bytes early on) is what Excel writes as "Unicode text". */
+	if (len >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF)))
+		return CG_FMT_TABLE;
+	if (memchr(buf, 0, len < 512 ? len : 512))
+		return CG_FMT_TABLE;
+	if (source && (ends_with(source, ".ipset") || ends_with(source, ".netset")))
+		return CG_FMT_PLAIN;
+	if (source && (ends_with(source, ".xlsx") || ends_with(source, ".csv")))
+		return CG_FMT_TABLE;
+	if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
+		b += 3;
+		n -= 3;
+	}
+	while (n && is_ws(*b)) {
+		b++;
+		n--;
+	}
+	if (n && (*b == '{' || *b == '[')) {
+		enum cg_feed_format f = sniff_json(b, n);
+		if (f != CG_FMT_AUTO)
+			return f;
+	}
+	if (looks_like_table(b, n))
+		return CG_FMT_TABLE;
+	return cg_feed_plain_mostly_values(b, n, kind) ? CG_FMT_PLAIN : CG_FMT_PASTE;
+}
+
+static int not_wired(enum cg_feed_format fmt, const char *source, struct cg_diags *d)
+{
+	return cg_diags_add(d, CG_EUNSUPP, source, 0, 0,
+	                    CG_MSG("định dạng '%s' chưa được hỗ trợ trong bản dựng này",
+	                           "format '%s' is not supported in this build"),
+	                    cg_feed_format_name(fmt));
+}
+
+static int dispatch(const uint8_t *buf, size_t len, const char *source,
+                    const struct cg_feed_parse_opts *o, enum cg_feed_format fmt, struct cg_feed *f,
+                    struct cg_diags *d)
+{
+	switch (fmt) {
+	case CG_FMT_PLAIN:
+		return cg_feed_parse_plain(buf, len, source, o, f, d);
+	case CG_FMT_TABLE:
+		/* integrator: wire cg_table_read + cg_feed_parse_table here */
+		return not_wired(fmt, source, d);
+	case CG_FMT_PASTE:
+		/* integrator: wire cg_feed_parse_paste here */
+		return not_wired(fmt, source, d);
+	case CG_FMT_STIX:
+		/* integrator: wire cg_feed_parse_stix here */
+		return not_wired(fmt, source, d);
+	case CG_FMT_MISP:
+		/* integrator: wire cg_feed_parse_misp here */
+		return not_wired(fmt, source, d);
+	case CG_FMT_KEV_JSON:
+		/* integrator: wire cg_feed_parse_kev_json here */
+		return not_wired(fmt, source, d);
+	case CG_FMT_OSV:
+		/* integrator: wire cg_feed_parse_osv here */
+		return not_wired(fmt, source, d);
+	case CG_FMT_AUTO:
+		break;
+	}
+	return CG_EINVAL;
+}
+
+int cg_feed_parse(const uint8_t *buf, size_t len, const char *source,
+                  const struct cg_feed_parse_opts *o, struct cg_feed **out, struct cg_diags *d)
+{
+	struct cg_feed *f = NULL;
+	enum cg_feed_format fmt;
+	int rc;
+
+	if (!out || !o || (!buf && len) || o->kind < CG_FEED_BOTNET || o->kind > CG_FEED_ADVISORY ||
+	    (int)o->format < CG_FMT_AUTO || o->format > CG_FMT_OSV)
+		return CG_EINVAL;
+	*out = NULL;
+	if (!source)
+		source = "";
+	if (len > CG_MAX_FEED_FILE)
+		return cg_diags_add(
+		    d, CG_ELIMIT, source, 0, 0,
+		    CG_MSG("tệp quá lớn (hơn %lu byte)", "file too large (over %lu bytes)"),
+		    (unsigned long)CG_MAX_FEED_FILE);
+	if (!buf)
+		buf = (const uint8_t *)"";
+	fmt = o->format != CG_FMT_AUTO ? o->format : sniff(buf, len, source, o->kind);
+	f = cg_calloc(1, sizeof(*f));
+	if (!f)
+		return CG_ENOMEM;
+	f->kind = o->kind;
+	f->format = fmt;
+	rc = dispatch(buf, len, source, o, fmt, f, d);
+	if (rc) {
+		cg_feed_free(f);
+		return rc;
+	}
+	*out = f;
+	return CG_OK;
+}
