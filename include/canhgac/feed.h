@@ -167,6 +167,11 @@ struct cg_feed {
 	size_t nentries;
 	struct cg_advisory *advisories;
 	size_t nadvisories;
+	/* Owner of the entries' strings (value, family, extra): cg_feed_add_entry copies them into
+	 * this pool, which cg_feed_free releases at once, so a million-entry list costs a few
+	 * large allocations instead of a million small ones. Parsers never free or replace an
+	 * entry's strings. */
+	void *strpool;
 };
 
 /* Parses one input. Good rows are kept; each bad row adds a diagnostic and counts in rows_bad.
@@ -188,5 +193,8 @@ const char *cg_feed_format_name(enum cg_feed_format f);
 int cg_feed_format_parse(const char *name);
 int cg_feed_kind_parse(const char *name);
 int cg_ioc_type_parse(const char *name);
+/* The column mapping of a table feed as "ip=B,time=C" (column letters, in the order of enum
+ * cg_feed_col); "" for other formats. Truncated to cap. */
+void cg_feed_columns_text(const struct cg_feed *f, char *out, size_t cap);
 
 #endif

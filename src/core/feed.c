@@ -1,6 +1,7 @@
 /* feed.c - the feed data model: names, growing and freeing a struct cg_feed, and
  * cg_feed_parse, which sniffs the input format and hands the bytes to the parser of feed_int.h. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "canhgac/alloc.h"
@@ -97,11 +98,46 @@ int cg_ioc_type_parse(const char *name)
 	return -1;
 }
 
-static void entry_clear(struct cg_feed_entry *e)
+/* The string pool of a feed: chunks of at least POOL_CHUNK bytes, newest first. */
+#define POOL_CHUNK (1u << 20)
+
+struct pool_chunk {
+	struct pool_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+static char *pool_dup(struct cg_feed *f, const char *s, size_t n)
 {
-	cg_free(e->value);
-	cg_free(e->family);
-	cg_free(e->extra);
+	struct pool_chunk *c = f->strpool;
+	char *p;
+
+	if (!c || c->cap - c->used < n + 1) {
+		size_t cap = n + 1 > POOL_CHUNK ? n + 1 : POOL_CHUNK;
+		c = cg_malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->next = f->strpool;
+		c->used = 0;
+		c->cap = cap;
+		f->strpool = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	c->used += n + 1;
+	return p;
+}
+
+static void pool_free(struct cg_feed *f)
+{
+	struct pool_chunk *c = f->strpool;
+	while (c) {
+		struct pool_chunk *next = c->next;
+		cg_free(c);
+		c = next;
+	}
+	f->strpool = NULL;
 }
 
 static void advisory_clear(struct cg_advisory *a)
@@ -126,9 +162,8 @@ void cg_feed_free(struct cg_feed *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->nentries; i++)
-		entry_clear(&f->entries[i]);
 	cg_free(f->entries);
+	pool_free(f);
 	for (size_t i = 0; i < f->nadvisories; i++)
 		advisory_clear(&f->advisories[i]);
 	cg_free(f->advisories);
@@ -158,14 +193,16 @@ static int grow_pow2(void **arr, size_t n, size_t size, size_t max)
 	return CG_OK;
 }
 
-static int dup_opt(char **dst, const char *src)
+static int dup_opt(struct cg_feed *f, char **dst, const char *src)
 {
+	size_t n;
 	*dst = NULL;
 	if (!src)
 		return CG_OK;
-	if (strlen(src) > CG_MAX_FEED_FIELD)
+	n = strlen(src);
+	if (n > CG_MAX_FEED_FIELD)
 		return CG_ELIMIT;
-	*dst = cg_strdup(src);
+	*dst = pool_dup(f, src, n);
 	return *dst ? CG_OK : CG_ENOMEM;
 }
 
@@ -184,16 +221,14 @@ int cg_feed_add_entry(struct cg_feed *f, const struct cg_feed_entry *e)
 	n = &f->entries[f->nentries];
 	*n = *e;
 	n->where[sizeof(n->where) - 1] = '\0';
-	n->value = n->family = n->extra = NULL;
-	rc = dup_opt(&n->value, e->value);
+	/* On failure the strings already copied stay in the pool until cg_feed_free. */
+	rc = dup_opt(f, &n->value, e->value);
 	if (!rc)
-		rc = dup_opt(&n->family, e->family);
+		rc = dup_opt(f, &n->family, e->family);
 	if (!rc)
-		rc = dup_opt(&n->extra, e->extra);
-	if (rc) {
-		entry_clear(n);
+		rc = dup_opt(f, &n->extra, e->extra);
+	if (rc)
 		return rc;
-	}
 	f->nentries++;
 	return CG_OK;
 }
@@ -215,6 +250,45 @@ int cg_feed_add_advisory(struct cg_feed *f, struct cg_advisory *a)
 	f->nadvisories++;
 	memset(a, 0, sizeof(*a));
 	return CG_OK;
+}
+
+/* Spreadsheet column letters of a 0-based index: 0 -> A, 26 -> AA. */
+static void col_letters(int col, char out[8])
+{
+	char tmp[8];
+	int n = 0;
+	col++;
+	while (col > 0 && n < 7) {
+		tmp[n++] = (char)('A' + (col - 1) % 26);
+		col = (col - 1) / 26;
+	}
+	for (int i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+}
+
+void cg_feed_columns_text(const struct cg_feed *f, char *out, size_t cap)
+{
+	size_t used = 0;
+	if (!cap)
+		return;
+	out[0] = '\0';
+	if (f->format != CG_FMT_TABLE)
+		return;
+	for (int c = 0; c < CG_COL__COUNT; c++) {
+		char l[8];
+		int w;
+		if (f->columns.col[c] < 0)
+			continue;
+		col_letters(f->columns.col[c], l);
+		w = snprintf(out + used, cap - used, "%s%s=%s", used ? "," : "",
+		             cg_feed_col_name((enum cg_feed_col)c), l);
+		if (w < 0 || (size_t)w >= cap - used) {
+			out[used] = '\0';
+			return;
+		}
+		used += (size_t)w;
+	}
 }
 
 /* ---- format sniffing ---- */

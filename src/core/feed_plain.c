@@ -723,13 +723,13 @@ static int next_line(const uint8_t *buf, size_t len, size_t *pos, const char **p
 
 static void set_detail(struct ctx *c)
 {
-	const char *det = "danh sách thuần / plain list";
+	const char *det = "";
 	if (c->saw_net || strstr(c->source, ".netset"))
 		det = "FireHOL .netset";
 	else if (c->saw_ip || strstr(c->source, ".ipset"))
 		det = "FireHOL .ipset";
 	else if (c->saw_count)
-		det = "ipsum (IP<TAB>count)";
+		det = "ipsum IP<TAB>count";
 	snprintf(c->f->format_detail, sizeof(c->f->format_detail), "%s", det);
 }
 

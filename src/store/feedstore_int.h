@@ -34,7 +34,4 @@ struct cg_feedstore {
 	const struct cg_feedstore_ops *ops;
 };
 
-/* The column mapping of a table feed as "ip=B,time=C" (empty for other formats). */
-void cg_feed_columns_text(const struct cg_feed *f, char *out, size_t cap);
-
 #endif

@@ -137,11 +137,14 @@ int cg_sq_entries(struct cg_feedstore *s, const struct cg_feed_record *rec, cg_f
 	int rc = cg_sq_err(sqlite3_prepare_v2(
 	    q->db,
 	    "SELECT line, \"where\", type, value, port, time, family, extra FROM feed_entries"
-	    " WHERE feed_id=?1 ORDER BY seq",
+	    " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
 	    -1, &st, NULL));
 
-	if (rc == 0)
-		sqlite3_bind_int64(st, 1, rec->id);
+	if (rc == 0) {
+		/* see the schema: id = feed_id << 32 | seq */
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)((uint64_t)rec->id << 32));
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)(((uint64_t)rec->id << 32) | 0xffffffffu));
+	}
 	while (rc == 0) {
 		struct cg_feed_entry e;
 		int r = sqlite3_step(st), t;
