@@ -20,6 +20,9 @@
 
 typedef unsigned __int128 u128;
 
+/* Longest line the format sniffer looks at. */
+#define SNIFF_LINE 1024
+
 struct addr {
 	int v6; /* 0: IPv4 in b[0..4), 1: IPv6 in b[0..16) */
 	uint8_t b[16];
@@ -280,6 +283,7 @@ static enum why parse_range(const char *p, size_t n, const char *dash, struct li
 		return W_NOT_IP;
 	unmap(&v->lo, NULL);
 	unmap(&v->hi, NULL);
+	v->type = CG_IOC_IP;
 	if (v->lo.v6 != v->hi.v6)
 		return W_RANGE_FAMILY;
 	if (addr_to_u128(&v->lo) > addr_to_u128(&v->hi))
@@ -408,7 +412,8 @@ static int norm_domain(char *s, size_t *np)
 				return -1;
 			labels++;
 			lab = 0;
-			tld_digits = 1;
+			if (i < n)
+				tld_digits = 1;
 			continue;
 		}
 		if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_' ||
@@ -798,28 +803,28 @@ int cg_feed_parse_plain(const uint8_t *buf, size_t len, const char *source,
 
 int cg_feed_plain_mostly_values(const uint8_t *buf, size_t len, enum cg_feed_kind kind)
 {
+	char scratch[SNIFF_LINE + 1];
 	struct cg_feed dummy;
 	struct ctx c;
 	size_t pos = 0, total = 0, good = 0;
 	const char *p;
 	size_t n;
 
+	/* No allocation here, so that sniffing cannot fail: lines past SNIFF_LINE bytes are not
+	 * single values anyway. */
 	memset(&dummy, 0, sizeof(dummy));
 	memset(&c, 0, sizeof(c));
 	c.f = &dummy;
 	c.source = "";
 	c.kind = kind == CG_FEED_IOC ? CG_FEED_IOC : CG_FEED_BOTNET;
-	c.scratch = cg_malloc(CG_MAX_LINE + 1);
-	if (!c.scratch)
-		return 0;
+	c.scratch = scratch;
 	while (total < 200 && next_line(buf, len, &pos, &p, &n)) {
 		struct lineval v;
 		if (n == 0 || is_comment(p, n))
 			continue;
 		total++;
-		if (n <= CG_MAX_LINE && parse_line(&c, p, strip_comment(p, n), &v) == W_OK)
+		if (n <= SNIFF_LINE && parse_line(&c, p, strip_comment(p, n), &v) == W_OK)
 			good++;
 	}
-	cg_free(c.scratch);
 	return total == 0 || good * 10 >= total * 8;
 }
