@@ -801,12 +801,20 @@ int cg_feed_parse_plain(const uint8_t *buf, size_t len, const char *source,
 	return rc;
 }
 
+static size_t tokens(const char *p, size_t n)
+{
+	size_t t = 0;
+	for (size_t i = 0; i < n; i++)
+		t += !is_ws(p[i]) && (i == 0 || is_ws(p[i - 1]));
+	return t;
+}
+
 int cg_feed_plain_mostly_values(const uint8_t *buf, size_t len, enum cg_feed_kind kind)
 {
 	char scratch[SNIFF_LINE + 1];
 	struct cg_feed dummy;
 	struct ctx c;
-	size_t pos = 0, total = 0, good = 0;
+	size_t pos = 0, total = 0, good = 0, listlike = 0;
 	const char *p;
 	size_t n;
 
@@ -823,8 +831,11 @@ int cg_feed_plain_mostly_values(const uint8_t *buf, size_t len, enum cg_feed_kin
 		if (n == 0 || is_comment(p, n))
 			continue;
 		total++;
-		if (n <= SNIFF_LINE && parse_line(&c, p, strip_comment(p, n), &v) == W_OK)
+		n = strip_comment(p, n);
+		if (n <= SNIFF_LINE && parse_line(&c, p, n, &v) == W_OK)
 			good++;
+		else if (tokens(p, n) <= 2)
+			listlike++; /* a bad row of a list, not a sentence of a message */
 	}
-	return total == 0 || good * 10 >= total * 8;
+	return total == 0 || (good > 0 && (good + listlike) * 10 >= total * 8);
 }
