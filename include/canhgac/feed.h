@@ -167,11 +167,12 @@ struct cg_feed {
 	size_t nentries;
 	struct cg_advisory *advisories;
 	size_t nadvisories;
-	/* Owner of the entries' strings (value, family, extra): cg_feed_add_entry copies them into
-	 * this pool, which cg_feed_free releases at once, so a million-entry list costs a few
-	 * large allocations instead of a million small ones. Parsers never free or replace an
-	 * entry's strings. */
-	void *strpool;
+	/* Private to feed.c: the array capacities and the pool that owns the entries' strings
+	 * (value, family, extra). cg_feed_add_entry copies them into the pool, which cg_feed_free
+	 * releases at once, so a million-entry list costs a few large allocations instead of a
+	 * million small ones. Parsers never free or replace an entry's strings. NULL in a zeroed
+	 * struct. */
+	void *priv;
 };
 
 /* Parses one input. Good rows are kept; each bad row adds a diagnostic and counts in rows_bad.

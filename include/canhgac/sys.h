@@ -35,6 +35,10 @@ int cg_read_file_at(int dirfd, const char *name, int nofollow, size_t max, uint8
 /* Writes a file atomically: temp file in the same directory, fsync, rename, fsync dir. */
 int cg_write_file_atomic(const char *path, const void *buf, size_t len, unsigned mode);
 
+/* A cg_alloc_large_fn (alloc.h): asks the kernel to back the whole pages of [p, p + n) with
+ * huge pages where it can (madvise MADV_HUGEPAGE); a hint, silently ignored elsewhere. */
+void cg_sys_large_alloc_hint(void *p, size_t n);
+
 /* Number of online CPUs (at least 1). */
 int cg_ncpu(void);
 

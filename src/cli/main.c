@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canhgac/alloc.h"
+#include "canhgac/sys.h"
 #include "cli.h"
 #include "banned.h"
 
@@ -51,6 +53,7 @@ int main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.prog = "canhgac";
+	cg_alloc_set_large_hook(cg_sys_large_alloc_hint);
 	pick_language(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cg_cli_help(NULL, argc < 2 ? stderr : stdout);

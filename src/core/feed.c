@@ -98,8 +98,11 @@ int cg_ioc_type_parse(const char *name)
 	return -1;
 }
 
-/* The string pool of a feed: chunks of at least POOL_CHUNK bytes, newest first. */
-#define POOL_CHUNK (1u << 20)
+/* The private part of a feed (f->priv): array capacities, and the string pool that owns the
+ * entries' strings, in chunks newest first. Chunks double from 64 KiB to 4 MiB, so a small
+ * feed stays small and a large one gets a few large (huge-page) blocks. */
+#define POOL_CHUNK_MIN (64u << 10)
+#define POOL_CHUNK_MAX (4u << 20)
 
 struct pool_chunk {
 	struct pool_chunk *next;
@@ -107,37 +110,56 @@ struct pool_chunk {
 	char data[];
 };
 
-static char *pool_dup(struct cg_feed *f, const char *s, size_t n)
+struct feed_priv {
+	size_t entries_cap, advisories_cap;
+	struct pool_chunk *pool;
+};
+
+static struct feed_priv *priv(struct cg_feed *f)
 {
-	struct pool_chunk *c = f->strpool;
-	char *p;
+	if (!f->priv)
+		f->priv = cg_calloc(1, sizeof(struct feed_priv));
+	return f->priv;
+}
+
+static char *pool_dup(struct feed_priv *p, const char *s, size_t n)
+{
+	struct pool_chunk *c = p->pool;
+	char *out;
 
 	if (!c || c->cap - c->used < n + 1) {
-		size_t cap = n + 1 > POOL_CHUNK ? n + 1 : POOL_CHUNK;
+		size_t cap = c ? c->cap * 2 : POOL_CHUNK_MIN;
+		if (cap > POOL_CHUNK_MAX)
+			cap = POOL_CHUNK_MAX;
+		if (cap < n + 1)
+			cap = n + 1;
 		c = cg_malloc(sizeof(*c) + cap);
 		if (!c)
 			return NULL;
-		c->next = f->strpool;
+		c->next = p->pool;
 		c->used = 0;
 		c->cap = cap;
-		f->strpool = c;
+		p->pool = c;
 	}
-	p = c->data + c->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
+	out = c->data + c->used;
+	memcpy(out, s, n);
+	out[n] = '\0';
 	c->used += n + 1;
-	return p;
+	return out;
 }
 
-static void pool_free(struct cg_feed *f)
+static void priv_free(struct cg_feed *f)
 {
-	struct pool_chunk *c = f->strpool;
-	while (c) {
-		struct pool_chunk *next = c->next;
-		cg_free(c);
-		c = next;
+	struct feed_priv *p = f->priv;
+	if (!p)
+		return;
+	while (p->pool) {
+		struct pool_chunk *next = p->pool->next;
+		cg_free(p->pool);
+		p->pool = next;
 	}
-	f->strpool = NULL;
+	cg_free(p);
+	f->priv = NULL;
 }
 
 static void advisory_clear(struct cg_advisory *a)
@@ -163,37 +185,44 @@ void cg_feed_free(struct cg_feed *f)
 	if (!f)
 		return;
 	cg_free(f->entries);
-	pool_free(f);
 	for (size_t i = 0; i < f->nadvisories; i++)
 		advisory_clear(&f->advisories[i]);
 	cg_free(f->advisories);
 	cg_free(f->header_text);
+	priv_free(f);
 	cg_free(f);
 }
 
-/* struct cg_feed keeps no capacity: arrays only grow through the two functions below, which
- * keep the capacity at the next power of two (at least 8) above the count, so a count of 0 or
- * a power of two of at least 8 means "full". */
-static int grow_pow2(void **arr, size_t n, size_t size, size_t max)
+/* Makes room for one more element in *arr (n used, *cap allocated), doubling. */
+static int grow(void **arr, size_t n, size_t *cap, size_t size, size_t max)
 {
-	size_t ncap;
-	void *np;
-
-	if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
+	if (n < *cap)
 		return CG_OK;
 	if (n >= max)
 		return CG_ELIMIT;
-	ncap = n ? n * 2 : 8;
-	if (ncap > SIZE_MAX / size)
+	return cg_grow(arr, cap, n + 1, size, max);
+}
+
+int cg_feed_reserve_entries(struct cg_feed *f, size_t n)
+{
+	struct feed_priv *p;
+	void *np;
+	if (!f || !(p = priv(f)))
 		return CG_ENOMEM;
-	np = cg_realloc(*arr, ncap * size);
+	if (n > CG_MAX_FEED_ENTRIES)
+		n = CG_MAX_FEED_ENTRIES;
+	if (n <= p->entries_cap)
+		return CG_OK;
+	/* exactly n: a counted list needs no slack */
+	np = cg_realloc(f->entries, n * sizeof(*f->entries));
 	if (!np)
 		return CG_ENOMEM;
-	*arr = np;
+	f->entries = np;
+	p->entries_cap = n;
 	return CG_OK;
 }
 
-static int dup_opt(struct cg_feed *f, char **dst, const char *src)
+static int dup_opt(struct feed_priv *p, char **dst, const char *src)
 {
 	size_t n;
 	*dst = NULL;
@@ -202,31 +231,34 @@ static int dup_opt(struct cg_feed *f, char **dst, const char *src)
 	n = strlen(src);
 	if (n > CG_MAX_FEED_FIELD)
 		return CG_ELIMIT;
-	*dst = pool_dup(f, src, n);
+	*dst = pool_dup(p, src, n);
 	return *dst ? CG_OK : CG_ENOMEM;
 }
 
 int cg_feed_add_entry(struct cg_feed *f, const struct cg_feed_entry *e)
 {
 	struct cg_feed_entry *n;
+	struct feed_priv *p;
 	int rc;
 
 	if (!f || !e || !e->value)
 		return CG_EINVAL;
-	if (f->nentries >= CG_MAX_FEED_ENTRIES)
-		return CG_ELIMIT;
-	rc = grow_pow2((void **)&f->entries, f->nentries, sizeof(*f->entries), CG_MAX_FEED_ENTRIES);
+	p = priv(f);
+	if (!p)
+		return CG_ENOMEM;
+	rc = grow((void **)&f->entries, f->nentries, &p->entries_cap, sizeof(*f->entries),
+	          CG_MAX_FEED_ENTRIES);
 	if (rc)
 		return rc;
 	n = &f->entries[f->nentries];
 	*n = *e;
 	n->where[sizeof(n->where) - 1] = '\0';
 	/* On failure the strings already copied stay in the pool until cg_feed_free. */
-	rc = dup_opt(f, &n->value, e->value);
+	rc = dup_opt(p, &n->value, e->value);
 	if (!rc)
-		rc = dup_opt(f, &n->family, e->family);
+		rc = dup_opt(p, &n->family, e->family);
 	if (!rc)
-		rc = dup_opt(f, &n->extra, e->extra);
+		rc = dup_opt(p, &n->extra, e->extra);
 	if (rc)
 		return rc;
 	f->nentries++;
@@ -235,14 +267,16 @@ int cg_feed_add_entry(struct cg_feed *f, const struct cg_feed_entry *e)
 
 int cg_feed_add_advisory(struct cg_feed *f, struct cg_advisory *a)
 {
+	struct feed_priv *p;
 	int rc;
 
 	if (!f || !a)
 		return CG_EINVAL;
-	if (f->nadvisories >= CG_MAX_FEED_ADVISORIES)
-		return CG_ELIMIT;
-	rc = grow_pow2((void **)&f->advisories, f->nadvisories, sizeof(*f->advisories),
-	               CG_MAX_FEED_ADVISORIES);
+	p = priv(f);
+	if (!p)
+		return CG_ENOMEM;
+	rc = grow((void **)&f->advisories, f->nadvisories, &p->advisories_cap,
+	          sizeof(*f->advisories), CG_MAX_FEED_ADVISORIES);
 	if (rc)
 		return rc;
 	f->advisories[f->nadvisories] = *a;

@@ -38,6 +38,9 @@ int cg_feed_parse_osv(const uint8_t *buf, size_t len, const char *source,
 
 /* Appends an entry (copies the strings); CG_ELIMIT past CG_MAX_FEED_ENTRIES. (feed.c) */
 int cg_feed_add_entry(struct cg_feed *f, const struct cg_feed_entry *e);
+/* A hint that about n entries follow (a parser that counted its lines): one allocation
+ * instead of repeated doubling. (feed.c) */
+int cg_feed_reserve_entries(struct cg_feed *f, size_t n);
 /* Appends an advisory, taking ownership of its allocated members on success. (feed.c) */
 int cg_feed_add_advisory(struct cg_feed *f, struct cg_advisory *a);
 

@@ -768,6 +768,18 @@ static int parse_all(struct ctx *c, const uint8_t *buf, size_t len)
 	return rc;
 }
 
+/* Lines of buf: about the number of entries a list will have. */
+static size_t count_lines(const uint8_t *buf, size_t len)
+{
+	size_t n = 1;
+	const uint8_t *p = buf, *end = buf + len;
+	while (p && p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
 int cg_feed_parse_plain(const uint8_t *buf, size_t len, const char *source,
                         const struct cg_feed_parse_opts *o, struct cg_feed *f, struct cg_diags *d)
 {
@@ -791,7 +803,9 @@ int cg_feed_parse_plain(const uint8_t *buf, size_t len, const char *source,
 	c.scratch = cg_malloc(CG_MAX_LINE + 1);
 	if (!c.scratch)
 		return CG_ENOMEM;
-	rc = parse_all(&c, buf ? buf : (const uint8_t *)"", len);
+	rc = cg_feed_reserve_entries(f, count_lines(buf, len));
+	if (!rc)
+		rc = parse_all(&c, buf ? buf : (const uint8_t *)"", len);
 	set_detail(&c);
 	cg_free(c.scratch);
 	if (!rc && f->nentries == 0)

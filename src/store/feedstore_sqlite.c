@@ -32,9 +32,11 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX feeds_current ON feeds(list) WHERE superseded_by IS NULL;"
     "CREATE INDEX feeds_superseded ON feeds(superseded_by);"
     /* id = feed_id << 32 | seq: one b-tree that an import appends to in order, and a
-     * feed's entries are one range of it */
-    "CREATE TABLE feed_entries(id INTEGER PRIMARY KEY, feed_id INTEGER NOT NULL,"
-    " seq INTEGER NOT NULL, line INTEGER NOT NULL, \"where\" TEXT, type TEXT NOT NULL,"
+     * feed's entries are one range of it; feed_id and seq are computed from it */
+    "CREATE TABLE feed_entries(id INTEGER PRIMARY KEY,"
+    " feed_id INTEGER GENERATED ALWAYS AS (id >> 32) VIRTUAL,"
+    " seq INTEGER GENERATED ALWAYS AS (id & 4294967295) VIRTUAL,"
+    " line INTEGER NOT NULL, \"where\" TEXT, type TEXT NOT NULL,"
     " value TEXT NOT NULL, port INTEGER, time INTEGER, family TEXT, extra TEXT);"
     "CREATE TABLE advisories(feed_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
     " line INTEGER NOT NULL, \"where\" TEXT, id TEXT NOT NULL, aliases TEXT, ecosystem TEXT,"
@@ -160,16 +162,16 @@ static int step_done(sqlite3_stmt *st)
 
 /* Rows per INSERT statement: binding 32 rows at once halves SQLite's per-row overhead. */
 #define ENTRY_BATCH 32
-#define ENTRY_COLS 11
+#define ENTRY_COLS 9
 
 static int prepare_entry_insert(sqlite3 *db, int rows, sqlite3_stmt **st)
 {
 	char sql[ENTRY_BATCH * 26 + 160];
 	int n = snprintf(sql, sizeof(sql),
-	                 "INSERT INTO feed_entries(id, feed_id, seq, line, \"where\", type, value,"
-	                 " port, time, family, extra) VALUES");
+	                 "INSERT INTO feed_entries(id, line, \"where\", type, value, port, time,"
+	                 " family, extra) VALUES");
 	for (int r = 0; r < rows; r++)
-		n += snprintf(sql + n, sizeof(sql) - (size_t)n, "%s(?,?,?,?,?,?,?,?,?,?,?)",
+		n += snprintf(sql + n, sizeof(sql) - (size_t)n, "%s(?,?,?,?,?,?,?,?,?)",
 		              r ? "," : "");
 	return cg_sq_err(sqlite3_prepare_v2(db, sql, -1, st, NULL));
 }
@@ -189,23 +191,21 @@ static int bind_entry(sqlite3_stmt *st, int b, int64_t id, size_t seq,
 	if (!e->value || e->type < CG_IOC_IP || e->type > CG_IOC_SHA256)
 		return CG_EINVAL;
 	sqlite3_bind_int64(st, b + 1, (sqlite3_int64)(((uint64_t)id << 32) | seq));
-	sqlite3_bind_int64(st, b + 2, id);
-	sqlite3_bind_int64(st, b + 3, (sqlite3_int64)seq);
-	sqlite3_bind_int64(st, b + 4, e->line);
+	sqlite3_bind_int64(st, b + 2, e->line);
 	if (e->where[0])
-		sqlite3_bind_text(st, b + 5, e->where, (int)strnlen(e->where, sizeof(e->where)),
+		sqlite3_bind_text(st, b + 3, e->where, (int)strnlen(e->where, sizeof(e->where)),
 		                  SQLITE_STATIC);
 	else
-		sqlite3_bind_null(st, b + 5);
-	sqlite3_bind_text(st, b + 6, cg_ioc_type_name(e->type), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, b + 7, e->value, -1, SQLITE_STATIC);
+		sqlite3_bind_null(st, b + 3);
+	sqlite3_bind_text(st, b + 4, cg_ioc_type_name(e->type), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, b + 5, e->value, -1, SQLITE_STATIC);
 	if (e->port)
-		sqlite3_bind_int(st, b + 8, e->port);
+		sqlite3_bind_int(st, b + 6, e->port);
 	else
-		sqlite3_bind_null(st, b + 8);
-	bind_time(st, b + 9, e->time);
-	bind_opt(st, b + 10, e->family);
-	bind_opt(st, b + 11, e->extra);
+		sqlite3_bind_null(st, b + 6);
+	bind_time(st, b + 7, e->time);
+	bind_opt(st, b + 8, e->family);
+	bind_opt(st, b + 9, e->extra);
 	return CG_OK;
 }
 
@@ -545,9 +545,10 @@ int cg_feedstore_open_sqlite(const char *path, struct cg_feedstore **out)
 		goto out;
 	sqlite3_busy_timeout(q->db, 10000);
 	/* FULL: in WAL mode the log is synced at each commit, so an import that returned is on
-	 * disk. The cache holds a million-entry import without spilling mid-transaction. */
+	 * disk. A large import spills
+	 * to the log before it commits, so the cache stays small. */
 	rc = exec(q->db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	                 " PRAGMA cache_size=-131072; PRAGMA foreign_keys=ON;");
+	                 " PRAGMA cache_size=-16384; PRAGMA foreign_keys=ON;");
 	if (rc == 0)
 		rc = migrate(q->db);
 out:
