@@ -35,10 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cg_vulns_free(v[0]);
 	cg_vulns_free(v[1]);
 	cg_pkginv_clear(&inv);
-	/* integrator: cg_feed_free once feed.c is on main */
-	for (size_t i = 0; i < f.nadvisories; i++)
-		cg_vulns_advisory_clear(&f.advisories[i]);
-	cg_free(f.advisories);
+	cg_feed_clear(&f);
 	cg_diags_clear(&d);
 	return 0;
 }

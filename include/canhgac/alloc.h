@@ -19,6 +19,15 @@ char *cg_strdup(const char *s);
 char *cg_strndup(const char *s, size_t n);
 void cg_free(void *p);
 
+/* Allocations of at least CG_ALLOC_LARGE bytes (a million-entry feed's arrays, whole files read
+ * into memory) are passed to a hook that a program may install once at start, before threads:
+ * the platform's cg_sys_large_alloc_hint asks the kernel to back them with huge pages, which
+ * avoids one page fault per 4 KiB when they are first written. NULL (the default) does nothing.
+ * Core stays free of OS calls: it only calls the hook. */
+#define CG_ALLOC_LARGE (2u << 20)
+typedef void (*cg_alloc_large_fn)(void *p, size_t n);
+void cg_alloc_set_large_hook(cg_alloc_large_fn fn);
+
 /* Test hook: when set, fail_after counts down on every allocation and the allocation that finds
  * it at zero fails (returns NULL). Negative disables. */
 void cg_alloc_fail_after(long n);

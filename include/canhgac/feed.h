@@ -28,10 +28,10 @@ enum cg_feed_kind { CG_FEED_BOTNET = 1, CG_FEED_IOC = 2, CG_FEED_ADVISORY = 3 };
 
 /* What an entry's value is. */
 enum cg_ioc_type {
-	CG_IOC_IP = 1,   /* value: "1.2.3.4", "1.2.3.0/24", "2001:db8::/32" (canonical text) */
-	CG_IOC_DOMAIN,   /* value: lower case, IDNA as given, no trailing dot */
-	CG_IOC_URL,      /* value: normalised URL (cg_url_normalize) */
-	CG_IOC_MD5,      /* value: lower-case hex */
+	CG_IOC_IP = 1, /* value: "1.2.3.4", "1.2.3.0/24", "2001:db8::/32" (canonical text) */
+	CG_IOC_DOMAIN, /* value: lower case, IDNA as given, no trailing dot */
+	CG_IOC_URL,    /* value: normalised URL (cg_url_normalize) */
+	CG_IOC_MD5,    /* value: lower-case hex */
 	CG_IOC_SHA1,
 	CG_IOC_SHA256,
 };
@@ -39,14 +39,14 @@ enum cg_ioc_type {
 /* One indicator or one listed address. A range "a-b" becomes several CG_IOC_IP entries (its
  * covering prefixes), all with the same line. */
 struct cg_feed_entry {
-	uint32_t line;      /* 1-based line (CSV/text) or row (XLSX) of the source */
-	char where[48];     /* "Sheet1!B7" for XLSX cells, "" otherwise */
+	uint32_t line;  /* 1-based line (CSV/text) or row (XLSX) of the source */
+	char where[48]; /* "Sheet1!B7" for XLSX cells, "" otherwise */
 	enum cg_ioc_type type;
-	char *value;        /* normalised; never NULL */
-	uint16_t port;      /* 0 when none */
-	int64_t time;       /* when seen/listed, UTC seconds; CG_TIME_NONE when absent */
-	char *family;       /* botnet/malware family or tag ("Mirai", "rdp"); NULL when absent */
-	char *extra;        /* JSON object text with the other columns (isp, asn, ...); or NULL */
+	char *value;   /* normalised; never NULL */
+	uint16_t port; /* 0 when none */
+	int64_t time;  /* when seen/listed, UTC seconds; CG_TIME_NONE when absent */
+	char *family;  /* botnet/malware family or tag ("Mirai", "rdp"); NULL when absent */
+	char *extra;   /* JSON object text with the other columns (isp, asn, ...); or NULL */
 };
 
 /* One version event of an affected range, in the OSV sense. */
@@ -71,18 +71,18 @@ enum cg_ver_scheme {
 struct cg_advisory {
 	uint32_t line;
 	char where[48];
-	char *id;          /* "CVE-2024-3094" or an OSV id ("DSA-5678-1") */
-	char *aliases;     /* comma-separated other ids, or NULL */
-	char *ecosystem;   /* OSV ecosystem ("Debian:12", "Ubuntu:22.04:LTS", "Alpine:v3.19"),
-	                      "Windows", or NULL */
-	char *package;     /* package name as the ecosystem names it (source package for Debian),
-	                      or NULL */
-	char *vendor;      /* KEV vendorProject, template "sản phẩm" vendor part; or NULL */
-	char *product;     /* product/component as written; or NULL */
+	char *id;        /* "CVE-2024-3094" or an OSV id ("DSA-5678-1") */
+	char *aliases;   /* comma-separated other ids, or NULL */
+	char *ecosystem; /* OSV ecosystem ("Debian:12", "Ubuntu:22.04:LTS", "Alpine:v3.19"),
+	                    "Windows", or NULL */
+	char *package;   /* package name as the ecosystem names it (source package for Debian),
+	                    or NULL */
+	char *vendor;    /* KEV vendorProject, template "sản phẩm" vendor part; or NULL */
+	char *product;   /* product/component as written; or NULL */
 	enum cg_ver_scheme scheme;
 	size_t nranges;
 	struct cg_adv_range *ranges;
-	char **versions;   /* explicitly listed affected versions, or NULL */
+	char **versions; /* explicitly listed affected versions, or NULL */
 	size_t nversions;
 	char *affected_text; /* "phiên bản ảnh hưởng" as written, or NULL */
 	char *fixed_text;    /* "phiên bản khắc phục" as written, or NULL */
@@ -154,17 +154,25 @@ struct cg_feed_parse_opts {
 
 struct cg_feed {
 	enum cg_feed_kind kind;
-	enum cg_feed_format format; /* what was parsed */
-	char format_detail[64];     /* e.g. "XLSX sheet 'DS IP'", "CSV WINDOWS-1258 ';'" */
+	enum cg_feed_format format;     /* what was parsed */
+	char format_detail[64];         /* e.g. "XLSX sheet 'DS IP'", "CSV WINDOWS-1258 ';'" */
 	struct cg_feed_columns columns; /* table inputs: the mapping used */
-	char *header_text;          /* table inputs: the header cells joined by " | ", or NULL */
-	size_t rows_total;          /* data rows seen (lines with content, table rows) */
-	size_t rows_bad;            /* rows rejected (each has a diagnostic) */
-	size_t rows_skipped;        /* comments, blank, totals rows */
+	char *header_text;        /* table inputs: the header cells joined by " | ", or NULL */
+	size_t rows_total;        /* data rows seen (lines with content, table rows) */
+	size_t rows_bad;          /* rows rejected (each has a diagnostic) */
+	size_t rows_skipped;      /* comments, blank, totals rows */
+	size_t host_bits_cleared; /* prefixes accepted with host bits set ("1.2.3.4/24" stored
+	                             as "1.2.3.0/24"); counted, not reported per row */
 	struct cg_feed_entry *entries;
 	size_t nentries;
 	struct cg_advisory *advisories;
 	size_t nadvisories;
+	/* Private to feed.c: the array capacities and the pool that owns the entries' strings
+	 * (value, family, extra). cg_feed_add_entry copies them into the pool, which cg_feed_free
+	 * releases at once, so a million-entry list costs a few large allocations instead of a
+	 * million small ones. Parsers never free or replace an entry's strings. NULL in a zeroed
+	 * struct. */
+	void *priv;
 };
 
 /* Parses one input. Good rows are kept; each bad row adds a diagnostic and counts in rows_bad.
@@ -172,12 +180,27 @@ struct cg_feed {
  * malformed, CG_ELIMIT on caps. *out is allocated on success (cg_feed_free). */
 int cg_feed_parse(const uint8_t *buf, size_t len, const char *source,
                   const struct cg_feed_parse_opts *o, struct cg_feed **out, struct cg_diags *d);
+/* The format cg_feed_parse would pick for CG_FMT_AUTO, from the bytes and the source name. */
+enum cg_feed_format cg_feed_sniff(const uint8_t *buf, size_t len, const char *source,
+                                  enum cg_feed_kind kind);
 void cg_feed_free(struct cg_feed *f);
+/* Frees what a feed holds but not the struct itself (for a feed on the stack); accepts NULL. */
+void cg_feed_clear(struct cg_feed *f);
 
 /* Name of a logical column ("ip") and back (-1 when unknown). */
 const char *cg_feed_col_name(enum cg_feed_col c);
 int cg_feed_col_parse(const char *name);
 const char *cg_feed_kind_name(enum cg_feed_kind k); /* "botnet", "ioc", "advisory" */
 const char *cg_ioc_type_name(enum cg_ioc_type t);   /* "ip", "domain", "url", "md5", ... */
+/* Names of input formats as the --format option spells them ("auto", "table", "paste", "plain",
+ * "stix", "misp", "kev", "osv"), and the reverse lookups of the three name functions: each
+ * returns -1 for an unknown name. */
+const char *cg_feed_format_name(enum cg_feed_format f);
+int cg_feed_format_parse(const char *name);
+int cg_feed_kind_parse(const char *name);
+int cg_ioc_type_parse(const char *name);
+/* The column mapping of a table feed as "ip=B,time=C" (column letters, in the order of enum
+ * cg_feed_col); "" for other formats. Truncated to cap. */
+void cg_feed_columns_text(const struct cg_feed *f, char *out, size_t cap);
 
 #endif

@@ -19,14 +19,14 @@ struct cg_feedstore;
 
 struct cg_feed_record {
 	int64_t id;
-	char list[128];  /* list name: --list, or derived from the source file name */
+	char list[128]; /* list name: --list, or derived from the source file name */
 	enum cg_feed_kind kind;
 	enum cg_feed_format format;
 	char format_detail[64];
-	char source[512];    /* file name as given (base name) */
-	char sha256[65];     /* of the imported bytes */
-	int64_t received;    /* UTC seconds: when the file was received (default: import time) */
-	int64_t imported;    /* UTC seconds */
+	char source[512]; /* file name as given (base name) */
+	char sha256[65];  /* of the imported bytes */
+	int64_t received; /* UTC seconds: when the file was received (default: import time) */
+	int64_t imported; /* UTC seconds */
 	uint64_t rows_total, rows_bad, rows_skipped, nentries, nadvisories;
 	int64_t superseded_by; /* id of the newer import of the same list, 0 when current */
 	char columns[256];     /* the column mapping used, "ip=B,time=C,..." or "" */
@@ -57,8 +57,8 @@ typedef int (*cg_feed_entry_cb)(const struct cg_feed_record *rec, const struct c
                                 void *arg);
 int cg_feedstore_entries(struct cg_feedstore *s, int64_t id, cg_feed_entry_cb cb, void *arg);
 /* The same over every current feed of a kind (0 = every kind), optionally of one list. */
-int cg_feedstore_current_entries(struct cg_feedstore *s, enum cg_feed_kind kind,
-                                 const char *list, cg_feed_entry_cb cb, void *arg);
+int cg_feedstore_current_entries(struct cg_feedstore *s, enum cg_feed_kind kind, const char *list,
+                                 cg_feed_entry_cb cb, void *arg);
 
 typedef int (*cg_advisory_cb)(const struct cg_feed_record *rec, const struct cg_advisory *a,
                               void *arg);

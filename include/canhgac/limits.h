@@ -121,5 +121,6 @@
 #define CG_MAX_ADV_RANGES 4096           /* version ranges of one advisory */
 #define CG_MAX_ADV_VERSIONS 100000ul     /* listed affected versions of one advisory */
 #define CG_MAX_ADV_TITLE 512             /* title kept from an OSV summary/details, bytes */
+#define CG_MAX_FEED_RECORDS 1000000      /* feed records listed from one store */
 
 #endif

@@ -38,6 +38,9 @@ int cg_write_file_atomic(const char *path, const void *buf, size_t len, unsigned
 /* Makes a file written by someone else (a library that takes a file name) durable and puts it
  * in place: fsync tmp, rename it to path, fsync the directory. On failure tmp is removed. */
 int cg_file_fsync_rename(const char *tmp, const char *path);
+/* A cg_alloc_large_fn (alloc.h): asks the kernel to back the whole pages of [p, p + n) with
+ * huge pages where it can (madvise MADV_HUGEPAGE); a hint, silently ignored elsewhere. */
+void cg_sys_large_alloc_hint(void *p, size_t n);
 
 /* Number of online CPUs (at least 1). */
 int cg_ncpu(void);

@@ -35,15 +35,6 @@ struct vopts {
 	size_t nadv;
 };
 
-/* integrator: cg_feed_free once feed.c is on main. */
-static void feed_release(struct cg_feed *f)
-{
-	for (size_t i = 0; i < f->nadvisories; i++)
-		cg_vulns_advisory_clear(&f->advisories[i]);
-	cg_free(f->advisories);
-	memset(f, 0, sizeof(*f));
-}
-
 static int load_inventory(const struct vopts *o, struct cg_pkginv *inv)
 {
 	const char *path = o->status ? o->status : "/var/lib/dpkg/status";
@@ -119,7 +110,7 @@ static long check_file(struct cg_vulns *v, const char *path)
 		cg_cli_err(cg_tr("cảnh báo %s: %s", "advisories %s: %s"), path, cg_strerror(rc));
 	else
 		n = (long)f.nadvisories;
-	feed_release(&f);
+	cg_feed_clear(&f);
 	return n;
 }
 

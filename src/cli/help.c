@@ -45,6 +45,7 @@ static const struct help helps[] = {
      "  bundle ...           bộ mẫu nhận diện: import, info\n"
      "  vercmp A OP B        so sánh phiên bản như dpkg --compare-versions (dpkg, rpm, semver...)\n"
      "  vulns                gói đã cài bị ảnh hưởng bởi cảnh báo lỗ hổng\n"
+     "  feed ...             nguồn tin mối đe dọa: import, list, show, remove\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -57,6 +58,7 @@ static const struct help helps[] = {
      "  bundle ...           signature bundles: import, info\n"
      "  vercmp A OP B        compare versions like dpkg --compare-versions (dpkg, rpm, semver...)\n"
      "  vulns                installed packages affected by vulnerability warnings\n"
+     "  feed ...             threat feeds: import, list, show, remove\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -183,6 +185,53 @@ static const struct help helps[] = {
      "  --ecosystem ECO     the host's OSV ecosystem (e.g. Debian:12)\n"
      "  --advisory FILE     an OSV JSON file (repeatable)\n\n" COMMON_EN
      "\nExit status: 0 nothing affected, 1 affected packages found, 2 error.\n"},
+    {"feed",
+     "Cách dùng: canhgac feed import TỆP... --kind botnet|ioc|advisory [--list TÊN]\n"
+     "             [--columns MAP] [--format F] [--strict] [--received DD/MM/YYYY] [--json]\n"
+     "           canhgac feed list [--all] [--json]\n"
+     "           canhgac feed show ID|DANH_SÁCH [--entries [--limit N]] [--json]\n"
+     "           canhgac feed remove ID\n\n"
+     "import: nhập danh sách IP botnet, chỉ dấu (IOC) hoặc cảnh báo lỗ hổng vào\n"
+     "        DATA_DIR/feeds.db. Hiện định dạng nhận ra, cách đoán cột, số dòng và\n"
+     "        từng dòng lỗi dạng tệp:dòng: lý do. Nhập lại cùng nội dung không đổi gì;\n"
+     "        lần nhập mới của cùng danh sách thay thế lần trước (cả hai được lưu).\n"
+     "  --kind K             botnet, ioc hoặc advisory (bắt buộc)\n"
+     "  --list TÊN           tên danh sách (mặc định: tên tệp bỏ phần mở rộng)\n"
+     "  --columns MAP        sửa cách đoán cột, ví dụ ip=2,time=3,family=D\n"
+     "  --format F           auto, table, paste, plain, stix, misp, kev, osv (mặc định auto)\n"
+     "  --strict             có dòng lỗi thì không nhập gì từ tệp đó\n"
+     "  --received NGÀY      ngày nhận văn bản (dd/mm/yyyy; mặc định hôm nay)\n"
+     "list:   các nguồn tin hiện hành; --all gồm cả nguồn tin đã bị thay thế.\n"
+     "show:   chi tiết một nguồn tin (theo mã số hoặc tên danh sách); --entries liệt kê\n"
+     "        các mục, --limit N tối đa N mục.\n"
+     "remove: xóa một nguồn tin; nếu nó đang hiện hành, lần nhập trước của danh sách\n"
+     "        trở lại hiện hành.\n\n" COMMON_VI
+     "\nMã thoát (import): 0 đã nhập hết, không dòng lỗi (hoặc đã nhập từ trước), 1 đã nhập\n"
+     "nhưng có dòng lỗi, 2 lỗi hoặc không nhập gì. Các lệnh khác: 0 thành công, 2 lỗi.\n",
+     "Usage: canhgac feed import FILE... --kind botnet|ioc|advisory [--list NAME]\n"
+     "         [--columns MAP] [--format F] [--strict] [--received DD/MM/YYYY] [--json]\n"
+     "       canhgac feed list [--all] [--json]\n"
+     "       canhgac feed show ID|LIST [--entries [--limit N]] [--json]\n"
+     "       canhgac feed remove ID\n\n"
+     "import: import botnet IP lists, indicators (IOC) or vulnerability warnings into\n"
+     "        DATA_DIR/feeds.db. Shows the format understood, the column guess, row counts\n"
+     "        and every bad row as file:line: reason. Importing the same content again\n"
+     "        changes nothing; a new import of a list supersedes the previous one (both\n"
+     "        stay on record).\n"
+     "  --kind K             botnet, ioc or advisory (required)\n"
+     "  --list NAME          list name (default: the file name without its extension)\n"
+     "  --columns MAP        correct the column guess, e.g. ip=2,time=3,family=D\n"
+     "  --format F           auto, table, paste, plain, stix, misp, kev, osv (default auto)\n"
+     "  --strict             import nothing from a file that has a bad row\n"
+     "  --received DATE      date the list was received (dd/mm/yyyy; default today)\n"
+     "list:   current feeds; --all includes superseded ones.\n"
+     "show:   one feed (by id or list name); --entries lists its entries, --limit N at\n"
+     "        most N of them.\n"
+     "remove: remove one feed; when it was current, the list's previous import becomes\n"
+     "        current again.\n\n" COMMON_EN
+     "\nExit status (import): 0 all imported with no bad row (or already imported), 1\n"
+     "imported but some rows were bad, 2 error or nothing imported. Other subcommands: 0\n"
+     "success, 2 error.\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

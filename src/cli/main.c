@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canhgac/alloc.h"
+#include "canhgac/sys.h"
 #include "cli.h"
 #include "banned.h"
 
@@ -11,8 +13,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"scan", cg_cmd_scan},     {"quarantine", cg_cmd_quarantine}, {"bundle", cg_cmd_bundle},
-    {"vercmp", cg_cmd_vercmp}, {"vulns", cg_cmd_vulns},
+    {"scan", cg_cmd_scan}, {"quarantine", cg_cmd_quarantine}, {"bundle", cg_cmd_bundle},
+    {"feed", cg_cmd_feed}, {"vercmp", cg_cmd_vercmp},         {"vulns", cg_cmd_vulns},
 };
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */
@@ -49,6 +51,7 @@ int main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.prog = "canhgac";
+	cg_alloc_set_large_hook(cg_sys_large_alloc_hint);
 	pick_language(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cg_cli_help(NULL, argc < 2 ? stderr : stdout);

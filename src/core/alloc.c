@@ -28,11 +28,25 @@ static int should_fail(void)
 	return 0;
 }
 
+static cg_alloc_large_fn large_hook;
+
+void cg_alloc_set_large_hook(cg_alloc_large_fn fn)
+{
+	large_hook = fn;
+}
+
+static void *large(void *p, size_t n)
+{
+	if (p && n >= CG_ALLOC_LARGE && large_hook)
+		large_hook(p, n);
+	return p;
+}
+
 void *cg_malloc(size_t n)
 {
 	if (should_fail())
 		return NULL;
-	return malloc(n ? n : 1);
+	return large(malloc(n ? n : 1), n);
 }
 
 void *cg_calloc(size_t count, size_t size)
@@ -46,7 +60,7 @@ void *cg_realloc(void *p, size_t n)
 {
 	if (should_fail())
 		return NULL;
-	return realloc(p, n ? n : 1);
+	return large(realloc(p, n ? n : 1), n);
 }
 
 int cg_grow(void **p, size_t *cap, size_t need, size_t size, size_t max)

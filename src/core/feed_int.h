@@ -12,6 +12,10 @@
  * be hashes, domains and URLs. (feed_plain.c) */
 int cg_feed_parse_plain(const uint8_t *buf, size_t len, const char *source,
                         const struct cg_feed_parse_opts *o, struct cg_feed *f, struct cg_diags *d);
+/* Whether most of the first content lines are single values the plain parser accepts for
+ * `kind` (an address, prefix, range or, for ioc, an indicator, optionally followed by a count
+ * or a name); cg_feed_parse uses it to tell a plain list from pasted text. (feed_plain.c) */
+int cg_feed_plain_mostly_values(const uint8_t *buf, size_t len, enum cg_feed_kind kind);
 /* A table (CSV/XLSX) already read: guesses or applies the column mapping. (feed_table.c) */
 int cg_feed_parse_table(const struct cg_table *t, const char *source,
                         const struct cg_feed_parse_opts *o, struct cg_feed *f, struct cg_diags *d);
@@ -34,6 +38,9 @@ int cg_feed_parse_osv(const uint8_t *buf, size_t len, const char *source,
 
 /* Appends an entry (copies the strings); CG_ELIMIT past CG_MAX_FEED_ENTRIES. (feed.c) */
 int cg_feed_add_entry(struct cg_feed *f, const struct cg_feed_entry *e);
+/* A hint that about n entries follow (a parser that counted its lines): one allocation
+ * instead of repeated doubling. (feed.c) */
+int cg_feed_reserve_entries(struct cg_feed *f, size_t n);
 /* Appends an advisory, taking ownership of its allocated members on success. (feed.c) */
 int cg_feed_add_advisory(struct cg_feed *f, struct cg_advisory *a);
 

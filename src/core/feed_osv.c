@@ -24,25 +24,6 @@ struct rec {
 	int64_t published;
 };
 
-/* integrator: use cg_feed_add_advisory (feed.c) once it is on main; this local copy has the
- * same contract (takes ownership of the members on success). The feed keeps no capacity, so
- * the array grows when its size is 0 or a power of two (then it is full). */
-static int osv_add_advisory(struct cg_feed *f, struct cg_advisory *a)
-{
-	size_t n = f->nadvisories;
-	if (n >= CG_MAX_FEED_ADVISORIES)
-		return CG_ELIMIT;
-	if ((n & (n - 1)) == 0) {
-		void *p = cg_realloc(f->advisories, (n ? 2 * n : 1) * sizeof(*f->advisories));
-		if (!p)
-			return CG_ENOMEM;
-		f->advisories = p;
-	}
-	f->advisories[f->nadvisories++] = *a;
-	memset(a, 0, sizeof(*a));
-	return 0;
-}
-
 /* A string member, or NULL when absent, not a string, or longer than max. */
 static const char *str(json_t *o, const char *key, size_t max)
 {
@@ -194,7 +175,7 @@ static int one_affected(struct cg_feed *f, const struct rec *r, json_t *af, size
 		goto out;
 	if ((rc = cg_osv_ranges(af, &a, r->src, d)) != 0)
 		goto out;
-	rc = osv_add_advisory(f, &a);
+	rc = cg_feed_add_advisory(f, &a);
 out:
 	cg_vulns_advisory_clear(&a);
 	return rc;
@@ -226,7 +207,7 @@ static int one_record(struct cg_feed *f, json_t *o, size_t idx, const char *src,
 	if (json_array_size(aff) == 0) {
 		struct cg_advisory a;
 		if ((rc = adv_common(&r, &a)) == 0)
-			rc = osv_add_advisory(f, &a);
+			rc = cg_feed_add_advisory(f, &a);
 		cg_vulns_advisory_clear(&a);
 		goto out;
 	}

@@ -40,15 +40,6 @@ static char *slurp(const char *name, size_t *len)
 	return buf;
 }
 
-/* integrator: cg_feed_free once feed.c is on main. */
-static void feed_release(struct cg_feed *f)
-{
-	for (size_t i = 0; i < f->nadvisories; i++)
-		cg_vulns_advisory_clear(&f->advisories[i]);
-	cg_free(f->advisories);
-	memset(f, 0, sizeof(*f));
-}
-
 static int parse(const char *name, struct cg_feed *f, struct cg_diags *d)
 {
 	size_t len;
@@ -84,7 +75,7 @@ static void osv_debian(void **state)
 	assert_int_equal(a->published, 1725396382); /* 2024-09-03T20:46:22Z */
 	assert_true(a->cvss < 0);
 	assert_null(a->severity);
-	feed_release(&f);
+	cg_feed_clear(&f);
 
 	assert_int_equal(parse("debian_cve.json", &f, &d), 0);
 	assert_int_equal(f.rows_total, 4);
@@ -106,7 +97,7 @@ static void osv_debian(void **state)
 	assert_string_equal(a->ranges[1].introduced, "1.2-1");
 	assert_string_equal(a->ranges[1].last_affected, "1.2-3");
 	assert_null(a->ranges[1].fixed);
-	feed_release(&f);
+	cg_feed_clear(&f);
 	cg_diags_clear(&d);
 }
 
@@ -123,14 +114,14 @@ static void osv_others(void **state)
 	assert_int_equal(a->published, 1725343430); /* 13:03:50+07:00 = 06:03:50Z */
 	assert_int_equal(a->nversions, 2);
 	assert_int_equal(a->scheme, CG_VER_DPKG);
-	feed_release(&f);
+	cg_feed_clear(&f);
 
 	assert_int_equal(parse("alpine.json", &f, &d), 0);
 	assert_int_equal(f.nadvisories, 1);
 	assert_int_equal(f.advisories[0].scheme, CG_VER_APK);
 	assert_string_equal(f.advisories[0].title,
 	                    "Unbounded memory growth with session handling in TLSv1.3");
-	feed_release(&f);
+	cg_feed_clear(&f);
 
 	assert_int_equal(parse("pypi.json", &f, &d), 0);
 	assert_int_equal(f.nadvisories, 2);
@@ -143,7 +134,7 @@ static void osv_others(void **state)
 	assert_int_equal(a->scheme, CG_VER_SEMVER);
 	assert_int_equal(a->nranges, 1); /* the GIT range is skipped, "limit" ignored */
 	assert_string_equal(a->ranges[0].fixed, "1.3.1");
-	feed_release(&f);
+	cg_feed_clear(&f);
 	assert_int_equal(d.n, 0);
 	cg_diags_clear(&d);
 }
@@ -163,7 +154,7 @@ static void osv_hostile(void **state)
 	assert_non_null(strstr(d.v[0].msg_en, "invalid JSON"));
 	assert_int_equal(parse_text("[1, \"x\", {}]", &f, &d), CG_EPARSE);
 	assert_int_equal(f.rows_bad, 3);
-	feed_release(&f);
+	cg_feed_clear(&f);
 	assert_int_equal(
 	    parse_text("{\"id\":\"X\",\"affected\":[{\"package\":7,\"ranges\":[{\"type\":"
 	               "\"ECOSYSTEM\",\"events\":[{\"fixed\":1},{\"introduced\":\"\"},"
@@ -174,13 +165,13 @@ static void osv_hostile(void **state)
 	assert_null(f.advisories[0].package);
 	assert_int_equal(f.advisories[0].nranges, 0);
 	assert_int_equal(f.advisories[0].nversions, 1);
-	feed_release(&f);
+	cg_feed_clear(&f);
 	/* jansson refuses \u0000 in strings: no NUL can hide in a name */
 	assert_int_equal(parse_text("{\"id\":\"Y\",\"summary\":\"a\\u0000b\"}", &f, &d), CG_EPARSE);
 	assert_int_equal(
 	    parse_text("{\"id\":\"Y\",\"published\":\"2024-13-01T00:00:00Z\"}", &f, &d), 0);
 	assert_int_equal(f.advisories[0].published, CG_TIME_NONE);
-	feed_release(&f);
+	cg_feed_clear(&f);
 	cg_diags_clear(&d);
 }
 
@@ -198,7 +189,7 @@ static void check_file(struct cg_vulns *v, const char *name)
 	assert_true(parse(name, &f, NULL) == 0);
 	for (size_t i = 0; i < f.nadvisories; i++)
 		assert_int_equal(cg_vulns_check(v, &f.advisories[i]), 0);
-	feed_release(&f);
+	cg_feed_clear(&f);
 }
 
 static void match_debian_host(void **state)
@@ -317,7 +308,7 @@ static void alloc_failures(void **state)
 					break;
 		cg_alloc_fail_after(-1);
 		cg_vulns_free(v);
-		feed_release(&f);
+		cg_feed_clear(&f);
 		cg_pkginv_clear(&inv);
 	}
 	free(buf);
