@@ -13,6 +13,7 @@
 #include "canhgac/vercmp.h"
 #include "canhgac/vulns.h"
 #include "cli.h"
+#include "feed_cli.h"
 #include "core/feed_int.h"
 #include "banned.h"
 
@@ -184,6 +185,45 @@ static void print_json(const struct cg_vulns *v, const char *eco)
 	}
 }
 
+struct store_walk {
+	struct cg_vulns *v;
+	size_t n;
+};
+
+static int check_one(const struct cg_feed_record *rec, const struct cg_advisory *a, void *arg)
+{
+	struct store_walk *w = arg;
+	(void)rec;
+	w->n++;
+	return cg_vulns_check(w->v, a);
+}
+
+/* Checks every advisory of the current advisory feeds in DATA_DIR/feeds.db (imported with
+ * `canhgac feed import --kind advisory`); returns their number or -1. */
+static long check_store(struct cg_cli *c, struct cg_vulns *v)
+{
+	struct cg_feedstore *s = NULL;
+	struct store_walk w = {v, 0};
+	int rc = cg_feed_cli_open(c, &s);
+
+	if (rc)
+		return -1;
+	rc = cg_feedstore_current_advisories(s, check_one, &w);
+	cg_feedstore_close(s);
+	if (rc) {
+		cg_cli_err(cg_tr("đọc cảnh báo từ kho nguồn tin: %s",
+		                 "reading advisories from the feed store: %s"),
+		           cg_strerror(rc));
+		return -1;
+	}
+	if (w.n == 0)
+		cg_cli_err("%s", cg_tr("chưa có cảnh báo nào: nhập bằng 'canhgac feed import --kind "
+		                       "advisory TỆP' hoặc dùng --advisory TỆP",
+		                       "no advisories yet: import them with 'canhgac feed import "
+		                       "--kind advisory FILE' or use --advisory FILE"));
+	return (long)w.n;
+}
+
 static int run(struct cg_cli *c, const struct vopts *o)
 {
 	struct cg_pkginv inv = CG_PKGINV_INIT;
@@ -192,18 +232,17 @@ static int run(struct cg_cli *c, const struct vopts *o)
 	size_t nadv = 0;
 	int rc = CG_EXIT_ERROR;
 
-	if (o->nadv == 0) {
-		/* integrator: cg_feedstore_current_advisories - read the imported advisory feeds
-		 * from DATA_DIR/feeds.db when no --advisory is given. */
-		cg_cli_err("%s", cg_tr("chưa có cảnh báo: dùng --advisory TỆP (OSV JSON)",
-		                       "no advisories: use --advisory FILE (OSV JSON)"));
-		return CG_EXIT_ERROR;
-	}
 	if (host_ecosystem(o, eco, sizeof(eco)) || load_inventory(o, &inv))
 		goto out;
 	if (cg_vulns_new(&inv, eco, &v)) {
 		cg_cli_err("%s", cg_strerror(CG_ENOMEM));
 		goto out;
+	}
+	if (o->nadv == 0) {
+		long n = check_store(c, v);
+		if (n < 0)
+			goto out;
+		nadv = (size_t)n;
 	}
 	for (size_t i = 0; i < o->nadv; i++) {
 		long n = check_file(v, o->adv[i]);
