@@ -216,11 +216,14 @@ static long check_store(struct cg_cli *c, struct cg_vulns *v)
 		           cg_strerror(rc));
 		return -1;
 	}
-	if (w.n == 0)
-		cg_cli_err("%s", cg_tr("chưa có cảnh báo nào: nhập bằng 'canhgac feed import --kind "
-		                       "advisory TỆP' hoặc dùng --advisory TỆP",
-		                       "no advisories yet: import them with 'canhgac feed import "
-		                       "--kind advisory FILE' or use --advisory FILE"));
+	if (w.n == 0) {
+		cg_cli_err("%s",
+		           cg_tr("chưa có cảnh báo nào: nhập bằng 'canhgac feed import --kind "
+		                 "advisory TỆP' hoặc dùng --advisory TỆP",
+		                 "no advisories yet: import them with 'canhgac feed import "
+		                 "--kind advisory FILE' or use --advisory FILE"));
+		return -1;
+	}
 	return (long)w.n;
 }
 

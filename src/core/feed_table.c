@@ -371,8 +371,10 @@ static int fill_header(struct cg_ftab *c, const struct cg_table *t)
 	f->header_text[0] = '\0';
 	for (size_t i = 0; i < c->header->ncells; i++) {
 		const struct cg_cell *cell = &c->header->cells[i];
-		/* every position is kept (empty ones too), so that column i is the i-th field */
-		int w = snprintf(f->header_text + k, cap - k, "%s%s", i ? " | " : "", cell->text);
+		/* every position is kept (empty, and merged copies as empty), so that column i is
+		 * the i-th field */
+		const char *text = (cell->flags & CG_CELL_MERGED) ? "" : cell->text;
+		int w = snprintf(f->header_text + k, cap - k, "%s%s", i ? " | " : "", text);
 		if (w < 0 || (size_t)w >= cap - k)
 			break;
 		k += (size_t)w;
