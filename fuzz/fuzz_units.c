@@ -1,13 +1,12 @@
-/* fuzz_units.c - fuzzes the units file parser: the input is CSV text turned into a table (the
- * first byte marks date columns as XLSX numbers), then every unit is looked up again by code,
- * name, domain and each claim at a few times. */
+/* fuzz_units.c - fuzzes the units file parser: the input (after a first byte that marks every
+ * cell as an XLSX number) is read as CSV or XLSX by the real readers, then every unit is looked
+ * up again by code, name, domain and each claim at a few times. */
 #include <stdint.h>
 #include <string.h>
 
 #include "canhgac/error.h"
 #include "canhgac/table.h"
 #include "canhgac/units.h"
-#include "tests/unit/test_table_mini.h"
 #include "banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,24 +31,21 @@ static void lookups(const struct cg_units *u)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cg_diags d = CG_DIAGS_INIT;
-	struct cg_table *t;
+	struct cg_table *t = NULL;
 	struct cg_units *u = NULL;
 
 	if (size < 2 || size > (1u << 20))
 		return 0;
-	t = mini_table((const char *)data + 1, size - 1, "fuzz.csv");
-	if (!t)
+	if (cg_table_read(data + 1, size - 1, "fuzz.csv", &t, NULL))
 		return 0;
 	if (data[0] & 1)
 		for (size_t r = 0; r < t->sheets[0].nrows; r++)
 			for (size_t c = 0; c < t->sheets[0].rows[r].ncells; c++)
 				t->sheets[0].rows[r].cells[c].flags = CG_CELL_NUMBER;
-	if (data[0] & 2)
-		t->format = CG_TABLE_XLSX;
 	if (cg_units_parse(t, "fuzz.csv", CG_UNITS_TZ_VN, &u, &d) == 0)
 		lookups(u);
 	cg_units_free(u);
-	mini_table_free(t);
+	cg_table_free(t);
 	cg_diags_clear(&d);
 	return 0;
 }

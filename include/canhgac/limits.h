@@ -96,4 +96,13 @@
 #define CG_MAX_ADDRS_PER_LINE 64         /* addresses extracted from one log line */
 #define CG_MAX_VERSION 1024              /* one version string, bytes */
 
+/* Table readers (CSV/XLSX). */
+#define CG_MAX_TABLE_INPUT (512ul << 20)    /* one CSV/XLSX file given to the table readers */
+#define CG_MAX_TABLE_CELL (1ul << 20)       /* bytes of one cell's text */
+#define CG_MAX_XLSX_EXPANDED (1024ul << 20) /* all parts of one XLSX read, uncompressed */
+#define CG_MAX_XLSX_ENTRIES 10000           /* zip entries of one XLSX looked at */
+#define CG_MAX_XLSX_ROWS 1048576            /* rows of one sheet (Excel's own limit) */
+#define CG_MAX_XLSX_MERGED 1000000          /* cells filled from merged ranges, one sheet */
+#define CG_MAX_XLSX_STYLES 65536            /* cell formats and number formats of a workbook */
+
 #endif

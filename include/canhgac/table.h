@@ -60,8 +60,8 @@ int cg_table_read(const uint8_t *buf, size_t len, const char *source, struct cg_
                   struct cg_diags *d);
 int cg_table_read_csv(const uint8_t *buf, size_t len, const char *source, struct cg_table **out,
                       struct cg_diags *d);
-int cg_table_read_xlsx(const uint8_t *buf, size_t len, const char *source,
-                       struct cg_table **out, struct cg_diags *d);
+int cg_table_read_xlsx(const uint8_t *buf, size_t len, const char *source, struct cg_table **out,
+                       struct cg_diags *d);
 void cg_table_free(struct cg_table *t);
 
 /* Writes the spreadsheet name of a cell, e.g. col 1 (0-based), row 7 -> "B7". */
@@ -69,5 +69,21 @@ void cg_table_cellref(size_t col, uint32_t row, char out[16]);
 
 /* Cell text, or "" when the row has no such column. */
 const char *cg_table_cell(const struct cg_row *r, size_t col);
+
+/* Converts an Excel serial date (1900 system, as stored in a CG_CELL_DATE cell: "46308.4576")
+ * to seconds since 1970-01-01 as if the wall time were UTC; the fraction is the time of day,
+ * rounded to the second. Excel's 1900 leap-year bug is honoured: serial 59 is 1900-02-28,
+ * serial 60 the fictitious 1900-02-29 (CG_EPARSE), serial 61 1900-03-01. Serials below 1
+ * (times without a date) and past 9999-12-31 give CG_EPARSE. */
+int cg_table_excel_date(const char *text, int64_t *utc_seconds_as_if_utc);
+
+/* Parses a date as people write it in Vietnamese lists: dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy,
+ * dd.mm.yyyy, dd/mm/yy (20yy), each optionally followed by " HH:MM[:SS]"; "HH:MM[:SS]
+ * dd/mm/yyyy"; ISO yyyy-mm-dd[(T| )HH:MM[:SS][.fff][Z|+hh:mm]]; dd/mm alone, the year taken
+ * from year_hint. Leading and trailing blanks are ignored. *out is seconds since 1970-01-01 as
+ * if the wall time were UTC (the caller applies the time zone). Returns 0 when the text had
+ * no zone, 1 when it carried "Z" or an offset (then *out is true UTC already), CG_EPARSE when
+ * it is not such a date or not a valid one (31/02/2026). */
+int cg_table_parse_date(const char *text, int64_t year_hint, int64_t *out);
 
 #endif

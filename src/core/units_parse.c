@@ -209,74 +209,14 @@ static unsigned cell_flags(const struct ctx *c, const struct cg_row *r, enum uco
 	return r->cells[c->col[k]].flags;
 }
 
-/* Days from a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int read_uint(const char **p, unsigned maxdigits, unsigned *out)
-{
-	unsigned v = 0, n = 0;
-	while (**p >= '0' && **p <= '9' && n < maxdigits) {
-		v = v * 10 + (unsigned)(**p - '0');
-		(*p)++;
-		n++;
-	}
-	if (n == 0 || (**p >= '0' && **p <= '9'))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int valid_date(unsigned y, unsigned m, unsigned d)
-{
-	static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 0;
-	return 1;
-}
-
 int cg_units_parse_date(const char *s, int serial, int64_t *days)
 {
-	unsigned a, b, y;
-	const char *p = s;
-
-	if (serial) {
-		char *end;
-		double v = strtod(s, &end);
-		if (end == s || *end || !(v >= 1 && v < 2958466))
-			return CG_EPARSE;
-		*days = (int64_t)v - 25569; /* Excel day 25569 is 1970-01-01 */
-		return CG_OK;
-	}
-	if (read_uint(&p, 4, &a))
+	int64_t t;
+	int rc = serial ? cg_table_excel_date(s, &t) : cg_table_parse_date(s, 0, &t);
+	/* 1900-01-01 .. 9999-12-31; a time of day, if any, is ignored: validity is by day. */
+	if (rc < 0 || t < -2208988800LL || t > 253402300799LL)
 		return CG_EPARSE;
-	if (*p == '-' && p - s == 4) { /* yyyy-mm-dd */
-		p++;
-		if (read_uint(&p, 2, &b) || *p++ != '-' || read_uint(&p, 2, &y) || *p)
-			return CG_EPARSE;
-		if (!valid_date(a, b, y))
-			return CG_EPARSE;
-		*days = days_from_civil(a, b, y);
-		return CG_OK;
-	}
-	if (p - s > 2 || (*p != '/' && *p != '.' && *p != '-'))
-		return CG_EPARSE;
-	p++;
-	if (read_uint(&p, 2, &b) || (*p != '/' && *p != '.' && *p != '-'))
-		return CG_EPARSE;
-	p++;
-	if (read_uint(&p, 4, &y) || *p || !valid_date(y, b, a))
-		return CG_EPARSE;
-	*days = days_from_civil(y, b, a);
+	*days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 	return CG_OK;
 }
 
