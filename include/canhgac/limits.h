@@ -90,6 +90,8 @@
 #define CG_MAX_JSON_INPUT (256ul << 20)  /* one JSON feed, bytes */
 #define CG_MAX_UNITS 100000              /* units in one units file */
 #define CG_MAX_UNIT_DEPTH 32             /* levels of the units tree */
+#define CG_MAX_UNIT_CLAIMS 1000000       /* address prefixes of all units (ranges expanded) */
+#define CG_MAX_UNIT_HEADER_SCAN 30       /* rows searched for the units file's header row */
 #define CG_MAX_MATCH_LINE (1u << 20)     /* one log line given to `match ips`, bytes */
 #define CG_MAX_ADDRS_PER_LINE 64         /* addresses extracted from one log line */
 #define CG_MAX_VERSION 1024              /* one version string, bytes */

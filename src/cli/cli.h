@@ -75,6 +75,12 @@ void cg_cli_print_path(FILE *f, const char *p, size_t len);
 int cg_cli_help(const char *name, FILE *f);
 void cg_cli_usage_hint(const char *cmd);
 
+struct cg_families;
+/* The botnet families data: DATA_DIR/families.csv when present (c may be NULL: then only what
+ * was already loaded, or the built-in copy of data/families.csv). Loaded once; NULL when
+ * unusable. */
+const struct cg_families *cg_cli_families(const struct cg_cli *c);
+
 int cg_cmd_scan(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_quarantine(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv);

@@ -8,6 +8,7 @@
 #include "canhgac/feedstore.h"
 #include "canhgac/timeutil.h"
 #include "cli.h"
+#include "cli_units.h"
 #include "feed_cli.h"
 #include "banned.h"
 
@@ -484,6 +485,11 @@ int cg_cmd_feed(struct cg_cli *c, int argc, char **argv)
 	const char *sub;
 	int h;
 
+	/* the round trip has options of its own */
+	if (argc > 1 && strcmp(argv[1], "split") == 0)
+		return cg_cmd_feed_split(c, argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "merge-replies") == 0)
+		return cg_cmd_feed_merge_replies(c, argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	o.format = CG_FMT_AUTO;
 	o.received = CG_TIME_NONE;
@@ -501,9 +507,9 @@ int cg_cmd_feed(struct cg_cli *c, int argc, char **argv)
 		return f_remove(c, argv[optind]);
 	cg_cli_err("%s",
 	           cg_tr("cần: feed import TỆP... | feed list | feed show ID|DANH_SÁCH | feed "
-	                 "remove ID",
+	                 "remove ID | feed split | feed merge-replies",
 	                 "expected: feed import FILE... | feed list | feed show ID|LIST | feed "
-	                 "remove ID"));
+	                 "remove ID | feed split | feed merge-replies"));
 	cg_cli_usage_hint("feed");
 	return CG_EXIT_ERROR;
 }
