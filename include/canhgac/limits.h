@@ -94,4 +94,10 @@
 #define CG_MAX_ADDRS_PER_LINE 64         /* addresses extracted from one log line */
 #define CG_MAX_VERSION 1024              /* one version string, bytes */
 
+/* IP sets, list files and `match ips` (ipset, iplist, cmd_match). */
+#define CG_MAX_IPSET_ENTRIES 50000000ul   /* prefixes added to one IP set */
+#define CG_MAX_IPLIST_FILE (1024ul << 20) /* one --list-file, bytes */
+#define CG_MAX_MATCH_LISTS 256            /* lists given to one `match ips` */
+#define CG_MATCH_CHUNK (8u << 20)         /* bytes read per block by `match ips` */
+
 #endif
