@@ -46,6 +46,10 @@ int cg_ipset_lookup(const struct cg_ipset *s, const struct cg_ip *ip, struct cg_
 size_t cg_ipset_covering(const struct cg_ipset *s, const struct cg_ip *ip, struct cg_ipset_hit *out,
                          size_t cap);
 
+/* A hint: starts loading the memory a lookup of ip will touch first. Scanners call it for the
+ * addresses of one line and look them up a line later, so the loads overlap other work. */
+void cg_ipset_prefetch(const struct cg_ipset *s, const struct cg_ip *ip);
+
 /* Prefixes added (IPv4 and IPv6 together). */
 size_t cg_ipset_size(const struct cg_ipset *s);
 /* Bytes held after build (for benchmarks and docs). */

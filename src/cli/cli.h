@@ -78,6 +78,7 @@ void cg_cli_usage_hint(const char *cmd);
 int cg_cmd_scan(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_quarantine(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv);
+int cg_cmd_match(struct cg_cli *c, int argc, char **argv);
 
 struct cg_bundle;
 /* Loads the bundle of --bundle / $CANHGAC_BUNDLE / DATA_DIR/bundle; prints problems. */

@@ -14,6 +14,7 @@ static const struct command commands[] = {
     {"scan", cg_cmd_scan},
     {"quarantine", cg_cmd_quarantine},
     {"bundle", cg_cmd_bundle},
+    {"match", cg_cmd_match},
 };
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */

@@ -142,28 +142,39 @@ size_t cg_ipextract(const char *s, size_t n, struct cg_ipx *out, size_t cap)
 
 	if (n > CG_MAX_MATCH_LINE)
 		n = CG_MAX_MATCH_LINE;
+	/* Invariant: a word byte at s[i] starts its word (words are skipped whole), so only the
+	 * byte before a word or a ':' needs a look. */
 	while (i < n && k < cap) {
 		uint8_t c = at(s, i);
-		size_t next;
-		if (!(c & (D | H | C))) {
+		int start;
+		if (c & W)
+			start = (c & (D | H)) && (i == 0 || s[i - 1] != '.');
+		else if (c & C)
+			start = i == 0 || !(at(s, i - 1) & (W | P));
+		else
+			start = -1;
+		if (start <= 0 && !(c & W)) { /* a ':' after a word ("inside:"), or punctuation */
 			i++;
 			continue;
 		}
-		if (i > 0 && (at(s, i - 1) & (W | P))) {
-			/* Inside a word or a dotted token: skip the word; a ':' ends it. */
-			i++;
-			if (!(c & C))
-				while (i < n && (at(s, i) & W))
-					i++;
-			continue;
-		}
-		next = try_at(s, n, i, &out[k]);
-		if (next) {
-			k++;
-			i = next;
-		} else {
+		if (start) {
+			size_t next = try_at(s, n, i, &out[k]);
+			if (next) {
+				k++;
+				i = next;
+				continue;
+			}
 			i = skip_failed(s, n, i);
+			if (i < n && (at(s, i) & W) && !(at(s, i) & (D | H)) && i > 0 &&
+			    s[i - 1] != ':')
+				start = 0; /* stopped inside a word: skip the rest below */
+			else
+				continue;
 		}
+		/* Not an address start: skip the rest of the word. */
+		do
+			i++;
+		while (i < n && (at(s, i) & W));
 	}
 	return k;
 }

@@ -42,6 +42,7 @@ struct fam {
 	size_t nnodes;
 	uint32_t *pool;  /* payloads, grouped by node */
 	uint32_t *index; /* 65537 entries: interval holding (h << (width - 16)) */
+	uint64_t *any24; /* IPv4: one bit per /24, set when some prefix covers part of it */
 };
 
 struct cg_ipset {
@@ -70,6 +71,7 @@ static void fam_clear(struct fam *f)
 	cg_free(f->nodes);
 	cg_free(f->pool);
 	cg_free(f->index);
+	cg_free(f->any24);
 }
 
 void cg_ipset_free(struct cg_ipset *s)
@@ -130,16 +132,6 @@ int cg_ipset_add(struct cg_ipset *s, const struct cg_prefix *p, uint32_t payload
 
 /* Sort order: by address, then shorter prefixes first (an enclosing prefix comes before what it
  * encloses), then in the order added. */
-static int cmp4(const void *a, const void *b)
-{
-	const struct e4 *x = a, *y = b;
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 static int cmp6(const void *a, const void *b)
 {
 	const struct e6 *x = a, *y = b;
@@ -150,6 +142,39 @@ static int cmp6(const void *a, const void *b)
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Stable LSD radix sort of IPv4 entries by (address, length): three passes of 13 bits over the
+ * 38-bit key. Entries arrive in the order added, so equal keys stay in that order. */
+static int sort4(struct e4 *v, size_t n)
+{
+	struct e4 *tmp = cg_malloc(n * sizeof(*tmp)), *src = v, *dst = tmp;
+	size_t *cnt = cg_malloc(8192 * sizeof(*cnt));
+	if (!tmp || !cnt) {
+		cg_free(tmp);
+		cg_free(cnt);
+		return CG_ENOMEM;
+	}
+	for (unsigned shift = 0; shift < 39; shift += 13) {
+		size_t sum = 0;
+		memset(cnt, 0, 8192 * sizeof(*cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[((uint64_t)src[i].lo << 6 | src[i].len) >> shift & 8191]++;
+		for (size_t d = 0; d < 8192; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[((uint64_t)src[i].lo << 6 | src[i].len) >> shift & 8191]++] = src[i];
+		src = dst;
+		dst = dst == tmp ? v : tmp;
+	}
+	if (src != v) /* an odd number of passes ends in tmp */
+		memcpy(v, src, n * sizeof(*v));
+	cg_free(tmp);
+	cg_free(cnt);
+	return CG_OK;
 }
 
 static u128 ones(unsigned k)
@@ -268,6 +293,25 @@ static void build_index(struct fam *f)
 	f->index[65536] = (uint32_t)(f->nint - 1);
 }
 
+/* Most addresses in a log are in no list; one bit per IPv4 /24 answers those with a single
+ * memory access instead of a binary search. */
+static int build_any24(struct fam *f)
+{
+	f->any24 = cg_calloc((size_t)1 << 18, sizeof(uint64_t));
+	if (!f->any24)
+		return CG_ENOMEM;
+	for (size_t i = 0; i < f->nint; i++) {
+		uint32_t a, b;
+		if (f->inode[i] < 0)
+			continue;
+		a = f->start4[i] >> 8;
+		b = (i + 1 < f->nint ? f->start4[i + 1] - 1 : 0xffffffffu) >> 8;
+		for (uint32_t k = a; k <= b; k++)
+			f->any24[k >> 6] |= (uint64_t)1 << (k & 63);
+	}
+	return CG_OK;
+}
+
 /* Gives back the unused tail of an array sized for the worst case; keeps it when realloc fails. */
 static void shrink(void **p, size_t bytes)
 {
@@ -280,9 +324,10 @@ static int fam_build(struct fam *f)
 {
 	size_t n = f->nents, nmax = 2 * n + 1;
 
-	if (n)
-		qsort(f->ents, n, f->width == 32 ? sizeof(struct e4) : sizeof(struct e6),
-		      f->width == 32 ? cmp4 : cmp6);
+	if (n && f->width == 32 && sort4(f->ents, n))
+		return CG_ENOMEM;
+	if (n && f->width == 128)
+		qsort(f->ents, n, sizeof(struct e6), cmp6);
 	f->inode = cg_malloc(nmax * sizeof(*f->inode));
 	f->nodes = cg_malloc((n ? n : 1) * sizeof(*f->nodes));
 	f->pool = cg_malloc((n ? n : 1) * sizeof(*f->pool));
@@ -295,6 +340,8 @@ static int fam_build(struct fam *f)
 		return CG_ENOMEM;
 	sweep(f);
 	build_index(f);
+	if (f->width == 32 && n && build_any24(f))
+		return CG_ENOMEM;
 	shrink((void **)&f->inode, f->nint * sizeof(*f->inode));
 	shrink((void **)&f->nodes, (f->nnodes ? f->nnodes : 1) * sizeof(*f->nodes));
 	if (f->width == 32)
@@ -331,6 +378,8 @@ static int32_t find(const struct cg_ipset *s, const struct cg_ip *ip)
 		return -1;
 	if (!ip->v6) {
 		uint32_t x = be32(ip->a);
+		if (!f->any24 || !(f->any24[x >> 14] >> (x >> 8 & 63) & 1))
+			return -1;
 		lo = f->index[x >> 16];
 		hi = f->index[(x >> 16) + 1];
 		while (lo < hi) {
@@ -354,6 +403,21 @@ static int32_t find(const struct cg_ipset *s, const struct cg_ip *ip)
 		}
 	}
 	return f->inode[lo];
+}
+
+void cg_ipset_prefetch(const struct cg_ipset *s, const struct cg_ip *ip)
+{
+	const struct fam *f = &s->f[ip->v6 ? 1 : 0];
+	if (!s->built)
+		return;
+	if (!ip->v6) {
+		uint32_t x = be32(ip->a);
+		if (f->any24)
+			__builtin_prefetch(&f->any24[x >> 14]);
+		__builtin_prefetch(&f->index[x >> 16]);
+	} else {
+		__builtin_prefetch(&f->index[ip->a[0] << 8 | ip->a[1]]);
+	}
 }
 
 int cg_ipset_lookup(const struct cg_ipset *s, const struct cg_ip *ip, struct cg_ipset_hit *hit)
@@ -399,6 +463,7 @@ size_t cg_ipset_memory(const struct cg_ipset *s)
 		     ((f->width == 32 ? sizeof(uint32_t) : sizeof(struct k6)) + sizeof(int32_t));
 		m += f->nnodes * sizeof(struct node) + f->nents * sizeof(uint32_t);
 		m += f->index ? 65537 * sizeof(uint32_t) : 0;
+		m += f->any24 ? ((size_t)1 << 18) * sizeof(uint64_t) : 0;
 	}
 	return m;
 }
