@@ -45,9 +45,8 @@ static int add_prefix(void *arg, const struct cg_prefix *p, uint16_t port, unsig
 	struct match_lists *L = arg;
 	int rc;
 	(void)port; /* a listed "IP:port" matches the address on any port */
-	if (L->nmeta == L->capmeta &&
-	    (rc = cg_grow((void **)&L->meta, &L->capmeta, L->nmeta + 1, sizeof(*L->meta),
-	                  CG_MAX_IPSET_ENTRIES)))
+	if (L->nmeta == L->capmeta && (rc = cg_grow((void **)&L->meta, &L->capmeta, L->nmeta + 1,
+	                                            sizeof(*L->meta), CG_MAX_IPSET_ENTRIES)))
 		return rc;
 	rc = cg_ipset_add(L->set, p, (uint32_t)L->nmeta);
 	if (rc)
@@ -77,9 +76,11 @@ static void print_some_diags(const struct cg_diags *d, size_t nbad)
 {
 	size_t shown = d->n < 5 ? d->n : 5;
 	for (size_t i = 0; i < shown; i++)
-		fprintf(stderr, "%s:%lu: %s\n", d->v[i].source, d->v[i].line, cg_diag_msg(&d->v[i]));
+		fprintf(stderr, "%s:%lu: %s\n", d->v[i].source, d->v[i].line,
+		        cg_diag_msg(&d->v[i]));
 	if (nbad > shown)
-		fprintf(stderr, cg_tr("... và %zu dòng hỏng khác\n", "... and %zu more bad lines\n"),
+		fprintf(stderr,
+		        cg_tr("... và %zu dòng hỏng khác\n", "... and %zu more bad lines\n"),
 		        nbad - shown);
 }
 
@@ -125,10 +126,11 @@ static int load_lists(struct cg_cli *c, struct m_args *a, struct match_lists *L)
 		 * new_list per record list name (only the --list names when given), entries of type
 		 * CG_IOC_IP through cg_prefix_parse + add_prefix, with cur_family set from
 		 * e->family.) Until then only --list-file works: */
-		cg_cli_err("%s", cg_tr("chưa có danh sách nào để so khớp: dùng --list-file TỆP (kho "
-		                       "danh sách đã nhập chưa có trong bản này)",
-		                       "no list to match against: use --list-file FILE (the store of "
-		                       "imported lists is not in this build)"));
+		cg_cli_err("%s",
+		           cg_tr("chưa có danh sách nào để so khớp: dùng --list-file TỆP (kho "
+		                 "danh sách đã nhập chưa có trong bản này)",
+		                 "no list to match against: use --list-file FILE (the store of "
+		                 "imported lists is not in this build)"));
 		return CG_ENOENT;
 	}
 	return cg_ipset_build(L->set);

@@ -214,7 +214,8 @@ static struct addr_ent *sum_find(struct match_sum *s, const struct cg_ip *ip, in
 		for (size_t k = 0; k < s->cap; k++) {
 			if (!s->t[k].used)
 				continue;
-			for (i = hash_ip(&s->t[k].ip) & (ncap - 1); t[i].used; i = (i + 1) & (ncap - 1))
+			for (i = hash_ip(&s->t[k].ip) & (ncap - 1); t[i].used;
+			     i = (i + 1) & (ncap - 1))
 				;
 			t[i] = s->t[k];
 		}
@@ -372,10 +373,11 @@ static void summary_text(struct match_out *w, size_t n, int64_t load_ms, int64_t
 		             (unsigned long long)w->sum->lists[i].addrs);
 		put(w, t, (size_t)k < sizeof(t) ? (size_t)k : sizeof(t) - 1);
 	}
-	k = snprintf(t, sizeof(t), "\n%s\n  %-40s %10s  %s\n",
-	             cg_tr("Theo địa chỉ (nhiều dòng nhất trước):", "By address (most lines first):"),
-	             cg_tr("địa chỉ", "address"), cg_tr("số dòng", "lines"),
-	             cg_tr("danh sách (mục)", "list (entry)"));
+	k = snprintf(
+	    t, sizeof(t), "\n%s\n  %-40s %10s  %s\n",
+	    cg_tr("Theo địa chỉ (nhiều dòng nhất trước):", "By address (most lines first):"),
+	    cg_tr("địa chỉ", "address"), cg_tr("số dòng", "lines"),
+	    cg_tr("danh sách (mục)", "list (entry)"));
 	put(w, t, (size_t)k < sizeof(t) ? (size_t)k : sizeof(t) - 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct addr_ent *a = &w->sum->t[i];
@@ -402,18 +404,17 @@ static void summary_json(struct match_out *w, size_t n, int64_t load_ms, int64_t
 	e.host = cg_host_facts();
 	o = cg_event_to_json(&e);
 	for (size_t i = 0; i < L->nnames; i++)
-		json_array_append_new(lists, json_pack("{s:s,s:I,s:I}", "list", L->names[i], "lines",
-		                                       (json_int_t)w->sum->lists[i].lines,
-		                                       "addresses",
-		                                       (json_int_t)w->sum->lists[i].addrs));
+		json_array_append_new(lists,
+		                      json_pack("{s:s,s:I,s:I}", "list", L->names[i], "lines",
+		                                (json_int_t)w->sum->lists[i].lines, "addresses",
+		                                (json_int_t)w->sum->lists[i].addrs));
 	for (size_t i = 0; i < n; i++) {
 		const struct addr_ent *a = &w->sum->t[i];
 		cg_ip_format(&a->ip, ip, sizeof(ip));
 		entry_text(&a->ip, a->plen, ent, sizeof(ent));
-		json_array_append_new(addrs, json_pack("{s:s,s:I,s:s,s:s}", "ip", ip, "lines",
-		                                       (json_int_t)a->lines, "list",
-		                                       L->names[L->meta[a->payload].list], "entry",
-		                                       ent));
+		json_array_append_new(
+		    addrs, json_pack("{s:s,s:I,s:s,s:s}", "ip", ip, "lines", (json_int_t)a->lines,
+		                     "list", L->names[L->meta[a->payload].list], "entry", ent));
 	}
 	if (o) {
 		json_object_set_new(o, "lines", json_integer((json_int_t)w->total_lines));

@@ -55,9 +55,14 @@ static int lookup_line(const struct match_lists *L, int count_only, struct match
 		}
 		nc = cg_ipset_covering(L->set, &x->ip, cov, 8);
 		for (size_t k = 0; k < nc && k < 8; k++) {
-			struct match_hit h = {pl->idx, (uint32_t)(pl->p - c->buf), (uint32_t)pl->ll,
-			                      x->off,  x->len,   cov[k].len,
-			                      x->ip,   cov[k].payload};
+			struct match_hit h = {pl->idx,
+			                      (uint32_t)(pl->p - c->buf),
+			                      (uint32_t)pl->ll,
+			                      x->off,
+			                      x->len,
+			                      cov[k].len,
+			                      x->ip,
+			                      cov[k].payload};
 			if (add_hit(c, &h))
 				c->err = CG_ENOMEM;
 		}

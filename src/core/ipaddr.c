@@ -10,10 +10,9 @@ typedef unsigned __int128 u128;
 
 /* Hex digit value plus one; 0 for any other byte. */
 static const uint8_t hex1[256] = {
-    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
-    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
-    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
-    ['F'] = 16,
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
 static inline int hexval(unsigned char c)
@@ -30,28 +29,43 @@ void cg_ip_from_v4(struct cg_ip *ip, uint32_t v)
 	ip->a[3] = (uint8_t)v;
 }
 
+static inline unsigned digit(const unsigned char *p, const unsigned char *e)
+{
+	return p < e ? (unsigned)(*p - '0') : 10u; /* > 9 when not a digit */
+}
+
+/* Written out digit by digit: it runs for most numbers in a log line (ipextract.h). */
 size_t cg_ip_scan4(const char *s, size_t n, struct cg_ip *out)
 {
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
 	uint32_t v = 0;
-	size_t i = 0;
 
 	for (int oct = 0; oct < 4; oct++) {
-		size_t start = i;
-		unsigned x = 0;
+		unsigned x, d;
 		if (oct > 0) {
-			if (i >= n || s[i] != '.')
+			if (p >= e || *p != '.')
 				return 0;
-			start = ++i;
+			p++;
 		}
-		while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 4)
-			x = x * 10 + (unsigned)(s[i++] - '0');
-		/* 1-3 digits, at most 255, and no leading zero (see ipaddr.h). */
-		if (i == start || i - start > 3 || x > 255 || (s[start] == '0' && i - start > 1))
+		if ((x = digit(p, e)) > 9)
 			return 0;
+		p++;
+		if ((d = digit(p, e)) <= 9) {
+			if (x == 0) /* a leading zero (see ipaddr.h) */
+				return 0;
+			x = x * 10 + d;
+			p++;
+			if ((d = digit(p, e)) <= 9) {
+				x = x * 10 + d;
+				p++;
+				if (x > 255 || digit(p, e) <= 9)
+					return 0;
+			}
+		}
 		v = (v << 8) | x;
 	}
 	cg_ip_from_v4(out, v);
-	return i;
+	return (size_t)(p - (const unsigned char *)s);
 }
 
 /* Turns ::ffff:a.b.c.d into the IPv4 address a.b.c.d (RFC 4291 2.5.5.2). */

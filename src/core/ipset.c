@@ -166,7 +166,8 @@ static int sort4(struct e4 *v, size_t n)
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[cnt[((uint64_t)src[i].lo << 6 | src[i].len) >> shift & 8191]++] = src[i];
+			dst[cnt[((uint64_t)src[i].lo << 6 | src[i].len) >> shift & 8191]++] =
+			    src[i];
 		src = dst;
 		dst = dst == tmp ? v : tmp;
 	}
