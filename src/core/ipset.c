@@ -341,7 +341,7 @@ static int fam_build(struct fam *f)
 		return CG_ENOMEM;
 	sweep(f);
 	build_index(f);
-	if (f->width == 32 && n && build_any24(f))
+	if (f->width == 32 && n >= 4096 && build_any24(f)) /* small sets: not worth 2 MB */
 		return CG_ENOMEM;
 	shrink((void **)&f->inode, f->nint * sizeof(*f->inode));
 	shrink((void **)&f->nodes, (f->nnodes ? f->nnodes : 1) * sizeof(*f->nodes));
