@@ -379,7 +379,7 @@ static int32_t find(const struct cg_ipset *s, const struct cg_ip *ip)
 		return -1;
 	if (!ip->v6) {
 		uint32_t x = be32(ip->a);
-		if (!f->any24 || !(f->any24[x >> 14] >> (x >> 8 & 63) & 1))
+		if (f->any24 && !(f->any24[x >> 14] >> (x >> 8 & 63) & 1))
 			return -1;
 		lo = f->index[x >> 16];
 		hi = f->index[(x >> 16) + 1];
