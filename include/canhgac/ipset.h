@@ -35,6 +35,9 @@ int cg_ipset_new(struct cg_ipset **out);
 /* Adds a prefix (host bits are ignored). CG_EINVAL after build or for a bad length, CG_ELIMIT
  * past CG_MAX_IPSET_ENTRIES, CG_ENOMEM. */
 int cg_ipset_add(struct cg_ipset *s, const struct cg_prefix *p, uint32_t payload);
+/* Makes room for n4 IPv4 and n6 IPv6 prefixes ahead of adding them (optional: saves copies
+ * while a large list loads; memory not used is never touched). */
+int cg_ipset_reserve(struct cg_ipset *s, size_t n4, size_t n6);
 /* Freezes the set for lookups. Adding afterwards is refused. CG_ENOMEM. */
 int cg_ipset_build(struct cg_ipset *s);
 
@@ -47,7 +50,7 @@ size_t cg_ipset_covering(const struct cg_ipset *s, const struct cg_ip *ip, struc
                          size_t cap);
 
 /* A hint: starts loading the memory a lookup of ip will touch first. Scanners call it for the
- * addresses of one line and look them up a line later, so the loads overlap other work. */
+ * addresses of one line and look them up a line or two later, so the loads overlap other work. */
 void cg_ipset_prefetch(const struct cg_ipset *s, const struct cg_ip *ip);
 
 /* Prefixes added (IPv4 and IPv6 together). */

@@ -2,6 +2,9 @@
  * given with --list-file, read without any database; imported feeds from the feed store). */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "canhgac/alloc.h"
 #include "canhgac/iplist.h"
@@ -97,6 +100,13 @@ static int load_list_file(struct match_lists *L, const char *path, int quiet)
 		return rc;
 	}
 	rc = new_list(L, base ? base + 1 : path);
+	/* A list line takes at least 8 bytes ("1.2.3.4\n"): room for that many entries. */
+	if (!rc && len / 8 > 1024) {
+		rc = cg_ipset_reserve(L->set, L->nmeta + len / 8, 0);
+		if (!rc)
+			rc = cg_grow((void **)&L->meta, &L->capmeta, L->nmeta + len / 8,
+			             sizeof(*L->meta), CG_MAX_IPSET_ENTRIES);
+	}
 	if (!rc)
 		rc = cg_iplist_parse((const char *)buf, len, path, add_prefix, L, &d, &nbad);
 	if (rc)
@@ -212,6 +222,12 @@ int cg_cmd_match(struct cg_cli *c, int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	memset(&L, 0, sizeof(L));
 	memset(&w, 0, sizeof(w));
+#if defined(__GLIBC__)
+	/* Keep freed memory in the heap: the IP set's build arrays, once freed, become the read
+	 * blocks without new page faults (costly on virtual machines). */
+	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
 	a.o.threads = cg_ncpu();
 	if (a.o.threads > CG_MAX_SCAN_THREADS)
 		a.o.threads = CG_MAX_SCAN_THREADS;

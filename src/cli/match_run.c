@@ -71,35 +71,43 @@ static int lookup_line(const struct match_lists *L, int count_only, struct match
 	return hit;
 }
 
-/* A two-stage pipeline: the addresses of line k are found and their set memory prefetched,
- * then line k-1 is looked up, so memory latency hides behind the extraction work. */
+/* A software pipeline: the addresses of line k are found and the set's memory for them
+ * prefetched, then line k - DEPTH is looked up, so memory latency hides behind the extraction
+ * work. */
+#define DEPTH 2
+
 void match_scan_chunk(const struct match_lists *L, const struct match_opts *o,
                       struct match_chunk *c)
 {
 	const char *p = c->buf, *end = c->buf + c->len;
-	int count_only = !o->summary && o->count, cur = 0;
-	struct pending pl[2];
+	int count_only = !o->summary && o->count;
+	struct pending pl[DEPTH + 1];
+	size_t k = 0;
 
 	c->nlines = c->nmatched = c->nhits = 0;
 	c->err = 0;
-	pl[1].nx = 0;
-	while (p < end) {
+	for (;; k++) {
+		struct pending *q = &pl[k % (DEPTH + 1)];
+		if (k >= DEPTH) {
+			struct pending *old = &pl[(k - DEPTH) % (DEPTH + 1)];
+			if (old->nx)
+				c->nmatched += (size_t)lookup_line(L, count_only, c, old);
+		}
+		if (p >= end) {
+			if (k >= c->nlines + DEPTH)
+				break;
+			q->nx = 0; /* drain the pipeline */
+			continue;
+		}
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		struct pending *q = &pl[cur];
 		q->p = p;
 		q->ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		q->idx = (uint32_t)c->nlines++;
 		q->nx = cg_ipextract(p, q->ll, q->xs, CG_MAX_ADDRS_PER_LINE);
 		for (size_t i = 0; i < q->nx; i++)
 			cg_ipset_prefetch(L->set, &q->xs[i].ip);
-		cur ^= 1;
-		if (pl[cur].nx)
-			c->nmatched += (size_t)lookup_line(L, count_only, c, &pl[cur]);
-		pl[cur].nx = 0;
 		p = nl ? nl + 1 : end;
 	}
-	if (pl[cur ^ 1].nx)
-		c->nmatched += (size_t)lookup_line(L, count_only, c, &pl[cur ^ 1]);
 }
 
 struct runner {
@@ -301,7 +309,7 @@ int match_run(const struct match_lists *L, const struct match_opts *o, struct ma
 	r.L = L;
 	r.o = o;
 	r.w = w;
-	r.nslots = (size_t)o->threads * 2 + 2;
+	r.nslots = (size_t)o->threads * 2 + 1;
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv_work, NULL);
 	pthread_cond_init(&r.cv_done, NULL);

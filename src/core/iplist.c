@@ -52,6 +52,10 @@ static int one_line(const char *s, size_t n, const char *source, unsigned long l
 
 	if (en == 0)
 		return 0;
+	if (cg_ip_scan4(p, en, &px[0].ip) == en) { /* the common line: one IPv4 address */
+		px[0].len = 32;
+		return cb(arg, &px[0], 0, lineno);
+	}
 	rc = cg_ip_entry_parse(p, en, px, CG_MAX_RANGE_PREFIXES, &np, &port);
 	if (rc) {
 		(*nbad)++;

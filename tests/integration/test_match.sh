@@ -77,7 +77,7 @@ expect_rc 0 "hand list" "$CG" match ips --lines --list-file "$T/hand.txt" "$T/ha
 eq "$(cut -c1 "$T/out" | tr -d '\n')" "acde" "ranges, IP:port entries, ipsum counts, IPv6"
 contains "$T/err" "hand.txt:6" "bad list line reported as file:line"
 
-# a line longer than a read block (8 MiB) and one past 1 MiB: scanned in their first 1 MiB
+# a line longer than a read block (4 MiB) and one past 1 MiB: scanned in their first 1 MiB
 python3 - "$T/long.log" <<'P'
 import sys
 with open(sys.argv[1], "w") as f:
