@@ -42,5 +42,10 @@ struct cg_ipx {
  * are looked at. Writes at most cap results (callers use CG_MAX_ADDRS_PER_LINE) and returns
  * how many were written; the same address twice in a line gives two results. */
 size_t cg_ipextract(const char *line, size_t n, struct cg_ipx *out, size_t cap);
+/* The same for the line at the start of buf[0..n): it ends at the first '\n' (or at n), which
+ * is found in the same pass; its length (without the '\n') is stored in *line_len. Saves a
+ * separate newline search when scanning a block of lines. */
+size_t cg_ipextract_line(const char *buf, size_t n, struct cg_ipx *out, size_t cap,
+                         size_t *line_len);
 
 #endif

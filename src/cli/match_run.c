@@ -99,14 +99,13 @@ void match_scan_chunk(const struct match_lists *L, const struct match_opts *o,
 			q->nx = 0; /* drain the pipeline */
 			continue;
 		}
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		q->p = p;
-		q->ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		q->idx = (uint32_t)c->nlines++;
-		q->nx = cg_ipextract(p, q->ll, q->xs, CG_MAX_ADDRS_PER_LINE);
+		q->nx =
+		    cg_ipextract_line(p, (size_t)(end - p), q->xs, CG_MAX_ADDRS_PER_LINE, &q->ll);
 		for (size_t i = 0; i < q->nx; i++)
 			cg_ipset_prefetch(L->set, &q->xs[i].ip);
-		p = nl ? nl + 1 : end;
+		p = q->ll < (size_t)(end - p) ? p + q->ll + 1 : end;
 	}
 }
 

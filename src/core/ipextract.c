@@ -163,7 +163,7 @@ static size_t skip_failed(const char *s, size_t n, size_t i)
  * address has one by then: "255." or "abcd:"). Bits 60-63 lack their look-ahead, so callers
  * use bits 0-59 only. */
 struct masks {
-	uint64_t cand, bad, sep, colon;
+	uint64_t cand, bad, sep, colon, nl;
 };
 
 #if defined(__SSE2__)
@@ -189,6 +189,8 @@ static inline void masks16(const char *s, struct masks *m, unsigned sh)
 	m->bad |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_or_si128(word, dot)) << sh;
 	m->sep |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_or_si128(dot, colon)) << sh;
 	m->colon |= (uint64_t)(uint32_t)_mm_movemask_epi8(colon) << sh;
+	m->nl |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))
+	         << sh;
 }
 #else
 static inline void masks16(const char *s, struct masks *m, unsigned sh)
@@ -200,13 +202,14 @@ static inline void masks16(const char *s, struct masks *m, unsigned sh)
 		m->bad |= c & (W | P) ? bit : 0;
 		m->sep |= c & (C | P) ? bit : 0;
 		m->colon |= c & C ? bit : 0;
+		m->nl |= s[i] == '\n' ? bit : 0;
 	}
 }
 #endif
 
 static inline uint64_t window_starts(const char *s, size_t n, size_t w, struct masks *mm)
 {
-	struct masks m = {0, 0, 0, 0};
+	struct masks m = {0, 0, 0, 0, 0};
 	const char *q = s + w;
 	char tmp[64];
 	uint64_t prev_bad = w > 0 && (at(s, w - 1) & (W | P));
@@ -260,30 +263,59 @@ static inline int quick_reject(const struct masks *m, size_t w, size_t p, size_t
 	return 1;
 }
 
-size_t cg_ipextract(const char *s, size_t n, struct cg_ipx *out, size_t cap)
+/* The extraction loop. With line_len, the line ends at the first '\n' of s[0..n) (found in the
+ * same pass) and its length is stored there. */
+static size_t extract(const char *s, size_t n, struct cg_ipx *out, size_t cap, size_t *line_len)
 {
-	size_t i = 0, k = 0;
+	size_t lim = n > CG_MAX_MATCH_LINE ? CG_MAX_MATCH_LINE : n, end = lim, i = 0, k = 0, w = 0;
+	size_t nlpos = 0;
+	int found = 0;
 
-	if (n > CG_MAX_MATCH_LINE)
-		n = CG_MAX_MATCH_LINE;
 	/* Visit the possible starts left to right; a start before i lies inside text already
-	 * taken or skipped. */
-	for (size_t w = 0; w < n && k<cap; w = w + 60> i ? w + 60 : i) {
+	 * taken or skipped (never across a '\n': no token holds one). */
+	while (w < end && k < cap) {
 		struct masks wm;
 		uint64_t m = window_starts(s, n, w, &wm);
+		if (line_len && wm.nl && !found) {
+			nlpos = w + (size_t)__builtin_ctzll(wm.nl);
+			found = 1;
+			end = nlpos < end ? nlpos : end;
+		}
+		if (end - w < 64)
+			m &= ((uint64_t)1 << (end - w)) - 1;
 		while (m && k < cap) {
 			size_t p = w + (size_t)__builtin_ctzll(m), next, skip;
 			m &= m - 1;
 			if (quick_reject(&wm, w, p, &skip)) {
 				i = skip;
-			} else if ((next = try_at(s, n, p, &out[k], &skip)) != 0) {
+			} else if ((next = try_at(s, lim, p, &out[k], &skip)) != 0) {
 				k++;
 				i = next;
 			} else {
-				i = skip ? skip : skip_failed(s, n, p);
+				i = skip ? skip : skip_failed(s, lim, p);
 			}
 			m = i - w >= 64 ? 0 : m & ~(((uint64_t)1 << (i - w)) - 1);
 		}
+		w += 60;
+		if (w < i)
+			w = i;
 	}
+	if (line_len && !found) {
+		size_t from = w < n ? w : n;
+		const char *nl = memchr(s + from, '\n', n - from);
+		nlpos = nl ? (size_t)(nl - s) : n;
+	}
+	if (line_len)
+		*line_len = nlpos;
 	return k;
+}
+
+size_t cg_ipextract(const char *s, size_t n, struct cg_ipx *out, size_t cap)
+{
+	return extract(s, n, out, cap, NULL);
+}
+
+size_t cg_ipextract_line(const char *s, size_t n, struct cg_ipx *out, size_t cap, size_t *line_len)
+{
+	return extract(s, n, out, cap, line_len);
 }

@@ -186,6 +186,67 @@ static void loghub(void **state)
 	assert_true(with_addr > 1500);
 }
 
+/* cg_ipextract_line over a block of lines gives, line by line, what cg_ipextract gives. */
+static void check_block(const char *b, size_t n)
+{
+	struct cg_ipx x[CG_MAX_ADDRS_PER_LINE], y[CG_MAX_ADDRS_PER_LINE];
+	size_t pos = 0;
+	while (pos < n) {
+		const char *nl = memchr(b + pos, '\n', n - pos);
+		size_t want_len = nl ? (size_t)(nl - b) - pos : n - pos, ll = 0;
+		size_t k = cg_ipextract_line(b + pos, n - pos, x, CG_MAX_ADDRS_PER_LINE, &ll);
+		size_t k2 = cg_ipextract(b + pos, want_len, y, CG_MAX_ADDRS_PER_LINE);
+		assert_int_equal(ll, want_len);
+		assert_int_equal(k, k2);
+		for (size_t i = 0; i < k; i++) {
+			assert_int_equal(x[i].off, y[i].off);
+			assert_int_equal(x[i].len, y[i].len);
+			assert_int_equal(cg_ip_cmp(&x[i].ip, &y[i].ip), 0);
+		}
+		pos += want_len + 1;
+	}
+}
+
+static void line_blocks(void **state)
+{
+	static char b[3 << 20];
+	size_t n = 0;
+	const char *const lines[] = {
+	    "SRC=1.2.3.4 DST=2001:db8::1",
+	    "",
+	    "x\r",
+	    "a 10.0.0.1:80->10.0.0.2:443 52:54:00:12:34:56:52:54:00:ab:cd:ef:08:00 5.6.7.8",
+	    "1.2.3.4",
+	    "::1",
+	    "ts:12:00:00:1.2.3.4 [2001:db8::2]:443 fe80::1%eth0",
+	};
+	(void)state;
+	for (int rep = 0; rep < 200; rep++)
+		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+			size_t l = strlen(lines[i]);
+			memcpy(b + n, lines[i], l);
+			n += l;
+			/* lines of every length around the 64-byte windows */
+			for (int pad = 0; pad < rep % 70; pad++)
+				b[n++] = pad % 2 ? ' ' : '9';
+			b[n++] = '\n';
+		}
+	check_block(b, n);
+	check_block(b, n - 1); /* no final newline */
+	/* a line longer than CG_MAX_MATCH_LINE, then a short one */
+	memset(b, 'a', sizeof(b));
+	memcpy(b + 10, " 1.2.3.4 ", 9);
+	memcpy(b + (2 << 20), " 5.6.7.8 ", 9);
+	b[(2 << 20) + 100] = '\n';
+	memcpy(b + (2 << 20) + 101, "9.9.9.9\n", 8);
+	check_block(b, (2 << 20) + 109);
+	/* more addresses than the cap, the line end still found */
+	for (n = 0; n < 8 * 100; n += 8)
+		memcpy(b + n, "1.2.3.4 ", 8);
+	memcpy(b + n, "\n1.1.1.1\n", 10);
+	check_block(b, n + 10);
+}
+
 static void hostile(void **state)
 {
 	static char big[CG_MAX_MATCH_LINE + 4096];
@@ -218,6 +279,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(cases),
 	    cmocka_unit_test(loghub),
+	    cmocka_unit_test(line_blocks),
 	    cmocka_unit_test(hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
