@@ -35,6 +35,11 @@ int cg_read_file_at(int dirfd, const char *name, int nofollow, size_t max, uint8
 /* Writes a file atomically: temp file in the same directory, fsync, rename, fsync dir. */
 int cg_write_file_atomic(const char *path, const void *buf, size_t len, unsigned mode);
 
+/* A hint for programs about to build large arrays and stream large files: keep big blocks in
+ * the heap, grow it by `bytes` at once and use huge pages there, so fewer page faults (costly
+ * on virtual machines). Call once, before the allocations; never fails. */
+void cg_mem_prefer_huge(size_t bytes);
+
 /* Number of online CPUs (at least 1). */
 int cg_ncpu(void);
 
