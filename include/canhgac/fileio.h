@@ -16,6 +16,12 @@ int cg_file_open_scan(int dirfd, const char *name);
  * code. */
 int64_t cg_file_pread(int fd, void *buf, size_t n, uint64_t off);
 int cg_file_fstat(int fd, struct stat *st);
+/* Opens a file the user named for sequential reading (a log given to `match ips`): read-only,
+ * following links as the user's shell would. Returns the descriptor or a negative code. */
+int cg_file_open_read(const char *path);
+/* Reads up to n bytes from the current offset (a file, pipe or terminal), retrying on EINTR:
+ * bytes read (0 at the end) or a negative code. */
+int64_t cg_file_read(int fd, void *buf, size_t n);
 void cg_file_close(int fd);
 
 /* Creates one directory. */

@@ -125,4 +125,10 @@
 #define CG_MAX_ADV_TITLE 512             /* title kept from an OSV summary/details, bytes */
 #define CG_MAX_FEED_RECORDS 1000000      /* feed records listed from one store */
 
+/* IP sets, list files and `match ips` (ipset, iplist, cmd_match). */
+#define CG_MAX_IPSET_ENTRIES 50000000ul   /* prefixes added to one IP set */
+#define CG_MAX_IPLIST_FILE (1024ul << 20) /* one --list-file, bytes */
+#define CG_MAX_MATCH_LISTS 256            /* lists given to one `match ips` */
+#define CG_MATCH_CHUNK (8u << 20)         /* bytes read per block by `match ips` */
+
 #endif

@@ -41,6 +41,10 @@ int cg_file_fsync_rename(const char *tmp, const char *path);
 /* A cg_alloc_large_fn (alloc.h): asks the kernel to back the whole pages of [p, p + n) with
  * huge pages where it can (madvise MADV_HUGEPAGE); a hint, silently ignored elsewhere. */
 void cg_sys_large_alloc_hint(void *p, size_t n);
+/* A hint for programs about to build large arrays and stream large files: keep big blocks in
+ * the heap, grow it by `bytes` at once and use huge pages there, so fewer page faults (costly
+ * on virtual machines). Call once, before the allocations; never fails. */
+void cg_mem_prefer_huge(size_t bytes);
 
 /* Number of online CPUs (at least 1). */
 int cg_ncpu(void);

@@ -46,6 +46,7 @@ static const struct help helps[] = {
      "  vercmp A OP B        so sánh phiên bản như dpkg --compare-versions (dpkg, rpm, semver...)\n"
      "  vulns                gói đã cài bị ảnh hưởng bởi cảnh báo lỗ hổng\n"
      "  feed ...             nguồn tin mối đe dọa: import, list, show, remove\n"
+     "  match ips [LOG...]   tìm dòng nhật ký có địa chỉ IP thuộc danh sách\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -59,6 +60,7 @@ static const struct help helps[] = {
      "  vercmp A OP B        compare versions like dpkg --compare-versions (dpkg, rpm, semver...)\n"
      "  vulns                installed packages affected by vulnerability warnings\n"
      "  feed ...             threat feeds: import, list, show, remove\n"
+     "  match ips [LOG...]   find log lines with an IP address in a list\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -232,6 +234,44 @@ static const struct help helps[] = {
      "\nExit status (import): 0 all imported with no bad row (or already imported), 1\n"
      "imported but some rows were bad, 2 error or nothing imported. Other subcommands: 0\n"
      "success, 2 error.\n"},
+    {"match",
+     "Cách dùng: canhgac match ips [LOG...] [--list-file TỆP]... [--list TÊN] [--count]\n"
+     "                             [--summary] [--lines] [--json] [--threads N]\n\n"
+     "In mọi dòng nhật ký (hoặc đầu vào chuẩn khi không có LOG; '-' là đầu vào chuẩn) có\n"
+     "địa chỉ IPv4/IPv6 thuộc một danh sách, ở bất kỳ vị trí nào trong dòng: nhật ký\n"
+     "iptables/nftables, MikroTik, FortiGate, pfSense, Cisco ASA, bind/dnsmasq/unbound, Squid,\n"
+     "Zeek, NetFlow CSV, tcpdump và văn bản bất kỳ; IPv6 dạng rút gọn hay đầy đủ. Mỗi dòng\n"
+     "khớp được in kèm số dòng, rồi từng địa chỉ với mục của danh sách và họ mã độc.\n\n"
+     "  --list-file TỆP      danh sách thuần (mỗi dòng một IP, CIDR, dải a-b hoặc IP:cổng;\n"
+     "                       chú thích '#'; FireHOL .ipset/.netset, ipsum), đọc trực tiếp,\n"
+     "                       không cần cơ sở dữ liệu (lặp lại được)\n"
+     "  --list TÊN           chỉ dùng danh sách đã nhập có tên này (lặp lại được)\n"
+     "  --count              chỉ in số dòng khớp\n"
+     "  --summary            tóm tắt theo địa chỉ và theo danh sách\n"
+     "  --lines              chỉ in nguyên các dòng khớp (như grepcidr)\n"
+     "  --json               mỗi lần khớp một bản ghi match.ip (docs/events.md)\n"
+     "  --threads N          số luồng quét (mặc định: số CPU)\n\n"
+     "Dòng dài quá 1 MiB chỉ được quét và in trong 1 MiB đầu.\n\n" COMMON_VI
+     "\nMã thoát (như grep): 0 có dòng khớp, 1 không có, 2 lỗi.\n",
+     "Usage: canhgac match ips [LOG...] [--list-file FILE]... [--list NAME] [--count]\n"
+     "                         [--summary] [--lines] [--json] [--threads N]\n\n"
+     "Print every log line (standard input when no LOG is given; '-' is standard input)\n"
+     "holding an IPv4/IPv6 address that is in a list, wherever it stands in the line:\n"
+     "iptables/nftables, MikroTik, FortiGate, pfSense, Cisco ASA, bind/dnsmasq/unbound, Squid,\n"
+     "Zeek, NetFlow CSV and tcpdump logs and any other text; IPv6 compressed or expanded. Each\n"
+     "matching line is printed with its number, then each address with its list entry and\n"
+     "family.\n\n"
+     "  --list-file FILE     a plain list (one IP, CIDR, range a-b or IP:port per line; '#'\n"
+     "                       comments; FireHOL .ipset/.netset, ipsum), read directly without\n"
+     "                       any database (repeatable)\n"
+     "  --list NAME          use only the imported list of this name (repeatable)\n"
+     "  --count              print only the number of matching lines\n"
+     "  --summary            a summary per address and per list\n"
+     "  --lines              print only the matching lines as they are (like grepcidr)\n"
+     "  --json               one match.ip record per match (docs/events.md)\n"
+     "  --threads N          scanning threads (default: number of CPUs)\n\n"
+     "Lines longer than 1 MiB are scanned and shown only in their first 1 MiB.\n\n" COMMON_EN
+     "\nExit status (as grep): 0 some line matched, 1 none, 2 error.\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

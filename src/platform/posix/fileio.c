@@ -29,6 +29,23 @@ int64_t cg_file_pread(int fd, void *buf, size_t n, uint64_t off)
 	}
 }
 
+int cg_file_open_read(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd >= 0 ? fd : cg_from_errno(errno);
+}
+
+int64_t cg_file_read(int fd, void *buf, size_t n)
+{
+	for (;;) {
+		ssize_t r = read(fd, buf, n);
+		if (r >= 0)
+			return r;
+		if (errno != EINTR)
+			return cg_from_errno(errno);
+	}
+}
+
 int cg_file_fstat(int fd, struct stat *st)
 {
 	return fstat(fd, st) == 0 ? CG_OK : cg_from_errno(errno);
