@@ -13,8 +13,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"scan", cg_cmd_scan}, {"quarantine", cg_cmd_quarantine}, {"bundle", cg_cmd_bundle},
-    {"feed", cg_cmd_feed}, {"match", cg_cmd_match},           {"vercmp", cg_cmd_vercmp},
+    {"scan", cg_cmd_scan},   {"quarantine", cg_cmd_quarantine}, {"bundle", cg_cmd_bundle},
+    {"feed", cg_cmd_feed},   {"match", cg_cmd_match},           {"vercmp", cg_cmd_vercmp},
     {"vulns", cg_cmd_vulns},
 };
 
