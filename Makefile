@@ -46,6 +46,9 @@ fuzz:
 bench: build
 	$(SUDO) scripts/install-deps.sh --bench
 	bench/scan.sh $(BUILD)/src/cli/canhgac
+	bench/match_ips.sh $(BUILD)/src/cli/canhgac
+	bench/feed_import.sh $(BUILD)/src/cli/canhgac
+	bench/vercmp.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -3,11 +3,13 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/event.h"
 #include "canhgac/limits.h"
 #include "canhgac/pkginv.h"
+#include "canhgac/run.h"
 #include "canhgac/sys.h"
 #include "canhgac/timeutil.h"
 #include "canhgac/vercmp.h"
@@ -17,7 +19,7 @@
 #include "core/feed_int.h"
 #include "banned.h"
 
-enum { OPT_STATUS = OPT_COMMON_LAST, OPT_OSREL, OPT_ECO, OPT_ADV };
+enum { OPT_STATUS = OPT_COMMON_LAST, OPT_OSREL, OPT_ECO, OPT_ADV, OPT_RPMQA };
 
 static const struct option u_opts[] = {
     CG_COMMON_LONGOPTS,
@@ -25,16 +27,49 @@ static const struct option u_opts[] = {
     {"os-release", required_argument, NULL, OPT_OSREL},
     {"ecosystem", required_argument, NULL, OPT_ECO},
     {"advisory", required_argument, NULL, OPT_ADV},
+    {"rpm-qa", required_argument, NULL, OPT_RPMQA},
     {NULL, 0, NULL, 0},
 };
 
 #define MAX_ADV_FILES 256
 
 struct vopts {
-	const char *status, *osrel, *eco;
+	const char *status, *osrel, *eco, *rpmqa;
 	const char *adv[MAX_ADV_FILES];
 	size_t nadv;
 };
+
+/* The rpm packages: from --rpm-qa FILE (saved `rpm -qa --qf ...` output, pkginv.h), or on a
+ * host with an rpm database from the rpm program itself. 0 when there is none. */
+static int load_rpm(const struct vopts *o, struct cg_pkginv *inv)
+{
+	static const char *const argv[] = {
+	    "/usr/bin/rpm", "-qa", "--qf",
+	    "%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{SOURCERPM}\n", NULL};
+	struct cg_diags d = CG_DIAGS_INIT;
+	const char *src = o->rpmqa ? o->rpmqa : "rpm -qa";
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	struct stat st;
+	int rc;
+
+	if (o->rpmqa)
+		rc = cg_read_file(o->rpmqa, CG_MAX_RPM_QA, &buf, &len);
+	else if (o->status || stat("/var/lib/rpm", &st) != 0 || stat(argv[0], &st) != 0)
+		return 0;
+	else
+		rc = cg_run_capture(argv, CG_MAX_RPM_QA, &buf, &len);
+	if (rc == 0)
+		rc = cg_pkginv_parse_rpm_qa(inv, (const char *)buf, len, src, &d);
+	cg_free(buf);
+	cg_cli_print_diags(&d);
+	cg_diags_clear(&d);
+	if (rc)
+		cg_cli_err(cg_tr("không đọc được danh sách gói rpm (%s): %s",
+		                 "cannot read the rpm packages (%s): %s"),
+		           src, cg_strerror(rc));
+	return rc ? -1 : 0;
+}
 
 static int load_inventory(const struct vopts *o, struct cg_pkginv *inv)
 {
@@ -235,7 +270,7 @@ static int run(struct cg_cli *c, const struct vopts *o)
 	size_t nadv = 0;
 	int rc = CG_EXIT_ERROR;
 
-	if (host_ecosystem(o, eco, sizeof(eco)) || load_inventory(o, &inv))
+	if (host_ecosystem(o, eco, sizeof(eco)) || load_inventory(o, &inv) || load_rpm(o, &inv))
 		goto out;
 	if (cg_vulns_new(&inv, eco, &v)) {
 		cg_cli_err("%s", cg_strerror(CG_ENOMEM));
@@ -284,6 +319,8 @@ int cg_cmd_vulns(struct cg_cli *c, int argc, char **argv)
 			o.status = optarg;
 		else if (opt == OPT_OSREL)
 			o.osrel = optarg;
+		else if (opt == OPT_RPMQA)
+			o.rpmqa = optarg;
 		else if (opt == OPT_ECO)
 			o.eco = optarg;
 		else if (opt == OPT_ADV && o.nadv < MAX_ADV_FILES)

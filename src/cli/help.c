@@ -174,7 +174,10 @@ static const struct help helps[] = {
      "  --dpkg-status FILE  thay cho /var/lib/dpkg/status\n"
      "  --os-release FILE   thay cho /etc/os-release (xác định hệ, ví dụ Debian:12)\n"
      "  --ecosystem ECO     chỉ định hệ sinh thái OSV của máy (ví dụ Debian:12)\n"
-     "  --advisory FILE     tệp OSV JSON (lặp lại được)\n\n" COMMON_VI
+     "  --advisory FILE     tệp OSV JSON (lặp lại được); mặc định: các cảnh báo đã nhập\n"
+     "                      (canhgac feed import --kind advisory)\n"
+     "  --rpm-qa FILE       kết quả 'rpm -qa --qf ...' đã lưu (docs/cli.md); trên máy có\n"
+     "                      cơ sở dữ liệu rpm, chương trình rpm được gọi trực tiếp\n\n" COMMON_VI
      "\nMã thoát: 0 không có gói bị ảnh hưởng, 1 có, 2 lỗi.\n",
      "Usage: canhgac vulns [--json] [--dpkg-status FILE] [--os-release FILE]\n"
      "                     [--ecosystem ECO] [--advisory FILE]...\n\n"
@@ -185,14 +188,21 @@ static const struct help helps[] = {
      "  --dpkg-status FILE  instead of /var/lib/dpkg/status\n"
      "  --os-release FILE   instead of /etc/os-release (gives the host, e.g. Debian:12)\n"
      "  --ecosystem ECO     the host's OSV ecosystem (e.g. Debian:12)\n"
-     "  --advisory FILE     an OSV JSON file (repeatable)\n\n" COMMON_EN
+     "  --advisory FILE     an OSV JSON file (repeatable); default: the imported advisories\n"
+     "                      (canhgac feed import --kind advisory)\n"
+     "  --rpm-qa FILE       saved 'rpm -qa --qf ...' output (docs/cli.md); on a host with an\n"
+     "                      rpm database the rpm program is run directly\n\n" COMMON_EN
      "\nExit status: 0 nothing affected, 1 affected packages found, 2 error.\n"},
     {"feed",
      "Cách dùng: canhgac feed import TỆP... --kind botnet|ioc|advisory [--list TÊN]\n"
      "             [--columns MAP] [--format F] [--strict] [--received DD/MM/YYYY] [--json]\n"
      "           canhgac feed list [--all] [--json]\n"
      "           canhgac feed show ID|DANH_SÁCH [--entries [--limit N]] [--json]\n"
-     "           canhgac feed remove ID\n\n"
+     "           canhgac feed remove ID\n"
+     "           canhgac feed split DANH_SÁCH --units TỆP --out THƯ_MỤC [--deadline NGÀY]\n"
+     "                              [--reply-to TEXT]\n"
+     "           canhgac feed merge-replies THƯ_MỤC --units TỆP --out TỆP.xlsx [--csv TỆP.csv]\n"
+     "                              [--feed ID]\n\n"
      "import: nhập danh sách IP botnet, chỉ dấu (IOC) hoặc cảnh báo lỗ hổng vào\n"
      "        DATA_DIR/feeds.db. Hiện định dạng nhận ra, cách đoán cột, số dòng và\n"
      "        từng dòng lỗi dạng tệp:dòng: lý do. Nhập lại cùng nội dung không đổi gì;\n"
@@ -207,14 +217,25 @@ static const struct help helps[] = {
      "show:   chi tiết một nguồn tin (theo mã số hoặc tên danh sách); --entries liệt kê\n"
      "        các mục, --limit N tối đa N mục.\n"
      "remove: xóa một nguồn tin; nếu nó đang hiện hành, lần nhập trước của danh sách\n"
-     "        trở lại hiện hành.\n\n" COMMON_VI
+     "        trở lại hiện hành.\n"
+     "split:  chia danh sách botnet theo đơn vị (tệp đơn vị, docs/units.md): mỗi đơn vị một\n"
+     "        tệp MÃ_ĐƠN_VỊ.xlsx gồm các dòng của đơn vị, thiết bị có thể bị nhiễm, việc cần\n"
+     "        làm, các cột trả lời (đã xử lý, biện pháp, số máy đã xử lý, tổng số máy, ghi\n"
+     "        chú) và trang hướng dẫn; --deadline và --reply-to ghi vào hướng dẫn.\n"
+     "merge-replies: đọc các tệp trả lời trong THƯ_MỤC (chấp nhận bố cục đã sửa), ghi báo\n"
+     "        cáo tổng hợp của Sở: theo đơn vị (số máy đã xử lý / tổng số máy, biện pháp),\n"
+     "        theo cấp trên, mọi dòng, đơn vị chưa trả lời, dòng chưa xử lý; --csv ghi thêm\n"
+     "        các tệp CSV UTF-8 có BOM.\n\n" COMMON_VI
      "\nMã thoát (import): 0 đã nhập hết, không dòng lỗi (hoặc đã nhập từ trước), 1 đã nhập\n"
      "nhưng có dòng lỗi, 2 lỗi hoặc không nhập gì. Các lệnh khác: 0 thành công, 2 lỗi.\n",
      "Usage: canhgac feed import FILE... --kind botnet|ioc|advisory [--list NAME]\n"
      "         [--columns MAP] [--format F] [--strict] [--received DD/MM/YYYY] [--json]\n"
      "       canhgac feed list [--all] [--json]\n"
      "       canhgac feed show ID|LIST [--entries [--limit N]] [--json]\n"
-     "       canhgac feed remove ID\n\n"
+     "       canhgac feed remove ID\n"
+     "       canhgac feed split LIST --units FILE --out DIR [--deadline DATE] [--reply-to TEXT]\n"
+     "       canhgac feed merge-replies DIR --units FILE --out FILE.xlsx [--csv FILE.csv]\n"
+     "                                  [--feed ID]\n\n"
      "import: import botnet IP lists, indicators (IOC) or vulnerability warnings into\n"
      "        DATA_DIR/feeds.db. Shows the format understood, the column guess, row counts\n"
      "        and every bad row as file:line: reason. Importing the same content again\n"
@@ -230,13 +251,26 @@ static const struct help helps[] = {
      "show:   one feed (by id or list name); --entries lists its entries, --limit N at\n"
      "        most N of them.\n"
      "remove: remove one feed; when it was current, the list's previous import becomes\n"
-     "        current again.\n\n" COMMON_EN
+     "        current again.\n"
+     "split:  split a botnet list by unit (units file, docs/units.md): one CODE.xlsx per\n"
+     "        unit with its rows, the likely device, what to do, reply columns (handled,\n"
+     "        action, machines handled, total machines, notes) and an instructions sheet;\n"
+     "        --deadline and --reply-to go into the instructions.\n"
+     "merge-replies: read the replies in DIR (edited layouts tolerated) and write the\n"
+     "        Department's consolidated report: per unit (machines handled / total, actions),\n"
+     "        per parent, every row, units that have not replied, rows still unhandled;\n"
+     "        --csv also writes UTF-8 CSV files with a BOM.\n\n" COMMON_EN
      "\nExit status (import): 0 all imported with no bad row (or already imported), 1\n"
      "imported but some rows were bad, 2 error or nothing imported. Other subcommands: 0\n"
      "success, 2 error.\n"},
     {"match",
      "Cách dùng: canhgac match ips [LOG...] [--list-file TỆP]... [--list TÊN] [--count]\n"
-     "                             [--summary] [--lines] [--json] [--threads N]\n\n"
+     "                             [--summary] [--lines] [--json] [--threads N]\n"
+     "           canhgac match units --units TỆP [--list TÊN] [--json]\n\n"
+     "units: danh sách ưu tiên của điểm (d): với mỗi dòng của các danh sách botnet đã nhập,\n"
+     "đơn vị giữ địa chỉ đó vào thời điểm bị liệt kê (theo địa chỉ và thời hạn trong tệp đơn\n"
+     "vị); nhóm theo đơn vị, nhiều dòng nhất trước. Mã thoát: 0 có đơn vị, 1 không, 2 lỗi.\n\n"
+     "ips: "
      "In mọi dòng nhật ký (hoặc đầu vào chuẩn khi không có LOG; '-' là đầu vào chuẩn) có\n"
      "địa chỉ IPv4/IPv6 thuộc một danh sách, ở bất kỳ vị trí nào trong dòng: nhật ký\n"
      "iptables/nftables, MikroTik, FortiGate, pfSense, Cisco ASA, bind/dnsmasq/unbound, Squid,\n"
@@ -254,7 +288,12 @@ static const struct help helps[] = {
      "Dòng dài quá 1 MiB chỉ được quét và in trong 1 MiB đầu.\n\n" COMMON_VI
      "\nMã thoát (như grep): 0 có dòng khớp, 1 không có, 2 lỗi.\n",
      "Usage: canhgac match ips [LOG...] [--list-file FILE]... [--list NAME] [--count]\n"
-     "                         [--summary] [--lines] [--json] [--threads N]\n\n"
+     "                         [--summary] [--lines] [--json] [--threads N]\n"
+     "       canhgac match units --units FILE [--list NAME] [--json]\n\n"
+     "units: the priority list of point (d): for every row of the imported botnet lists, the\n"
+     "unit that held the address when it was listed (by the addresses and validity periods of\n"
+     "the units file); grouped by unit, most rows first. Exit: 0 some unit, 1 none, 2 error.\n\n"
+     "ips: "
      "Print every log line (standard input when no LOG is given; '-' is standard input)\n"
      "holding an IPv4/IPv6 address that is in a list, wherever it stands in the line:\n"
      "iptables/nftables, MikroTik, FortiGate, pfSense, Cisco ASA, bind/dnsmasq/unbound, Squid,\n"

@@ -28,4 +28,18 @@ expect_rc 2 "bad JSON" "$CG" vulns "${A[@]}" --advisory "$T/dup.json"
 contains "$T/err" "dup.json" "bad JSON names the file"
 CANHGAC_LANG=vi "$CG" vulns "${A[@]}" --advisory "$C/debian_dsa.json" > "$T/vi" 2>&1
 contains "$T/vi" "gói đã cài" "Vietnamese output"
+# advisories imported into the feed store are used when no --advisory is given
+expect_rc 0 "import the DSA as an advisory feed" "$CG" feed import --kind advisory "$C/debian_dsa.json"
+expect_rc 1 "vulns reads the imported advisories" "$CG" vulns "${A[@]}"
+contains "$T/out" "DSA-5764-1" "the imported DSA is reported"
+# rpm packages from saved `rpm -qa --qf` output, matched with rpm's comparison
+printf 'openssl-libs\t1:3.0.7-24.el9\topenssl-3.0.7-24.el9.src.rpm\nbash\t(none):5.1.8-9.el9\tbash-5.1.8-9.el9.src.rpm\n' > "$T/rpmqa"
+printf 'NAME="Rocky Linux"\nID="rocky"\nVERSION_ID="9.3"\n' > "$T/osrel"
+: > "$T/nostatus"
+printf '{"id":"RLSA-2024:0001","affected":[{"package":{"ecosystem":"Rocky Linux:9","name":"openssl"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1:3.0.7-25.el9"}]}]}]}' > "$T/rocky.json"
+expect_rc 1 "rpm packages from --rpm-qa" "$CG" vulns --dpkg-status "$T/nostatus" --rpm-qa "$T/rpmqa" --os-release "$T/osrel" --advisory "$T/rocky.json"
+contains "$T/out" "1:3.0.7-24.el9 < 1:3.0.7-25.el9 (rpm)" "rpm comparison explained"
+contains "$T/out" "openssl-libs" "binary rpm mapped to its source rpm"
+printf '{"id":"RLSA-2024:0002","affected":[{"package":{"ecosystem":"Rocky Linux:9","name":"openssl"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1:3.0.7-24.el9"}]}]}]}' > "$T/rocky2.json"
+expect_rc 0 "rpm package at the fixed version" "$CG" vulns --dpkg-status "$T/nostatus" --rpm-qa "$T/rpmqa" --os-release "$T/osrel" --advisory "$T/rocky2.json"
 finish
