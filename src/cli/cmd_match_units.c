@@ -30,9 +30,10 @@ static json_t *group_json(const struct cg_rt_group *g, const struct cg_rt_row *r
 		const struct cg_rt_row *r = &rows[g->rows[i]];
 		cg_time_iso8601_ms(iso, r->time * 1000);
 		cg_rt_time_text(r->time, CG_UNITS_TZ_VN, loc);
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "address", r->addr,
-		                                     "time", iso, "time_local", loc, "family",
-		                                     r->family, "list", r->list));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?}", "address",
+		                                     r->addr, "time", iso, "time_local", loc,
+		                                     "family", r->family, "list", r->list, "device",
+		                                     r->device, "remediation", r->remediation));
 	}
 	return json_pack("{s:s,s:s,s:o,s:I,s:o}", "code", g->unit->code, "name", g->unit->name,
 	                 "parents", chain, "count", (json_int_t)g->n, "rows", arr);
@@ -54,6 +55,24 @@ static void print_json(const struct cg_rt_plan *p, const struct cg_rt_row *rows,
 	json_decref(o);
 }
 
+/* Once per family of a unit: the likely device and what to do (families data). */
+static void print_hints(const struct cg_rt_group *g, const struct cg_rt_row *rows)
+{
+	for (size_t k = 0; k < g->n; k++) {
+		const struct cg_rt_row *r = &rows[g->rows[k]];
+		size_t j = 0;
+		if (!r->family || !r->device)
+			continue;
+		while (j < k && !(rows[g->rows[j]].family &&
+		                  strcmp(rows[g->rows[j]].family, r->family) == 0))
+			j++;
+		if (j < k)
+			continue;
+		printf("  -> %s: %s. %s\n", r->family, r->device,
+		       r->remediation ? r->remediation : "");
+	}
+}
+
 static void print_text(const struct cg_rt_plan *p, const struct cg_rt_row *rows, size_t n)
 {
 	for (size_t i = 0; i < p->ngroups; i++) {
@@ -70,6 +89,7 @@ static void print_text(const struct cg_rt_plan *p, const struct cg_rt_row *rows,
 			printf("  %-39s  %-16s  %-20s  %s\n", r->addr, loc,
 			       r->family ? r->family : "-", r->list ? r->list : "");
 		}
+		print_hints(g, rows);
 	}
 	printf(cg_tr("%zu đơn vị, %zu/%zu dòng thuộc một đơn vị; %zu dòng không thuộc đơn vị "
 	             "nào.\n",
