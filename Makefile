@@ -1,6 +1,6 @@
 # Thin wrapper around Meson for the two README commands and a few helpers.
 #   make demo   install dependencies, build, scan a demo folder holding the EICAR test file,
-#               quarantine it and restore it
+#               quarantine it and restore it; then the botnet-list round trip on sample data
 #   make check  install dependencies, build, run every test: plain build (warnings are errors),
 #               then the same suite under ASan+UBSan, plus format and convention checks
 BUILD ?= build

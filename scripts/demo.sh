@@ -43,5 +43,22 @@ fi
 
 say "5. Lịch sử quét / Scan history"
 "$CG" scan history
+# The threat-feed round trip on the synthetic Vietnamese samples of the shared data, when present.
+V=$TOP/../shared/data/vn-samples
+if [ -d "$V" ]; then
+	say "6. Nhập danh sách IP botnet tháng 10 / Import the October botnet list (XLSX)"
+	echo "\$ canhgac feed import --kind botnet botnet-10-2026.xlsx"
+	"$CG" feed import --kind botnet "$V/botnet-10-2026.xlsx"
+
+	say "7. Đơn vị nào giữ các địa chỉ bị liệt kê / Which unit held each listed address"
+	echo "\$ canhgac match units --units units.csv | head -12"
+	"$CG" match units --units "$V/units.csv" | head -12
+
+	say "8. Chia theo đơn vị, gộp phản hồi / Split by unit, merge the replies"
+	echo "\$ canhgac feed split botnet-10-2026 --units units.csv --out $DEMO/gui-don-vi"
+	"$CG" feed split botnet-10-2026 --units "$V/units.csv" --out "$DEMO/gui-don-vi"
+	echo "\$ canhgac feed merge-replies $DEMO/gui-don-vi --units units.csv --out $DEMO/bao-cao.xlsx"
+	"$CG" feed merge-replies "$DEMO/gui-don-vi" --units "$V/units.csv" --out "$DEMO/bao-cao.xlsx"
+fi
 echo
 echo "Dữ liệu demo / demo data: $DEMO"
