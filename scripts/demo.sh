@@ -1,6 +1,7 @@
 #!/bin/sh
 # The README's demo: scan a folder holding the EICAR test file with the sample bundle, show the
-# finding, quarantine it, list the quarantine, restore it and check the bytes are identical.
+# finding, quarantine it, list the quarantine, restore it and check the bytes are identical;
+# then import a sample botnet list, attribute it to units, split it and merge the replies.
 # Usage: scripts/demo.sh [path/to/canhgac]
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
