@@ -8,6 +8,7 @@
 #include "canhgac/alloc.h"
 #include "cli_units.h"
 #include "rt_out.h"
+#include "canhgac/sys.h"
 #include "banned.h"
 
 struct tab {
@@ -247,13 +248,17 @@ int cg_rt_write_report_xlsx(const char *path, const struct cg_units *u,
 	struct tab t[T__N];
 	lxw_workbook *wb;
 	lxw_format *bold;
+	char tmp[4200];
 	int rc;
 
 	memset(t, 0, sizeof(t));
 	if ((rc = build_all(t, u, r)))
 		goto out;
+	rc = CG_ELIMIT;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		goto out;
 	rc = CG_EIO;
-	if (!(wb = workbook_new(path)))
+	if (!(wb = workbook_new(tmp)))
 		goto out;
 	bold = workbook_add_format(wb);
 	format_set_bold(bold);
@@ -274,20 +279,30 @@ int cg_rt_write_report_xlsx(const char *path, const struct cg_units *u,
 		worksheet_set_column(ws, 0, (lxw_col_t)(t[k].ncol - 1), 16, NULL);
 		worksheet_freeze_panes(ws, 1, 0);
 	}
-	rc = workbook_close(wb) == LXW_NO_ERROR ? CG_OK : CG_EIO;
+	if (workbook_close(wb) != LXW_NO_ERROR)
+		remove(tmp);
+	else
+		rc = cg_file_fsync_rename(tmp, path);
 out:
 	for (size_t k = 0; k < T__N; k++)
 		tab_free(&t[k]);
 	return rc;
 }
 
+/* One CSV field. A value that Excel would run as a formula (starting with = + @, a tab or CR,
+ * or - followed by more) gets a leading apostrophe: values come from hostile feeds and
+ * replies. */
 static void csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	int formula = s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' ||
+	              (s[0] == '-' && s[1] != '\0');
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -296,9 +311,16 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Written to PATH.tmp, then made durable and renamed over PATH. */
 static int write_csv(const char *path, const struct tab *t)
 {
-	FILE *f = fopen(path, "wb");
+	char tmp[4200];
+	FILE *f;
+	int rc;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return CG_ELIMIT;
+	f = fopen(tmp, "wb");
 	if (!f)
 		return CG_EIO;
 	fputs("\xEF\xBB\xBF", f);
@@ -310,7 +332,14 @@ static int write_csv(const char *path, const struct tab *t)
 		}
 		fputs("\r\n", f);
 	}
-	return fclose(f) == 0 ? CG_OK : CG_EIO;
+	rc = ferror(f) ? CG_EIO : CG_OK;
+	if (fclose(f) != 0)
+		rc = CG_EIO;
+	if (rc) {
+		remove(tmp);
+		return rc;
+	}
+	return cg_file_fsync_rename(tmp, path);
 }
 
 int cg_rt_write_report_csv(const char *path, const struct cg_units *u, const struct cg_rt_report *r)

@@ -7,6 +7,7 @@
 
 #include "cli_units.h"
 #include "rt_out.h"
+#include "canhgac/sys.h"
 #include "banned.h"
 
 static const char *split_cols[] = {
@@ -83,13 +84,16 @@ static void guide(lxw_workbook *wb, const struct cg_rt_split_info *si, lxw_forma
 int cg_rt_write_unit_xlsx(const char *path, const struct cg_unit *u, const struct cg_rt_group *g,
                           const struct cg_rt_row *rows, const struct cg_rt_split_info *si)
 {
-	lxw_workbook *wb = workbook_new(path);
+	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_format *bold, *hdr, *fill;
-	char buf[64];
+	char buf[64], tmp[4200];
 	lxw_row_t r;
 
-	if (!wb)
+	/* written beside, then made durable and renamed: a crash never leaves half a file */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return CG_ELIMIT;
+	if (!(wb = workbook_new(tmp)))
 		return CG_EIO;
 	ws = workbook_add_worksheet(wb, "Danh sách");
 	bold = workbook_add_format(wb);
@@ -136,5 +140,9 @@ int cg_rt_write_unit_xlsx(const char *path, const struct cg_unit *u, const struc
 	worksheet_set_column(ws, 3, 10, 16, NULL);
 	worksheet_freeze_panes(ws, HDR_ROW + 1, 0);
 	guide(wb, si, bold);
-	return workbook_close(wb) == LXW_NO_ERROR ? CG_OK : CG_EIO;
+	if (workbook_close(wb) != LXW_NO_ERROR) {
+		remove(tmp);
+		return CG_EIO;
+	}
+	return cg_file_fsync_rename(tmp, path);
 }
