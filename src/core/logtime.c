@@ -159,6 +159,8 @@ static int recent(int mo, int d, int h, int mi, int sec, int64_t now, int64_t tz
 {
 	int ny, nmo, nd;
 	int64_t t;
+	if (now < -2208988800 || now > 253402300799)
+		return 0; /* outside years 1900..9999: no year to count back from */
 	cg_fv_to_civil(now, tz, &ny, &nmo, &nd);
 	for (int back = 0; back <= 8; back++) {
 		if (cg_fv_civil(ny - back, mo, d, h, mi, sec, tz, &t))

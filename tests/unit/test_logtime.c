@@ -115,6 +115,12 @@ static void test_syslog_year(void **state)
 	                 civil(2025, 1, 5, 8, 0, 0, VN));
 	assert_int_equal(parse_ok("Jan  5 06:59:59 h k: x", now, VN),
 	                 civil(2026, 1, 5, 6, 59, 59, VN));
+	/* a `now` outside years 1900..9999 dates no year-less line, and still reads others */
+	assert_int_equal(cg_logtime_parse("Dec 31 23:59:59 h", 17, INT64_MAX, VN, &now), CG_ENOENT);
+	assert_int_equal(cg_logtime_parse("Dec 31 23:59:59 h", 17, INT64_MIN, VN, &now), CG_ENOENT);
+	assert_int_equal(parse_ok("Dec 31 2025 23:59:59 h", INT64_MAX, VN),
+	                 civil(2025, 12, 31, 23, 59, 59, VN));
+	now = civil(2026, 1, 5, 0, 0, 0, 0);
 	/* 29 February: the most recent leap year */
 	assert_int_equal(parse_ok("Feb 29 10:00:00 h k: x", now, VN),
 	                 civil(2024, 2, 29, 10, 0, 0, VN));
