@@ -130,5 +130,6 @@
 #define CG_MAX_IPLIST_FILE (1024ul << 20) /* one --list-file, bytes */
 #define CG_MAX_MATCH_LISTS 256            /* lists given to one `match ips` */
 #define CG_MATCH_CHUNK (8u << 20)         /* bytes read per block by `match ips` */
+#define CG_MAX_LOGTIME_SCAN 256           /* bytes of a log line searched for its time */
 
 #endif

@@ -1,5 +1,6 @@
 /* cmd_match.c - `canhgac match ips`: options, and the lists to match against (plain list files
- * given with --list-file, read without any database; imported feeds from the feed store). */
+ * given with --list-file, read without any database; imported feeds from the feed store), and
+ * the units file of --summary --units. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,15 @@
 #include "match.h"
 #include "banned.h"
 
-enum { OPT_LIST_FILE = OPT_COMMON_LAST, OPT_LIST, OPT_COUNT, OPT_SUMMARY, OPT_THREADS, OPT_LINES };
+enum {
+	OPT_LIST_FILE = OPT_COMMON_LAST,
+	OPT_LIST,
+	OPT_COUNT,
+	OPT_SUMMARY,
+	OPT_THREADS,
+	OPT_LINES,
+	OPT_UNITS
+};
 
 static const struct option m_opts[] = {
     CG_COMMON_LONGOPTS,
@@ -24,6 +33,7 @@ static const struct option m_opts[] = {
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"lines", no_argument, NULL, OPT_LINES},
+    {"units", required_argument, NULL, OPT_UNITS},
     {NULL, 0, NULL, 0},
 };
 
@@ -33,6 +43,7 @@ struct m_args {
 	size_t nlist_files;
 	const char *list_names[CG_MAX_MATCH_LISTS];
 	size_t nlist_names;
+	const char *units; /* --units FILE */
 };
 
 /* The likely device and what to do, from the families data (families.h), in the current
@@ -299,6 +310,8 @@ static int parse_args(struct cg_cli *c, int argc, char **argv, struct m_args *a,
 			a->o.summary = 1;
 		else if (opt == OPT_LINES)
 			a->o.lines = 1;
+		else if (opt == OPT_UNITS)
+			a->units = optarg;
 		else if (opt == OPT_THREADS && parse_threads(optarg, &a->o.threads) == 0)
 			continue;
 		else {
@@ -315,6 +328,13 @@ static int parse_args(struct cg_cli *c, int argc, char **argv, struct m_args *a,
 		*exit_code = CG_EXIT_ERROR;
 		return -1;
 	}
+	if (a->units && !a->o.summary) {
+		cg_cli_err("%s",
+		           cg_tr("--units chỉ dùng cùng --summary", "--units goes with --summary"));
+		cg_cli_usage_hint("match");
+		*exit_code = CG_EXIT_ERROR;
+		return -1;
+	}
 	a->o.files = (const char *const *)argv + optind + 1;
 	a->o.nfiles = (size_t)(argc - optind - 1);
 	a->o.json = c->json;
@@ -326,6 +346,7 @@ int cg_cmd_match(struct cg_cli *c, int argc, char **argv)
 	struct m_args a;
 	struct match_lists L;
 	struct match_out w;
+	struct cg_units *units = NULL;
 	int64_t t0 = cg_mono_ns(), t1;
 	int rc, code = CG_EXIT_ERROR;
 
@@ -340,6 +361,9 @@ int cg_cmd_match(struct cg_cli *c, int argc, char **argv)
 		a.o.threads = CG_MAX_SCAN_THREADS;
 	if (parse_args(c, argc, argv, &a, &code))
 		return code;
+	if (a.units && cg_cli_load_units(a.units, &units))
+		goto out;
+	a.o.units = units;
 	rc = load_lists(c, &a, &L);
 	if (rc)
 		goto out;
@@ -356,5 +380,6 @@ int cg_cmd_match(struct cg_cli *c, int argc, char **argv)
 out:
 	match_out_free(&w);
 	free_lists(&L);
+	cg_units_free(units);
 	return code;
 }

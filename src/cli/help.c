@@ -265,7 +265,7 @@ static const struct help helps[] = {
      "success, 2 error.\n"},
     {"match",
      "Cách dùng: canhgac match ips [LOG...] [--list-file TỆP]... [--list TÊN] [--count]\n"
-     "                             [--summary] [--lines] [--json] [--threads N]\n"
+     "                             [--summary [--units TỆP]] [--lines] [--json] [--threads N]\n"
      "           canhgac match units --units TỆP [--list TÊN] [--json]\n\n"
      "units: danh sách ưu tiên của điểm (d): với mỗi dòng của các danh sách botnet đã nhập,\n"
      "đơn vị giữ địa chỉ đó vào thời điểm bị liệt kê (theo địa chỉ và thời hạn trong tệp đơn\n"
@@ -282,13 +282,16 @@ static const struct help helps[] = {
      "  --list TÊN           chỉ dùng danh sách đã nhập có tên này (lặp lại được)\n"
      "  --count              chỉ in số dòng khớp\n"
      "  --summary            tóm tắt theo địa chỉ và theo danh sách\n"
+     "  --units TỆP          (cùng --summary) đếm cả theo đơn vị: đơn vị giữ địa chỉ vào lúc\n"
+     "                       ghi dòng (giờ đọc từ dòng: ISO 8601, syslog, FortiGate...; giờ\n"
+     "                       Việt Nam khi không ghi múi giờ; không đọc được thì lấy lúc chạy)\n"
      "  --lines              chỉ in nguyên các dòng khớp (như grepcidr)\n"
      "  --json               mỗi lần khớp một bản ghi match.ip (docs/events.md)\n"
      "  --threads N          số luồng quét (mặc định: số CPU)\n\n"
      "Dòng dài quá 1 MiB chỉ được quét và in trong 1 MiB đầu.\n\n" COMMON_VI
      "\nMã thoát (như grep): 0 có dòng khớp, 1 không có, 2 lỗi.\n",
      "Usage: canhgac match ips [LOG...] [--list-file FILE]... [--list NAME] [--count]\n"
-     "                         [--summary] [--lines] [--json] [--threads N]\n"
+     "                         [--summary [--units FILE]] [--lines] [--json] [--threads N]\n"
      "       canhgac match units --units FILE [--list NAME] [--json]\n\n"
      "units: the priority list of point (d): for every row of the imported botnet lists, the\n"
      "unit that held the address when it was listed (by the addresses and validity periods of\n"
@@ -306,6 +309,10 @@ static const struct help helps[] = {
      "  --list NAME          use only the imported list of this name (repeatable)\n"
      "  --count              print only the number of matching lines\n"
      "  --summary            a summary per address and per list\n"
+     "  --units FILE         (with --summary) count per unit too: the unit holding the\n"
+     "                       address when the line was written (time read from the line:\n"
+     "                       ISO 8601, syslog, FortiGate...; Vietnam time when no zone is\n"
+     "                       written; the time of the run when none can be read)\n"
      "  --lines              print only the matching lines as they are (like grepcidr)\n"
      "  --json               one match.ip record per match (docs/events.md)\n"
      "  --threads N          scanning threads (default: number of CPUs)\n\n"

@@ -12,6 +12,9 @@
 #include "canhgac/ipset.h"
 #include "canhgac/limits.h"
 
+struct cg_units;
+struct cg_unit;
+
 /* What one listed entry (an IP set payload) is: where it came from. */
 struct match_meta {
 	uint32_t line;   /* line in its list file (or feed row) */
@@ -36,7 +39,8 @@ struct match_opts {
 	int lines;   /* --lines: matching lines only, as they are */
 	int json;    /* --json */
 	int threads;
-	const char *const *files; /* logs; none = stdin */
+	const struct cg_units *units; /* --units: per-unit counts in the summary */
+	const char *const *files;     /* logs; none = stdin */
 	size_t nfiles;
 };
 
@@ -78,7 +82,8 @@ struct match_out {
 	uint64_t lineno;  /* lines emitted in cur_file */
 	uint64_t matched; /* matching lines in cur_file */
 	uint64_t total_lines, total_matched;
-	struct match_sum *sum; /* --summary */
+	struct match_sum *sum;   /* --summary */
+	struct match_usum *usum; /* --summary --units */
 	int64_t now_ms;
 };
 
@@ -96,6 +101,25 @@ void match_out_flush(struct match_out *w);
  * 0, or CG_EIO when some log could not be read (the others are still scanned; messages
  * printed), or another negative code. */
 int match_run(const struct match_lists *L, const struct match_opts *o, struct match_out *w);
+
+/* Per-unit counts of --summary --units (match_usum.c), kept by the output thread. */
+struct match_unit_count {
+	const struct cg_unit *unit;
+	uint64_t lines; /* matching lines with an address the unit held then */
+	uint64_t addrs; /* distinct such addresses */
+};
+struct match_usum;
+int match_usum_new(const struct cg_units *u, struct match_usum **out);
+void match_usum_free(struct match_usum *s);
+/* Counts one matching line (its text and its hits) for the units that held its addresses at
+ * the line's time (logtime.h, local times UTC+7), or at `now` (UTC seconds) when the line's
+ * time cannot be read. CG_ENOMEM/CG_ELIMIT when the (unit, address) table cannot grow. */
+int match_usum_line(struct match_usum *s, const char *line, size_t len,
+                    const struct match_hit *hits, size_t n, int64_t now);
+/* The units with matching lines, most lines first (then most addresses, then code); *no_unit:
+ * the matching lines none of whose addresses a unit held. Valid until the next call or free. */
+size_t match_usum_sorted(struct match_usum *s, const struct match_unit_count **out,
+                         uint64_t *no_unit);
 
 /* The device and remediation hint for a family, or NULL. */
 const char *match_family_hint(const char *family);

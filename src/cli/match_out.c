@@ -1,7 +1,7 @@
 /* match_out.c - what `match ips` prints: matching lines with their addresses, lists and
  * families (text), the lines alone (--lines), one match.ip record per match (--json), counts
- * (--count) and the per-address and per-list summary (--summary). One thread writes, in input
- * order, through a large buffer. */
+ * (--count) and the per-address, per-list and per-unit summary (--summary, --units). One thread
+ * writes, in input order, through a large buffer. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "canhgac/error.h"
 #include "canhgac/event.h"
 #include "canhgac/sys.h"
+#include "canhgac/units.h"
 #include "cli.h"
 #include "match.h"
 #include "banned.h"
@@ -86,6 +87,8 @@ int match_out_init(struct match_out *w, const struct match_lists *L, const struc
 		if (!w->sum)
 			return CG_ENOMEM;
 	}
+	if (o->summary && o->units)
+		return match_usum_new(o->units, &w->usum);
 	return CG_OK;
 }
 
@@ -95,8 +98,10 @@ void match_out_free(struct match_out *w)
 	if (w->sum)
 		cg_free(w->sum->t);
 	cg_free(w->sum);
+	match_usum_free(w->usum);
 	w->b = NULL;
 	w->sum = NULL;
+	w->usum = NULL;
 }
 
 /* The listed entry that covers ip: "1.2.3.0/24", or the address for a host entry. */
@@ -305,6 +310,9 @@ int match_out_chunk(struct match_out *w, const struct match_chunk *c)
 			j++;
 		if (w->sum && sum_line(w, c->hits + i, j - i))
 			rc = CG_ENOMEM;
+		if (w->usum && !rc)
+			rc = match_usum_line(w->usum, c->buf + c->hits[i].loff, c->hits[i].llen,
+			                     c->hits + i, j - i, w->now_ms / 1000);
 		if (!quiet_lines && (o->lines || !o->json))
 			print_line(w, c, &c->hits[i], lineno);
 		for (size_t k = i; k < j && !quiet_lines && !o->lines; k++) {
@@ -389,6 +397,48 @@ static void summary_text(struct match_out *w, size_t n, int64_t load_ms, int64_t
 	}
 }
 
+/* "By unit": code, name, matching lines, distinct addresses, most lines first. */
+static void summary_units_text(struct match_out *w)
+{
+	const struct match_unit_count *v;
+	uint64_t none;
+	size_t n = match_usum_sorted(w->usum, &v, &none);
+	char t[1024];
+	int k = snprintf(t, sizeof(t), "\n%s\n  %-16s %-40s %10s %10s\n",
+	                 cg_tr("Theo đơn vị (giữ địa chỉ vào lúc ghi dòng, nhiều dòng nhất trước):",
+	                       "By unit (holding the address when the line was written, most "
+	                       "lines first):"),
+	                 cg_tr("mã", "code"), cg_tr("tên", "name"), cg_tr("số dòng", "lines"),
+	                 cg_tr("địa chỉ", "addresses"));
+	put(w, t, (size_t)k < sizeof(t) ? (size_t)k : sizeof(t) - 1);
+	for (size_t i = 0; i < n; i++) {
+		k = snprintf(t, sizeof(t), "  %-16s %-40s %10llu %10llu\n", v[i].unit->code,
+		             v[i].unit->name, (unsigned long long)v[i].lines,
+		             (unsigned long long)v[i].addrs);
+		put(w, t, (size_t)k < sizeof(t) ? (size_t)k : sizeof(t) - 1);
+	}
+	k = snprintf(t, sizeof(t),
+	             cg_tr("  %llu dòng khớp không có địa chỉ nào của một đơn vị\n",
+	                   "  %llu matching lines hold no address of a unit\n"),
+	             (unsigned long long)none);
+	put(w, t, (size_t)k < sizeof(t) ? (size_t)k : sizeof(t) - 1);
+}
+
+static void summary_units_json(struct match_out *w, json_t *o)
+{
+	const struct match_unit_count *v;
+	uint64_t none;
+	size_t n = match_usum_sorted(w->usum, &v, &none);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:I,s:I}", "code", v[i].unit->code,
+		                                     "name", v[i].unit->name, "lines",
+		                                     (json_int_t)v[i].lines, "addresses",
+		                                     (json_int_t)v[i].addrs));
+	json_object_set_new(o, "units", arr);
+	json_object_set_new(o, "lines_without_unit", json_integer((json_int_t)none));
+}
+
 static void summary_json(struct match_out *w, size_t n, int64_t load_ms, int64_t scan_ms)
 {
 	const struct match_lists *L = w->L;
@@ -423,6 +473,8 @@ static void summary_json(struct match_out *w, size_t n, int64_t load_ms, int64_t
 		json_object_set_new(o, "duration_ms", json_integer(scan_ms));
 		json_object_set_new(o, "lists", lists);
 		json_object_set_new(o, "addresses", addrs);
+		if (w->usum)
+			summary_units_json(w, o);
 		txt = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 		if (txt) {
 			puts_(w, txt);
@@ -448,6 +500,8 @@ int match_out_finish(struct match_out *w, int64_t load_ms, int64_t scan_ms)
 			summary_json(w, n, load_ms, scan_ms);
 		else
 			summary_text(w, n, load_ms, scan_ms);
+		if (w->usum && !w->o->json)
+			summary_units_text(w);
 	}
 	match_out_flush(w);
 	return w->werr ? CG_EIO : 0;
