@@ -404,5 +404,12 @@ EOF
 # 5. Without --csv, only the XLSX; a merge whose output directory cannot be written fails
 expect_rc 0 "merge-replies, XLSX only" "$CG" feed merge-replies "$T/replies" --units "$U" --out "$T/rep2.xlsx"
 [ -s "$T/rep2.xlsx" ] && ok "report written" || fail "no report"
+# a report written into the replies directory is not read back as replies by the next run
+for run in 1 2; do
+	expect_rc 0 "merge-replies into the replies directory (run $run)" "$CG" feed merge-replies "$T/replies" --units "$U" --out "$T/replies/tong-hop.xlsx" --csv "$T/replies/tong-hop.csv"
+done
+contains "$T/out" "2 files could not be read" "an earlier report in the directory is not taken for replies"
+eq "$(grep 'units replied' "$T/out")" "$(grep 'units replied' "$T/merge.out")" "the same figures with the report in the directory"
+lacks "$T/err" "tong-hop" "no complaint about the report's own files"
 expect_rc 2 "merge into a missing directory" "$CG" feed merge-replies "$T/replies" --units "$U" --out "$T/no/such/dir/r.xlsx"
 finish
