@@ -166,7 +166,7 @@ EOF
 
 # 3. Replies, filled in by this script in a separate directory; plan.json: what was written
 py fill << 'EOF'
-import json, os, shutil
+import csv, io, json, os, shutil, unicodedata
 import xlsx_tool as X
 T = os.environ["RT"]
 E = json.load(open(T + "/expect.json"))
@@ -175,6 +175,15 @@ os.makedirs(R)
 ACTIONS = ["quét sạch", "cài lại", "vá", "đổi mật khẩu", "thay thiết bị"]
 LEFT_OUT, UNTOUCHED, MOVED, RENAMED, ADDS, DELETES = "THPT019", "MN005", "TT025", "THPT036", "TH041", "THPT033"
 DAMAGED = "THPT009"
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+def cp1258(text):
+    """As Excel saves Vietnamese in Windows-1258: base letters precomposed, tone marks combining."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        d = unicodedata.normalize("NFD", ch)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in d if c not in TONES)) + "".join(c for c in d if c in TONES))
+    return "".join(out).encode("cp1258")
+CSV = {"THPT001": (lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), ","), "TH002": (cp1258, ";")}
 files = {c: c + ".xlsx" for c in E["units"] if c != LEFT_OUT}
 files[RENAMED] = "phản hồi - Cát Hải (1).xlsx"
 plan = {"left_out": LEFT_OUT, "files": files, "lines": {}, "diags": []}
@@ -225,13 +234,22 @@ for code in sorted(files):
     if code == MOVED:  # two rows inserted above, columns moved (the code now sits left of its label)
         X.edit(dst, lambda g: X.insert_rows(g, 1, 2), "Danh sách")
         X.edit(dst, lambda g: X.reorder(g, "B,A,D,C,K,J,I,H,G,F,E"), "Danh sách")
-    # where each row now stands, read back from the file
     rows = X.read_rows(dst, "Danh sách")
+    if code in CSV:  # saved by Excel as CSV: UTF-8 with BOM, or Windows-1258 with ';'
+        assert not any("\n" in c for r in rows for c in r)
+        os.remove(dst)
+        files[code] = code + ".csv"
+        dst = R + "/" + files[code]
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=CSV[code][1]).writerows(rows)
+        open(dst, "wb").write(CSV[code][0](buf.getvalue()))
+    # where each row now stands, read back from what was written
     hr = next(i for i, r in enumerate(rows) if "Địa chỉ IP" in r)
     ci, ct = rows[hr].index("Địa chỉ IP"), rows[hr].index("Thời gian")
     at = {(r[ci], r[ct]): i + 1 for i, r in enumerate(rows) if i > hr and r[ci]}
     for ln in lines:
-        ln["where"] = "Danh sách!A%d" % at[(ln["ip"], ln["time"])]
+        n = at[(ln["ip"], ln["time"])]
+        ln["where"] = "%s:%d" % (dst, n) if code in CSV else "%s:Danh sách!A%d" % (dst, n)
     plan["lines"][code] = lines
     if code == DAMAGED:
         col = rows[hr].index("Số máy đã xử lý")
@@ -242,11 +260,12 @@ for code in sorted(files):
         lines[2]["handled"] = ""     # unreadable: not handled
 open(R + "/ghi-chu.txt", "w").write("not a reply\n")         # not a spreadsheet: ignored
 open(R + "/hong.xlsx", "wb").write(b"this is not a zip file\n")  # not an XLSX: reported, skipped
-open(R + "/cut.xlsx", "wb").write(open(R + "/TH002.xlsx", "rb").read()[:3000])  # truncated
+open(R + "/cut.xlsx", "wb").write(open(R + "/TH004.xlsx", "rb").read()[:3000])  # truncated
 json.dump(plan, open(T + "/plan.json", "w"), ensure_ascii=False)
 print("ok: %d replies written (%d rows filled), %s left out" % (len(files), k, LEFT_OUT))
 EOF
-eq "$(find "$T/replies" -name '*.xlsx' | wc -l)" "$((nunits + 1))" "replies: every unit but one, and two damaged files"
+eq "$(find "$T/replies" -name '*.xlsx' | wc -l)" "$((nunits - 1))" "replies: every unit but one (two as CSV), and two damaged files"
+eq "$(find "$T/replies" -name '*.csv' | wc -l)" 2 "two replies saved as CSV"
 
 # 4. Merge
 expect_rc 2 "merge without --units" "$CG" feed merge-replies "$T/replies" --out "$T/rep/report.xlsx"
@@ -346,7 +365,7 @@ check(set(want_par) >= {"SGD", "PHUONG-AL", "PHUONG-DH", "TH041"}, "per-parent r
 def line(d):
     code, ip, tm, fam, st, ln = d
     ln = ln or {}
-    src = "%s/%s:%s" % (R, P["files"][code], ln["where"]) if ln else ""
+    src = ln["where"] if ln else ""
     return [code, E["names"][code], ip, tm, fam, st, ln.get("handled", ""), ln.get("action", ""),
             ln.get("nh", ""), ln.get("nt", ""), ln.get("note", ""), src]
 want_lines = sorted(line(d) for d in detail)
