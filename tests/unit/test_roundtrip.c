@@ -178,6 +178,10 @@ static void reply_reader(void **state)
 	cg_reply_free(r);
 	assert_null(read_reply(reply_t3, "nobody.csv", u, &d, CG_EPARSE));
 	assert_null(read_reply("a,b\n1,2\n", "T3.csv", u, &d, CG_EPARSE));
+	assert_false(has_diag(&d, 0, "not an XLSX"));
+	/* Named .xlsx but read as text (its content is no ZIP archive): the reason says so. */
+	assert_null(read_reply("not a zip\n", "T3.XLSX", u, &d, CG_EPARSE));
+	assert_true(has_diag(&d, 0, "not an XLSX file"));
 	assert_null(read_reply("Mã đơn vị: ZZ\nĐịa chỉ IP,Đã xử lý\n", "x.csv", u, &d, CG_EPARSE));
 	assert_true(has_diag(&d, 1, "'ZZ' is not in the units file"));
 	cg_diags_clear(&d);
