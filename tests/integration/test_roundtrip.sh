@@ -125,7 +125,7 @@ expect_rc 0 "import the monthly list" "$CG" feed import --kind botnet --received
 contains "$T/out" "list 'botnet-10-2026'" "list name from the file name"
 expect_rc 2 "split without --out" "$CG" feed split botnet-10-2026 --units "$U"
 expect_rc 2 "split of an unknown list" "$CG" feed split no-such-list --units "$U" --out "$T/split"
-expect_rc 0 "split" "$CG" feed split botnet-10-2026 --units "$U" --out "$T/split"
+expect_rc 0 "split" "$CG" feed split botnet-10-2026 --units "$U" --out "$T/split" --deadline 15/11/2026 --reply-to "tổ CNTT, cntt@sgd.mau.edu.vn"
 nunits=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["units"]))' "$T/expect.json")
 nrows=$(python3 -c 'import json,sys; print(sum(map(len,json.load(open(sys.argv[1]))["units"].values())))' "$T/expect.json")
 contains "$T/out" "Wrote $nunits files (one per unit) to $T/split: $nrows/300 rows; $((300 - nrows)) rows belong to no unit." "split summary"
@@ -144,8 +144,10 @@ for code, want in sorted(E["units"].items()):
     f = T + "/split/" + code + ".xlsx"
     if not os.path.exists(f):
         continue
-    if X.read_rows(f, "Hướng dẫn")[0][0] != "HƯỚNG DẪN ĐIỀN VÀ GỬI LẠI":
-        print("FAIL: %s: no instructions sheet" % code)
+    guide = [r[0] for r in X.read_rows(f, "Hướng dẫn")]
+    if guide[0] != "HƯỚNG DẪN ĐIỀN VÀ GỬI LẠI" or "6. Hạn gửi lại: 15/11/2026." not in guide or \
+            "7. Gửi lại tệp này (giữ định dạng .xlsx) cho: tổ CNTT, cntt@sgd.mau.edu.vn." not in guide:
+        print("FAIL: %s: instructions sheet %s" % (code, guide)); bad += 1
     rows = X.read_rows(f, "Danh sách")
     head = {r[0]: r[1] for r in rows[:7] if r and r[0]}
     if head.get("Mã đơn vị") != code or head.get("Tên đơn vị") != E["names"][code] or \
@@ -423,6 +425,13 @@ EOF
 # 5. Without --csv, only the XLSX; a merge whose output directory cannot be written fails
 expect_rc 0 "merge-replies, XLSX only" "$CG" feed merge-replies "$T/replies" --units "$U" --out "$T/rep2.xlsx"
 [ -s "$T/rep2.xlsx" ] && ok "report written" || fail "no report"
+# --feed names the list (here by name) instead of the replies' "Mã danh sách": the same figures
+expect_rc 0 "merge-replies --feed" "$CG" feed merge-replies "$T/replies" --units "$U" --feed botnet-10-2026 --out "$T/rep3.xlsx"
+eq "$(grep 'units replied' "$T/out")" "$(grep 'units replied' "$T/merge.out")" "the same figures with --feed"
+expect_rc 2 "merge-replies --feed of an unknown list" "$CG" feed merge-replies "$T/replies" --units "$U" --feed nothing --out "$T/rep4.xlsx"
+expect_rc 0 "help feed" "$CG" help feed --lang en
+contains "$T/out" "canhgac feed merge-replies DIR --units FILE --out FILE.xlsx" "help shows merge-replies"
+contains "$T/out" "canhgac feed split LIST --units FILE --out DIR" "help shows split"
 # a report written into the replies directory is not read back as replies by the next run
 for run in 1 2; do
 	expect_rc 0 "merge-replies into the replies directory (run $run)" "$CG" feed merge-replies "$T/replies" --units "$U" --out "$T/replies/tong-hop.xlsx" --csv "$T/replies/tong-hop.csv"
