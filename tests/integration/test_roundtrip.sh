@@ -260,13 +260,20 @@ for code in sorted(files):
         plan["diags"].append("%s/%s:Danh sách!%s%d" % (R, files[code], X.col_letters(col), at[(lines[2]["ip"], lines[2]["time"])]))
         lines[1]["nh"] = ""          # unreadable: counts as blank
         lines[2]["handled"] = ""     # unreadable: not handled
+# THPT007 sends its file twice ("THPT007 (1).xlsx", read first): one reply, rows not counted twice
+RESENT = "THPT007"
+copy = R + "/" + RESENT + " (1).xlsx"
+shutil.copy(R + "/" + files[RESENT], copy)
+for ln in plan["lines"][RESENT]:
+    ln["where"] = copy + ln["where"][len(R + "/" + files[RESENT]):]
+plan["resent"] = [RESENT, copy, R + "/" + files[RESENT]]
 open(R + "/ghi-chu.txt", "w").write("not a reply\n")         # not a spreadsheet: ignored
 open(R + "/hong.xlsx", "wb").write(b"this is not a zip file\n")  # not an XLSX: reported, skipped
 open(R + "/cut.xlsx", "wb").write(open(R + "/TH004.xlsx", "rb").read()[:3000])  # truncated
 json.dump(plan, open(T + "/plan.json", "w"), ensure_ascii=False)
 print("ok: %d replies written (%d rows filled), %s left out" % (len(files), k, LEFT_OUT))
 EOF
-eq "$(find "$T/replies" -name '*.xlsx' | wc -l)" "$((nunits - 1))" "replies: every unit but one (two as CSV), and two damaged files"
+eq "$(find "$T/replies" -name '*.xlsx' | wc -l)" "$nunits" "replies: every unit but one (two as CSV, one sent twice), and two damaged files"
 eq "$(find "$T/replies" -name '*.csv' | wc -l)" 2 "two replies saved as CSV"
 
 # 4. Merge
@@ -418,6 +425,10 @@ l_th028 = 1 + next(i for i, l in enumerate(ul) if "27.72.212.169" in l)
 l_ward = 1 + next(i for i, l in enumerate(ul) if l.startswith("PHUONG-DH,"))
 check("%s/units.csv:%d: 27.72.212.169 of 'TH028' overlaps 27.72.212.0/24 of 'PHUONG-DH' (row %d)" % (T, l_th028, l_ward) in err,
       "overlapping claims warned about, with both rows", err)
+rs, copy, orig = P["resent"]
+check("%s: unit '%s' already replied in '%s'; both files count" % (orig, rs, copy) in err, "a unit's second file is noted", err)
+check(all("%s:Danh sách!A%d: row %s (%s) is already answered in another file or row of the unit; not counted again"
+          % (orig, 9 + i, ln["ip"], ln["time"]) in err for i, ln in enumerate(P["lines"][rs])), "rows of a file sent twice are not counted again", err)
 check("ghi-chu.txt" not in err + out, "a file that is not a spreadsheet is ignored")
 print("ok: report checked: %d units, %d rows, %d unhandled, %d/%d machines" % (len(sums), len(detail), len(want_unh), tot["nh"], tot["nt"]) if not fails else "%d report checks failed" % fails)
 EOF
