@@ -147,8 +147,9 @@ struct cg_rt_report {
 /* Consolidates the replies. plan (may be NULL) is the split of the same list grouped
  * CG_RT_BY_CURRENT: it says which rows each unit was sent, so missing rows and units that have
  * not replied are known. Reply rows are matched to listed rows by address (then by time text).
- * Two replies from one unit: the rows of both count; a diagnostic names the second. *out filled
- * (cg_rt_report_clear). */
+ * Two replies from one unit: the rows of both count; a diagnostic names the second. A reply row
+ * that repeats a listed row already answered (same address and time text: a file sent twice, a
+ * copied row) is not counted again, with a diagnostic. *out filled (cg_rt_report_clear). */
 int cg_rt_merge(const struct cg_units *u, const struct cg_rt_plan *plan,
                 const struct cg_rt_row *rows, struct cg_reply *const *replies, size_t nreplies,
                 struct cg_rt_report *out, struct cg_diags *d);

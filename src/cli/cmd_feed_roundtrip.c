@@ -160,6 +160,23 @@ struct replies {
 	size_t unreadable;
 };
 
+/* 1 when name is one of the CSV files written next to the summary CSV base_csv. */
+static int report_csv(const char *name, const char *base_csv)
+{
+	size_t n = strlen(base_csv);
+	if (n > 4 && strcmp(base_csv + n - 4, ".csv") == 0)
+		n -= 4;
+	if (!n || strncmp(name, base_csv, n) != 0)
+		return 0;
+	for (size_t i = 0; cg_rt_csv_suffixes[i]; i++) {
+		size_t k = strlen(cg_rt_csv_suffixes[i]);
+		if (strncmp(name + n, cg_rt_csv_suffixes[i], k) == 0 &&
+		    strcmp(name + n + k, ".csv") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int wanted_file(const char *name, const char *out, const char *csv)
 {
 	size_t n = strlen(name);
@@ -167,8 +184,9 @@ static int wanted_file(const char *name, const char *out, const char *csv)
 	const char *base_csv = csv ? (strrchr(csv, '/') ? strrchr(csv, '/') + 1 : csv) : "";
 	if (name[0] == '.' || strncmp(name, "~$", 2) == 0)
 		return 0; /* hidden files and Excel's lock files */
-	if (strcmp(name, base_out) == 0 || strcmp(name, base_csv) == 0)
-		return 0;
+	if (strcmp(name, base_out) == 0 || strcmp(name, base_csv) == 0 ||
+	    report_csv(name, base_csv))
+		return 0; /* the report of an earlier run into the same directory */
 	return n > 5 &&
 	       (strcasecmp(name + n - 5, ".xlsx") == 0 || strcasecmp(name + n - 4, ".csv") == 0);
 }

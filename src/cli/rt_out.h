@@ -27,5 +27,7 @@ int cg_rt_write_report_xlsx(const char *path, const struct cg_units *u,
  * PATH-chua-tra-loi.csv and PATH-chua-xu-ly.csv the other tables. */
 int cg_rt_write_report_csv(const char *path, const struct cg_units *u,
                            const struct cg_rt_report *r);
+/* The suffixes of those other CSV files ("-chi-tiet", ...), NULL-terminated. */
+extern const char *const cg_rt_csv_suffixes[];
 
 #endif

@@ -218,14 +218,17 @@ static const char *const h_nr[] = {"Mã đơn vị",     "Tên đơn vị", "Đ�
 
 enum { T_SUM, T_PAR, T_LINES, T_NR, T_UNH, T__N };
 
+const char *const cg_rt_csv_suffixes[] = {"-theo-cap-tren", "-chi-tiet", "-chua-tra-loi",
+                                          "-chua-xu-ly", NULL};
+
 static int build_all(struct tab *t, const struct cg_units *u, const struct cg_rt_report *r)
 {
 	const struct tab init[T__N] = {
 	    {"Tổng hợp", "", h_sum, 12, NULL, 0, 0},
-	    {"Theo cấp trên", "-theo-cap-tren", h_sum, 12, NULL, 0, 0},
-	    {"Chi tiết", "-chi-tiet", h_line, 12, NULL, 0, 0},
-	    {"Chưa trả lời", "-chua-tra-loi", h_nr, 7, NULL, 0, 0},
-	    {"Chưa xử lý", "-chua-xu-ly", h_line, 12, NULL, 0, 0},
+	    {"Theo cấp trên", cg_rt_csv_suffixes[0], h_sum, 12, NULL, 0, 0},
+	    {"Chi tiết", cg_rt_csv_suffixes[1], h_line, 12, NULL, 0, 0},
+	    {"Chưa trả lời", cg_rt_csv_suffixes[2], h_nr, 7, NULL, 0, 0},
+	    {"Chưa xử lý", cg_rt_csv_suffixes[3], h_line, 12, NULL, 0, 0},
 	};
 	int rc;
 	memcpy(t, init, sizeof(init));

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
@@ -429,6 +430,13 @@ static int find_table(struct rctx *c, size_t *hrow)
 	return 0;
 }
 
+/* A file name ending in ".xlsx" (any case): its content should have been a ZIP archive. */
+static int is_xlsx_name(const char *base)
+{
+	size_t n = strlen(base);
+	return n >= 5 && strncasecmp(base + n - 5, ".xlsx", 5) == 0;
+}
+
 void cg_reply_free(struct cg_reply *r)
 {
 	if (!r)
@@ -463,7 +471,13 @@ int cg_reply_read(const struct cg_table *t, const char *source, const char *file
 	}
 	c.r->feed_id = -1;
 	rc = find_table(&c, &hrow);
-	if (rc == 0)
+	if (rc == 0 && t->format != CG_TABLE_XLSX && file_base && is_xlsx_name(file_base))
+		rc = cg_diags_add(d, CG_EPARSE, source, 0, 0,
+		                  CG_MSG("không phải tệp XLSX (nội dung không phải tệp nén ZIP) và "
+		                         "không có bảng có cột 'địa chỉ IP' và 'đã xử lý'",
+		                         "not an XLSX file (its content is not a ZIP archive), and "
+		                         "no table with the columns 'địa chỉ IP' and 'đã xử lý'"));
+	else if (rc == 0)
 		rc = cg_diags_add(d, CG_EPARSE, source, 0, 0,
 		                  CG_MSG("không tìm thấy bảng có cột 'địa chỉ IP' và 'đã xử lý'",
 		                         "no table with the columns 'địa chỉ IP' and 'đã xử lý'"));

@@ -135,6 +135,32 @@ static long match_row(struct mctx *m, const struct cg_unit *unit, const struct c
 	return best;
 }
 
+/* 1 when an unmatched reply row repeats a listed row of the group (same address and time): a
+ * unit that sent its file twice, or copied a row, has not found a new one. */
+static int repeats_listed(const struct mctx *m, const struct cg_rt_group *g,
+                          const struct cg_reply *rep, const struct cg_reply_row *rr)
+{
+	char tt[32], src[600];
+	for (size_t i = 0; g && i < g->n; i++) {
+		const struct cg_rt_row *lr = &m->rows[g->rows[i]];
+		cg_rt_time_text(lr->time, CG_UNITS_TZ_VN, tt);
+		if (strcmp(rr->addr, lr->addr) != 0 || strcmp(rr->time_text, tt) != 0)
+			continue;
+		if (rr->where[0])
+			snprintf(src, sizeof(src), "%s:%s", rep->source, rr->where);
+		else
+			snprintf(src, sizeof(src), "%s", rep->source);
+		cg_diags_add(m->d, CG_OK, src, rr->where[0] ? 0 : rr->line, 0,
+		             CG_MSG("dòng %s (%s) đã được trả lời ở tệp khác hoặc dòng khác của "
+		                    "đơn vị; không tính lại",
+		                    "row %s (%s) is already answered in another file or row of the "
+		                    "unit; not counted again"),
+		             rr->addr, rr->time_text);
+		return 1;
+	}
+	return 0;
+}
+
 static int do_unit(struct mctx *m, const struct cg_unit *unit, uint8_t **used)
 {
 	const struct cg_rt_group *g = m->plan ? cg_rt_plan_group(m->plan, unit) : NULL;
@@ -177,7 +203,7 @@ static int do_unit(struct mctx *m, const struct cg_unit *unit, uint8_t **used)
 		for (size_t j = 0; j < m->rep[k]->nrows; j++) {
 			const struct cg_reply_row *rr = &m->rep[k]->rows[j];
 			enum cg_rt_status st = CG_RT_ADDED;
-			if (used[k][j])
+			if (used[k][j] || repeats_listed(m, g, m->rep[k], rr))
 				continue;
 			if (!m->plan && rr->has_stt) {
 				st = CG_RT_REPLIED;

@@ -6,7 +6,7 @@ SRC=${SRC:?set SRC to the source tree}
 T=$(mktemp -d /tmp/cg-it.XXXXXX)
 export CANHGAC_DATA_DIR=$T/data CANHGAC_LANG=en
 FAILS=0
-cleanup() { rm -rf "$T"; }
+cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$T"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 ok() { echo "ok: $*"; }

@@ -178,6 +178,10 @@ static void reply_reader(void **state)
 	cg_reply_free(r);
 	assert_null(read_reply(reply_t3, "nobody.csv", u, &d, CG_EPARSE));
 	assert_null(read_reply("a,b\n1,2\n", "T3.csv", u, &d, CG_EPARSE));
+	assert_false(has_diag(&d, 0, "not an XLSX"));
+	/* Named .xlsx but read as text (its content is no ZIP archive): the reason says so. */
+	assert_null(read_reply("not a zip\n", "T3.XLSX", u, &d, CG_EPARSE));
+	assert_true(has_diag(&d, 0, "not an XLSX file"));
 	assert_null(read_reply("Mã đơn vị: ZZ\nĐịa chỉ IP,Đã xử lý\n", "x.csv", u, &d, CG_EPARSE));
 	assert_true(has_diag(&d, 1, "'ZZ' is not in the units file"));
 	cg_diags_clear(&d);
@@ -236,6 +240,21 @@ static void merge_figures(void **state)
 	assert_int_equal(rep.units[0].rows_listed, 3);
 	assert_int_equal(rep.units[0].rows_added, 1);
 	assert_int_equal(rep.units_not_replied, 0);
+	cg_rt_report_clear(&rep);
+	/* T3 sends its file twice: one reply, the repeated row is not counted again. */
+	cg_reply_free(r[0]);
+	r[0] = read_reply(reply_t3, "T3 (1).csv", u, &d, 0);
+	assert_int_equal(cg_rt_merge(u, &p, rows, r, 2, &rep, &d), 0);
+	s = &rep.units[2];
+	assert_non_null(s);
+	assert_string_equal(s->unit->code, "T3");
+	assert_int_equal(s->rows_listed, 1);
+	assert_int_equal(s->rows_added, 0);
+	assert_int_equal(s->rows_handled, 1);
+	assert_int_equal(s->machines_handled, 1);
+	assert_int_equal(s->machines_total, 1);
+	assert_string_equal(s->actions, "thay thiết bị: 1");
+	assert_true(has_diag(&d, 2, "not counted again"));
 	cg_rt_report_clear(&rep);
 	cg_reply_free(r[0]);
 	cg_reply_free(r[1]);
