@@ -105,13 +105,29 @@ void cg_feed_cli_print_json(json_t *o)
 	json_decref(o);
 }
 
-/* Prints s left-aligned in `width` columns, counting UTF-8 characters rather than bytes. */
+/* Prints s left-aligned in `width` columns, counting UTF-8 characters rather than bytes; a
+ * longer text is cut to width - 2 characters and "~" so that the columns stay aligned. */
 static void pad(const char *s, int width)
 {
 	int n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += (*p & 0xC0) != 0x80;
-	fputs(s, stdout);
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue;
+		if (n == width - 2 && strlen((const char *)p) > 1) {
+			int rest = 0;
+			for (const unsigned char *q = p; *q; q++)
+				rest += (*q & 0xC0) != 0x80;
+			if (n + rest >= width)
+				break;
+		}
+		n++;
+	}
+	fwrite(s, 1, (size_t)(p - (const unsigned char *)s), stdout);
+	if (*p) {
+		fputc('~', stdout);
+		n++;
+	}
 	for (; n < width; n++)
 		fputc(' ', stdout);
 }

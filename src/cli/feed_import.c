@@ -141,12 +141,19 @@ static void print_understood(const struct one *x)
 	printf("%s: %s%s%s%s\n", x->path, cg_feed_format_name(f->format),
 	       f->format_detail[0] ? " (" : "", f->format_detail, f->format_detail[0] ? ")" : "");
 	print_columns(f);
-	printf(cg_tr("  %zu dòng dữ liệu: %zu mục, %zu dòng lỗi, %zu dòng bỏ qua (chú thích, "
-	             "trống)\n",
-	             "  %zu data rows: %zu entries, %zu bad rows, %zu rows skipped (comments, "
-	             "blank)\n"),
-	       f->rows_total, f->kind == CG_FEED_ADVISORY ? f->nadvisories : f->nentries,
-	       f->rows_bad, f->rows_skipped);
+	if (f->kind == CG_FEED_ADVISORY)
+		printf(cg_tr("  dòng dữ liệu: %zu; cảnh báo: %zu; dòng lỗi: %zu; dòng bỏ qua (chú "
+		             "thích, trống): %zu\n",
+		             "  data rows: %zu; advisories: %zu; bad rows: %zu; rows skipped "
+		             "(comments, blank): %zu\n"),
+		       f->rows_total, f->nadvisories, f->rows_bad, f->rows_skipped);
+	else
+		printf(
+		    cg_tr("  dòng dữ liệu: %zu; mục: %zu; dòng lỗi: %zu; dòng bỏ qua (chú thích, "
+		          "trống): %zu\n",
+		          "  data rows: %zu; entries: %zu; bad rows: %zu; rows skipped (comments, "
+		          "blank): %zu\n"),
+		    f->rows_total, f->nentries, f->rows_bad, f->rows_skipped);
 	if (f->host_bits_cleared)
 		printf(
 		    cg_tr("  %zu dải CIDR có bit máy khác 0 đã được chuẩn hóa (1.2.3.4/24 -> "

@@ -34,7 +34,7 @@ ipsum_id=$(jq_ feed.id)
 
 expect_rc 0 "import feodo (human)" "$CG" feed import --kind botnet "$FEODO"
 contains "$T/out" "FireHOL .ipset" "feodo recognised as FireHOL"
-contains "$T/out" "$n_feodo entries" "feodo count in the summary"
+contains "$T/out" "entries: $n_feodo;" "feodo count in the summary"
 contains "$T/out" "Imported: feed #" "says imported"
 
 # the same files again: nothing changes
@@ -90,7 +90,7 @@ expect_rc 2 "remove needs an id" "$CG" feed remove feodo
 bad_lines=$(awk 'NR==3||NR==5||NR==6||NR==8{print NR}' "$T/bad.txt" | tr '\n' ' ')
 expect_rc 1 "import with bad rows" "$CG" feed import --kind botnet "$T/bad.txt"
 for l in $bad_lines; do contains "$T/err" "bad.txt:$l: " "bad row reported at line $l"; done
-contains "$T/out" "3 entries, 4 bad rows" "counts of good and bad rows"
+contains "$T/out" "entries: 3; bad rows: 4;" "counts of good and bad rows"
 expect_rc 0 "bad list stored with its good rows" "$CG" feed show bad --json
 eq "$(jq_ feed.entries)" 3 "three good rows stored"
 eq "$(jq_ feed.rows_bad)" 4 "four bad rows recorded"
