@@ -18,6 +18,11 @@ int cg_grow(void **p, size_t *cap, size_t need, size_t size, size_t max);
 char *cg_strdup(const char *s);
 char *cg_strndup(const char *s, size_t n);
 void cg_free(void *p);
+/* The first occurrence of needle[0..nn) in hay[0..hn), or NULL (memmem, which not every C
+ * library has). An empty needle is found at hay. */
+void *cg_memmem(const void *hay, size_t hn, const void *needle, size_t nn);
+/* The last byte c in p[0..n), or NULL (memrchr). */
+void *cg_memrchr(const void *p, int c, size_t n);
 
 /* Allocations of at least CG_ALLOC_LARGE bytes (a million-entry feed's arrays, whole files read
  * into memory) are passed to a hook that a program may install once at start, before threads:

@@ -51,6 +51,14 @@ const char *cg_strerror(int err);
 /* Maps an errno value to a CG_E code (used only in src/platform). */
 int cg_from_errno(int e);
 
+/* The printf format archetype for __attribute__((format)): mingw-w64 is built with its C99
+ * printf (__USE_MINGW_ANSI_STDIO), whose archetype is gnu_printf there. */
+#if defined(__MINGW32__)
+#define CG_FMT_PRINTF __gnu_printf__
+#else
+#define CG_FMT_PRINTF __printf__
+#endif
+
 /* CG_MSG("vi %s", "en %s") passes a message in both languages to a function that takes both. */
 #define CG_MSG(vi, en) vi, en
 
@@ -81,7 +89,7 @@ struct cg_diags {
  * consume the same arguments. Returns `code` so callers can write `return cg_diags_add(...)`. */
 int cg_diags_add(struct cg_diags *d, int code, const char *source, unsigned long line,
                  unsigned int column, const char *fmt_vi, const char *fmt_en, ...)
-    __attribute__((format(printf, 6, 8), format(printf, 7, 8)));
+    __attribute__((format(CG_FMT_PRINTF, 6, 8), format(CG_FMT_PRINTF, 7, 8)));
 void cg_diags_clear(struct cg_diags *d);
 /* The message of one diagnostic in the current language. */
 const char *cg_diag_msg(const struct cg_diag *g);

@@ -56,7 +56,7 @@ enum {
 int cg_cli_common_opt(struct cg_cli *c, int opt, const char *arg, const char *cmd);
 
 /* Prints an error for people: "canhgac: <context>: <reason>" in the current language. */
-void cg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cg_cli_err(const char *fmt, ...) __attribute__((format(CG_FMT_PRINTF, 1, 2)));
 /* Prints every diagnostic as "source:line:col: message". */
 void cg_cli_print_diags(const struct cg_diags *d);
 /* Resolves and creates the data directory; prints and returns nonzero on failure. */

@@ -211,7 +211,7 @@ static size_t fill(struct reader *rd, char *buf, size_t cap)
 			break;
 	}
 	if (!rd->eof && len) {
-		char *nl = memrchr(buf, '\n', len);
+		char *nl = cg_memrchr(buf, '\n', len);
 		if (nl) {
 			size_t keep = (size_t)(nl - buf) + 1;
 			rd->nspill = len - keep;

@@ -98,6 +98,35 @@ char *cg_strndup(const char *s, size_t n)
 	return r;
 }
 
+void *cg_memmem(const void *hay, size_t hn, const void *needle, size_t nn)
+{
+	const uint8_t *h = hay, *n = needle, *end;
+	if (nn == 0)
+		return (void *)hay;
+	if (nn > hn)
+		return NULL;
+	end = h + (hn - nn) + 1;
+	while (h < end) {
+		const uint8_t *p = memchr(h, n[0], (size_t)(end - h));
+		if (!p)
+			return NULL;
+		if (memcmp(p, n, nn) == 0)
+			return (void *)p;
+		h = p + 1;
+	}
+	return NULL;
+}
+
+void *cg_memrchr(const void *p, int c, size_t n)
+{
+	const uint8_t *b = p;
+	while (n > 0) {
+		if (b[--n] == (uint8_t)c)
+			return (void *)(b + n);
+	}
+	return NULL;
+}
+
 char *cg_strdup(const char *s)
 {
 	return cg_strndup(s, SIZE_MAX);

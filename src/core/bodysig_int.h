@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "canhgac/bodysig.h"
+#include "canhgac/error.h"
 #include "canhgac/ndb.h"
 
 /* What the set keeps of a signature after compile. */
@@ -61,7 +62,7 @@ struct bs_str {
 	size_t n, cap;
 };
 int cg_bodysig_str_addf(struct bs_str *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    __attribute__((format(CG_FMT_PRINTF, 2, 3)));
 /* Adds a diagnostic about a signature the back end refused. */
 void cg_bodysig_refused(const struct cg_bodysig_set *s, unsigned id, struct cg_diags *d,
                         const char *why);

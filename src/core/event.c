@@ -98,12 +98,14 @@ static void copy32(char out[32], const char *tmp)
 
 void cg_time_human(char out[32], int64_t unix_ms, int offset_min)
 {
-	char tmp[96];
-	time_t t = (time_t)(unix_ms / 1000 + (int64_t)offset_min * 60);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	snprintf(tmp, sizeof(tmp), "%02d/%02d/%04d %02d:%02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	char iso[32], tmp[96];
+	/* whole seconds, then shifted: "YYYY-MM-DDTHH:MM:SS.mmmZ" rearranged to dd/mm/yyyy */
+	int64_t s = unix_ms / 1000 - (unix_ms % 1000 < 0) + (int64_t)offset_min * 60;
+	if (cg_time_iso8601_ms(iso, s * 1000) != 0) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%.2s/%.2s/%.4s %.8s", iso + 8, iso + 5, iso, iso + 11);
 	copy32(out, tmp);
 }
 

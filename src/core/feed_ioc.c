@@ -155,7 +155,7 @@ static int as_url(const char *s, size_t n, struct cg_feed_entry *e)
 	char buf[CG_MAX_URL + 1], tmp[CG_MAX_URL + 1];
 	int rc;
 	rc = cg_url_normalize(s, n, buf, sizeof(buf));
-	if (rc == CG_EPARSE && !memmem(s, n, "://", 3) && n + 7 < sizeof(tmp)) {
+	if (rc == CG_EPARSE && !cg_memmem(s, n, "://", 3) && n + 7 < sizeof(tmp)) {
 		memcpy(tmp, "http://", 7);
 		memcpy(tmp + 7, s, n);
 		rc = cg_url_normalize(tmp, n + 7, buf, sizeof(buf));
@@ -228,7 +228,7 @@ int cg_fv_ioc(const char *s, size_t n, const char *type_hint, struct cg_feed_ent
 	}
 	if (as_hash(s, n, -1, e) == 0 || as_ip(s, n, e) == 0)
 		return CG_OK;
-	if (memmem(s, n, "://", 3) || memchr(s, '/', n))
+	if (cg_memmem(s, n, "://", 3) || memchr(s, '/', n))
 		return as_url(s, n, e);
 	return as_domain(s, n, e);
 }

@@ -5,13 +5,13 @@
  * as decimal; IPv6 through inet_pton) and stored in canonical text: "1.2.3.4", "1.2.3.0/24",
  * "2001:db8::/32" (RFC 5952). An IPv4-mapped IPv6 address is stored as the IPv4 address it is.
  * A prefix with host bits set is accepted with those bits cleared and counted. */
-#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
+#include "canhgac/ipaddr.h"
 #include "canhgac/event.h"
 #include "canhgac/feed.h"
 #include "canhgac/limits.h"
@@ -129,12 +129,17 @@ static int parse_v4(const char *p, size_t n, uint8_t out[4])
 
 static int parse_v6(const char *p, size_t n, uint8_t out[16])
 {
-	char tmp[64];
-	if (n < 2 || n >= sizeof(tmp) || !memchr(p, ':', n))
+	struct cg_ip ip;
+	if (n < 2 || n >= 64 || !memchr(p, ':', n) || cg_ip_parse(p, n, &ip) != 0)
 		return -1;
-	memcpy(tmp, p, n);
-	tmp[n] = '\0';
-	return inet_pton(AF_INET6, tmp, out) == 1 ? 0 : -1;
+	if (ip.v6) {
+		memcpy(out, ip.a, 16);
+	} else { /* an IPv4-mapped address: give back its IPv6 bytes */
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, ip.a, 4);
+	}
+	return 0;
 }
 
 static int is_mapped_v4(const uint8_t b[16])
@@ -228,8 +233,11 @@ static void format_prefix(const struct addr *a, unsigned plen, char *out)
 				*o++ = '.';
 		}
 		*o = '\0';
-	} else if (!inet_ntop(AF_INET6, a->b, out, 48)) {
-		out[0] = '\0';
+	} else {
+		struct cg_ip ip = {.v6 = 1};
+		memcpy(ip.a, a->b, 16);
+		if (!cg_ip_format(&ip, out, 48))
+			out[0] = '\0';
 	}
 	if (plen < addr_bits(a)) {
 		o = out + strlen(out);

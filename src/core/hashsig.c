@@ -248,9 +248,8 @@ static uint32_t rec_name(const uint8_t *r, size_t dlen)
 
 /* Order: digest, then name, then size, so that all entries of one digest and name are adjacent
  * and a lookup can report each name once without remembering what it reported. */
-static int rec_cmp(const void *x, const void *y, void *arg)
+static int rec_cmp(const void *x, const void *y, size_t dlen)
 {
-	size_t dlen = *(const size_t *)arg;
 	const uint8_t *p = x, *q = y;
 	int c = memcmp(p, q, dlen);
 	uint32_t np, nq;
@@ -265,6 +264,20 @@ static int rec_cmp(const void *x, const void *y, void *arg)
 	sp = rec_size(p, dlen);
 	sq = rec_size(q, dlen);
 	return sp < sq ? -1 : sp > sq;
+}
+
+/* qsort comparators for the three digest lengths (qsort_r is not portable). */
+static int rec_cmp16(const void *x, const void *y)
+{
+	return rec_cmp(x, y, 16);
+}
+static int rec_cmp20(const void *x, const void *y)
+{
+	return rec_cmp(x, y, 20);
+}
+static int rec_cmp32(const void *x, const void *y)
+{
+	return rec_cmp(x, y, 32);
 }
 
 static int size_cmp(const void *x, const void *y)
@@ -307,6 +320,9 @@ static int bucket_sort(struct cg_hashsig *s, int a)
 	uint32_t *start, *pos;
 	uint8_t *tmp, *v = s->rec[a];
 	int rc = CG_ENOMEM;
+	int (*cmp)(const void *, const void *) = dlen == 16   ? rec_cmp16
+	                                         : dlen == 20 ? rec_cmp20
+	                                                      : rec_cmp32;
 
 	nb = (size_t)1 << bits;
 	start = cg_calloc(nb + 1, sizeof(*start));
@@ -323,7 +339,7 @@ static int bucket_sort(struct cg_hashsig *s, int a)
 		memcpy(tmp + (size_t)pos[prefix(v + i * rs, bits)]++ * rs, v + i * rs, rs);
 	for (size_t b = 0; b < nb; b++) {
 		size_t lo = start[b], hi = start[b + 1], first = w;
-		qsort_r(tmp + lo * rs, hi - lo, rs, rec_cmp, &dlen);
+		qsort(tmp + lo * rs, hi - lo, rs, cmp);
 		for (size_t i = lo; i < hi; i++) {
 			if (w > first && memcmp(tmp + (w - 1) * rs, tmp + i * rs, rs) == 0)
 				continue;

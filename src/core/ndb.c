@@ -501,7 +501,7 @@ uint32_t cg_ndb_target_mask(const uint8_t *head, size_t len)
 		m |= 1u << CG_NDB_T_MACHO;
 	if (has_at(head, len, 0, "\xCA\xFE\xBA\xBE", 4))
 		m |= 1u << CG_NDB_T_JAVA;
-	if (len >= 5 && memmem(head, len, "%PDF-", 5))
+	if (len >= 5 && cg_memmem(head, len, "%PDF-", 5))
 		m |= 1u << CG_NDB_T_PDF;
 	return m;
 }

@@ -1,7 +1,6 @@
 /* reply_read.c - reads one unit's returned reply (a table written by `feed split`, then edited
  * by people): the header block with the unit code and list id, the table header wherever it
  * moved, columns in any order, rows added or removed. */
-#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
+#include "canhgac/ipaddr.h"
 #include "canhgac/limits.h"
 #include "canhgac/roundtrip.h"
 #include "canhgac/table.h"
@@ -192,22 +192,20 @@ static long parse_count(const char *s)
 /* Canonical text of an address (or prefix); NULL when it is not one. */
 static char *canon_addr(const char *s)
 {
-	char buf[64], out[80];
-	uint8_t b[16];
+	char out[80];
+	struct cg_ip ip;
 	const char *slash = strchr(s, '/');
 	size_t n = slash ? (size_t)(slash - s) : strlen(s);
 	int fam;
-	if (n == 0 || n >= sizeof(buf))
+	if (n == 0 || n >= 64)
 		return NULL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	fam = strchr(buf, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(fam, buf, b) != 1 || !inet_ntop(fam, b, out, 64))
+	if (cg_ip_parse(s, n, &ip) != 0 || !cg_ip_format(&ip, out, 64))
 		return NULL;
+	fam = ip.v6 ? 6 : 4;
 	if (slash) {
 		char *end;
 		long l = strtol(slash + 1, &end, 10);
-		if (*end || end == slash + 1 || l < 0 || l > (fam == AF_INET ? 32 : 128))
+		if (*end || end == slash + 1 || l < 0 || l > (fam == 4 ? 32 : 128))
 			return NULL;
 		snprintf(out + strlen(out), 16, "/%ld", l);
 	}
@@ -383,7 +381,7 @@ static const struct cg_unit *unit_from_name(const struct cg_units *u, const char
 	char s[160];
 	size_t n = strnlen(base, sizeof(s) - 1), best = 0;
 	const struct cg_unit *found = NULL;
-	const char *dot = memrchr(base, '.', n);
+	const char *dot = cg_memrchr(base, '.', n);
 	if (dot)
 		n = (size_t)(dot - base);
 	memcpy(s, base, n);

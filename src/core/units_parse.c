@@ -1,7 +1,6 @@
 /* units_parse.c - reads the units file (a struct cg_table, CSV or XLSX) into a struct cg_units:
  * finds the header row, maps Vietnamese or English column names, merges the rows of one code
  * and expands address claims into index prefixes. The tree and indexes are built in units.c. */
-#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
+#include "canhgac/ipaddr.h"
 #include "canhgac/limits.h"
 #include "canhgac/table.h"
 #include "canhgac/text.h"
@@ -222,29 +222,23 @@ int cg_units_parse_date(const char *s, int serial, int64_t *days)
 
 int cg_units_ip(const char *s, size_t n, cg_u128 *out, uint8_t *fam)
 {
-	char buf[64];
-	uint8_t b[16];
+	struct cg_ip ip;
 	cg_u128 v = 0;
 
-	if (n == 0 || n >= sizeof(buf))
+	if (n == 0 || n >= 64 || cg_ip_parse(s, n, &ip) != 0)
 		return CG_EPARSE;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, b) == 1) {
+	if (!ip.v6) {
 		for (int i = 0; i < 4; i++)
-			v = (v << 8) | b[i];
+			v = (v << 8) | ip.a[i];
 		*out = v << 96;
 		*fam = 4;
 		return CG_OK;
 	}
-	if (memchr(buf, ':', n) && inet_pton(AF_INET6, buf, b) == 1) {
-		for (int i = 0; i < 16; i++)
-			v = (v << 8) | b[i];
-		*out = v;
-		*fam = 6;
-		return CG_OK;
-	}
-	return CG_EPARSE;
+	for (int i = 0; i < 16; i++)
+		v = (v << 8) | ip.a[i];
+	*out = v;
+	*fam = 6;
+	return CG_OK;
 }
 
 /* Expands [a, b] (top-aligned, one family of width w bits) into covering prefixes. */

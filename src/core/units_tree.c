@@ -1,7 +1,6 @@
 /* units_tree.c - turns the rows read by units_parse.c into the finished struct cg_units:
  * resolves parents and merges, rejects cycles and over-deep trees, puts the units in tree
  * order and builds the sorted indexes (codes, claims, domains, names). */
-#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
+#include "canhgac/ipaddr.h"
 #include "canhgac/limits.h"
 #include "canhgac/text.h"
 #include "canhgac/units.h"
@@ -320,11 +320,13 @@ static int build_names(struct cg_units *u)
 
 static void prefix_text(const struct cg_uclaim *c, char *out, size_t cap)
 {
-	uint8_t b[16];
-	char a[64];
+	struct cg_ip ip = {.v6 = c->fam != 4};
+	char a[CG_IP_STRLEN];
 	for (int i = 0; i < 16; i++)
-		b[i] = (uint8_t)(c->key >> (120 - 8 * i));
-	if (!inet_ntop(c->fam == 4 ? AF_INET : AF_INET6, b, a, sizeof(a)))
+		ip.a[i] = (uint8_t)(c->key >> (120 - 8 * i));
+	if (!ip.v6)
+		memset(ip.a + 4, 0, 12);
+	if (!cg_ip_format(&ip, a, sizeof(a)))
 		a[0] = '\0';
 	if (c->len == (c->fam == 4 ? 32 : 128))
 		snprintf(out, cap, "%s", a);
