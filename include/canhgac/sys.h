@@ -46,6 +46,14 @@ void cg_sys_large_alloc_hint(void *p, size_t n);
  * on virtual machines). Call once, before the allocations; never fails. */
 void cg_mem_prefer_huge(size_t bytes);
 
+/* The canonical absolute form of an existing path (realpath: links resolved, no "." or "..").
+ * Returns 0, CG_ELIMIT when it does not fit in cap, or the error of the lookup. */
+int cg_path_real(const char *path, char *out, size_t cap);
+
+/* 1 when this process runs with full privileges (root; an elevated administrator on Windows),
+ * else 0. */
+int cg_is_privileged(void);
+
 /* Number of online CPUs (at least 1). */
 int cg_ncpu(void);
 

@@ -9,4 +9,8 @@
  * CG_EINVAL when the year falls outside 0..9999 (buf then holds ""). */
 int cg_time_iso8601_ms(char buf[32], int64_t unix_ms);
 
+/* Parses "YYYY-MM-DDTHH:MM:SS[.fff...]Z" (UTC only; at most 3 fraction digits count) into
+ * milliseconds since the epoch. Returns 0 or CG_EPARSE (a malformed or impossible date). */
+int cg_time_parse_iso8601(const char *s, int64_t *unix_ms);
+
 #endif

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/event.h"
@@ -15,6 +14,7 @@
 #include "canhgac/filescan.h"
 #include "canhgac/quarantine.h"
 #include "canhgac/sys.h"
+#include "canhgac/timeutil.h"
 #include "cli.h"
 #include "scan_out.h"
 #include "banned.h"
@@ -53,8 +53,9 @@ int cg_cli_abs_path(const char *in, char *out, size_t cap)
 	if (snprintf(a, sizeof(a), "%s", in) >= (int)sizeof(a) ||
 	    snprintf(b, sizeof(b), "%s", in) >= (int)sizeof(b))
 		return CG_ELIMIT;
-	if (!realpath(dirname(a), dir))
-		return cg_from_errno(errno);
+	int rc = cg_path_real(dirname(a), dir, sizeof(dir));
+	if (rc)
+		return rc;
 	n = snprintf(out, cap, "%s/%s", strcmp(dir, "/") ? dir : "", basename(b));
 	return n < 0 || (size_t)n >= cap ? CG_ELIMIT : CG_OK;
 }
@@ -102,16 +103,12 @@ static int q_add(struct cg_cli *c, struct cg_quar *q, char **paths, int n, const
 /* ISO 8601 UTC (as stored) to dd/mm/yyyy HH:MM:SS in Vietnam's time (UTC+7). */
 static void human_time(char out[32], const char *iso)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+	int64_t ms;
+	if (cg_time_parse_iso8601(iso, &ms) != 0) {
 		snprintf(out, 32, "%s", "-");
 		return;
 	}
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	cg_time_human(out, (int64_t)timegm(&tm) * 1000, 7 * 60);
+	cg_time_human(out, ms, 7 * 60);
 }
 
 static json_t *entry_json(const struct cg_quar_entry *e)

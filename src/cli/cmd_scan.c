@@ -150,7 +150,7 @@ static int parse_scan_opts(struct cg_cli *c, struct scan_run *r, int argc, char 
 			break;
 		case OPT_NOSANDBOX:
 			/* a debugging aid: hostile formats parsed unconfined, so never as root */
-			if (geteuid() == 0) {
+			if (cg_is_privileged()) {
 				cg_cli_err("%s",
 				           cg_tr("--no-sandbox: không được dùng khi chạy bằng root",
 				                 "--no-sandbox: refused when running as root"));

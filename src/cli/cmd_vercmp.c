@@ -1,5 +1,7 @@
 /* cmd_vercmp.c - `canhgac vercmp`: compares versions like `dpkg --compare-versions` (answer by
  * exit status), or many pairs at once with --batch. */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,21 +80,38 @@ static char batch_line(const struct cg_cli *c, enum cg_ver_scheme s, char *line,
 	return r == 2 ? '!' : r < 0 ? '<' : r > 0 ? '>' : '=';
 }
 
+/* Reads one line into buf (at most cap - 1 bytes kept, NUL-terminated); returns its full length
+ * without the newline (bytes past cap - 1 are read and dropped), or -1 at the end of input. */
+static long read_line(FILE *f, char *buf, size_t cap)
+{
+	size_t n = 0;
+	int ch = getc(f);
+	if (ch == EOF)
+		return -1;
+	for (; ch != EOF && ch != '\n'; ch = getc(f)) {
+		if (n + 1 < cap)
+			buf[n] = (char)ch;
+		if (n < (size_t)LONG_MAX - 1)
+			n++;
+	}
+	buf[n + 1 < cap ? n : cap - 1] = '\0';
+	return (long)n;
+}
+
 static int batch_file(const struct cg_cli *c, enum cg_ver_scheme s, FILE *f, const char *src)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
+	static char line[2 * CG_MAX_VERSION + 16];
+	long got;
 	unsigned long lineno = 0;
 	int bad = 0;
 
-	while ((got = getline(&line, &cap, f)) >= 0) {
+	while ((got = read_line(f, line, sizeof(line))) >= 0) {
 		size_t n = (size_t)got;
 		char r;
 		lineno++;
-		if (n && line[n - 1] == '\n')
-			n--;
-		if (n && line[n - 1] == '\r')
+		if (n >= sizeof(line)) /* too long: batch_line reports it from n alone */
+			n = sizeof(line) - 1, line[n - 1] = '\0';
+		else if (n && line[n - 1] == '\r')
 			n--;
 		r = batch_line(c, s, line, n, src, lineno);
 		bad |= r == '!';
@@ -103,7 +122,6 @@ static int batch_file(const struct cg_cli *c, enum cg_ver_scheme s, FILE *f, con
 		cg_cli_err(cg_tr("lỗi đọc %s", "read error on %s"), src);
 		bad = 1;
 	}
-	free(line);
 	return bad;
 }
 

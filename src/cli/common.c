@@ -8,6 +8,7 @@
 
 #include "canhgac/bundle.h"
 #include "canhgac/event.h"
+#include "canhgac/limits.h"
 #include "canhgac/sys.h"
 #include "cli.h"
 #include "banned.h"
@@ -121,11 +122,10 @@ int cg_cli_data_dir(struct cg_cli *c)
 	if (rc == 0)
 		rc = cg_mkdir_p(c->data_dir, 0700);
 	if (rc == 0) {
-		char abs[PATH_MAX];
-		if (!realpath(c->data_dir, abs))
-			rc = cg_from_errno(errno);
-		else
-			snprintf(c->data_dir, sizeof(c->data_dir), "%s", abs);
+		char abs[sizeof(c->data_dir)];
+		rc = cg_path_real(c->data_dir, abs, sizeof(abs));
+		if (rc == 0)
+			memcpy(c->data_dir, abs, sizeof(abs));
 	}
 	if (rc) {
 		cg_cli_err(cg_tr("thư mục dữ liệu '%s': %s (chọn bằng --data-dir hoặc "

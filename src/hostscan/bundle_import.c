@@ -520,11 +520,10 @@ int cg_bundle_import(const char *const *sources, size_t n, const char *out, cons
 		                  CG_MSG("không có mẫu nào để đưa vào bộ mẫu",
 		                         "no signature to put into the bundle"));
 	if (rc == 0) {
-		time_t t = (time_t)(now / 1000);
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(ver, sizeof(ver), "%Y.%m.%d.%H%M%S", &tm);
 		cg_time_iso8601_ms(created, now);
+		/* YYYY.MM.DD.HHMMSS from YYYY-MM-DDTHH:MM:SS.mmmZ */
+		snprintf(ver, sizeof(ver), "%.4s.%.2s.%.2s.%.2s%.2s%.2s", created, created + 5,
+		         created + 8, created + 11, created + 14, created + 17);
 		im.m.format = CG_MANIFEST_FORMAT;
 		im.m.name = (char *)(name ? name : "imported");
 		im.m.version = (char *)(version ? version : ver);

@@ -48,6 +48,27 @@ void cg_sys_large_alloc_hint(void *p, size_t n)
 #endif
 }
 
+int cg_path_real(const char *path, char *out, size_t cap)
+{
+	char *r = realpath(path, NULL);
+	size_t n;
+	if (!r)
+		return cg_from_errno(errno);
+	n = strlen(r);
+	if (n >= cap) {
+		free(r);
+		return CG_ELIMIT;
+	}
+	memcpy(out, r, n + 1);
+	free(r);
+	return CG_OK;
+}
+
+int cg_is_privileged(void)
+{
+	return geteuid() == 0;
+}
+
 int cg_ncpu(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
