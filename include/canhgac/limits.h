@@ -100,6 +100,9 @@
 #define CG_MAX_DOMAIN 253                /* one domain name, bytes */
 #define CG_MAX_JSON_OBJECTS 5000000ul    /* objects/attributes read from one JSON feed */
 #define CG_MAX_STIX_PATTERN 65536        /* one STIX pattern, bytes */
+#define CG_MAX_LNK_FILE (1u << 20)       /* one .lnk shortcut read by usb-clean, bytes */
+#define CG_MAX_USB_ENTRIES 100000        /* entries of a stick given to usb-clean */
+#define CG_MAX_LNK_STRING 32768          /* one string of a shortcut, bytes of UTF-8 */
 #define CG_MAX_STIX_TERMS 256            /* comparisons in one STIX pattern */
 #define CG_MAX_PASTE_LINE 65536          /* one line of pasted text, bytes */
 #define CG_MAX_FAMILIES 10000            /* rows of the families data file */
