@@ -10,7 +10,8 @@
 #define CANHGAC_WALK_H
 
 #include <stddef.h>
-#include <sys/stat.h>
+
+#include "canhgac/fileio.h"
 
 struct cg_walk_opts {
 	int one_file_system;         /* do not cross into other file systems than the root's */
@@ -34,7 +35,7 @@ struct cg_walk_entry {
 	size_t path_len;
 	int dirfd;             /* directory holding the entry; valid only during the callback */
 	const char *name;      /* name within dirfd */
-	const struct stat *st; /* lstat() of the entry (stat() when following links), or NULL */
+	const struct cg_stat *st; /* lstat() of the entry (stat() when following links), or NULL */
 	int err;
 };
 
