@@ -33,8 +33,8 @@ struct cg_walk_entry {
 	enum cg_walk_kind kind;
 	const char *path; /* full path as bytes (not necessarily UTF-8), NUL-terminated */
 	size_t path_len;
-	int dirfd;             /* directory holding the entry; valid only during the callback */
-	const char *name;      /* name within dirfd */
+	int dirfd;                /* directory holding the entry; valid only during the callback */
+	const char *name;         /* name within dirfd */
 	const struct cg_stat *st; /* lstat() of the entry (stat() when following links), or NULL */
 	int err;
 };

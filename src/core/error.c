@@ -76,7 +76,9 @@ int cg_from_errno(int e)
 	case EEXIST:
 		return CG_EEXIST;
 	case ENOSPC:
+#ifdef EDQUOT
 	case EDQUOT:
+#endif
 		return CG_ENOSPC;
 	case EROFS:
 		return CG_EROFS;

@@ -307,8 +307,8 @@ static void scan_item(struct thread *t, struct item *it)
 	if (needs_worker(sc, it))
 		rc = scan_in_worker(t, it, mask, flags, &r);
 	else
-		rc = cg_filescan_fd(t->fs, it->fd, base_name(it->path), (uint64_t)it->st.size,
-		                    mask, flags, &r);
+		rc = cg_filescan_fd(t->fs, it->fd, base_name(it->path), (uint64_t)it->st.size, mask,
+		                    flags, &r);
 	if (rc == 0)
 		rc = r.rc;
 	if (rc) {
