@@ -1,6 +1,9 @@
-/* fileio.h - the file operations host code needs, behind the platform layer (POSIX now, Windows
- * later): opening a file for scanning, bounded reads, and replacing a folder. Errors are
- * negative CG_E codes; errno never leaves this layer. */
+/* fileio.h - the file operations host code needs, behind the platform layer (POSIX and
+ * Windows): opening a file for scanning, bounded reads, and replacing a folder. Errors are
+ * negative CG_E codes; errno and GetLastError() never leave this layer.
+ *
+ * Descriptors are ints everywhere. On Windows they are C runtime fds made from HANDLEs
+ * (_open_osfhandle), directories included; paths and names are UTF-8 (CG_EINVAL when not). */
 #ifndef CANHGAC_FILEIO_H
 #define CANHGAC_FILEIO_H
 
@@ -43,11 +46,16 @@ void cg_stat_from_posix(struct cg_stat *out, const struct stat *in);
 
 /* Opens `name` inside the directory dirfd for scanning: read-only, never following a final
  * symbolic link, never blocking on a FIFO swapped in, without updating the access time where
- * the caller may. Returns the descriptor or a negative code. */
+ * the caller may. Returns the descriptor or a negative code. On Windows `name` is one component
+ * (a separator or a ':' naming a stream is CG_EINVAL), opened with NtCreateFile relative to
+ * dirfd and FILE_OPEN_REPARSE_POINT: a link, junction or mount point is CG_ESYMLINK, a
+ * directory CG_ENOTFILE; a negative dirfd means `name` is a whole path. Others may keep
+ * reading, writing and deleting the file meanwhile. */
 int cg_file_open_scan(int dirfd, const char *name);
 /* Reads up to n bytes at offset off, retrying on EINTR: bytes read (0 at the end) or a negative
  * code. */
 int64_t cg_file_pread(int fd, void *buf, size_t n, uint64_t off);
+/* What the platform knows of an open file; a pipe or console gives CG_S_IFOTHER. */
 int cg_file_fstat(int fd, struct cg_stat *st);
 /* Opens a file the user named for sequential reading (a log given to `match ips`): read-only,
  * following links as the user's shell would. Returns the descriptor or a negative code. */

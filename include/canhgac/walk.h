@@ -5,6 +5,14 @@
  * path too long) and per skipped special file. Directories are opened with O_NOFOLLOW|O_DIRECTORY,
  * so a directory swapped for a symlink during the walk is not entered. Single-threaded; the
  * callback runs in the walking thread.
+ *
+ * On Windows each directory is a handle opened relative to its parent with
+ * FILE_OPEN_REPARSE_POINT and listed with FileIdBothDirectoryInfo; symbolic links, junctions
+ * and mount points are not entered unless follow_symlinks; alternate data streams are never
+ * listed (a name holding ':' is reported as CG_WALK_ERROR/CG_EINVAL); paths use '\' below the
+ * root as given and may be longer than MAX_PATH; excludes match without regard to ASCII case
+ * and with '/' and '\' alike (glob.h); skip_pseudo skips nothing. Entry (dev, ino) are the
+ * volume serial number and file index, the same cg_file_fstat gives on the opened file.
  */
 #ifndef CANHGAC_WALK_H
 #define CANHGAC_WALK_H

@@ -37,6 +37,11 @@ struct worker_req {
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
+#ifdef _WIN32
+	const char *b = strrchr(path, '\\');
+	if (b && (!s || b > s))
+		s = b;
+#endif
 	return s ? s + 1 : path;
 }
 

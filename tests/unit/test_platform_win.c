@@ -56,10 +56,17 @@ static void put_file(const char *path, const char *text)
 
 static void check_abs_cases(void **state)
 {
-	static const char *good[] = {
-	    "C:\\a\\b", "C:/a/b", "c:\\a", "C:\\", "\\\\server\\share\\a", "\\\\server\\share",
-	    "//server/share/a", "\\\\?\\C:\\a", "\\\\?\\UNC\\server\\share\\a", "C:\\Tiếng Việt\\x",
-	    "C:\\a b\\c.d"};
+	static const char *good[] = {"C:\\a\\b",
+	                             "C:/a/b",
+	                             "c:\\a",
+	                             "C:\\",
+	                             "\\\\server\\share\\a",
+	                             "\\\\server\\share",
+	                             "//server/share/a",
+	                             "\\\\?\\C:\\a",
+	                             "\\\\?\\UNC\\server\\share\\a",
+	                             "C:\\Tiếng Việt\\x",
+	                             "C:\\a b\\c.d"};
 	static const char *bad[] = {"",
 	                            "a\\b",
 	                            "\\a\\b",
@@ -492,9 +499,9 @@ static char self[1024];
 
 static void run_capture(void **state)
 {
-	static const char *args[] = {"plain",        "with space",      "with \"quotes\"",
-	                             "trailing\\",   "a\\\\b\\\"c",     "",
-	                             "tab\there",    "C:\\Program Files\\x\\", "Tiếng Việt"};
+	static const char *args[] = {
+	    "plain", "with space", "with \"quotes\"",        "trailing\\", "a\\\\b\\\"c",
+	    "",      "tab\there",  "C:\\Program Files\\x\\", "Tiếng Việt"};
 	const char *argv[16] = {self, "--echo-args"};
 	char want[2048] = "";
 	uint8_t *out = NULL;

@@ -65,9 +65,9 @@ int cg_fs_check_abs(const char *path)
 	return check_components(path, r, n);
 }
 
-NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK,
-                                    PVOID, ULONG, FILE_INFORMATION_CLASS, BOOLEAN,
-                                    PUNICODE_STRING, BOOLEAN);
+NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK, PVOID,
+                                    ULONG, FILE_INFORMATION_CLASS, BOOLEAN, PUNICODE_STRING,
+                                    BOOLEAN);
 #define FILE_ID_BOTH_DIRECTORY_INFORMATION 37
 
 /* 1 when the listing of `dir` shows `name` as a link. The handle opened with
