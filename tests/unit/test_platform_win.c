@@ -205,8 +205,17 @@ static void open_parent_refuses_links(void **state)
 	assert_string_equal(base, "inner.txt");
 	assert_true(fd >= 0);
 	{
+		char b[8] = "";
 		int f = cg_file_open_scan(fd, base);
 		assert_true(f >= 0);
+		assert_int_equal(cg_file_pread(f, b, 4, 2), 4);
+		assert_memory_equal(b, "side", 4);
+		assert_int_equal(cg_file_pread(f, b, 4, 100), 0);
+		cg_file_close(f);
+		f = cg_file_open_read(file);
+		assert_true(f >= 0);
+		assert_int_equal(cg_file_read(f, b, 8), 6);
+		assert_int_equal(cg_file_read(f, b, 8), 0);
 		cg_file_close(f);
 	}
 	assert_int_equal(cg_file_open_scan(fd, "inner.txt:evil"), CG_EINVAL);
@@ -461,6 +470,35 @@ static void atomic_write(void **state)
 	assert_int_equal(cg_file_open_read(p), CG_ENOENT);
 }
 
+static void dir_replace(void **state)
+{
+	char tmp[1100], out[1100], p[1200];
+	uint8_t *b = NULL;
+	size_t n;
+	(void)state;
+
+	snprintf(tmp, sizeof(tmp), "%s\\rep.tmp", root);
+	snprintf(out, sizeof(out), "%s\\rep", root);
+	assert_int_equal(cg_dir_make(tmp, 0755), 0);
+	assert_int_equal(cg_dir_make(tmp, 0755), CG_EEXIST);
+	snprintf(p, sizeof(p), "%s\\MARK", tmp);
+	put_file(p, "one");
+	assert_int_equal(cg_dir_replace(tmp, out, "MARK"), 0); /* out did not exist */
+	assert_int_equal(cg_dir_make(tmp, 0755), 0);
+	put_file(p, "two");
+	assert_int_equal(cg_dir_replace(tmp, out, "MARK"), 0); /* out had the marker */
+	snprintf(p, sizeof(p), "%s\\MARK", out);
+	assert_int_equal(cg_read_file(p, 10, &b, &n), 0);
+	assert_memory_equal(b, "two", 3);
+	cg_free(b);
+	assert_int_equal(cg_dir_make(tmp, 0755), 0);
+	snprintf(p, sizeof(p), "%s\\MARK", tmp);
+	put_file(p, "three");
+	assert_int_equal(cg_dir_replace(tmp, out, "OTHER"), CG_EEXIST); /* not ours to replace */
+	cg_dir_remove_flat(tmp);
+	assert_true(GetFileAttributesW(wide_long(tmp)) == INVALID_FILE_ATTRIBUTES);
+}
+
 static void system_facts(void **state)
 {
 	const struct cg_host_facts *f = cg_host_facts();
@@ -587,8 +625,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(check_abs_cases), cmocka_unit_test(open_parent_refuses_links),
 	    cmocka_unit_test(walk_tree),       cmocka_unit_test(walk_skips_links),
-	    cmocka_unit_test(atomic_write),    cmocka_unit_test(system_facts),
-	    cmocka_unit_test(run_capture),
+	    cmocka_unit_test(atomic_write),    cmocka_unit_test(dir_replace),
+	    cmocka_unit_test(system_facts),    cmocka_unit_test(run_capture),
 	};
 	int rc;
 
