@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "canhgac/digest.h"
+#include "canhgac/sys.h"
 
 #define CG_EVENT_SCHEMA "canhgac.event/1"
 
@@ -28,11 +29,7 @@ const char *cg_severity_name(enum cg_severity s);  /* "info" ... "critical" (mac
 const char *cg_severity_label(enum cg_severity s); /* for people, in the current language */
 int cg_severity_parse(const char *s, enum cg_severity *out);
 
-struct cg_host_facts {
-	const char *hostname; /* NULL when unknown */
-	const char *os;       /* e.g. "Debian GNU/Linux 12 (bookworm)" */
-	const char *machine_id;
-};
+/* struct cg_host_facts is defined in sys.h, which gathers the facts. */
 
 struct cg_event {
 	int64_t time_ms;  /* UTC, milliseconds since the epoch */

@@ -12,20 +12,25 @@
 
 /* Checks that `path` is absolute and normal: starts with '/', has no empty, "." or ".."
  * component, no trailing '/', and is shorter than CG_MAX_PATH. Returns 0 or CG_EINVAL
- * (CG_ELIMIT when too long). */
+ * (CG_ELIMIT when too long).
+ * On Windows an absolute path starts with a drive ("C:\a" or "C:/a"), a share
+ * ("\\server\share\a") or is in the \\?\ form ("\\?\C:\a", "\\?\UNC\server\share\a");
+ * both separators count; a ':' after the drive (an alternate data stream) and the characters
+ * <>"|?* are refused too. "C:\" and "\\server\share" alone are roots. */
 int cg_fs_check_abs(const char *path);
 
 /* Opens the parent directory of the normal absolute `path` (see cg_fs_check_abs) without
- * following a symbolic link in any component. On success *dirfd_out is an O_RDONLY|O_DIRECTORY
- * descriptor the caller closes, and *base_out points into `path` at the last component.
- * Errors: CG_EINVAL (bad path), CG_ESYMLINK (a component is a link), CG_ENOENT (a component is
- * missing or not a directory), CG_EPERM, CG_EIO. */
+ * following a symbolic link in any component (on Windows: nor a junction or mount point; the
+ * drive or share root is opened by name, each component below relative to the one before). On
+ * success *dirfd_out is an O_RDONLY|O_DIRECTORY descriptor the caller closes, and *base_out points
+ * into `path` at the last component. Errors: CG_EINVAL (bad path), CG_ESYMLINK (a component is a
+ * link), CG_ENOENT (a component is missing or not a directory), CG_EPERM, CG_EIO. */
 int cg_fs_open_parent(const char *path, int *dirfd_out, const char **base_out);
 
 /* Opens the directory `path` itself (normal absolute path, or "/") the same way. */
 int cg_fs_open_dir(const char *path, int *dirfd_out);
 
-/* fsync on a directory descriptor; 0 or a CG_E code. */
+/* fsync on a directory descriptor; 0 or a CG_E code. Windows cannot flush a directory: 0. */
 int cg_fs_fsync(int fd);
 
 /* 1 when the file system holding `fd` is mounted read-only, 0 when not, or a CG_E code. */
@@ -35,7 +40,8 @@ int cg_fs_is_rdonly(int fd);
  * (CG_ENOSPC on a full disk). */
 int cg_fs_write_all(int fd, const void *buf, size_t n);
 
-/* Fills `buf` with `n` bytes from the kernel's random source; 0 or CG_EIO. */
+/* Fills `buf` with `n` bytes from the kernel's random source (Windows: BCryptGenRandom); 0 or
+ * CG_EIO. */
 int cg_fs_random(void *buf, size_t n);
 
 #endif

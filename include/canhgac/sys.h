@@ -6,19 +6,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "canhgac/event.h"
+/* Facts about this host that every event carries (event.h). */
+struct cg_host_facts {
+	const char *hostname; /* NULL when unknown */
+	const char *os; /* e.g. "Debian GNU/Linux 12 (bookworm)", "Windows 10 Pro 10.0.19045" */
+	const char *machine_id; /* /etc/machine-id; Windows: MachineGuid */
+};
 
 /* Wall clock, UTC milliseconds since the epoch. */
 int64_t cg_now_ms(void);
 /* Monotonic clock, nanoseconds. */
 int64_t cg_mono_ns(void);
 
-/* Host facts read once: host name, OS from /etc/os-release, /etc/machine-id. Never fails; a
- * missing fact stays NULL. The strings live until the process ends. */
+/* Host facts read once: host name, OS from /etc/os-release, /etc/machine-id (Windows: DNS host
+ * name, ProductName and RtlGetVersion, the MachineGuid of HKLM\SOFTWARE\Microsoft\Cryptography).
+ * Never fails; a missing fact stays NULL. The strings live until the process ends. */
 const struct cg_host_facts *cg_host_facts(void);
 
 /* The data directory: `opt` when given, else $CANHGAC_DATA_DIR, else /var/lib/canhgac for root,
- * else $XDG_DATA_HOME/canhgac or ~/.local/share/canhgac. Writes into out (cap bytes). */
+ * else $XDG_DATA_HOME/canhgac or ~/.local/share/canhgac. On Windows: `opt`, else
+ * %CANHGAC_DATA_DIR%, else %ProgramData%\canhgac. Writes into out (cap bytes). */
 int cg_datadir_resolve(const char *opt, char *out, size_t cap);
 
 /* mkdir -p with `mode` for directories it creates. */

@@ -5,12 +5,21 @@
  * path too long) and per skipped special file. Directories are opened with O_NOFOLLOW|O_DIRECTORY,
  * so a directory swapped for a symlink during the walk is not entered. Single-threaded; the
  * callback runs in the walking thread.
+ *
+ * On Windows each directory is a handle opened relative to its parent with
+ * FILE_OPEN_REPARSE_POINT and listed with FileIdBothDirectoryInfo; symbolic links, junctions
+ * and mount points are not entered unless follow_symlinks; alternate data streams are never
+ * listed (a name holding ':' is reported as CG_WALK_ERROR/CG_EINVAL); paths use '\' below the
+ * root as given and may be longer than MAX_PATH; excludes match without regard to ASCII case
+ * and with '/' and '\' alike (glob.h); skip_pseudo skips nothing. Entry (dev, ino) are the
+ * volume serial number and file index, the same cg_file_fstat gives on the opened file.
  */
 #ifndef CANHGAC_WALK_H
 #define CANHGAC_WALK_H
 
 #include <stddef.h>
-#include <sys/stat.h>
+
+#include "canhgac/fileio.h"
 
 struct cg_walk_opts {
 	int one_file_system;         /* do not cross into other file systems than the root's */
@@ -32,9 +41,9 @@ struct cg_walk_entry {
 	enum cg_walk_kind kind;
 	const char *path; /* full path as bytes (not necessarily UTF-8), NUL-terminated */
 	size_t path_len;
-	int dirfd;             /* directory holding the entry; valid only during the callback */
-	const char *name;      /* name within dirfd */
-	const struct stat *st; /* lstat() of the entry (stat() when following links), or NULL */
+	int dirfd;                /* directory holding the entry; valid only during the callback */
+	const char *name;         /* name within dirfd */
+	const struct cg_stat *st; /* lstat() of the entry (stat() when following links), or NULL */
 	int err;
 };
 

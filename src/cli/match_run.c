@@ -8,7 +8,6 @@
  * (tail -f | canhgac match ips) a short read is scanned and printed at once. */
 #include <pthread.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
@@ -253,7 +252,7 @@ static void run_fd(struct runner *r, struct reader *rd, size_t file)
 static int open_log(const struct match_opts *o, size_t i, struct reader *rd)
 {
 	const char *path = o->nfiles ? o->files[i] : "-";
-	struct stat st;
+	struct cg_stat st;
 	memset(&st, 0, sizeof(st));
 	rd->fd = strcmp(path, "-") == 0 ? 0 : cg_file_open_read(path);
 	if (rd->fd < 0) {
@@ -262,8 +261,8 @@ static int open_log(const struct match_opts *o, size_t i, struct reader *rd)
 	}
 	rd->eof = rd->discard = rd->err = 0;
 	rd->nspill = 0;
-	rd->pipe = cg_file_fstat(rd->fd, &st) != 0 || !S_ISREG(st.st_mode);
-	if (S_ISDIR(st.st_mode)) {
+	rd->pipe = cg_file_fstat(rd->fd, &st) != 0 || !CG_S_ISREG(st.mode);
+	if (CG_S_ISDIR(st.mode)) {
 		cg_cli_err("%s: %s", path, cg_tr("là thư mục", "is a directory"));
 		if (rd->fd > 0)
 			cg_file_close(rd->fd);

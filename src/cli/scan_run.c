@@ -150,7 +150,7 @@ static int count_entry(void *arg, const struct cg_walk_entry *e)
 {
 	struct scan_run *r = arg;
 	if (e->kind == CG_WALK_FILE)
-		r->progress_total += (unsigned long long)e->st->st_size;
+		r->progress_total += (unsigned long long)e->st->size;
 	return r->progress_stop;
 }
 

@@ -337,12 +337,12 @@ int cg_arc_scan_fd(int fd, const char *name, const struct cg_arc_limits *l,
 {
 	struct fdsrc f = {fd, 0, 0, NULL};
 	struct source src = {NULL, 0, &f};
-	struct stat sb;
+	struct cg_stat sb;
 	int rc;
 
 	if (cg_file_fstat(fd, &sb) != 0)
 		return CG_EIO;
-	f.size = sb.st_size;
+	f.size = sb.size;
 	f.buf = cg_malloc(BLOCK);
 	if (!f.buf)
 		return CG_ENOMEM;

@@ -25,7 +25,7 @@ struct item {
 	int fd;
 	char *path;
 	size_t path_len;
-	struct stat st;
+	struct cg_stat st;
 };
 
 /* A request to a worker: this header, then the file's base name (not NUL-terminated). */
@@ -37,6 +37,11 @@ struct worker_req {
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
+#ifdef _WIN32
+	const char *b = strrchr(path, '\\');
+	if (b && (!s || b > s))
+		s = b;
+#endif
 	return s ? s + 1 : path;
 }
 
@@ -112,21 +117,21 @@ static int on_hit(void *arg, int type, const char *name)
 
 /* Reports every finding of one file: hash signatures from its digests (current bundle), then the
  * body/YARA/member hits of its scan (fresh or cached). */
-static void emit_file(struct scanner *sc, const char *path, size_t plen, const struct stat *st,
+static void emit_file(struct scanner *sc, const char *path, size_t plen, const struct cg_stat *st,
                       const struct cg_digest_result *dig, const struct cg_fileresult *r, int cached)
 {
 	struct emit e = {sc, {0}};
 
 	e.f.path = path;
 	e.f.path_len = plen;
-	e.f.size = st->st_size;
+	e.f.size = st->size;
 	e.f.dig = dig;
-	e.f.dev = st->st_dev;
-	e.f.ino = st->st_ino;
-	e.f.executable = (r && (r->flags & CG_FR_EXECUTABLE)) || (st->st_mode & 0111);
+	e.f.dev = st->dev;
+	e.f.ino = st->ino;
+	e.f.executable = (r && (r->flags & CG_FR_EXECUTABLE)) || (st->mode & 0111);
 	e.f.cached = cached;
 	pthread_mutex_lock(&sc->hook_mu);
-	cg_match_digests(sc->b->hashes, dig, (uint64_t)st->st_size, on_hit, &e);
+	cg_match_digests(sc->b->hashes, dig, (uint64_t)st->size, on_hit, &e);
 	for (size_t i = 0; r && i < r->nhits; i++) {
 		e.f.member = r->hits[i].member;
 		on_hit(&e, r->hits[i].type, r->hits[i].name);
@@ -139,13 +144,8 @@ static unsigned needed_mask(const struct scanner *sc, uint64_t size)
 	return CG_HASH_SHA256 | cg_hashsig_needed(sc->b->hashes, size);
 }
 
-static int64_t ns_of(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
-}
-
 /* Decides a file from the cache; returns 1 when done, 0 when it must be read. */
-static int try_cache(struct scanner *sc, const char *path, size_t plen, const struct stat *st)
+static int try_cache(struct scanner *sc, const char *path, size_t plen, const struct cg_stat *st)
 {
 	struct cg_cache_rec rec;
 	struct cg_fileresult r;
@@ -154,11 +154,11 @@ static int try_cache(struct scanner *sc, const char *path, size_t plen, const st
 
 	if (!sc->db || sc->o->full)
 		return 0;
-	if (cg_scandb_lookup(sc->db, st->st_dev, st->st_ino, &rec) != 1)
+	if (cg_scandb_lookup(sc->db, st->dev, st->ino, &rec) != 1)
 		return 0;
-	need = needed_mask(sc, (uint64_t)st->st_size);
-	ok = rec.size == st->st_size && rec.mtime_ns == ns_of(&st->st_mtim) &&
-	     rec.ctime_ns == ns_of(&st->st_ctim) && (rec.dig.have & need) == need &&
+	need = needed_mask(sc, (uint64_t)st->size);
+	ok = rec.size == st->size && rec.mtime_ns == st->mtime_ns && rec.ctime_ns == st->ctime_ns &&
+	     (rec.dig.have & need) == need &&
 	     strcmp(rec.body_version, version_for(sc, rec.flags)) == 0;
 	memset(&r, 0, sizeof(r));
 	if (ok && rec.hits_len && cg_fileresult_decode(rec.hits, rec.hits_len, &r) != 0)
@@ -182,11 +182,11 @@ static void store_cache(struct scanner *sc, const struct item *it, const struct 
 		return;
 	memset(&rec, 0, sizeof(rec));
 	memset(&hits, 0, sizeof(hits));
-	rec.dev = it->st.st_dev;
-	rec.ino = it->st.st_ino;
-	rec.size = it->st.st_size;
-	rec.mtime_ns = ns_of(&it->st.st_mtim);
-	rec.ctime_ns = ns_of(&it->st.st_ctim);
+	rec.dev = it->st.dev;
+	rec.ino = it->st.ino;
+	rec.size = it->st.size;
+	rec.mtime_ns = it->st.mtime_ns;
+	rec.ctime_ns = it->st.ctime_ns;
 	rec.dig = r->dig;
 	rec.flags = r->flags;
 	snprintf(rec.body_version, sizeof(rec.body_version), "%s", v);
@@ -253,7 +253,7 @@ static int worker_main(int sock, void *arg)
 static int scan_in_worker(struct thread *t, const struct item *it, unsigned mask, unsigned flags,
                           struct cg_fileresult *r)
 {
-	struct worker_req req = {(uint64_t)it->st.st_size, mask, flags};
+	struct worker_req req = {(uint64_t)it->st.size, mask, flags};
 	const char *name = base_name(it->path);
 	size_t nlen = strnlen(name, CG_ARC_MAX_NAME - 1);
 	uint8_t msg[sizeof(req) + CG_ARC_MAX_NAME];
@@ -304,7 +304,7 @@ static void scan_item(struct thread *t, struct item *it)
 {
 	struct scanner *sc = t->sc;
 	struct cg_fileresult r;
-	unsigned mask = needed_mask(sc, (uint64_t)it->st.st_size);
+	unsigned mask = needed_mask(sc, (uint64_t)it->st.size);
 	unsigned flags = sc->o->archives ? CG_FS_ARCHIVES : 0;
 	int rc;
 
@@ -312,8 +312,8 @@ static void scan_item(struct thread *t, struct item *it)
 	if (needs_worker(sc, it))
 		rc = scan_in_worker(t, it, mask, flags, &r);
 	else
-		rc = cg_filescan_fd(t->fs, it->fd, base_name(it->path), (uint64_t)it->st.st_size,
-		                    mask, flags, &r);
+		rc = cg_filescan_fd(t->fs, it->fd, base_name(it->path), (uint64_t)it->st.size, mask,
+		                    flags, &r);
 	if (rc == 0)
 		rc = r.rc;
 	if (rc) {
@@ -435,8 +435,8 @@ static int on_file(struct scanner *sc, const struct cg_walk_entry *e)
 {
 	struct item it;
 	atomic_fetch_add(&sc->st->files, 1);
-	atomic_fetch_add(&sc->st->total_bytes, (unsigned long long)e->st->st_size);
-	if ((uint64_t)e->st->st_size > sc->max_filesize) {
+	atomic_fetch_add(&sc->st->total_bytes, (unsigned long long)e->st->size);
+	if ((uint64_t)e->st->size > sc->max_filesize) {
 		problem(sc, CG_PROB_TOOBIG, e->path, e->path_len, CG_ELIMIT, 0);
 		return 0;
 	}
@@ -447,8 +447,8 @@ static int on_file(struct scanner *sc, const struct cg_walk_entry *e)
 		problem(sc, CG_PROB_ERROR, e->path, e->path_len, it.fd, 0);
 		return 0;
 	}
-	if (cg_file_fstat(it.fd, &it.st) != 0 || !S_ISREG(it.st.st_mode) ||
-	    it.st.st_dev != e->st->st_dev || it.st.st_ino != e->st->st_ino) {
+	if (cg_file_fstat(it.fd, &it.st) != 0 || !CG_S_ISREG(it.st.mode) ||
+	    it.st.dev != e->st->dev || it.st.ino != e->st->ino) {
 		/* swapped between the walk's lstat and our open: not the file we walked */
 		problem(sc, CG_PROB_CHANGED, e->path, e->path_len, CG_ECHANGED, 0);
 		cg_file_close(it.fd);

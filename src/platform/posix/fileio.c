@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "canhgac/error.h"
@@ -46,9 +47,34 @@ int64_t cg_file_read(int fd, void *buf, size_t n)
 	}
 }
 
-int cg_file_fstat(int fd, struct stat *st)
+void cg_stat_from_posix(struct cg_stat *out, const struct stat *in)
 {
-	return fstat(fd, st) == 0 ? CG_OK : cg_from_errno(errno);
+	uint32_t kind = S_ISREG(in->st_mode)   ? CG_S_IFREG
+	                : S_ISDIR(in->st_mode) ? CG_S_IFDIR
+	                : S_ISLNK(in->st_mode) ? CG_S_IFLNK
+	                                       : CG_S_IFOTHER;
+
+	out->dev = (uint64_t)in->st_dev;
+	out->ino = (uint64_t)in->st_ino;
+	out->size = (int64_t)in->st_size;
+	out->atime_ns = (int64_t)in->st_atim.tv_sec * 1000000000 + in->st_atim.tv_nsec;
+	out->mtime_ns = (int64_t)in->st_mtim.tv_sec * 1000000000 + in->st_mtim.tv_nsec;
+	out->ctime_ns = (int64_t)in->st_ctim.tv_sec * 1000000000 + in->st_ctim.tv_nsec;
+	out->mode = kind | ((uint32_t)in->st_mode & 07777u);
+	out->uid = (uint32_t)in->st_uid;
+	out->gid = (uint32_t)in->st_gid;
+	out->nlink = (uint32_t)in->st_nlink;
+	out->win_attrs = 0;
+}
+
+int cg_file_fstat(int fd, struct cg_stat *st)
+{
+	struct stat s;
+
+	if (fstat(fd, &s) != 0)
+		return cg_from_errno(errno);
+	cg_stat_from_posix(st, &s);
+	return CG_OK;
 }
 
 void cg_file_close(int fd)

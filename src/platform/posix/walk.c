@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -34,7 +35,13 @@ struct walker {
 static int report(struct walker *w, enum cg_walk_kind k, size_t len, int dirfd, const char *name,
                   const struct stat *st, int err)
 {
-	struct cg_walk_entry e = {k, w->path, len, dirfd, name, st, err};
+	struct cg_stat cs;
+	struct cg_walk_entry e = {k, w->path, len, dirfd, name, NULL, err};
+
+	if (st) {
+		cg_stat_from_posix(&cs, st);
+		e.st = &cs;
+	}
 	return w->cb(w->arg, &e);
 }
 

@@ -1,0 +1,316 @@
+/* sys.c - clock, host facts, data directory and whole-file helpers (Windows). */
+#include <stdio.h>
+#include <string.h>
+
+#include "canhgac/alloc.h"
+#include "canhgac/error.h"
+#include "canhgac/sys.h"
+#include "win.h"
+#include "banned.h"
+
+int64_t cg_now_ms(void)
+{
+	FILETIME ft;
+	GetSystemTimeAsFileTime(&ft);
+	return cg_win_ft_ns((int64_t)(((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime)) /
+	       1000000;
+}
+
+int64_t cg_mono_ns(void)
+{
+	LARGE_INTEGER c, f;
+	QueryPerformanceCounter(&c);
+	QueryPerformanceFrequency(&f);
+	/* split so that c * 1e9 does not overflow */
+	return c.QuadPart / f.QuadPart * 1000000000 +
+	       c.QuadPart % f.QuadPart * 1000000000 / f.QuadPart;
+}
+
+void cg_sys_large_alloc_hint(void *p, size_t n)
+{
+	(void)p; /* large pages need SeLockMemoryPrivilege on Windows: not worth it */
+	(void)n;
+}
+
+void cg_mem_prefer_huge(size_t bytes)
+{
+	(void)bytes;
+}
+
+int cg_ncpu(void)
+{
+	DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+	return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+}
+
+static struct cg_host_facts facts;
+static char f_host[256], f_os[512], f_mid[64];
+static INIT_ONCE facts_once = INIT_ONCE_STATIC_INIT;
+
+/* Reads a REG_SZ value from HKLM, the 64-bit view even in a 32-bit process. */
+static int reg_string(const wchar_t *key, const wchar_t *name, char *out, size_t cap)
+{
+	wchar_t buf[256];
+	DWORD type = 0, size = sizeof(buf) - sizeof(wchar_t);
+	HKEY k;
+	LONG r = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k);
+
+	if (r != ERROR_SUCCESS)
+		return CG_ENOENT;
+	r = RegQueryValueExW(k, name, NULL, &type, (BYTE *)buf, &size);
+	RegCloseKey(k);
+	if (r != ERROR_SUCCESS || type != REG_SZ)
+		return CG_ENOENT;
+	buf[size / sizeof(wchar_t)] = 0;
+	return cg_win_utf8(buf, wcslen(buf), out, cap, NULL);
+}
+
+typedef LONG(WINAPI *rtl_get_version_fn)(OSVERSIONINFOW *);
+
+static void read_os(void)
+{
+	OSVERSIONINFOW v;
+	char product[200] = "";
+	HMODULE nt = GetModuleHandleW(L"ntdll.dll");
+	/* RtlGetVersion tells the truth where GetVersionEx lies to unmanifested programs */
+	rtl_get_version_fn get =
+	    nt ? (rtl_get_version_fn)(void (*)(void))GetProcAddress(nt, "RtlGetVersion") : NULL;
+
+	memset(&v, 0, sizeof(v));
+	v.dwOSVersionInfoSize = sizeof(v);
+	if (!get || get(&v) != 0)
+		return;
+	reg_string(L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", L"ProductName", product,
+	           sizeof(product));
+	snprintf(f_os, sizeof(f_os), "%s %lu.%lu.%lu", product[0] ? product : "Windows",
+	         (unsigned long)v.dwMajorVersion, (unsigned long)v.dwMinorVersion,
+	         (unsigned long)v.dwBuildNumber);
+	facts.os = f_os;
+}
+
+static BOOL CALLBACK load_facts(INIT_ONCE *once, void *p, void **ctx)
+{
+	wchar_t name[256];
+	DWORD n = 255;
+
+	(void)once;
+	(void)p;
+	(void)ctx;
+	if (GetComputerNameExW(ComputerNameDnsHostname, name, &n) && n > 0 &&
+	    cg_win_utf8(name, n, f_host, sizeof(f_host), NULL) == 0)
+		facts.hostname = f_host;
+	read_os();
+	if (reg_string(L"SOFTWARE\\Microsoft\\Cryptography", L"MachineGuid", f_mid,
+	               sizeof(f_mid)) == 0 &&
+	    f_mid[0])
+		facts.machine_id = f_mid;
+	return TRUE;
+}
+
+const struct cg_host_facts *cg_host_facts(void)
+{
+	InitOnceExecuteOnce(&facts_once, load_facts, NULL, NULL);
+	return &facts;
+}
+
+/* An environment variable as UTF-8; 0, CG_ENOENT when unset or empty, CG_ELIMIT. */
+static int env_utf8(const wchar_t *name, char *out, size_t cap)
+{
+	wchar_t buf[1024];
+	DWORD n = GetEnvironmentVariableW(name, buf, 1024);
+
+	if (n == 0)
+		return CG_ENOENT;
+	if (n >= 1024)
+		return CG_ELIMIT;
+	return cg_win_utf8(buf, n, out, cap, NULL);
+}
+
+int cg_datadir_resolve(const char *opt, char *out, size_t cap)
+{
+	char base[3072];
+	int n, rc;
+
+	if (opt && *opt)
+		n = snprintf(out, cap, "%s", opt);
+	else if ((rc = env_utf8(L"CANHGAC_DATA_DIR", out, cap)) != CG_ENOENT)
+		return rc;
+	else if (env_utf8(L"ProgramData", base, sizeof(base)) == 0)
+		n = snprintf(out, cap, "%s\\canhgac", base);
+	else
+		n = snprintf(out, cap, "C:\\ProgramData\\canhgac");
+	return n < 0 || (size_t)n >= cap ? CG_ELIMIT : CG_OK;
+}
+
+int cg_mkdir_p(const char *path, unsigned mode)
+{
+	char buf[4096];
+	size_t n = strlen(path), r = cg_win_root_len(path);
+	int rc;
+
+	if (n == 0 || n >= sizeof(buf))
+		return CG_ELIMIT;
+	memcpy(buf, path, n + 1);
+	for (size_t i = r ? r + 1 : 1; i <= n; i++) {
+		if (!(cg_win_sep(buf[i]) || buf[i] == '\0') || cg_win_sep(buf[i - 1]))
+			continue;
+		char c = buf[i];
+		buf[i] = '\0';
+		rc = cg_dir_make(buf, mode);
+		buf[i] = c;
+		if (rc && rc != CG_EEXIST)
+			return rc;
+	}
+	return CG_OK;
+}
+
+/* Reads the whole of an open file into an allocated buffer (see cg_read_file). */
+static int read_all(HANDLE h, size_t max, uint8_t **buf, size_t *len)
+{
+	struct cg_stat st;
+	uint8_t *b = NULL;
+	size_t got = 0, size;
+	int rc = cg_win_stat(h, &st);
+
+	if (rc)
+		return rc;
+	if (!CG_S_ISREG(st.mode))
+		return CG_ENOTFILE;
+	if (st.size < 0 || (uint64_t)st.size > max)
+		return CG_ELIMIT;
+	size = (size_t)st.size;
+	b = cg_malloc(size + 1);
+	if (!b)
+		return CG_ENOMEM;
+	while (got < size) {
+		OVERLAPPED ov;
+		DWORD r = 0, want = size - got > (1u << 30) ? (1u << 30) : (DWORD)(size - got);
+		memset(&ov, 0, sizeof(ov));
+		ov.Offset = (DWORD)got;
+		ov.OffsetHigh = (DWORD)((uint64_t)got >> 32);
+		if (!ReadFile(h, b + got, want, &r, &ov) && GetLastError() != ERROR_HANDLE_EOF) {
+			rc = cg_win_last();
+			break;
+		}
+		if (r == 0) {
+			rc = CG_ECHANGED;
+			break;
+		}
+		got += r;
+	}
+	if (rc) {
+		cg_free(b);
+		return rc;
+	}
+	b[got] = '\0';
+	*buf = b;
+	*len = got;
+	return CG_OK;
+}
+
+int cg_read_file_at(int dirfd, const char *name, int nofollow, size_t max, uint8_t **buf,
+                    size_t *len)
+{
+	HANDLE h;
+	int rc = dirfd < 0 ? cg_win_open_path(name, CG_WIN_FILE, !nofollow, &h)
+	                   : cg_win_open_at(cg_win_handle(dirfd), name, CG_WIN_FILE, !nofollow, &h);
+
+	if (rc)
+		return rc;
+	rc = read_all(h, max, buf, len);
+	CloseHandle(h);
+	return rc;
+}
+
+int cg_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	HANDLE h;
+	int rc = cg_win_open_path(path, CG_WIN_FILE, 1, &h);
+
+	if (rc)
+		return rc;
+	rc = read_all(h, max, buf, len);
+	CloseHandle(h);
+	return rc;
+}
+
+/* Flushes tmp and moves it over path; on failure removes tmp. */
+static int flush_rename(const wchar_t *wtmp, const wchar_t *wpath, HANDLE h)
+{
+	int rc = FlushFileBuffers(h) ? CG_OK : cg_win_last();
+
+	CloseHandle(h);
+	if (rc == CG_OK &&
+	    !MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+		rc = cg_win_last();
+	if (rc)
+		DeleteFileW(wtmp);
+	return rc;
+}
+
+int cg_write_file_atomic(const char *path, const void *buf, size_t len, unsigned mode)
+{
+	char tmp[4096];
+	wchar_t *wtmp = NULL, *wpath = NULL;
+	const uint8_t *p = buf;
+	HANDLE h;
+	int rc;
+
+	(void)mode; /* the file inherits the ACL of its directory */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, cg_process_id()) >= (int)sizeof(tmp))
+		return CG_ELIMIT;
+	if ((rc = cg_win_path(tmp, &wtmp)) || (rc = cg_win_path(path, &wpath)))
+		goto out;
+	/* a leftover (or a planted link) is removed, never written through */
+	DeleteFileW(wtmp);
+	h = CreateFileW(wtmp, GENERIC_WRITE, 0, NULL, CREATE_NEW,
+	                FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		rc = cg_win_last();
+		goto out;
+	}
+	while (len > 0) {
+		DWORD w = 0, chunk = len > (1u << 30) ? (1u << 30) : (DWORD)len;
+		if (!WriteFile(h, p, chunk, &w, NULL) || w == 0) {
+			rc = w == 0 && GetLastError() == 0 ? CG_EIO : cg_win_last();
+			break;
+		}
+		p += w;
+		len -= w;
+	}
+	if (rc) {
+		CloseHandle(h);
+		DeleteFileW(wtmp);
+		goto out;
+	}
+	rc = flush_rename(wtmp, wpath, h);
+out:
+	cg_free(wtmp);
+	cg_free(wpath);
+	return rc;
+}
+
+int cg_file_fsync_rename(const char *tmp, const char *path)
+{
+	wchar_t *wtmp = NULL, *wpath = NULL;
+	HANDLE h;
+	int rc;
+
+	if ((rc = cg_win_path(tmp, &wtmp)) || (rc = cg_win_path(path, &wpath)))
+		goto out;
+	/* FlushFileBuffers needs write access */
+	h = CreateFileW(wtmp, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+	                FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		rc = cg_win_last();
+		DeleteFileW(wtmp);
+		goto out;
+	}
+	rc = flush_rename(wtmp, wpath, h);
+out:
+	if (rc && wtmp && !wpath)
+		DeleteFileW(wtmp);
+	cg_free(wtmp);
+	cg_free(wpath);
+	return rc;
+}
