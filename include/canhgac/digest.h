@@ -1,4 +1,5 @@
-/* digest.h - MD5, SHA-1 and SHA-256 of one byte stream computed in a single pass (OpenSSL EVP).
+/* digest.h - MD5, SHA-1 and SHA-256 of one byte stream computed in a single pass (OpenSSL EVP;
+ * BCrypt on Windows, src/core/digest_win.c).
  *
  * A struct cg_digest is reusable file after file; it belongs to one thread. Which digests are
  * computed is chosen per stream with a mask of CG_HASH_* bits; SHA-256 is the scanner's identity

@@ -1,4 +1,4 @@
-/* cvd.c - reads ClamAV .cvd/.cld containers from memory: header fields, body MD5 (OpenSSL),
+/* cvd.c - reads ClamAV .cvd/.cld containers from memory: header fields, body MD5 (digest.h),
  * and the members of the tar body (libarchive). */
 #include <stdint.h>
 #include <stdio.h>
@@ -7,10 +7,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <openssl/evp.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/cvd.h"
+#include "canhgac/digest.h"
 #include "canhgac/error.h"
 #include "canhgac/hashsig.h"
 #include "canhgac/limits.h"
@@ -126,14 +126,16 @@ int cg_cvd_parse_header(const uint8_t *buf, size_t len, enum cg_cvd_kind kind, c
 static int check_md5(const uint8_t *body, size_t n, const struct cg_cvd_header *h, const char *src,
                      struct cg_diags *d)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	struct cg_digest_result r;
 	char hex[33];
+	int rc = cg_digest_buf(CG_HASH_MD5, body, n, &r);
 
-	if (EVP_Digest(body, n, md, &mdlen, EVP_md5(), NULL) != 1 || mdlen != 16)
+	if (rc == CG_ENOMEM)
+		return rc;
+	if (rc)
 		return cg_diags_add(d, CG_ECRYPTO, src, 0, 0,
 		                    CG_MSG("không tính được MD5", "cannot compute MD5"));
-	cg_hex_encode(md, 16, hex, sizeof(hex));
+	cg_hex_encode(r.md5, 16, hex, sizeof(hex));
 	if (strcmp(hex, h->md5) != 0)
 		return cg_diags_add(d, CG_EBADSIG, src, 0, 0,
 		                    CG_MSG("MD5 của phần thân (%s) khác với giá trị ở đầu tệp (%s)",

@@ -1,10 +1,10 @@
 /* event.c - the finding record of docs/events.md, UTF-8 checks and time formats. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "canhgac/alloc.h"
+#include "canhgac/crypto.h"
 #include "canhgac/error.h"
 #include "canhgac/event.h"
 #include "canhgac/timeutil.h"
@@ -83,7 +83,10 @@ char *cg_base64(const uint8_t *p, size_t n)
 	s = cg_malloc(outlen);
 	if (!s)
 		return NULL;
-	EVP_EncodeBlock((unsigned char *)s, p, (int)n);
+	if (cg_base64_encode(p, n, s, outlen) != 0) {
+		cg_free(s);
+		return NULL;
+	}
 	return s;
 }
 

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "canhgac/alloc.h"
+#include "canhgac/crypto.h"
+#include "canhgac/digest.h"
 #include "canhgac/error.h"
 #include "canhgac/fsafe.h"
 #include "canhgac/limits.h"
@@ -36,47 +36,46 @@ static ssize_t pread_full(int fd, uint8_t *buf, size_t n, uint64_t off)
 	return (ssize_t)got;
 }
 
-static int gcm_init(EVP_CIPHER_CTX *c, int enc, const uint8_t *key, const uint8_t *hdr,
+static int gcm_init(struct cg_gcm *c, int enc, const uint8_t *key, const uint8_t *hdr,
                     const char *id)
 {
-	int n;
+	int rc = cg_gcm_begin(c, enc, key, hdr + 4);
 
-	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, QUAR_NONCE_LEN, NULL) != 1 ||
-	    EVP_CipherInit_ex(c, NULL, NULL, key, hdr + 4, enc) != 1 ||
-	    EVP_CipherUpdate(c, NULL, &n, hdr, QUAR_HDR_LEN) != 1 ||
-	    EVP_CipherUpdate(c, NULL, &n, (const uint8_t *)id, (int)strlen(id)) != 1)
-		return CG_ECRYPTO;
-	return CG_OK;
+	if (rc == 0)
+		rc = cg_gcm_aad(c, hdr, QUAR_HDR_LEN);
+	if (rc == 0)
+		rc = cg_gcm_aad(c, id, strlen(id));
+	return rc ? CG_ECRYPTO : CG_OK;
 }
 
+#define OUT_CAP (CG_SCAN_CHUNK + CG_GCM_SLACK)
+
 struct bufs {
-	EVP_CIPHER_CTX *c;
-	EVP_MD_CTX *sha, *md5;
+	struct cg_gcm *c;
+	struct cg_digest *dg; /* SHA-256 of the plain file, and its MD5 when encrypting */
 	uint8_t *in, *out;
 };
 
 static int bufs_init(struct bufs *b, int want_md5)
 {
+	int rc;
+
 	memset(b, 0, sizeof(*b));
-	b->c = EVP_CIPHER_CTX_new();
-	b->sha = EVP_MD_CTX_new();
-	b->md5 = want_md5 ? EVP_MD_CTX_new() : NULL;
+	if ((rc = cg_gcm_new(&b->c)) != 0 || (rc = cg_digest_new(&b->dg)) != 0)
+		return rc;
 	b->in = cg_malloc(CG_SCAN_CHUNK);
-	b->out = cg_malloc(CG_SCAN_CHUNK + 32);
-	if (!b->c || !b->sha || (want_md5 && !b->md5) || !b->in || !b->out)
+	b->out = cg_malloc(OUT_CAP);
+	if (!b->in || !b->out)
 		return CG_ENOMEM;
-	if (EVP_DigestInit_ex(b->sha, EVP_sha256(), NULL) != 1 ||
-	    (want_md5 && EVP_DigestInit_ex(b->md5, EVP_md5(), NULL) != 1))
+	if (cg_digest_begin(b->dg, CG_HASH_SHA256 | (want_md5 ? CG_HASH_MD5 : 0)) != 0)
 		return CG_ECRYPTO;
 	return CG_OK;
 }
 
 static void bufs_free(struct bufs *b)
 {
-	EVP_CIPHER_CTX_free(b->c);
-	EVP_MD_CTX_free(b->sha);
-	EVP_MD_CTX_free(b->md5);
+	cg_gcm_free(b->c);
+	cg_digest_free(b->dg);
 	cg_free(b->in);
 	cg_free(b->out);
 }
@@ -85,7 +84,8 @@ static void bufs_free(struct bufs *b)
 static int encrypt_body(struct bufs *b, int in, int out, uint64_t max, uint64_t *size)
 {
 	uint64_t off = 0;
-	int n, rc;
+	size_t n;
+	int rc;
 
 	for (;;) {
 		ssize_t r = pread_full(in, b->in, CG_SCAN_CHUNK, off);
@@ -96,11 +96,10 @@ static int encrypt_body(struct bufs *b, int in, int out, uint64_t max, uint64_t 
 		off += (uint64_t)r;
 		if (off > max)
 			return CG_ELIMIT;
-		if (EVP_DigestUpdate(b->sha, b->in, (size_t)r) != 1 ||
-		    EVP_DigestUpdate(b->md5, b->in, (size_t)r) != 1 ||
-		    EVP_EncryptUpdate(b->c, b->out, &n, b->in, (int)r) != 1)
+		if (cg_digest_update(b->dg, b->in, (size_t)r) != 0 ||
+		    cg_gcm_update(b->c, b->in, (size_t)r, b->out, OUT_CAP, &n) != 0)
 			return CG_ECRYPTO;
-		rc = cg_fs_write_all(out, b->out, (size_t)n);
+		rc = cg_fs_write_all(out, b->out, n);
 		if (rc)
 			return rc;
 	}
@@ -112,8 +111,10 @@ int quar_encrypt_fd(const uint8_t key[QUAR_KEY_LEN], const char *id, int in, int
                     uint8_t sha256[32], uint8_t md5[16], uint64_t *size)
 {
 	uint8_t hdr[QUAR_HDR_LEN], tag[QUAR_TAG_LEN];
+	struct cg_digest_result dr;
 	struct bufs b;
-	int n, rc;
+	size_t n;
+	int rc;
 
 	memcpy(hdr, QUAR_MAGIC, 4);
 	rc = bufs_init(&b, 1);
@@ -125,10 +126,12 @@ int quar_encrypt_fd(const uint8_t key[QUAR_KEY_LEN], const char *id, int in, int
 	    (rc = encrypt_body(&b, in, out, max, size)) != 0)
 		goto out;
 	rc = CG_ECRYPTO;
-	if (EVP_EncryptFinal_ex(b.c, b.out, &n) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(b.c, EVP_CTRL_GCM_GET_TAG, QUAR_TAG_LEN, tag) != 1 ||
-	    EVP_DigestFinal_ex(b.sha, sha256, NULL) != 1 ||
-	    EVP_DigestFinal_ex(b.md5, md5, NULL) != 1)
+	if (cg_gcm_final_encrypt(b.c, b.out, OUT_CAP, &n, tag) != 0 ||
+	    cg_digest_end(b.dg, &dr) != 0)
+		goto out;
+	memcpy(sha256, dr.sha256, 32);
+	memcpy(md5, dr.md5, 16);
+	if ((rc = cg_fs_write_all(out, b.out, n)) != 0)
 		goto out;
 	rc = cg_fs_write_all(out, tag, sizeof(tag));
 out:
@@ -136,10 +139,12 @@ out:
 	return rc;
 }
 
+/* Decrypts `size` bytes of ciphertext after the header into `out`, hashing the plain text. */
 static int decrypt_body(struct bufs *b, int in, int out, uint64_t size)
 {
 	uint64_t off = 0;
-	int n, rc;
+	size_t n;
+	int rc;
 
 	while (off < size) {
 		size_t want = size - off < CG_SCAN_CHUNK ? (size_t)(size - off) : CG_SCAN_CHUNK;
@@ -148,10 +153,10 @@ static int decrypt_body(struct bufs *b, int in, int out, uint64_t size)
 			return (int)r;
 		if ((size_t)r != want)
 			return CG_ECRYPTO; /* truncated blob */
-		if (EVP_DecryptUpdate(b->c, b->out, &n, b->in, (int)r) != 1 ||
-		    EVP_DigestUpdate(b->sha, b->out, (size_t)n) != 1)
+		if (cg_gcm_update(b->c, b->in, (size_t)r, b->out, OUT_CAP, &n) != 0 ||
+		    cg_digest_update(b->dg, b->out, n) != 0)
 			return CG_ECRYPTO;
-		rc = cg_fs_write_all(out, b->out, (size_t)n);
+		rc = cg_fs_write_all(out, b->out, n);
 		if (rc)
 			return rc;
 		off += (uint64_t)r;
@@ -163,9 +168,11 @@ int quar_decrypt_fd(const uint8_t key[QUAR_KEY_LEN], const char *id, int in, int
                     uint8_t sha256[32])
 {
 	uint8_t hdr[QUAR_HDR_LEN], tag[QUAR_TAG_LEN];
+	struct cg_digest_result dr;
 	struct stat st;
 	struct bufs b;
-	int n, rc;
+	size_t n;
+	int rc;
 
 	rc = bufs_init(&b, 0);
 	if (rc)
@@ -182,11 +189,13 @@ int quar_decrypt_fd(const uint8_t key[QUAR_KEY_LEN], const char *id, int in, int
 	    (rc = decrypt_body(&b, in, out, size)) != 0)
 		goto out;
 	rc = CG_ECRYPTO;
-	if (EVP_CIPHER_CTX_ctrl(b.c, EVP_CTRL_GCM_SET_TAG, QUAR_TAG_LEN, tag) != 1 ||
-	    EVP_DecryptFinal_ex(b.c, b.out, &n) != 1 ||
-	    EVP_DigestFinal_ex(b.sha, sha256, NULL) != 1)
+	/* A back end may hold back the last bytes until the tag is checked: write them too. */
+	if (cg_gcm_final_decrypt(b.c, b.out, OUT_CAP, &n, tag) != 0 ||
+	    cg_digest_update(b.dg, b.out, n) != 0 || cg_digest_end(b.dg, &dr) != 0)
 		goto out;
-	rc = CG_OK;
+	if ((rc = cg_fs_write_all(out, b.out, n)) != 0)
+		goto out;
+	memcpy(sha256, dr.sha256, 32);
 out:
 	bufs_free(&b);
 	return rc;
@@ -194,15 +203,16 @@ out:
 
 int quar_md5_fd(int fd, uint64_t max, uint8_t md5[16])
 {
-	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	struct cg_digest *m = NULL;
+	struct cg_digest_result dr;
 	uint8_t *buf = cg_malloc(CG_SCAN_CHUNK);
 	uint64_t off = 0;
 	int rc = CG_ENOMEM;
 
-	if (!m || !buf)
+	if (!buf || (rc = cg_digest_new(&m)) != 0)
 		goto out;
 	rc = CG_ECRYPTO;
-	if (EVP_DigestInit_ex(m, EVP_md5(), NULL) != 1)
+	if (cg_digest_begin(m, CG_HASH_MD5) != 0)
 		goto out;
 	for (;;) {
 		ssize_t r = pread_full(fd, buf, CG_SCAN_CHUNK, off);
@@ -217,12 +227,15 @@ int quar_md5_fd(int fd, uint64_t max, uint8_t md5[16])
 			rc = CG_ELIMIT;
 			goto out;
 		}
-		if (EVP_DigestUpdate(m, buf, (size_t)r) != 1)
+		if (cg_digest_update(m, buf, (size_t)r) != 0)
 			goto out;
 	}
-	rc = EVP_DigestFinal_ex(m, md5, NULL) == 1 ? CG_OK : CG_ECRYPTO;
+	if (cg_digest_end(m, &dr) != 0)
+		goto out;
+	memcpy(md5, dr.md5, 16);
+	rc = CG_OK;
 out:
-	EVP_MD_CTX_free(m);
+	cg_digest_free(m);
 	cg_free(buf);
 	return rc;
 }
