@@ -115,9 +115,9 @@ static int add_bytes(struct hp *h, uint8_t v, uint8_t m)
 }
 
 /* Reads a decimal number of at most CG_MAX_SIG_JUMP at s[*i]; -1 when none, -2 when too big. */
-static long number(const char *s, size_t n, size_t *i)
+static int64_t number(const char *s, size_t n, size_t *i)
 {
-	long v = 0;
+	int64_t v = 0; /* not long: 32 bits on Windows, too small for CG_NDB_JUMP_INF */
 	size_t st = *i;
 	while (*i < n && s[*i] >= '0' && s[*i] <= '9') {
 		v = v * 10 + (s[*i] - '0');
@@ -132,7 +132,7 @@ static long number(const char *s, size_t n, size_t *i)
 static int parse_brace(struct hp *h, const char *s, size_t n, size_t *i)
 {
 	size_t at = *i;
-	long lo = 0, hi;
+	int64_t lo = 0, hi;
 	(*i)++;
 	if (*i < n && s[*i] == '-') {
 		(*i)++;
@@ -142,7 +142,7 @@ static int parse_brace(struct hp *h, const char *s, size_t n, size_t *i)
 		hi = lo;
 		if (lo >= 0 && *i < n && s[*i] == '-') {
 			(*i)++;
-			hi = (*i < n && s[*i] == '}') ? (long)CG_NDB_JUMP_INF : number(s, n, i);
+			hi = (*i < n && s[*i] == '}') ? (int64_t)CG_NDB_JUMP_INF : number(s, n, i);
 		}
 	}
 	if (lo == -2 || hi == -2)
@@ -151,7 +151,7 @@ static int parse_brace(struct hp *h, const char *s, size_t n, size_t *i)
 	if (lo < 0 || hi < 0 || *i >= n || s[*i] != '}')
 		return fail(h, CG_EPARSE, at, "bước nhảy {..} sai định dạng",
 		            "malformed {..} jump");
-	if (hi != (long)CG_NDB_JUMP_INF && hi < lo)
+	if (hi != (int64_t)CG_NDB_JUMP_INF && hi < lo)
 		return fail(h, CG_EPARSE, at, "bước nhảy có cận dưới lớn hơn cận trên",
 		            "jump with lower bound above upper bound");
 	(*i)++;
@@ -267,7 +267,7 @@ static int all_digits(const char *s, size_t n)
 static int parse_offset(struct cg_ndb_sig *sig, const char *s, size_t n)
 {
 	size_t i = 0;
-	long a, b = 0;
+	int64_t a, b = 0;
 	if (n == 1 && s[0] == '*') {
 		sig->off_kind = CG_NDB_OFF_ANY;
 		return 0;

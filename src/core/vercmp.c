@@ -45,7 +45,7 @@ static int warn(struct cg_ver_msg *why, const char *vi, const char *en)
 static int parse_epoch(const char *p, const char *colon, unsigned long *epoch,
                        struct cg_ver_msg *why)
 {
-	unsigned long v = 0;
+	uint64_t v = 0; /* 64 bits everywhere: long is 32 bits on Windows */
 	int neg = 0, big = 0;
 	const char *ds;
 
@@ -55,10 +55,10 @@ static int parse_epoch(const char *p, const char *colon, unsigned long *epoch,
 		neg = *p++ == '-';
 	ds = p;
 	while (p < colon && cg_is_digit(*p)) {
-		if (v > (unsigned long)INT_MAX)
+		if (v > (uint64_t)INT_MAX)
 			big = 1;
 		else
-			v = v * 10 + (unsigned long)(*p - '0');
+			v = v * 10 + (uint64_t)(*p - '0');
 		p++;
 	}
 	if (p == ds)
@@ -70,10 +70,10 @@ static int parse_epoch(const char *p, const char *colon, unsigned long *epoch,
 	if (neg && (v || big))
 		return cg_ver_fail(
 		    why, CG_MSG("epoch trong phiên bản là số âm", "epoch in version is negative"));
-	if (big || v > (unsigned long)INT_MAX)
+	if (big || v > (uint64_t)INT_MAX)
 		return cg_ver_fail(
 		    why, CG_MSG("epoch trong phiên bản quá lớn", "epoch in version is too big"));
-	*epoch = v;
+	*epoch = (unsigned long)v;
 	return 0;
 }
 

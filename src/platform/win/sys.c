@@ -1,6 +1,7 @@
 /* sys.c - clock, host facts, data directory and whole-file helpers (Windows). */
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
@@ -35,6 +36,61 @@ void cg_sys_large_alloc_hint(void *p, size_t n)
 void cg_mem_prefer_huge(size_t bytes)
 {
 	(void)bytes;
+}
+
+int cg_path_real(const char *path, char *out, size_t cap)
+{
+	HANDLE h = INVALID_HANDLE_VALUE;
+	wchar_t *buf = NULL;
+	const wchar_t *w;
+	DWORD n;
+	size_t len;
+	int rc = cg_win_open_path(path, CG_WIN_ANY, 1, &h);
+	if (rc)
+		return rc;
+	n = GetFinalPathNameByHandleW(h, NULL, 0, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+	if (n == 0 || n > 32768) {
+		rc = n ? CG_ELIMIT : cg_win_last();
+		goto out;
+	}
+	buf = cg_malloc((size_t)n * sizeof(wchar_t));
+	if (!buf) {
+		rc = CG_ENOMEM;
+		goto out;
+	}
+	n = GetFinalPathNameByHandleW(h, buf, n, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+	if (n == 0) {
+		rc = cg_win_last();
+		goto out;
+	}
+	/* \\?\C:\x -> C:\x; \\?\UNC\server\share -> \\server\share */
+	w = buf;
+	if (n >= 8 && wcsncmp(w, L"\\\\?\\UNC\\", 8) == 0) {
+		w += 6;
+		buf[6] = L'\\';
+		n -= 6;
+	} else if (n >= 4 && wcsncmp(w, L"\\\\?\\", 4) == 0) {
+		w += 4;
+		n -= 4;
+	}
+	rc = cg_win_utf8(w, n, out, cap, &len);
+out:
+	cg_free(buf);
+	CloseHandle(h);
+	return rc;
+}
+
+int cg_is_privileged(void)
+{
+	HANDLE tok;
+	TOKEN_ELEVATION el = {0};
+	DWORD got = 0;
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+		return 0;
+	if (!GetTokenInformation(tok, TokenElevation, &el, sizeof(el), &got))
+		el.TokenIsElevated = 0;
+	CloseHandle(tok);
+	return el.TokenIsElevated != 0;
 }
 
 int cg_ncpu(void)
