@@ -1,6 +1,7 @@
 /* winrel.c - the Windows releases data file (winrel.h): a small line-based CSV reader (fields
  * never hold newlines), the lookup of an installation's release, and its support status. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
