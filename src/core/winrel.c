@@ -41,8 +41,11 @@ static int split(const char *s, size_t n, char *pool, char **f)
 	int nf = 0;
 
 	for (;;) {
-		int q = i < n && s[i] == '"';
+		int q;
 		size_t start = k;
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		q = i < n && s[i] == '"';
 		if (nf < MAX_FIELDS)
 			f[nf] = pool + k;
 		i += (size_t)q;
@@ -133,8 +136,9 @@ static int add_row(struct cg_winrels *rs, char **f, int nf, const int *map, char
 		                    "dates YYYY-MM-DD, end required); skipped"));
 		return 1;
 	}
-	if (cg_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v), CG_MAX_WINREL_ROWS))
-		return CG_ELIMIT;
+	if ((bad = cg_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v),
+	                   CG_MAX_WINREL_ROWS)) != 0)
+		return bad;
 	rs->v[rs->n].r = r;
 	rs->v[rs->n++].pool = pool;
 	return 0;
@@ -287,7 +291,8 @@ static const char *channel_of(const char *name, const char *ed)
 static const char *editions_of(const char *name, const char *ed)
 {
 	const char *s = ed && *ed ? ed : name;
-	if (has_ci(s, "ProEducation") || has_ci(s, "Pro Education"))
+	if (has_ci(s, "ProEducation") || has_ci(s, "ProfessionalEducation") ||
+	    has_ci(s, "Pro Education"))
 		return "home-pro";
 	if (has_ci(s, "Enterprise") || has_ci(s, "Education"))
 		return "ent-edu";
