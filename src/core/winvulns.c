@@ -177,7 +177,7 @@ static int add_cand(struct cg_winvulns *v, const struct cg_advisory *a, const ch
 int cg_winvulns_add(struct cg_winvulns *v, const struct cg_advisory *a)
 {
 	char kbs[CG_MAX_FEED_FIELD], fixed[64];
-	const char *k = a->kbs, *fx = a->fixed_build;
+	const char *k = a->kbs, *fx = a->fixed_build, *name = a->product;
 	int rc;
 
 	if (!a->id)
@@ -190,10 +190,14 @@ int cg_winvulns_add(struct cg_winvulns *v, const struct cg_advisory *a)
 	if (!k && !fx && a->fixed_text) {
 		if (cg_winvulns_text_kbs(a->fixed_text, kbs, sizeof(kbs)) == 0)
 			k = kbs;
-		if (cg_winvulns_text_build(a->fixed_text, fixed, sizeof(fixed)) == 0)
+		if (cg_winvulns_text_build(a->fixed_text, v->inv->build, fixed, sizeof(fixed)) == 0)
 			fx = fixed;
+		/* the product is often a component ("Windows TCP/IP"); the affected versions say
+		 * which Windows ("Windows Server 2022 < 20348.2655") */
+		if (fx && a->affected_text && strstr(a->affected_text, "Windows"))
+			name = a->affected_text;
 	}
-	if (!cg_winvulns_product_applies(v->inv, v->rel, a->product, fx))
+	if (!cg_winvulns_product_applies(v->inv, v->rel, name, fx))
 		return 0;
 	return add_cand(v, a, k, fx);
 }

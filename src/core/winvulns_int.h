@@ -48,9 +48,10 @@ void cg_winvulns_sort_notes(struct cg_winvulns *v);
  * names the one it replaces). vd->have is "" when there is none. */
 void cg_winvulns_installed_fix(const struct cg_winvulns *v, const char *kbs, struct verdict *vd);
 /* KB numbers ("KB5041580,KB5041578") and a build ("19045.4780", "10.0.19045.4780") found in
- * free text; 0, or -1 when there is none. */
+ * free text: the build whose build number is `build` when the text has several, else the first;
+ * 0, or -1 when there is none. */
 int cg_winvulns_text_kbs(const char *text, char *out, size_t cap);
-int cg_winvulns_text_build(const char *text, char *out, size_t cap);
+int cg_winvulns_text_build(const char *text, uint32_t build, char *out, size_t cap);
 /* Fills a finding from a candidate and its verdict. */
 int cg_winvulns_finding(const struct cg_winvulns *v, const struct cand *c,
                         const struct verdict *vd, struct cg_winvuln_finding *f);

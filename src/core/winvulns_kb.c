@@ -187,8 +187,9 @@ int cg_winvulns_text_kbs(const char *text, char *out, size_t cap)
 	return n ? 0 : -1;
 }
 
-int cg_winvulns_text_build(const char *text, char *out, size_t cap)
+int cg_winvulns_text_build(const char *text, uint32_t build, char *out, size_t cap)
 {
+	char first[64] = "";
 	for (const char *p = text; *p; p++) {
 		size_t m;
 		if (*p < '0' || *p > '9' || (p > text && ((p[-1] >= '0' && p[-1] <= '9') ||
@@ -197,14 +198,17 @@ int cg_winvulns_text_build(const char *text, char *out, size_t cap)
 		m = strspn(p, "0123456789.");
 		while (m && p[m - 1] == '.')
 			m--;
-		if (m < cap) {
+		if (m < cap && m < sizeof(first)) {
 			snprintf(out, cap, "%.*s", (int)m, p);
-			if (cg_winvulns_build_of(out) >= 1000)
+			if (cg_winvulns_build_of(out) == build && build)
 				return 0;
+			if (!first[0] && cg_winvulns_build_of(out) >= 1000)
+				snprintf(first, sizeof(first), "%s", out);
 		}
 		p += m ? m - 1 : 0;
 	}
-	return -1;
+	snprintf(out, cap, "%s", first);
+	return first[0] ? 0 : -1;
 }
 
 /* "19045.4046" from "10.0.19045.4046". */
@@ -220,10 +224,31 @@ static void short_build(const char *fixed, char *out, size_t cap)
 	snprintf(out, cap, "%s", p);
 }
 
+/* "KB5034763 not installed", or for several "none of KB1, KB2 installed". */
+static void missing(const char *kbs, char *vi, char *en, size_t cap)
+{
+	char list[CG_MAX_FEED_FIELD * 2];
+	size_t n = 0;
+	for (const char *p = kbs; *p && n + 3 < sizeof(list); p++) {
+		list[n++] = *p;
+		if (*p == ',')
+			list[n++] = ' ';
+	}
+	list[n] = '\0';
+	if (strchr(kbs, ',')) {
+		snprintf(vi, cap, "chưa cài bản nào trong %s", list);
+		snprintf(en, cap, "none of %s installed", list);
+	} else {
+		snprintf(vi, cap, "chưa cài %s", list);
+		snprintf(en, cap, "%s not installed", list);
+	}
+}
+
 static void explain(const struct cand *c, const struct verdict *vd, const char *host,
                     const char *fx, char *vi, char *en, size_t cap)
 {
-	const char *k = c->kbs ? c->kbs : "";
+	char mvi[CG_MAX_FEED_FIELD * 2 + 64], men[CG_MAX_FEED_FIELD * 2 + 64];
+	missing(c->kbs ? c->kbs : "", mvi, men, sizeof(mvi));
 	switch (vd->why) {
 	case CG_WINVULN_BUILD:
 		if (vd->restart && vd->replaces[0]) {
@@ -241,16 +266,16 @@ static void explain(const struct cand *c, const struct verdict *vd, const char *
 			snprintf(en, cap, "build %s < fixed %s although %s is installed: restart the PC",
 			         host, fx, vd->have);
 		} else if (c->kbs) {
-			snprintf(vi, cap, "bản dựng %s < bản đã vá %s, chưa cài %s", host, fx, k);
-			snprintf(en, cap, "build %s < fixed %s, %s not installed", host, fx, k);
+			snprintf(vi, cap, "bản dựng %s < bản đã vá %s, %s", host, fx, mvi);
+			snprintf(en, cap, "build %s < fixed %s, %s", host, fx, men);
 		} else {
 			snprintf(vi, cap, "bản dựng %s < bản đã vá %s", host, fx);
 			snprintf(en, cap, "build %s < fixed %s", host, fx);
 		}
 		break;
 	case CG_WINVULN_KB:
-		snprintf(vi, cap, "chưa cài %s (không có số bản dựng để so sánh)", k);
-		snprintf(en, cap, "%s not installed (no build revision to compare)", k);
+		snprintf(vi, cap, "%s (không có số bản dựng để so sánh)", mvi);
+		snprintf(en, cap, "%s (no build revision to compare)", men);
 		break;
 	default:
 		snprintf(vi, cap, "chưa có bản cập nhật khắc phục");
@@ -267,7 +292,7 @@ static int dup_opt(const char *s, char **out)
 int cg_winvulns_finding(const struct cg_winvulns *v, const struct cand *c,
                         const struct verdict *vd, struct cg_winvuln_finding *f)
 {
-	char host[32], fx[64] = "", vi[CG_MAX_FEED_FIELD + 256], en[CG_MAX_FEED_FIELD + 256];
+	char host[32], fx[64] = "", vi[CG_MAX_FEED_FIELD * 3], en[CG_MAX_FEED_FIELD * 3];
 
 	snprintf(host, sizeof(host), "%u.%u", v->inv->build, v->inv->ubr);
 	if (c->fixed)

@@ -325,14 +325,13 @@ static void letter_and_kev(void **state)
 {
 	struct cg_wininv inv;
 	struct cg_winvulns *v = NULL;
-	struct cg_advisory letter, kev;
+	struct cg_advisory letter, kev, server;
 	const struct cg_winvuln_finding *x;
 	(void)state;
 	load_inv("pc-win10-mar.json", &inv);
 	memset(&letter, 0, sizeof(letter));
 	letter.id = "CVE-2024-38063";
 	letter.product = "Windows 10 22H2 (TCP/IP)";
-	letter.fixed_text = "19045.4780 (KB5041580)";
 	letter.cvss = 9.8;
 	letter.severity = "critical";
 	letter.exploited = -1;
@@ -345,14 +344,24 @@ static void letter_and_kev(void **state)
 	                                                       inv.build),
 	                                 &v),
 	                 0);
+	/* a component named as product; the affected versions name a server */
+	memset(&server, 0, sizeof(server));
+	server.id = "CVE-2024-38063";
+	server.product = "Windows TCP/IP";
+	server.affected_text = "Windows Server 2022 < 20348.2655";
+	server.fixed_text = "20348.2655 (KB5041160); 19045.4780 (KB5041580)";
 	assert_int_equal(cg_winvulns_add(v, &kev), 0);
+	assert_int_equal(cg_winvulns_add(v, &server), 0);
+	assert_int_equal(cg_winvulns_applied(v), 0);
+	letter.fixed_text = "22631.4037 (KB5041585), 19045.4780 (KB5041580)";
 	assert_int_equal(cg_winvulns_add(v, &letter), 0);
 	assert_int_equal(cg_winvulns_finish(v), 0);
 	assert_int_equal(cg_winvulns_count(v), 1);
 	x = cg_winvulns_get(v, 0);
-	assert_string_equal(x->kbs, "KB5041580");
-	assert_string_equal(x->explain_en,
-	                    "build 19045.4170 < fixed 19045.4780, KB5041580 not installed");
+	assert_string_equal(x->kbs, "KB5041585,KB5041580");
+	assert_string_equal(x->fixed_build, "19045.4780"); /* the build of this PC's release */
+	assert_string_equal(x->explain_en, "build 19045.4170 < fixed 19045.4780, none of KB5041585, "
+	                                   "KB5041580 installed");
 	assert_int_equal(x->exploited, 1); /* from the KEV entry */
 	assert_null(cg_winvulns_get(v, 1));
 	cg_winvulns_free(v);
