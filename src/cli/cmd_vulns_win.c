@@ -65,25 +65,43 @@ static long add_file(struct cg_winvulns *v, const char *path)
 	return n;
 }
 
+struct store_walk {
+	struct cg_winvulns *v;
+	size_t n;
+};
+
 static int add_one(const struct cg_feed_record *rec, const struct cg_advisory *a, void *arg)
 {
+	struct store_walk *w = arg;
 	(void)rec;
-	return cg_winvulns_add(arg, a);
+	w->n++;
+	return cg_winvulns_add(w->v, a);
 }
 
+/* Every current advisory feed of the store. With none, the support status is still worth
+ * showing, so that is a warning, not an error. */
 static int add_store(struct cg_cli *c, struct cg_winvulns *v)
 {
 	struct cg_feedstore *s = NULL;
+	struct store_walk w = {v, 0};
 	int rc = cg_feed_cli_open(c, &s);
 
 	if (rc)
 		return -1;
-	rc = cg_feedstore_current_advisories(s, add_one, v);
+	rc = cg_feedstore_current_advisories(s, add_one, &w);
 	cg_feedstore_close(s);
 	if (rc)
 		cg_cli_err(cg_tr("đọc cảnh báo từ kho nguồn tin: %s",
 		                 "reading advisories from the feed store: %s"),
 		           cg_strerror(rc));
+	else if (w.n == 0)
+		cg_cli_err("%s",
+		           cg_tr("chưa có cảnh báo nào: nhập bản cập nhật bảo mật hằng tháng của "
+		                 "Microsoft bằng 'canhgac feed import --kind advisory TỆP' hoặc dùng "
+		                 "--advisory TỆP; chỉ kiểm tra thời hạn hỗ trợ",
+		                 "no advisories yet: import Microsoft's monthly security updates with "
+		                 "'canhgac feed import --kind advisory FILE' or use --advisory FILE; "
+		                 "checking the support dates only"));
 	return rc ? -1 : 0;
 }
 

@@ -37,14 +37,20 @@ static void load_file(const char *path)
 
 const struct cg_winrels *cg_cli_winrels(const struct cg_cli *c)
 {
-	char path[4200];
+	char path[4200], dir[4096] = "";
 	struct stat st;
+	int n;
 
 	if (tried)
 		return loaded;
 	tried = 1;
-	if (c && c->data_dir[0] && cg_cli_path(c, "windows-releases.csv", path, sizeof(path)) == 0 &&
-	    stat(path, &st) == 0)
+	/* the data directory as resolved, without creating it: reading needs none */
+	if (c && c->data_dir[0])
+		snprintf(dir, sizeof(dir), "%s", c->data_dir);
+	else if (c && cg_datadir_resolve(c->data_dir_opt, dir, sizeof(dir)) != 0)
+		dir[0] = '\0';
+	n = snprintf(path, sizeof(path), "%s/windows-releases.csv", dir);
+	if (dir[0] && n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0)
 		load_file(path);
 	if (!loaded && cg_winrels_parse(cg_winrels_builtin, cg_winrels_builtin_len,
 	                                "windows-releases.csv", &loaded, NULL) != 0)
