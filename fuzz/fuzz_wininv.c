@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cg_wininv_parse_json(data, size, "fuzz", &inv, &d) == 0) {
 		char *t = cg_wininv_to_json(&inv);
 		if (t) {
-			if (cg_wininv_parse_json((const uint8_t *)t, strlen(t), "back", &back, NULL) != 0 ||
+			if (cg_wininv_parse_json((const uint8_t *)t, strlen(t), "back", &back,
+			                         NULL) != 0 ||
 			    back.build != inv.build || back.nkbs != inv.nkbs)
 				__builtin_trap();
 			cg_wininv_clear(&back);

@@ -201,8 +201,8 @@ int cg_feed_col_parse(const char *name);
 const char *cg_feed_kind_name(enum cg_feed_kind k); /* "botnet", "ioc", "advisory" */
 const char *cg_ioc_type_name(enum cg_ioc_type t);   /* "ip", "domain", "url", "md5", ... */
 /* Names of input formats as the --format option spells them ("auto", "table", "paste", "plain",
- * "stix", "misp", "kev", "osv", "cvrf", "csaf"), and the reverse lookups of the three name functions: each
- * returns -1 for an unknown name. */
+ * "stix", "misp", "kev", "osv", "cvrf", "csaf"), and the reverse lookups of the three name
+ * functions: each returns -1 for an unknown name. */
 const char *cg_feed_format_name(enum cg_feed_format f);
 int cg_feed_format_parse(const char *name);
 int cg_feed_kind_parse(const char *name);

@@ -47,8 +47,8 @@ struct cg_wininv {
 /* Parses the JSON form into *inv (zeroed first). Returns 0, CG_EPARSE (with diagnostics) when
  * required members are missing or malformed, CG_ELIMIT past CG_MAX_WININV_FILE or
  * CG_MAX_WININV_KBS. On error *inv holds nothing. */
-int cg_wininv_parse_json(const uint8_t *buf, size_t len, const char *source,
-                         struct cg_wininv *inv, struct cg_diags *d);
+int cg_wininv_parse_json(const uint8_t *buf, size_t len, const char *source, struct cg_wininv *inv,
+                         struct cg_diags *d);
 /* The JSON form, compact, allocated (free()); NULL on CG_ENOMEM. */
 char *cg_wininv_to_json(const struct cg_wininv *inv);
 /* Adds an installed update ("5034122", "KB5034122") keeping the list sorted and unique.

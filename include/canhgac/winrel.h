@@ -57,15 +57,15 @@ const struct cg_winrel *cg_winrels_find(const struct cg_winrels *rs, const char 
                                         const char *edition_id, uint32_t build);
 
 enum cg_winrel_status {
-	CG_WINREL_SUPPORTED = 0,   /* mainstream (or modern lifecycle) support */
-	CG_WINREL_MAINSTREAM_ENDED /* extended support: security updates only */,
-	CG_WINREL_ESU,             /* support ended; security updates only with paid ESU */
-	CG_WINREL_ENDED,           /* no security updates at all */
+	CG_WINREL_SUPPORTED = 0,    /* mainstream (or modern lifecycle) support */
+	CG_WINREL_MAINSTREAM_ENDED, /* extended support: security updates only */
+	CG_WINREL_ESU,              /* support ended; security updates only with paid ESU */
+	CG_WINREL_ENDED,            /* no security updates at all */
 };
 
 struct cg_winrel_support {
 	enum cg_winrel_status status;
-	int64_t until;    /* when the current phase ends (or, when ENDED, ended); CG_TIME_NONE */
+	int64_t until; /* when the current phase ends (or, when ENDED, ended); CG_TIME_NONE */
 	char explain_vi[320];
 	char explain_en[320];
 };

@@ -40,11 +40,11 @@ enum cg_winvuln_why {
 
 struct cg_winvuln_finding {
 	char *cve;
-	char *title;    /* or NULL */
-	char *severity; /* normalised, or NULL */
-	double cvss;    /* or -1 */
-	int exploited;  /* 1 when known exploited (by this advisory or another, e.g. KEV) */
-	char *product;  /* the advisory's product name */
+	char *title;       /* or NULL */
+	char *severity;    /* normalised, or NULL */
+	double cvss;       /* or -1 */
+	int exploited;     /* 1 when known exploited (by this advisory or another, e.g. KEV) */
+	char *product;     /* the advisory's product name */
 	char *installed;   /* "19045.3930" */
 	char *fixed_build; /* "19045.4046", or NULL */
 	char *kbs;         /* the fixing updates, or NULL */

@@ -334,9 +334,10 @@ int cg_cmd_vulns(struct cg_cli *c, int argc, char **argv)
 			o.wininv = optarg;
 		else if (opt == OPT_DATE) {
 			if (cg_table_parse_date(optarg, 0, &o.now) < 0) {
-				cg_cli_err(cg_tr("ngày không hợp lệ '%s' (dd/mm/yyyy hoặc yyyy-mm-dd)",
-				                 "invalid date '%s' (dd/mm/yyyy or yyyy-mm-dd)"),
-				           optarg);
+				cg_cli_err(
+				    cg_tr("ngày không hợp lệ '%s' (dd/mm/yyyy hoặc yyyy-mm-dd)",
+				          "invalid date '%s' (dd/mm/yyyy or yyyy-mm-dd)"),
+				    optarg);
 				return CG_EXIT_ERROR;
 			}
 		} else {

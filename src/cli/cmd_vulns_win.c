@@ -40,8 +40,8 @@ static int load_inv(const char *path, struct cg_wininv *inv)
 /* One advisory file, any advisory format (sniffed); returns the advisories or -1. */
 static long add_file(struct cg_winvulns *v, const char *path)
 {
-	struct cg_feed_parse_opts po = {.kind = CG_FEED_ADVISORY, .format = CG_FMT_AUTO,
-	                                .tz_offset = 25200};
+	struct cg_feed_parse_opts po = {
+	    .kind = CG_FEED_ADVISORY, .format = CG_FMT_AUTO, .tz_offset = 25200};
 	struct cg_diags d = CG_DIAGS_INIT;
 	struct cg_feed *f = NULL;
 	uint8_t *buf = NULL;
@@ -95,13 +95,14 @@ static int add_store(struct cg_cli *c, struct cg_winvulns *v)
 		                 "reading advisories from the feed store: %s"),
 		           cg_strerror(rc));
 	else if (w.n == 0)
-		cg_cli_err("%s",
-		           cg_tr("chưa có cảnh báo nào: nhập bản cập nhật bảo mật hằng tháng của "
-		                 "Microsoft bằng 'canhgac feed import --kind advisory TỆP' hoặc dùng "
-		                 "--advisory TỆP; chỉ kiểm tra thời hạn hỗ trợ",
-		                 "no advisories yet: import Microsoft's monthly security updates with "
-		                 "'canhgac feed import --kind advisory FILE' or use --advisory FILE; "
-		                 "checking the support dates only"));
+		cg_cli_err(
+		    "%s",
+		    cg_tr("chưa có cảnh báo nào: nhập bản cập nhật bảo mật hằng tháng của "
+		          "Microsoft bằng 'canhgac feed import --kind advisory TỆP' hoặc dùng "
+		          "--advisory TỆP; chỉ kiểm tra thời hạn hỗ trợ",
+		          "no advisories yet: import Microsoft's monthly security updates with "
+		          "'canhgac feed import --kind advisory FILE' or use --advisory FILE; "
+		          "checking the support dates only"));
 	return rc ? -1 : 0;
 }
 
@@ -161,10 +162,11 @@ static void print_json(const struct cg_wininv *inv, const struct cg_winrel *rel,
 	                 "version", ver);
 	emit(json_pack("{s:s,s:s,s:I,s:s,s:s,s:O*,s:s,s:s*,s:s*,s:I,s:s*,s:s,s:s}", "schema",
 	               CG_EVENT_SCHEMA, "time", ts, "time_ms", (json_int_t)now, "kind",
-	               "os.support", "severity", !rel || sup->status < CG_WINREL_ESU ? "info" : "high",
-	               "host", host, "status", rel ? cg_winrel_status_name(sup->status) : "unknown",
-	               "release", rel ? rel->family : NULL, "version", rel ? rel->version : NULL,
-	               "build", (json_int_t)inv->build, "until", until[0] ? until : NULL, "explain",
+	               "os.support", "severity",
+	               !rel || sup->status < CG_WINREL_ESU ? "info" : "high", "host", host,
+	               "status", rel ? cg_winrel_status_name(sup->status) : "unknown", "release",
+	               rel ? rel->family : NULL, "version", rel ? rel->version : NULL, "build",
+	               (json_int_t)inv->build, "until", until[0] ? until : NULL, "explain",
 	               rel ? sup->explain_en : "unknown release", "explain_vi",
 	               rel ? sup->explain_vi : "không rõ phiên bản"));
 	for (size_t i = 0; i < cg_winvulns_count(v); i++) {

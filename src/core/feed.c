@@ -143,9 +143,9 @@ static void priv_free(struct cg_feed *f)
 
 static void advisory_clear(struct cg_advisory *a)
 {
-	char **strs[] = {&a->id,     &a->aliases,  &a->ecosystem,     &a->package,
-	                 &a->vendor, &a->product,  &a->affected_text, &a->fixed_text,
-	                 &a->title,  &a->severity, &a->doc_no,        &a->action,
+	char **strs[] = {&a->id,     &a->aliases,     &a->ecosystem,     &a->package,
+	                 &a->vendor, &a->product,     &a->affected_text, &a->fixed_text,
+	                 &a->title,  &a->severity,    &a->doc_no,        &a->action,
 	                 &a->kbs,    &a->fixed_build, &a->supersedes};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		cg_free(*strs[i]);

@@ -54,8 +54,9 @@ static int walk(json_t *branches, struct msrc_doc *doc, const char *base, int de
 		const char *nb = cat && name && strcmp(cat, "product_name") == 0 ? name : base;
 		json_t *p = json_object_get(b, "product");
 		if (json_is_object(p)) {
-			const char *fixed =
-			    cat && strcmp(cat, "product_version_range") == 0 ? range_fixed(name) : NULL;
+			const char *fixed = cat && strcmp(cat, "product_version_range") == 0
+			                        ? range_fixed(name)
+			                        : NULL;
 			rc = cg_msrc_prod_add(doc, cg_fj_str(p, "product_id"), cg_fj_str(p, "name"),
 			                      nb, fixed);
 			if (rc)
@@ -73,15 +74,18 @@ static int products(json_t *tree, struct msrc_doc *doc, struct cg_diags *d)
 	size_t i;
 	int rc = walk(json_object_get(tree, "branches"), doc, NULL, 0, d);
 
-	json_array_foreach(json_object_get(tree, "full_product_names"), i, x) if (
-	    rc == 0) rc = cg_msrc_prod_add(doc, cg_fj_str(x, "product_id"), cg_fj_str(x, "name"),
-	                                   NULL, NULL);
+	json_array_foreach(json_object_get(tree, "full_product_names"), i, x)
+	{
+		if (rc == 0)
+			rc = cg_msrc_prod_add(doc, cg_fj_str(x, "product_id"), cg_fj_str(x, "name"),
+			                      NULL, NULL);
+	}
 	json_array_foreach(json_object_get(tree, "relationships"), i, x)
 	{
 		json_t *fp = json_object_get(x, "full_product_name");
 		if (rc == 0)
-			rc = cg_msrc_prod_add(doc, cg_fj_str(fp, "product_id"), cg_fj_str(fp, "name"),
-			                      NULL, NULL);
+			rc = cg_msrc_prod_add(doc, cg_fj_str(fp, "product_id"),
+			                      cg_fj_str(fp, "name"), NULL, NULL);
 	}
 	cg_msrc_prod_sort(doc);
 	return rc;
@@ -135,8 +139,11 @@ static int names(json_t *arr, const char *pid)
 {
 	json_t *id;
 	size_t j;
-	json_array_foreach(arr, j, id) if (json_is_string(id) &&
-	                                   strcmp(json_string_value(id), pid) == 0) return 1;
+	json_array_foreach(arr, j, id)
+	{
+		if (json_is_string(id) && strcmp(json_string_value(id), pid) == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -184,7 +191,7 @@ static int one_vuln(struct cg_feed *f, const struct msrc_doc *doc, json_t *vj, s
                     struct cg_diags *d)
 {
 	struct msrc_vuln v;
-	json_t *id;
+	json_t *id, *ka;
 	size_t k;
 	int rc;
 
@@ -202,8 +209,12 @@ static int one_vuln(struct cg_feed *f, const struct msrc_doc *doc, json_t *vj, s
 	}
 	rc = remediations(vj, &v);
 	/* known_affected products without a vendor fix give advisories without a fix */
-	json_array_foreach(json_object_get(json_object_get(vj, "product_status"), "known_affected"),
-	                   k, id) if (rc == 0) ent_of(&v, id, 1, &rc);
+	ka = json_object_get(json_object_get(vj, "product_status"), "known_affected");
+	json_array_foreach(ka, k, id)
+	{
+		if (rc == 0)
+			ent_of(&v, id, 1, &rc);
+	}
 	if (rc) {
 		cg_msrc_vuln_clear(&v);
 		return rc;

@@ -123,8 +123,11 @@ static int one_vuln(struct cg_feed *f, const struct msrc_doc *doc, json_t *vj, s
 		             i);
 		return 1;
 	}
-	json_array_foreach(json_object_get(vj, "ProductStatuses"), k, x) if (
-	    (rc = each_pid(x, &v, NULL, NULL)) != 0) goto out;
+	json_array_foreach(json_object_get(vj, "ProductStatuses"), k, x)
+	{
+		if ((rc = each_pid(x, &v, NULL, NULL)) != 0)
+			goto out;
+	}
 	json_array_foreach(json_object_get(vj, "Remediations"), k, x)
 	{
 		json_t *type = json_object_get(x, "Type");
@@ -146,9 +149,13 @@ static int products(json_t *root, struct msrc_doc *doc)
 	size_t i;
 	int rc;
 
-	json_array_foreach(fpn, i, p) if ((rc = cg_msrc_prod_add(doc, cg_msrc_str(p, "ProductID"),
-	                                                         cg_msrc_str(p, "Value"), NULL,
-	                                                         NULL)) != 0) return rc;
+	json_array_foreach(fpn, i, p)
+	{
+		rc = cg_msrc_prod_add(doc, cg_msrc_str(p, "ProductID"), cg_msrc_str(p, "Value"),
+		                      NULL, NULL);
+		if (rc)
+			return rc;
+	}
 	cg_msrc_prod_sort(doc);
 	return 0;
 }
@@ -169,11 +176,12 @@ int cg_feed_parse_cvrf(const uint8_t *buf, size_t len, const char *source,
 	tracking = json_object_get(root, "DocumentTracking");
 	vulns = json_object_get(root, "Vulnerability");
 	if (!json_is_object(tracking) || !json_is_array(vulns)) {
-		rc = cg_diags_add(d, CG_EPARSE, doc.src, 0, 0,
-		                  CG_MSG("không phải tài liệu CVRF của Microsoft (thiếu "
-		                         "\"DocumentTracking\" hoặc \"Vulnerability\")",
-		                         "not a Microsoft CVRF document (no \"DocumentTracking\" or "
-		                         "\"Vulnerability\")"));
+		rc =
+		    cg_diags_add(d, CG_EPARSE, doc.src, 0, 0,
+		                 CG_MSG("không phải tài liệu CVRF của Microsoft (thiếu "
+		                        "\"DocumentTracking\" hoặc \"Vulnerability\")",
+		                        "not a Microsoft CVRF document (no \"DocumentTracking\" or "
+		                        "\"Vulnerability\")"));
 		goto out;
 	}
 	id = cg_msrc_str(json_object_get(tracking, "Identification"), "ID");

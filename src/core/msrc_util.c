@@ -16,8 +16,7 @@
 #include "osv_int.h"
 #include "banned.h"
 
-int cg_msrc_load(const uint8_t *buf, size_t len, const char *src, json_t **root,
-                 struct cg_diags *d)
+int cg_msrc_load(const uint8_t *buf, size_t len, const char *src, json_t **root, struct cg_diags *d)
 {
 	json_error_t err;
 
@@ -52,8 +51,8 @@ int cg_msrc_prod_add(struct msrc_doc *doc, const char *id, const char *name, con
 	int rc;
 	if (!id || !*id || !name)
 		return 0;
-	rc = cg_grow((void **)&doc->p, &doc->cap, doc->n + 1, sizeof(*doc->p),
-	             CG_MAX_MSRC_PRODUCTS);
+	rc =
+	    cg_grow((void **)&doc->p, &doc->cap, doc->n + 1, sizeof(*doc->p), CG_MAX_MSRC_PRODUCTS);
 	if (rc)
 		return rc;
 	doc->p[doc->n++] = (struct msrc_prod){id, name, base, fixed};

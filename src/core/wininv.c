@@ -164,8 +164,9 @@ static int hotfixes(json_t *arr, struct cg_wininv *inv, const char *src, struct 
 	size_t i;
 
 	if (arr && !json_is_array(arr))
-		return cg_diags_add(d, CG_EPARSE, src, 0, 0,
-		                    CG_MSG("\"hotfixes\" phải là mảng", "\"hotfixes\" must be an array"));
+		return cg_diags_add(
+		    d, CG_EPARSE, src, 0, 0,
+		    CG_MSG("\"hotfixes\" phải là mảng", "\"hotfixes\" must be an array"));
 	if (json_array_size(arr) > CG_MAX_WININV_KBS)
 		return cg_diags_add(d, CG_ELIMIT, src, 0, 0,
 		                    CG_MSG("quá %d bản cập nhật", "more than %d updates"),
@@ -184,8 +185,8 @@ static int hotfixes(json_t *arr, struct cg_wininv *inv, const char *src, struct 
 	return 0;
 }
 
-int cg_wininv_parse_json(const uint8_t *buf, size_t len, const char *source,
-                         struct cg_wininv *inv, struct cg_diags *d)
+int cg_wininv_parse_json(const uint8_t *buf, size_t len, const char *source, struct cg_wininv *inv,
+                         struct cg_diags *d)
 {
 	const char *src = source ? source : "?";
 	json_t *root = NULL, *os;
@@ -209,8 +210,9 @@ int cg_wininv_parse_json(const uint8_t *buf, size_t len, const char *source,
 	if ((rc = os_fields(os, inv, src, d)) != 0)
 		goto out;
 	if (str_field(root, "hostname", &inv->hostname, &oom) && !oom)
-		cg_diags_add(d, CG_EPARSE, src, 0, 0,
-		             CG_MSG("\"hostname\" không hợp lệ; bỏ qua", "invalid \"hostname\"; ignored"));
+		cg_diags_add(
+		    d, CG_EPARSE, src, 0, 0,
+		    CG_MSG("\"hostname\" không hợp lệ; bỏ qua", "invalid \"hostname\"; ignored"));
 	rc = oom ? CG_ENOMEM : hotfixes(json_object_get(root, "hotfixes"), inv, src, d);
 	inv->collected = cg_fj_time(root, "collected");
 out:
@@ -231,9 +233,9 @@ char *cg_wininv_to_json(const struct cg_wininv *inv)
 	o = kbs ? json_pack("{s:s,s:s?,s:{s:s,s:s?,s:s?,s:s,s:I,s:I,s:s?},s:o}", "schema",
 	                    CG_WININV_SCHEMA, "hostname", inv->hostname, "os", "product_name",
 	                    inv->product_name ? inv->product_name : "", "edition_id",
-	                    inv->edition_id, "display_version", inv->display_version, "version", ver,
-	                    "build", (json_int_t)inv->build, "ubr", (json_int_t)inv->ubr, "arch",
-	                    inv->arch, "hotfixes", kbs)
+	                    inv->edition_id, "display_version", inv->display_version, "version",
+	                    ver, "build", (json_int_t)inv->build, "ubr", (json_int_t)inv->ubr,
+	                    "arch", inv->arch, "hotfixes", kbs)
 	        : NULL;
 	t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(o);

@@ -13,7 +13,19 @@
 #include "feed_val.h"
 #include "banned.h"
 
-enum { C_FAMILY, C_VERSION, C_BUILD, C_CHANNEL, C_EDITIONS, C_MSRC, C_GA, C_MAIN, C_END, C_ESU, C__N };
+enum {
+	C_FAMILY,
+	C_VERSION,
+	C_BUILD,
+	C_CHANNEL,
+	C_EDITIONS,
+	C_MSRC,
+	C_GA,
+	C_MAIN,
+	C_END,
+	C_ESU,
+	C__N
+};
 
 static const char *const colnames[C__N] = {"family",   "version",   "build", "channel",
                                            "editions", "msrc_name", "ga",    "mainstream_end",
@@ -204,7 +216,8 @@ static int parse_lines(struct cg_winrels *rs, const char *s, size_t len, const c
 			cg_free(pool);
 		if (rc == CG_ELIMIT)
 			rc = cg_diags_add(d, CG_ELIMIT, src, line, 0,
-			                  CG_MSG("quá %d dòng", "more than %d rows"), CG_MAX_WINREL_ROWS);
+			                  CG_MSG("quá %d dòng", "more than %d rows"),
+			                  CG_MAX_WINREL_ROWS);
 	}
 	if (rc < 0)
 		return rc;
@@ -372,8 +385,8 @@ void cg_winrel_support(const struct cg_winrel *r, int64_t now, struct cg_winrel_
 	dmy(out->until, b);
 	switch (out->status) {
 	case CG_WINREL_SUPPORTED:
-		snprintf(out->explain_vi, sizeof(out->explain_vi),
-		         "%s còn được hỗ trợ đến %s", name, b);
+		snprintf(out->explain_vi, sizeof(out->explain_vi), "%s còn được hỗ trợ đến %s",
+		         name, b);
 		snprintf(out->explain_en, sizeof(out->explain_en), "%s is supported until %s", name,
 		         b);
 		break;
@@ -385,18 +398,20 @@ void cg_winrel_support(const struct cg_winrel *r, int64_t now, struct cg_winrel_
 		break;
 	case CG_WINREL_ESU:
 		snprintf(out->explain_vi, sizeof(out->explain_vi),
-		         "%s đã hết hỗ trợ sau ngày %s; chỉ còn bản vá nếu đã mua gói ESU (đến %s)", name,
-		         a, b);
-		snprintf(out->explain_en, sizeof(out->explain_en),
-		         "%s is out of support after %s; security updates only with paid ESU (until "
-		         "%s)",
+		         "%s đã hết hỗ trợ sau ngày %s; chỉ còn bản vá nếu đã mua gói ESU (đến %s)",
 		         name, a, b);
+		snprintf(
+		    out->explain_en, sizeof(out->explain_en),
+		    "%s is out of support after %s; security updates only with paid ESU (until "
+		    "%s)",
+		    name, a, b);
 		break;
 	case CG_WINREL_ENDED:
 		snprintf(out->explain_vi, sizeof(out->explain_vi),
 		         "%s đã hết hỗ trợ (%s): không còn bản vá bảo mật, cần nâng cấp", name, b);
 		snprintf(out->explain_en, sizeof(out->explain_en),
-		         "%s is out of support (%s): no more security updates, upgrade it", name, b);
+		         "%s is out of support (%s): no more security updates, upgrade it", name,
+		         b);
 		break;
 	}
 }

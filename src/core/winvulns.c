@@ -262,8 +262,8 @@ int cg_winvulns_finish(struct cg_winvulns *v)
 		struct verdict vd;
 		if (reported(v, v->c[i].cve) || !decide(v, &v->c[i], &vd))
 			continue;
-		rc = cg_grow((void **)&v->f, &v->fc, v->nf + 1, sizeof(*v->f),
-		             CG_MAX_VULN_FINDINGS);
+		rc =
+		    cg_grow((void **)&v->f, &v->fc, v->nf + 1, sizeof(*v->f), CG_MAX_VULN_FINDINGS);
 		if (rc == 0)
 			rc = cg_winvulns_finding(v, &v->c[i], &vd, &v->f[v->nf]);
 		if (rc == 0)

@@ -53,8 +53,8 @@ void cg_winvulns_installed_fix(const struct cg_winvulns *v, const char *kbs, str
 int cg_winvulns_text_kbs(const char *text, char *out, size_t cap);
 int cg_winvulns_text_build(const char *text, uint32_t build, char *out, size_t cap);
 /* Fills a finding from a candidate and its verdict. */
-int cg_winvulns_finding(const struct cg_winvulns *v, const struct cand *c,
-                        const struct verdict *vd, struct cg_winvuln_finding *f);
+int cg_winvulns_finding(const struct cg_winvulns *v, const struct cand *c, const struct verdict *vd,
+                        struct cg_winvuln_finding *f);
 void cg_winvulns_finding_clear(struct cg_winvuln_finding *f);
 
 #endif

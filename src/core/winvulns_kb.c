@@ -56,10 +56,11 @@ static int add_edge(void *arg, const char *older)
 
 	/* one document repeats the same pair for every CVE and product */
 	for (size_t i = v->ne > 8 ? v->ne - 8 : 0; i < v->ne; i++)
-		if (strcmp(v->edges[i].newer, x->newer) == 0 && strcmp(v->edges[i].older, older) == 0)
+		if (strcmp(v->edges[i].newer, x->newer) == 0 &&
+		    strcmp(v->edges[i].older, older) == 0)
 			return 0;
-	rc = cg_grow((void **)&v->edges, &v->ec, v->ne + 1, sizeof(*v->edges),
-	             CG_MAX_VULN_FINDINGS);
+	rc =
+	    cg_grow((void **)&v->edges, &v->ec, v->ne + 1, sizeof(*v->edges), CG_MAX_VULN_FINDINGS);
 	if (rc)
 		return rc;
 	e = &v->edges[v->ne++];
@@ -177,7 +178,8 @@ int cg_winvulns_text_kbs(const char *text, char *out, size_t cap)
 		char kb[16];
 		size_t m;
 		if ((p[0] != 'K' && p[0] != 'k') || (p[1] != 'B' && p[1] != 'b') ||
-		    (p > text && ((p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= 'a' && p[-1] <= 'z'))))
+		    (p > text &&
+		     ((p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= 'a' && p[-1] <= 'z'))))
 			continue;
 		m = 2 + strspn(p + 2, "0123456789");
 		if (cg_msrc_kb(p, m, kb) != 0 || n + strlen(kb) + 2 > cap || strstr(out, kb))
@@ -192,8 +194,9 @@ int cg_winvulns_text_build(const char *text, uint32_t build, char *out, size_t c
 	char first[64] = "";
 	for (const char *p = text; *p; p++) {
 		size_t m;
-		if (*p < '0' || *p > '9' || (p > text && ((p[-1] >= '0' && p[-1] <= '9') ||
-		                                          p[-1] == '.' || p[-1] == 'B' || p[-1] == 'b')))
+		if (*p < '0' || *p > '9' ||
+		    (p > text && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.' || p[-1] == 'B' ||
+		                  p[-1] == 'b')))
 			continue;
 		m = strspn(p, "0123456789.");
 		while (m && p[m - 1] == '.')
@@ -252,18 +255,22 @@ static void explain(const struct cand *c, const struct verdict *vd, const char *
 	switch (vd->why) {
 	case CG_WINVULN_BUILD:
 		if (vd->restart && vd->replaces[0]) {
-			snprintf(vi, cap,
-			         "bản dựng %s < bản đã vá %s dù đã cài %s (thay cho %s): hãy khởi động "
-			         "lại máy",
-			         host, fx, vd->have, vd->replaces);
-			snprintf(en, cap,
-			         "build %s < fixed %s although %s (replacing %s) is installed: restart "
-			         "the PC",
-			         host, fx, vd->have, vd->replaces);
+			snprintf(
+			    vi, cap,
+			    "bản dựng %s < bản đã vá %s dù đã cài %s (thay cho %s): hãy khởi động "
+			    "lại máy",
+			    host, fx, vd->have, vd->replaces);
+			snprintf(
+			    en, cap,
+			    "build %s < fixed %s although %s (replacing %s) is installed: restart "
+			    "the PC",
+			    host, fx, vd->have, vd->replaces);
 		} else if (vd->restart) {
-			snprintf(vi, cap, "bản dựng %s < bản đã vá %s dù đã cài %s: hãy khởi động lại máy",
+			snprintf(vi, cap,
+			         "bản dựng %s < bản đã vá %s dù đã cài %s: hãy khởi động lại máy",
 			         host, fx, vd->have);
-			snprintf(en, cap, "build %s < fixed %s although %s is installed: restart the PC",
+			snprintf(en, cap,
+			         "build %s < fixed %s although %s is installed: restart the PC",
 			         host, fx, vd->have);
 		} else if (c->kbs) {
 			snprintf(vi, cap, "bản dựng %s < bản đã vá %s, %s", host, fx, mvi);
@@ -289,8 +296,8 @@ static int dup_opt(const char *s, char **out)
 	return s && !(*out = cg_strdup(s)) ? CG_ENOMEM : 0;
 }
 
-int cg_winvulns_finding(const struct cg_winvulns *v, const struct cand *c,
-                        const struct verdict *vd, struct cg_winvuln_finding *f)
+int cg_winvulns_finding(const struct cg_winvulns *v, const struct cand *c, const struct verdict *vd,
+                        struct cg_winvuln_finding *f)
 {
 	char host[32], fx[64] = "", vi[CG_MAX_FEED_FIELD * 3], en[CG_MAX_FEED_FIELD * 3];
 
@@ -306,7 +313,8 @@ int cg_winvulns_finding(const struct cg_winvulns *v, const struct cand *c,
 	if (dup_opt(c->cve, &f->cve) || dup_opt(c->title, &f->title) ||
 	    dup_opt(c->severity, &f->severity) || dup_opt(c->product, &f->product) ||
 	    dup_opt(host, &f->installed) || dup_opt(c->fixed ? fx : NULL, &f->fixed_build) ||
-	    dup_opt(c->kbs, &f->kbs) || dup_opt(vi, &f->explain_vi) || dup_opt(en, &f->explain_en)) {
+	    dup_opt(c->kbs, &f->kbs) || dup_opt(vi, &f->explain_vi) ||
+	    dup_opt(en, &f->explain_en)) {
 		cg_winvulns_finding_clear(f);
 		return CG_ENOMEM;
 	}

@@ -94,7 +94,8 @@ static void cvrf_month(void **state)
 	assert_int_equal(a->nranges, 1);
 	assert_string_equal(a->ranges[0].fixed, "10.0.19045.4046");
 	assert_string_equal(a->fixed_text, "KB5034763 (10.0.19045.4046)");
-	assert_string_equal(a->title, "Internet Shortcut Files Security Feature Bypass Vulnerability");
+	assert_string_equal(a->title,
+	                    "Internet Shortcut Files Security Feature Bypass Vulnerability");
 	assert_string_equal(a->action,
 	                    "https://catalog.update.microsoft.com/v7/site/Search.aspx?q=KB5034763");
 	assert_null(a->package); /* never matched as a Linux package */
@@ -153,8 +154,8 @@ static void sniffing(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_int_equal(cg_feed_sniff((const uint8_t *)cases[i].text, strlen(cases[i].text),
-		                               "x.json", CG_FEED_ADVISORY),
+		assert_int_equal(cg_feed_sniff((const uint8_t *)cases[i].text,
+		                               strlen(cases[i].text), "x.json", CG_FEED_ADVISORY),
 		                 cases[i].want);
 	assert_string_equal(cg_feed_format_name(CG_FMT_CVRF), "cvrf");
 	assert_int_equal(cg_feed_format_parse("csaf"), CG_FMT_CSAF);
@@ -190,7 +191,8 @@ static void hostile(void **state)
 	       "\"\",\"2\"],\"Description\":{\"Value\":\"KB12\"},\"FixedBuild\":7}]}]}",
 	       0, 1);
 	expect("{\"document\":{\"csaf_version\":\"2.0\"},\"vulnerabilities\":{}}", CG_EPARSE, 0);
-	expect("{\"document\":{\"csaf_version\":\"2.0\"},\"vulnerabilities\":[{\"cve\":\"CVE-1\",\"product_status\":{"
+	expect("{\"document\":{\"csaf_version\":\"2.0\"},\"vulnerabilities\":[{\"cve\":\"CVE-1\","
+	       "\"product_status\":{"
 	       "\"known_affected\":[\"p\",7,\"p\"]}}]}",
 	       0, 1);
 	/* a product_tree nested past the cap */
@@ -242,7 +244,8 @@ static int on_adv(const struct cg_feed_record *rec, const struct cg_advisory *a,
 	if (strcmp(a->id, "CVE-2024-21407") == 0 && a->product &&
 	    strcmp(a->product, "Windows 10 Version 22H2 for x64-based Systems") == 0) {
 		snprintf(s->kbs, sizeof(s->kbs), "%s", a->kbs ? a->kbs : "(null)");
-		snprintf(s->fixed, sizeof(s->fixed), "%s", a->fixed_build ? a->fixed_build : "(null)");
+		snprintf(s->fixed, sizeof(s->fixed), "%s",
+		         a->fixed_build ? a->fixed_build : "(null)");
 		snprintf(s->sup, sizeof(s->sup), "%s", a->supersedes ? a->supersedes : "(null)");
 	}
 	return 0;

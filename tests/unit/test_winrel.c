@@ -47,8 +47,8 @@ static struct cg_winrels *shipped(void)
 	char *buf = slurp("data/windows-releases.csv", &len);
 	struct cg_diags d = CG_DIAGS_INIT;
 	struct cg_winrels *rs = NULL;
-	assert_int_equal(cg_winrels_parse((const uint8_t *)buf, len, "windows-releases.csv", &rs, &d),
-	                 0);
+	assert_int_equal(
+	    cg_winrels_parse((const uint8_t *)buf, len, "windows-releases.csv", &rs, &d), 0);
 	assert_int_equal(d.n, 0);
 	free(buf);
 	return rs;
@@ -69,7 +69,7 @@ static int64_t at(int y, int m, int dd)
 static void shipped_data(void **state)
 {
 	struct cg_winrels *rs = shipped();
-	static const char *const need[] = {"7601", "9600", "10240", "19045", "22000", "22621",
+	static const char *const need[] = {"7601",  "9600",  "10240", "19045", "22000", "22621",
 	                                   "22631", "26100", "26200", "14393", "17763", "20348"};
 	(void)state;
 	assert_true(cg_winrels_count(rs) >= 45);
@@ -227,11 +227,12 @@ static void limits(void **state)
 	struct cg_diags d = CG_DIAGS_INIT;
 	(void)state;
 	assert_non_null(buf);
-	n = (size_t)snprintf(buf, cap, "family,version,build,channel,editions,msrc_name,ga,"
-	                               "mainstream_end,end,esu_end\n");
+	n = (size_t)snprintf(buf, cap,
+	                     "family,version,build,channel,editions,msrc_name,ga,"
+	                     "mainstream_end,end,esu_end\n");
 	for (int i = 0; i < 2500; i++)
-		n += (size_t)snprintf(buf + n, cap - n, "W,%d,%d,client,all,W,2020-01-01,,2021-01-12,\n",
-		                      i, i + 1);
+		n += (size_t)snprintf(buf + n, cap - n,
+		                      "W,%d,%d,client,all,W,2020-01-01,,2021-01-12,\n", i, i + 1);
 	assert_int_equal(cg_winrels_parse((const uint8_t *)buf, n, "big.csv", &rs, &d), CG_ELIMIT);
 	assert_null(rs);
 	cg_diags_clear(&d);
@@ -261,9 +262,9 @@ static void alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(shipped_data), cmocka_unit_test(find_release),
+	    cmocka_unit_test(shipped_data),   cmocka_unit_test(find_release),
 	    cmocka_unit_test(support_status), cmocka_unit_test(bad_data),
-	    cmocka_unit_test(limits),       cmocka_unit_test(alloc_failures),
+	    cmocka_unit_test(limits),         cmocka_unit_test(alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

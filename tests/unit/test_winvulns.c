@@ -173,9 +173,11 @@ static void inventory_json(void **state)
 	cg_diags_clear(&d);
 	/* a bad hotfix is reported and skipped; amd64 is x64 */
 	{
-		const char *s = "{\"os\":{\"product_name\":\"W\",\"build\":9600,\"arch\":\"AMD64\"},"
-		                "\"hotfixes\":[\"KB5034819\",\"Update for X\",\"KB5034819\"]}";
-		assert_int_equal(cg_wininv_parse_json((const uint8_t *)s, strlen(s), "h", &inv, &d), 0);
+		const char *s =
+		    "{\"os\":{\"product_name\":\"W\",\"build\":9600,\"arch\":\"AMD64\"},"
+		    "\"hotfixes\":[\"KB5034819\",\"Update for X\",\"KB5034819\"]}";
+		assert_int_equal(cg_wininv_parse_json((const uint8_t *)s, strlen(s), "h", &inv, &d),
+		                 0);
 		assert_int_equal(inv.nkbs, 1);
 		assert_int_equal(d.n, 1);
 		assert_string_equal(inv.arch, "x64");
@@ -249,7 +251,8 @@ static void supersedence_by_kb(void **state)
 	assert_int_equal(cg_winvulns_count(v), 1);
 	assert_non_null(x);
 	assert_int_equal(x->why, CG_WINVULN_KB);
-	assert_string_equal(x->explain_en, "KB5034819 not installed (no build revision to compare)");
+	assert_string_equal(x->explain_en,
+	                    "KB5034819 not installed (no build revision to compare)");
 	assert_string_equal(x->product, "Windows Server 2012 R2");
 	cg_winvulns_free(v);
 	cg_wininv_clear(&inv);
@@ -308,11 +311,12 @@ static void product_rules(void **state)
 	inv.build = 17763;
 	inv.arch = "arm64";
 	rel = cg_winrels_find(rels, inv.product_name, NULL, 17763);
-	assert_true(cg_winvulns_product_applies(&inv, rel,
-	                                        "Windows 10 Version 1809 for ARM64-based Systems", NULL));
-	assert_false(cg_winvulns_product_applies(&inv, rel,
-	                                         "Windows 10 Version 1809 for x64-based Systems", NULL));
-	assert_false(cg_winvulns_product_applies(&inv, rel, "Windows Server 2019", "10.0.17763.5458"));
+	assert_true(cg_winvulns_product_applies(
+	    &inv, rel, "Windows 10 Version 1809 for ARM64-based Systems", NULL));
+	assert_false(cg_winvulns_product_applies(
+	    &inv, rel, "Windows 10 Version 1809 for x64-based Systems", NULL));
+	assert_false(
+	    cg_winvulns_product_applies(&inv, rel, "Windows Server 2019", "10.0.17763.5458"));
 	inv.arch = NULL;
 	/* a letter: product as people write it, the build decides */
 	assert_true(cg_winvulns_product_applies(&inv, NULL, "Windows 10 1809", "17763.5458"));
@@ -340,10 +344,10 @@ static void letter_and_kev(void **state)
 	kev.vendor = "Microsoft";
 	kev.product = "Windows";
 	kev.exploited = 1;
-	assert_int_equal(cg_winvulns_new(&inv, cg_winrels_find(rels, inv.product_name, inv.edition_id,
-	                                                       inv.build),
-	                                 &v),
-	                 0);
+	assert_int_equal(
+	    cg_winvulns_new(&inv,
+	                    cg_winrels_find(rels, inv.product_name, inv.edition_id, inv.build), &v),
+	    0);
 	/* a component named as product; the affected versions name a server */
 	memset(&server, 0, sizeof(server));
 	server.id = "CVE-2024-38063";
@@ -360,8 +364,9 @@ static void letter_and_kev(void **state)
 	x = cg_winvulns_get(v, 0);
 	assert_string_equal(x->kbs, "KB5041585,KB5041580");
 	assert_string_equal(x->fixed_build, "19045.4780"); /* the build of this PC's release */
-	assert_string_equal(x->explain_en, "build 19045.4170 < fixed 19045.4780, none of KB5041585, "
-	                                   "KB5041580 installed");
+	assert_string_equal(x->explain_en,
+	                    "build 19045.4170 < fixed 19045.4780, none of KB5041585, "
+	                    "KB5041580 installed");
 	assert_int_equal(x->exploited, 1); /* from the KEV entry */
 	assert_null(cg_winvulns_get(v, 1));
 	cg_winvulns_free(v);
