@@ -173,6 +173,16 @@ static int header(char **f, int nf, int *map, const char *src, uint32_t line, st
 	return 0;
 }
 
+/* A line of only blanks and commas (a spreadsheet's empty row). The input is not
+ * NUL-terminated. */
+static int blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != ',')
+			return 0;
+	return 1;
+}
+
 static int parse_lines(struct cg_winrels *rs, const char *s, size_t len, const char *src,
                        struct cg_diags *d)
 {
@@ -193,7 +203,7 @@ static int parse_lines(struct cg_winrels *rs, const char *s, size_t len, const c
 			p += 3;
 			n -= 3;
 		}
-		if (n == 0 || p[0] == '#' || strspn(p, " \t,") >= n)
+		if (n == 0 || p[0] == '#' || blank(p, n))
 			continue;
 		/* every byte once, plus a NUL per field (at most one per byte, and one) */
 		if (!(pool = cg_malloc(2 * n + 2)))
