@@ -9,6 +9,7 @@
 #include "canhgac/error.h"
 #include "canhgac/feed.h"
 #include "canhgac/limits.h"
+#include "canhgac/timeutil.h"
 #include "canhgac/wininv.h"
 #include "feed_json.h"
 #include "msrc_int.h"
@@ -237,6 +238,14 @@ char *cg_wininv_to_json(const struct cg_wininv *inv)
 	                    ver, "build", (json_int_t)inv->build, "ubr", (json_int_t)inv->ubr,
 	                    "arch", inv->arch, "hotfixes", kbs)
 	        : NULL;
+	if (o && inv->collected != CG_TIME_NONE) {
+		char ts[32];
+		cg_time_iso8601_ms(ts, inv->collected * 1000);
+		if (json_object_set_new(o, "collected", json_string(ts)) != 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
 	t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(o);
 	return t;

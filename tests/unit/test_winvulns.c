@@ -156,6 +156,7 @@ static void inventory_json(void **state)
 	assert_string_equal(back.product_name, inv.product_name);
 	assert_int_equal(back.ubr, 3930);
 	assert_int_equal(back.nkbs, 3);
+	assert_int_equal(back.collected, inv.collected);
 	free(t);
 	cg_wininv_clear(&back);
 	cg_wininv_clear(&inv);
