@@ -7,8 +7,9 @@
  *    .ipset/.netset, ipsum "IP<TAB>count");
  *  - ioc: indicators (IP, domain, URL, MD5, SHA-1, SHA-256) from plain text, CSV, STIX 2.1 and
  *    MISP feed events;
- *  - advisory: vulnerability warnings (CISA KEV JSON/CSV, OSV JSON, the CSV/XLSX template of
- *    docs/feeds.md for warnings that arrive by letter).
+ *  - advisory: vulnerability warnings (CISA KEV JSON/CSV, OSV JSON, Microsoft's monthly security
+ *    updates in CVRF or CSAF JSON, the CSV/XLSX template of docs/feeds.md for warnings that
+ *    arrive by letter).
  * Parsers take the whole input in memory, report every bad row as a diagnostic naming
  * "source:line" or "source:sheet!cell" with the reason, keep the good rows, and cap every size
  * and count (limits.h CG_MAX_FEED_*). Times are seconds since the epoch in UTC; times written
@@ -94,6 +95,10 @@ struct cg_advisory {
 	int64_t due;         /* deadline (hạn xử lý / KEV dueDate), or CG_TIME_NONE */
 	char *doc_no;        /* số công văn, or NULL */
 	char *action;        /* required action / remediation text, or NULL */
+	/* Microsoft security updates (CVRF/CSAF, feed_msrc.c): */
+	char *kbs;         /* the updates that fix it, "KB5034763" comma-separated, or NULL */
+	char *fixed_build; /* first fixed build, "10.0.19045.4046", or NULL */
+	char *supersedes;  /* updates the fixing ones replace, "KB5034122,KB5033372", or NULL */
 };
 
 /* Input formats. CG_FMT_AUTO sniffs the bytes and the source name. */
@@ -108,7 +113,10 @@ enum cg_feed_format {
 	CG_FMT_MISP,     /* MISP feed event (JSON) */
 	CG_FMT_KEV_JSON, /* CISA KEV catalogue, JSON */
 	CG_FMT_OSV,      /* OSV JSON: one record, an array of records, or {"vulns":[...]} */
+	CG_FMT_CVRF,     /* Microsoft's monthly security updates, CVRF 1.2 JSON (MSRC API v3) */
+	CG_FMT_CSAF,     /* a CSAF 2.0 advisory (Microsoft's msrc.microsoft.com/csaf) */
 };
+#define CG_FMT__LAST CG_FMT_CSAF
 
 /* Logical columns of a table feed. The guess and the user's --columns use these names. */
 enum cg_feed_col {
@@ -193,8 +201,8 @@ int cg_feed_col_parse(const char *name);
 const char *cg_feed_kind_name(enum cg_feed_kind k); /* "botnet", "ioc", "advisory" */
 const char *cg_ioc_type_name(enum cg_ioc_type t);   /* "ip", "domain", "url", "md5", ... */
 /* Names of input formats as the --format option spells them ("auto", "table", "paste", "plain",
- * "stix", "misp", "kev", "osv"), and the reverse lookups of the three name functions: each
- * returns -1 for an unknown name. */
+ * "stix", "misp", "kev", "osv", "cvrf", "csaf"), and the reverse lookups of the three name
+ * functions: each returns -1 for an unknown name. */
 const char *cg_feed_format_name(enum cg_feed_format f);
 int cg_feed_format_parse(const char *name);
 int cg_feed_kind_parse(const char *name);

@@ -128,6 +128,16 @@
 #define CG_MAX_ADV_TITLE 512             /* title kept from an OSV summary/details, bytes */
 #define CG_MAX_FEED_RECORDS 1000000      /* feed records listed from one store */
 
+/* Windows: releases data file, Microsoft's update documents, inventory, matching (issue 4). */
+#define CG_MAX_WINREL_FILE (1ul << 20) /* data/windows-releases.csv, bytes */
+#define CG_MAX_WINREL_ROWS 2000        /* rows of the releases data file */
+#define CG_MAX_MSRC_PRODUCTS 200000ul  /* products named in one CVRF/CSAF document */
+#define CG_MAX_CSAF_DEPTH 32           /* nesting of CSAF product_tree branches */
+#define CG_MAX_WININV_FILE (4ul << 20) /* one inventory JSON file, bytes */
+#define CG_MAX_WININV_KBS 20000        /* installed updates listed in one inventory */
+#define CG_MAX_WININV_FIELD 512        /* one text field of an inventory, bytes */
+#define CG_MAX_KB_CHAIN 64             /* supersedence steps followed from one update */
+
 /* IP sets, list files and `match ips` (ipset, iplist, cmd_match). */
 #define CG_MAX_IPSET_ENTRIES 50000000ul   /* prefixes added to one IP set */
 #define CG_MAX_IPLIST_FILE (1024ul << 20) /* one --list-file, bytes */

@@ -81,6 +81,15 @@ struct cg_families;
  * unusable. */
 const struct cg_families *cg_cli_families(const struct cg_cli *c);
 
+struct cg_winrels;
+/* The Windows releases data: DATA_DIR/windows-releases.csv when present, else the built-in copy
+ * of data/windows-releases.csv. Loaded once; NULL when unusable. */
+const struct cg_winrels *cg_cli_winrels(const struct cg_cli *c);
+/* `canhgac vulns --windows-inventory FILE`: advisory files adv[0..nadv) (any advisory format),
+ * or the feed store's current advisories when nadv is 0; support status on UTC time now. */
+int cg_vulns_windows(struct cg_cli *c, const char *inv_path, const char *const *adv, size_t nadv,
+                     int64_t now);
+
 int cg_cmd_scan(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_quarantine(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv);

@@ -297,20 +297,23 @@ static int show_adv(const struct cg_feed_record *rec, const struct cg_advisory *
 	if (st->limit && st->n >= st->limit)
 		return 1;
 	if (st->json) {
-		json_t *o = json_pack(
-		    "{s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "line", (json_int_t)a->line, "id",
-		    a->id, "ecosystem", a->ecosystem, "package", a->package, "product", a->product,
-		    "vendor", a->vendor, "affected", a->affected_text, "fixed", a->fixed_text);
+		json_t *o =
+		    json_pack("{s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s*,s:s*,s:s*}", "line",
+		              (json_int_t)a->line, "id", a->id, "ecosystem", a->ecosystem,
+		              "package", a->package, "product", a->product, "vendor", a->vendor,
+		              "affected", a->affected_text, "fixed", a->fixed_text, "kbs", a->kbs,
+		              "fixed_build", a->fixed_build, "supersedes", a->supersedes);
 		char *t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 		printf("%s%s", st->n ? "," : "", t ? t : "null");
 		free(t);
 		json_decref(o);
 	} else {
-		printf("%-8" PRIu32 " %-20s %-24s %s\n", a->line, a->id,
+		printf("%-8" PRIu32 " %-20s %-24s %s%s%s\n", a->line, a->id,
 		       a->package   ? a->package
 		       : a->product ? a->product
 		                    : "-",
-		       a->ecosystem ? a->ecosystem : "");
+		       a->ecosystem ? a->ecosystem : "", a->fixed_text ? "  " : "",
+		       a->fixed_text ? a->fixed_text : "");
 	}
 	st->n++;
 	return 0;

@@ -11,6 +11,7 @@
 #include "canhgac/pkginv.h"
 #include "canhgac/run.h"
 #include "canhgac/sys.h"
+#include "canhgac/table.h"
 #include "canhgac/timeutil.h"
 #include "canhgac/vercmp.h"
 #include "canhgac/vulns.h"
@@ -19,7 +20,7 @@
 #include "core/feed_int.h"
 #include "banned.h"
 
-enum { OPT_STATUS = OPT_COMMON_LAST, OPT_OSREL, OPT_ECO, OPT_ADV, OPT_RPMQA };
+enum { OPT_STATUS = OPT_COMMON_LAST, OPT_OSREL, OPT_ECO, OPT_ADV, OPT_RPMQA, OPT_WININV, OPT_DATE };
 
 static const struct option u_opts[] = {
     CG_COMMON_LONGOPTS,
@@ -28,13 +29,16 @@ static const struct option u_opts[] = {
     {"ecosystem", required_argument, NULL, OPT_ECO},
     {"advisory", required_argument, NULL, OPT_ADV},
     {"rpm-qa", required_argument, NULL, OPT_RPMQA},
+    {"windows-inventory", required_argument, NULL, OPT_WININV},
+    {"date", required_argument, NULL, OPT_DATE},
     {NULL, 0, NULL, 0},
 };
 
 #define MAX_ADV_FILES 256
 
 struct vopts {
-	const char *status, *osrel, *eco, *rpmqa;
+	const char *status, *osrel, *eco, *rpmqa, *wininv;
+	int64_t now; /* --date: when support status is judged (UTC seconds) */
 	const char *adv[MAX_ADV_FILES];
 	size_t nadv;
 };
@@ -305,6 +309,7 @@ int cg_cmd_vulns(struct cg_cli *c, int argc, char **argv)
 	int opt;
 
 	memset(&o, 0, sizeof(o));
+	o.now = cg_now_ms() / 1000;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", u_opts, NULL)) != -1) {
@@ -325,7 +330,17 @@ int cg_cmd_vulns(struct cg_cli *c, int argc, char **argv)
 			o.eco = optarg;
 		else if (opt == OPT_ADV && o.nadv < MAX_ADV_FILES)
 			o.adv[o.nadv++] = optarg;
-		else {
+		else if (opt == OPT_WININV)
+			o.wininv = optarg;
+		else if (opt == OPT_DATE) {
+			if (cg_table_parse_date(optarg, 0, &o.now) < 0) {
+				cg_cli_err(
+				    cg_tr("ngày không hợp lệ '%s' (dd/mm/yyyy hoặc yyyy-mm-dd)",
+				          "invalid date '%s' (dd/mm/yyyy or yyyy-mm-dd)"),
+				    optarg);
+				return CG_EXIT_ERROR;
+			}
+		} else {
 			cg_cli_err(cg_tr("tùy chọn không hợp lệ '%s'", "invalid option '%s'"),
 			           argv[optind - 1]);
 			cg_cli_usage_hint("vulns");
@@ -337,5 +352,7 @@ int cg_cmd_vulns(struct cg_cli *c, int argc, char **argv)
 		cg_cli_usage_hint("vulns");
 		return CG_EXIT_ERROR;
 	}
+	if (o.wininv)
+		return cg_vulns_windows(c, o.wininv, o.adv, o.nadv, o.now);
 	return run(c, &o);
 }

@@ -167,7 +167,8 @@ static const struct help helps[] = {
      "line was bad.\n"},
     {"vulns",
      "Cách dùng: canhgac vulns [--json] [--dpkg-status FILE] [--os-release FILE]\n"
-     "                        [--ecosystem ECO] [--advisory FILE]...\n\n"
+     "                        [--ecosystem ECO] [--advisory FILE]...\n"
+     "           canhgac vulns --windows-inventory FILE [--advisory FILE]... [--date NGÀY]\n\n"
      "Đối chiếu các gói đã cài (trạng thái dpkg) với cảnh báo lỗ hổng (OSV) và giải thích\n"
      "từng phát hiện: cảnh báo, phiên bản đã cài, phiên bản đã vá và phép so sánh. Gói nhị\n"
      "phân của Debian/Ubuntu được quy về gói nguồn, vì cảnh báo nêu gói nguồn.\n\n"
@@ -177,10 +178,16 @@ static const struct help helps[] = {
      "  --advisory FILE     tệp OSV JSON (lặp lại được); mặc định: các cảnh báo đã nhập\n"
      "                      (canhgac feed import --kind advisory)\n"
      "  --rpm-qa FILE       kết quả 'rpm -qa --qf ...' đã lưu (docs/cli.md); trên máy có\n"
-     "                      cơ sở dữ liệu rpm, chương trình rpm được gọi trực tiếp\n\n" COMMON_VI
-     "\nMã thoát: 0 không có gói bị ảnh hưởng, 1 có, 2 lỗi.\n",
+     "                      cơ sở dữ liệu rpm, chương trình rpm được gọi trực tiếp\n"
+     "  --windows-inventory FILE\n"
+     "                      bản kiểm kê một máy Windows (JSON, docs/feeds.md): đối chiếu bản\n"
+     "                      dựng và các KB đã cài với bản cập nhật bảo mật của Microsoft\n"
+     "                      (CVRF/CSAF, thư cảnh báo, KEV) và cho biết thời hạn hỗ trợ\n"
+     "  --date NGÀY         ngày dùng để xét thời hạn hỗ trợ (mặc định hôm nay)\n\n" COMMON_VI
+     "\nMã thoát: 0 không có gói bị ảnh hưởng, 1 có (Windows: hoặc đã hết hỗ trợ), 2 lỗi.\n",
      "Usage: canhgac vulns [--json] [--dpkg-status FILE] [--os-release FILE]\n"
-     "                     [--ecosystem ECO] [--advisory FILE]...\n\n"
+     "                     [--ecosystem ECO] [--advisory FILE]...\n"
+     "       canhgac vulns --windows-inventory FILE [--advisory FILE]... [--date DATE]\n\n"
      "Checks the installed packages (dpkg status) against vulnerability warnings (OSV) and\n"
      "explains each finding: the warning, the installed version, the fixed version and the\n"
      "comparison. Debian/Ubuntu binary packages are mapped to their source package, since\n"
@@ -191,8 +198,14 @@ static const struct help helps[] = {
      "  --advisory FILE     an OSV JSON file (repeatable); default: the imported advisories\n"
      "                      (canhgac feed import --kind advisory)\n"
      "  --rpm-qa FILE       saved 'rpm -qa --qf ...' output (docs/cli.md); on a host with an\n"
-     "                      rpm database the rpm program is run directly\n\n" COMMON_EN
-     "\nExit status: 0 nothing affected, 1 affected packages found, 2 error.\n"},
+     "                      rpm database the rpm program is run directly\n"
+     "  --windows-inventory FILE\n"
+     "                      a Windows PC's inventory (JSON, docs/feeds.md): its build and\n"
+     "                      installed KBs against Microsoft's security updates (CVRF/CSAF,\n"
+     "                      letters, KEV), and its end of support\n"
+     "  --date DATE         the day support status is judged on (default today)\n\n" COMMON_EN
+     "\nExit status: 0 nothing affected, 1 affected packages found (Windows: or out of\n"
+     "support), 2 error.\n"},
     {"feed",
      "Cách dùng: canhgac feed import TỆP... --kind botnet|ioc|advisory [--list TÊN]\n"
      "             [--columns MAP] [--format F] [--strict] [--received DD/MM/YYYY] [--json]\n"
@@ -210,7 +223,8 @@ static const struct help helps[] = {
      "  --kind K             botnet, ioc hoặc advisory (bắt buộc)\n"
      "  --list TÊN           tên danh sách (mặc định: tên tệp bỏ phần mở rộng)\n"
      "  --columns MAP        sửa cách đoán cột, ví dụ ip=2,time=3,family=D\n"
-     "  --format F           auto, table, paste, plain, stix, misp, kev, osv (mặc định auto)\n"
+     "  --format F           auto, table, paste, plain, stix, misp, kev, osv, cvrf, csaf (mặc định "
+     "auto)\n"
      "  --strict             có dòng lỗi thì không nhập gì từ tệp đó\n"
      "  --received NGÀY      ngày nhận văn bản (dd/mm/yyyy; mặc định hôm nay)\n"
      "list:   các nguồn tin hiện hành; --all gồm cả nguồn tin đã bị thay thế.\n"
@@ -244,7 +258,8 @@ static const struct help helps[] = {
      "  --kind K             botnet, ioc or advisory (required)\n"
      "  --list NAME          list name (default: the file name without its extension)\n"
      "  --columns MAP        correct the column guess, e.g. ip=2,time=3,family=D\n"
-     "  --format F           auto, table, paste, plain, stix, misp, kev, osv (default auto)\n"
+     "  --format F           auto, table, paste, plain, stix, misp, kev, osv, cvrf, csaf (default "
+     "auto)\n"
      "  --strict             import nothing from a file that has a bad row\n"
      "  --received DATE      date the list was received (dd/mm/yyyy; default today)\n"
      "list:   current feeds; --all includes superseded ones.\n"

@@ -45,8 +45,8 @@ const char *cg_ioc_type_name(enum cg_ioc_type t)
 	return "?";
 }
 
-static const char *const format_names[] = {"auto", "table", "paste", "plain",
-                                           "stix", "misp",  "kev",   "osv"};
+static const char *const format_names[] = {"auto", "table", "paste", "plain", "stix",
+                                           "misp", "kev",   "osv",   "cvrf",  "csaf"};
 
 const char *cg_feed_format_name(enum cg_feed_format f)
 {
@@ -143,9 +143,10 @@ static void priv_free(struct cg_feed *f)
 
 static void advisory_clear(struct cg_advisory *a)
 {
-	char **strs[] = {&a->id,     &a->aliases,  &a->ecosystem,     &a->package,
-	                 &a->vendor, &a->product,  &a->affected_text, &a->fixed_text,
-	                 &a->title,  &a->severity, &a->doc_no,        &a->action};
+	char **strs[] = {&a->id,     &a->aliases,     &a->ecosystem,     &a->package,
+	                 &a->vendor, &a->product,     &a->affected_text, &a->fixed_text,
+	                 &a->title,  &a->severity,    &a->doc_no,        &a->action,
+	                 &a->kbs,    &a->fixed_build, &a->supersedes};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		cg_free(*strs[i]);
 	for (size_t i = 0; a->ranges && i < a->nranges; i++) {
@@ -374,6 +375,10 @@ static enum cg_feed_format sniff_json(const uint8_t *b, size_t len)
 		return CG_FMT_MISP;
 	if (json_has(b, len, "vulnerabilities", NULL) && json_has(b, len, "catalogVersion", NULL))
 		return CG_FMT_KEV_JSON;
+	if (json_has(b, len, "DocumentTracking", NULL) && json_has(b, len, "Vulnerability", NULL))
+		return CG_FMT_CVRF;
+	if (json_has(b, len, "csaf_version", NULL))
+		return CG_FMT_CSAF;
 	if (json_has(b, len, "affected", NULL) || json_has(b, len, "vulns", NULL))
 		return CG_FMT_OSV;
 	return CG_FMT_AUTO;
@@ -516,6 +521,10 @@ static int dispatch(const uint8_t *buf, size_t len, const char *source,
 		return cg_feed_parse_kev_json(buf, len, source, o, f, d);
 	case CG_FMT_OSV:
 		return cg_feed_parse_osv(buf, len, source, o, f, d);
+	case CG_FMT_CVRF:
+		return cg_feed_parse_cvrf(buf, len, source, o, f, d);
+	case CG_FMT_CSAF:
+		return cg_feed_parse_csaf(buf, len, source, o, f, d);
 	case CG_FMT_AUTO:
 		break;
 	}
@@ -530,7 +539,7 @@ int cg_feed_parse(const uint8_t *buf, size_t len, const char *source,
 	int rc;
 
 	if (!out || !o || (!buf && len) || o->kind < CG_FEED_BOTNET || o->kind > CG_FEED_ADVISORY ||
-	    (int)o->format < CG_FMT_AUTO || o->format > CG_FMT_OSV)
+	    (int)o->format < CG_FMT_AUTO || o->format > CG_FMT__LAST)
 		return CG_EINVAL;
 	*out = NULL;
 	if (!source)

@@ -36,6 +36,12 @@ int cg_feed_parse_kev_json(const uint8_t *buf, size_t len, const char *source,
 int cg_feed_parse_osv(const uint8_t *buf, size_t len, const char *source,
                       const struct cg_feed_parse_opts *o, struct cg_feed *f, struct cg_diags *d);
 
+/* Microsoft's security update documents: CVRF 1.2 JSON and CSAF 2.0. (feed_msrc.c) */
+int cg_feed_parse_cvrf(const uint8_t *buf, size_t len, const char *source,
+                       const struct cg_feed_parse_opts *o, struct cg_feed *f, struct cg_diags *d);
+int cg_feed_parse_csaf(const uint8_t *buf, size_t len, const char *source,
+                       const struct cg_feed_parse_opts *o, struct cg_feed *f, struct cg_diags *d);
+
 /* Appends an entry (copies the strings); CG_ELIMIT past CG_MAX_FEED_ENTRIES. (feed.c) */
 int cg_feed_add_entry(struct cg_feed *f, const struct cg_feed_entry *e);
 /* A hint that about n entries follow (a parser that counted its lines): one allocation

@@ -379,5 +379,8 @@ void cg_vulns_advisory_clear(struct cg_advisory *a)
 	cg_free(a->severity);
 	cg_free(a->doc_no);
 	cg_free(a->action);
+	cg_free(a->kbs);
+	cg_free(a->fixed_build);
+	cg_free(a->supersedes);
 	memset(a, 0, sizeof(*a));
 }

@@ -45,6 +45,10 @@ static const char *const migrations[] = {
     " title TEXT, severity TEXT, cvss REAL, exploited INTEGER NOT NULL, published INTEGER,"
     " due INTEGER, doc_no TEXT, action TEXT, PRIMARY KEY(feed_id, seq)) WITHOUT ROWID;"
     "CREATE INDEX advisories_id ON advisories(id);",
+    /* 2: Microsoft security updates: the fixing KBs, the fixed build, the KBs they replace */
+    "ALTER TABLE advisories ADD COLUMN kbs TEXT;"
+    "ALTER TABLE advisories ADD COLUMN fixed_build TEXT;"
+    "ALTER TABLE advisories ADD COLUMN supersedes TEXT;",
 };
 
 int cg_sq_err(int rc)
@@ -309,6 +313,9 @@ static int insert_advisory(sqlite3_stmt *st, int64_t id, size_t seq, const struc
 	bind_time(st, 21, a->due);
 	bind_text(st, 22, a->doc_no);
 	bind_text(st, 23, a->action);
+	bind_text(st, 24, a->kbs);
+	bind_text(st, 25, a->fixed_build);
+	bind_text(st, 26, a->supersedes);
 	rc = step_done(st);
 out:
 	free(rj);
@@ -327,9 +334,10 @@ static int insert_advisories(sqlite3 *db, int64_t id, const struct cg_feed *f)
 	    db,
 	    "INSERT INTO advisories(feed_id, seq, line, \"where\", id, aliases, ecosystem, package,"
 	    " vendor, product, scheme, ranges, versions, affected_text, fixed_text, title,"
-	    " severity, cvss, exploited, published, due, doc_no, action)"
+	    " severity, cvss, exploited, published, due, doc_no, action, kbs, fixed_build,"
+	    " supersedes)"
 	    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
-	    "?22,?23)",
+	    "?22,?23,?24,?25,?26)",
 	    -1, &st, NULL));
 	for (size_t i = 0; rc == 0 && i < f->nadvisories; i++)
 		rc = insert_advisory(st, id, i, &f->advisories[i]);

@@ -228,6 +228,9 @@ static int one_advisory(sqlite3_stmt *st, const struct cg_feed_record *rec, cg_a
 	a.due = col_time(st, 18);
 	a.doc_no = col_opt(st, 19);
 	a.action = col_opt(st, 20);
+	a.kbs = col_opt(st, 21);
+	a.fixed_build = col_opt(st, 22);
+	a.supersedes = col_opt(st, 23);
 	rc = decode_lists(st, &a, &rj, &vj);
 	if (rc == 0)
 		rc = cb(rec, &a, arg);
@@ -247,7 +250,8 @@ int cg_sq_advisories(struct cg_feedstore *s, const struct cg_feed_record *rec, c
 	    q->db,
 	    "SELECT line, \"where\", id, aliases, ecosystem, package, vendor, product, scheme,"
 	    " ranges, versions, affected_text, fixed_text, title, severity, cvss, exploited,"
-	    " published, due, doc_no, action FROM advisories WHERE feed_id=?1 ORDER BY seq",
+	    " published, due, doc_no, action, kbs, fixed_build, supersedes FROM advisories"
+	    " WHERE feed_id=?1 ORDER BY seq",
 	    -1, &st, NULL));
 
 	if (rc == 0)

@@ -50,7 +50,7 @@ static void names(void **state)
 		assert_int_equal(cg_feed_kind_parse(cg_feed_kind_name((enum cg_feed_kind)k)), k);
 	for (int t = CG_IOC_IP; t <= CG_IOC_SHA256; t++)
 		assert_int_equal(cg_ioc_type_parse(cg_ioc_type_name((enum cg_ioc_type)t)), t);
-	for (int m = CG_FMT_AUTO; m <= CG_FMT_OSV; m++)
+	for (int m = CG_FMT_AUTO; m <= CG_FMT__LAST; m++)
 		assert_int_equal(cg_feed_format_parse(cg_feed_format_name((enum cg_feed_format)m)),
 		                 m);
 	assert_int_equal(cg_feed_kind_parse("botnets"), -1);
