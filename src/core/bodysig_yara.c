@@ -95,6 +95,10 @@ static int add_elem(struct bs_str *b, const struct cg_ndb_sig *sig, const struct
 	return CG_EINTERNAL;
 }
 
+/* The value of cgsize while compiling: large, so that the compiler's check that a range's lower
+ * bound is not negative passes for every "cgsize - n"; each scan sets the real size. */
+#define CG_YR_CGSIZE_COMPILE ((int64_t)1 << 40)
+
 /* One rule per line, so a compiler error's line number names the signature. */
 static int add_rule(struct bs_str *b, const struct cg_ndb_sig *sig, unsigned id)
 {
@@ -112,8 +116,11 @@ static int add_rule(struct bs_str *b, const struct cg_ndb_sig *sig, unsigned id)
 			                           sig->off + sig->range);
 		return cg_bodysig_str_addf(b, " } condition: $a at %u }\n", sig->off);
 	case CG_NDB_OFF_EOF:
-		/* cgsize is the real file size even when only a prefix was buffered */
-		return cg_bodysig_str_addf(b, " } condition: $a at cgsize - %u }\n", sig->off);
+		/* cgsize is the real file size even when only a prefix was buffered. Written as a
+		 * one-offset range: libyara 4.2 built for Windows (LLP64) never matches `$a at
+		 * cgsize - n`, while the range form gives the same answers everywhere. */
+		return cg_bodysig_str_addf(b, " } condition: $a in (cgsize - %u..cgsize - %u) }\n",
+		                           sig->off, sig->off);
 	}
 	return CG_EINTERNAL;
 }
@@ -168,7 +175,8 @@ static int try_compile(struct cg_bodysig_set *s, struct cerr *ce, unsigned *line
 		goto out;
 	}
 	yr_compiler_set_callback(c, on_compile_error, ce);
-	if (yr_compiler_define_integer_variable(c, "cgsize", 0) != ERROR_SUCCESS) {
+	if (yr_compiler_define_integer_variable(c, "cgsize", CG_YR_CGSIZE_COMPILE) !=
+	    ERROR_SUCCESS) {
 		rc = CG_ENOMEM;
 		goto out;
 	}

@@ -16,6 +16,7 @@
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
 #include "canhgac/feed.h"
+#include "canhgac/timeutil.h"
 #include "canhgac/winrel.h"
 
 static char *slurp(const char *rel, size_t *len)
@@ -57,13 +58,11 @@ static struct cg_winrels *shipped(void)
 /* UTC seconds of noon on a date. */
 static int64_t at(int y, int m, int dd)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = dd;
-	tm.tm_hour = 12;
-	return (int64_t)timegm(&tm);
+	char iso[32];
+	int64_t ms = 0;
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02dT12:00:00Z", y, m, dd);
+	assert_int_equal(cg_time_parse_iso8601(iso, &ms), 0);
+	return ms / 1000;
 }
 
 static void shipped_data(void **state)
