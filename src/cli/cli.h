@@ -66,6 +66,10 @@ int cg_cli_path(const struct cg_cli *c, const char *name, char *out, size_t cap)
 /* An absolute, normalised path to `in` whose last component is not resolved (a link stays a
  * link), for the quarantine. */
 int cg_cli_abs_path(const char *in, char *out, size_t cap);
+struct cg_quar;
+/* Opens DATA_DIR/quarantine with DATA_DIR/actions.log as its log; prints and returns nonzero on
+ * failure. */
+int cg_cli_quar_open(struct cg_cli *c, struct cg_quar **q);
 /* Parses "100", "64K", "100M", "2G". */
 int cg_cli_parse_size(const char *s, uint64_t *out);
 /* Prints `len` path bytes, escaping control characters and invalid UTF-8 as \xHH. */
@@ -97,6 +101,7 @@ int cg_cmd_vercmp(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_vulns(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_feed(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_match(struct cg_cli *c, int argc, char **argv);
+int cg_cmd_usbclean(struct cg_cli *c, int argc, char **argv);
 
 struct cg_bundle;
 /* Loads the bundle of --bundle / $CANHGAC_BUNDLE / DATA_DIR/bundle; prints problems. */

@@ -28,7 +28,7 @@ static const struct option q_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int open_store(struct cg_cli *c, struct cg_quar **q)
+int cg_cli_quar_open(struct cg_cli *c, struct cg_quar **q)
 {
 	char dir[4200], log[4200];
 	int rc = cg_cli_data_dir(c);
@@ -225,7 +225,7 @@ int cg_cmd_quarantine(struct cg_cli *c, int argc, char **argv)
 		return CG_EXIT_ERROR;
 	}
 	sub = argv[optind++];
-	if (open_store(c, &q))
+	if (cg_cli_quar_open(c, &q))
 		return CG_EXIT_ERROR;
 	if (!strcmp(sub, "add") && optind < argc)
 		rc = q_add(c, q, argv + optind, argc - optind, reason);
@@ -320,7 +320,7 @@ int scan_quarantine(struct scan_run *r)
 		}
 		return CG_OK;
 	}
-	if (open_store(r->c, &q))
+	if (cg_cli_quar_open(r->c, &q))
 		return CG_EIO;
 	for (size_t i = 0; i < r->n_inf; i++) {
 		struct infected *x = &r->inf[i];

@@ -47,6 +47,7 @@ static const struct help helps[] = {
      "  vulns                gói đã cài bị ảnh hưởng bởi cảnh báo lỗ hổng\n"
      "  feed ...             nguồn tin mối đe dọa: import, list, show, remove\n"
      "  match ips [LOG...]   tìm dòng nhật ký có địa chỉ IP thuộc danh sách\n"
+     "  usb-clean Ổ_USB      gỡ sâu lối tắt khỏi USB, bỏ ẩn tệp bị giấu\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -61,6 +62,7 @@ static const struct help helps[] = {
      "  vulns                installed packages affected by vulnerability warnings\n"
      "  feed ...             threat feeds: import, list, show, remove\n"
      "  match ips [LOG...]   find log lines with an IP address in a list\n"
+     "  usb-clean DRIVE      take a shortcut worm off a USB stick, unhide hidden files\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -333,6 +335,30 @@ static const struct help helps[] = {
      "  --threads N          scanning threads (default: number of CPUs)\n\n"
      "Lines longer than 1 MiB are scanned and shown only in their first 1 MiB.\n\n" COMMON_EN
      "\nExit status (as grep): 0 some line matched, 1 none, 2 error.\n"},
+    {"usb-clean",
+     "Cách dùng: canhgac usb-clean [--dry-run] [--json] Ổ_USB\n\n"
+     "Gỡ sâu lối tắt (shortcut worm) khỏi USB: đọc mọi lối tắt .lnk ở gốc USB và một cấp\n"
+     "thư mục bên dưới; cách ly lối tắt của sâu (chạy cmd.exe, wscript.exe, rundll32.exe...\n"
+     "hoặc tệp trên USB; hay mang tên thư mục bị giấu), tệp mà chúng chạy, autorun.inf và\n"
+     "tệp chạy được bị ẩn ở gốc; bỏ ẩn (Hidden, System) tệp và thư mục của người dùng mà sâu\n"
+     "đã giấu. Không xoá gì: mọi tệp lấy ra đều khôi phục được (canhgac quarantine).\n"
+     "Ổ_USB: E:\\ trên Windows, hoặc thư mục gắn USB (/media/...) trên Linux.\n\n"
+     "  --dry-run    chỉ liệt kê việc sẽ làm\n"
+     "  --json       mỗi việc một đối tượng JSON (path, action, reason, quarantine_id, "
+     "error)\n\n" COMMON_VI
+     "\nMã thoát (như scan): 0 không có sâu, 1 có sâu (đã xử lý, hoặc --dry-run), 2 lỗi.\n",
+     "Usage: canhgac usb-clean [--dry-run] [--json] DRIVE\n\n"
+     "Takes a shortcut worm off a USB stick: reads every .lnk shortcut at the stick's root and\n"
+     "one folder level below; quarantines the worm's shortcuts (starting cmd.exe, wscript.exe,\n"
+     "rundll32.exe... or a file on the stick, or named like a hidden folder), the files they\n"
+     "run, autorun.inf and hidden executables at the root; unhides (Hidden, System) the user's\n"
+     "files and folders the worm hid. Nothing is deleted: every file taken can be restored\n"
+     "(canhgac quarantine).\n"
+     "DRIVE: E:\\ on Windows, or the folder the stick is mounted on (/media/...) on Linux.\n\n"
+     "  --dry-run    only list what would be done\n"
+     "  --json       one JSON object per action (path, action, reason, quarantine_id, "
+     "error)\n\n" COMMON_EN
+     "\nExit status (as scan): 0 no worm, 1 worm found (handled, or --dry-run), 2 error.\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)
