@@ -13,6 +13,13 @@ struct cg_host_facts {
 	const char *machine_id; /* /etc/machine-id; Windows: MachineGuid */
 };
 
+/* The path separator programs write ("\\" on Windows, "/" elsewhere). */
+#ifdef _WIN32
+#define CG_DIRSEP "\\"
+#else
+#define CG_DIRSEP "/"
+#endif
+
 /* Wall clock, UTC milliseconds since the epoch. */
 int64_t cg_now_ms(void);
 /* Monotonic clock, nanoseconds. */
@@ -56,6 +63,10 @@ void cg_mem_prefer_huge(size_t bytes);
 /* The canonical absolute form of an existing path (realpath: links resolved, no "." or "..").
  * Returns 0, CG_ELIMIT when it does not fit in cap, or the error of the lookup. */
 int cg_path_real(const char *path, char *out, size_t cap);
+
+/* The folder holding the running program (for --portable: state kept beside canhgac.exe on a
+ * USB stick). Returns 0, CG_ELIMIT or the error of the lookup. */
+int cg_exe_dir(char *out, size_t cap);
 
 /* 1 when this process runs with full privileges (root; an elevated administrator on Windows),
  * else 0. */

@@ -38,6 +38,7 @@ enum {
 	OPT_TRUST_KEY,
 	OPT_ALLOW_PARTIAL,
 	OPT_FORCE,
+	OPT_PORTABLE,
 	OPT_COMMON_LAST
 };
 #define CG_COMMON_LONGOPTS                                                                         \
@@ -47,6 +48,7 @@ enum {
 	    {"quiet", no_argument, NULL, OPT_QUIET}, {"help", no_argument, NULL, OPT_HELP},        \
 	    {"trust-key", required_argument, NULL, OPT_TRUST_KEY},                                 \
 	    {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},                               \
+	    {"portable", no_argument, NULL, OPT_PORTABLE},                                         \
 	{                                                                                          \
 		"force", no_argument, NULL, OPT_FORCE                                              \
 	}

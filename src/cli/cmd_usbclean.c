@@ -18,11 +18,7 @@
 #include "cli.h"
 #include "banned.h"
 
-#ifdef _WIN32
-#define SEP "\\"
-#else
-#define SEP "/"
-#endif
+#define SEP CG_DIRSEP
 
 struct stick {
 	const char *root;

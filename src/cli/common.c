@@ -46,6 +46,24 @@ int cg_cli_common_opt(struct cg_cli *c, int opt, const char *arg, const char *cm
 	case OPT_FORCE:
 		c->force = 1;
 		return 0;
+	case OPT_PORTABLE: {
+		/* state beside the program, e.g. E:\canhgac-data next to E:\canhgac.exe */
+		static char dir[4096];
+		char exe[4000];
+		int rc;
+		if (c->data_dir_opt && c->data_dir_opt != dir)
+			return 0; /* --data-dir wins */
+		rc = cg_exe_dir(exe, sizeof(exe));
+		if (rc) {
+			cg_cli_err("--portable: %s", cg_strerror(rc));
+			return -1;
+		}
+		snprintf(dir, sizeof(dir), "%s%scanhgac-data", exe,
+		         exe[strlen(exe) - 1] == '/' || exe[strlen(exe) - 1] == '\\' ? ""
+		                                                                     : CG_DIRSEP);
+		c->data_dir_opt = dir;
+		return 0;
+	}
 	case OPT_ALLOW_PARTIAL:
 		c->allow_partial = 1;
 		return 0;

@@ -9,23 +9,27 @@ struct help {
 	const char *vi, *en;
 };
 
-#define COMMON_VI                                                                                                \
-	"Tùy chọn chung:\n"                                                                                   \
-	"  --data-dir DIR       thư mục trạng thái (mặc định /var/lib/canhgac khi chạy bằng "     \
-	"root,\n"                                                                                                \
-	"                       ngược lại ~/.local/share/canhgac; hoặc biến CANHGAC_DATA_DIR)\n"        \
-	"  --bundle DIR         bộ mẫu nhận diện (mặc định $CANHGAC_BUNDLE hoặc "                 \
-	"DATA_DIR/bundle)\n"                                                                                     \
-	"  --trust-key FILE     khóa công khai Ed25519 được phép ký bộ mẫu (lặp lại được)\n" \
-	"  --allow-partial      vẫn dùng bộ mẫu có dòng bị loại\n"                                  \
-	"  --json               xuất JSON (docs/events.md)\n"                                                  \
-	"  --lang vi|en         ngôn ngữ thông báo (mặc định tiếng Việt; hoặc CANHGAC_LANG)\n"   \
-	"  --quiet              chỉ in kết quả\n"                                                          \
+#define COMMON_VI                                                                                                   \
+	"Tùy chọn chung:\n"                                                                                      \
+	"  --data-dir DIR       thư mục trạng thái (mặc định /var/lib/canhgac khi chạy bằng "        \
+	"root,\n"                                                                                                   \
+	"                       ngược lại ~/.local/share/canhgac; hoặc biến CANHGAC_DATA_DIR)\n"           \
+	"  --portable           giữ dữ liệu cạnh chương trình (thư mục canhgac-data, ví dụ trên " \
+	"USB)\n"                                                                                                    \
+	"  --bundle DIR         bộ mẫu nhận diện (mặc định $CANHGAC_BUNDLE hoặc "                    \
+	"DATA_DIR/bundle)\n"                                                                                        \
+	"  --trust-key FILE     khóa công khai Ed25519 được phép ký bộ mẫu (lặp lại được)\n"    \
+	"  --allow-partial      vẫn dùng bộ mẫu có dòng bị loại\n"                                     \
+	"  --json               xuất JSON (docs/events.md)\n"                                                     \
+	"  --lang vi|en         ngôn ngữ thông báo (mặc định tiếng Việt; hoặc CANHGAC_LANG)\n"      \
+	"  --quiet              chỉ in kết quả\n"                                                             \
 	"  --help               trợ giúp của lệnh\n"
 #define COMMON_EN                                                                                  \
 	"Common options:\n"                                                                        \
 	"  --data-dir DIR       state directory (default /var/lib/canhgac as root, else\n"         \
 	"                       ~/.local/share/canhgac; or CANHGAC_DATA_DIR)\n"                    \
+	"  --portable           keep the state beside the program (canhgac-data, e.g. on a "       \
+	"stick)\n"                                                                                 \
 	"  --bundle DIR         signature bundle (default $CANHGAC_BUNDLE or DATA_DIR/bundle)\n"   \
 	"  --trust-key FILE     Ed25519 public key allowed to sign bundles (repeatable)\n"         \
 	"  --allow-partial      use a bundle even when some lines were rejected\n"                 \

@@ -45,4 +45,13 @@ expect_rc 0 "a clean stick" "$CG" usb-clean "$S"
 contains "$T/out" "no shortcut worm" "clean summary"
 expect_rc 2 "missing folder" "$CG" usb-clean "$T/nope"
 expect_rc 2 "no argument" "$CG" usb-clean
+
+# --portable: the state lives beside the program (canhgac.exe carried on the stick)
+cp "$CG" "$S/canhgac-portable"
+expect_rc 0 "portable run" "$S/canhgac-portable" usb-clean --portable "$S"
+expect_rc 0 "portable quarantine list" "$S/canhgac-portable" quarantine list --portable
+[ -d "$S/canhgac-data/quarantine" ] && ok "state in canhgac-data beside the program" ||
+	fail "no canhgac-data beside the program"
+expect_rc 0 "--data-dir wins over --portable" "$S/canhgac-portable" quarantine list --data-dir "$T/d2" --portable
+[ -d "$T/d2/quarantine" ] && ok "--data-dir used" || fail "--data-dir not used"
 finish

@@ -64,6 +64,26 @@ int cg_path_real(const char *path, char *out, size_t cap)
 	return CG_OK;
 }
 
+int cg_exe_dir(char *out, size_t cap)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char *slash;
+	if (n < 0)
+		return cg_from_errno(errno);
+	if ((size_t)n >= sizeof(buf) - 1)
+		return CG_ELIMIT;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return CG_EIO;
+	*(slash == buf ? slash + 1 : slash) = '\0';
+	if (strlen(buf) >= cap)
+		return CG_ELIMIT;
+	memcpy(out, buf, strlen(buf) + 1);
+	return CG_OK;
+}
+
 int cg_is_privileged(void)
 {
 	return geteuid() == 0;

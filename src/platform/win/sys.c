@@ -80,6 +80,25 @@ out:
 	return rc;
 }
 
+int cg_exe_dir(char *out, size_t cap)
+{
+	wchar_t buf[32768];
+	DWORD n = GetModuleFileNameW(NULL, buf, 32768);
+	size_t len, cut;
+	int rc;
+	if (n == 0 || n >= 32768)
+		return n ? CG_ELIMIT : cg_win_last();
+	rc = cg_win_utf8(buf, n, out, cap, &len);
+	if (rc)
+		return rc;
+	for (cut = len; cut > 0 && out[cut - 1] != '\\' && out[cut - 1] != '/'; cut--)
+		;
+	if (cut == 0)
+		return CG_EIO;
+	out[cut > 3 || (cut == 3 && out[1] != ':') ? cut - 1 : cut] = '\0';
+	return CG_OK;
+}
+
 int cg_is_privileged(void)
 {
 	HANDLE tok;
