@@ -1,8 +1,9 @@
 /* actlog.h - the append-only action log (JSON Lines) of what canhgac did to files.
  *
  * Each record is one JSON object on one line: "time" (ISO 8601 UTC with milliseconds),
- * "action", "uid", "pid", then the caller's fields. The file is opened with O_APPEND and
- * O_NOFOLLOW (a link in its place is refused), created mode 0600, and each record is written
+ * "action", "uid", "pid", then the caller's fields (on Windows "uid" is -1 and "sid" names the
+ * user). The file is opened with O_APPEND and O_NOFOLLOW (a link in its place is refused;
+ * Windows: FILE_APPEND_DATA, reparse points refused), created mode 0600, and each record is written
  * with a single write() followed by fsync, so concurrent writers never interleave within a line
  * and a record that returned 0 survives a crash. Thread-safe (no shared state).
  */

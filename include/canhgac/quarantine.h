@@ -18,8 +18,8 @@
 #ifndef CANHGAC_QUARANTINE_H
 #define CANHGAC_QUARANTINE_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "canhgac/error.h"
 
@@ -34,8 +34,7 @@
  * sha256: the digest the scan saw (NULL: not checked). Text fields may be NULL. */
 struct cg_quar_req {
 	const char *path;
-	dev_t dev;
-	ino_t ino;
+	uint64_t dev, ino; /* as in struct cg_stat */
 	const uint8_t *sha256;
 	const char *sig_id, *sig_name, *bundle_name, *bundle_version, *reason;
 	unsigned flags;
@@ -47,13 +46,20 @@ enum cg_quar_state {
 };
 
 /* One entry. Strings are owned by the entry (NULL when absent); free with
- * cg_quar_entry_clear. path holds the original bytes (Linux paths need not be UTF-8). */
+ * cg_quar_entry_clear. path holds the original bytes (Linux paths need not be UTF-8). The
+ * metadata fields are those of struct cg_fmeta (fsat.h): uid, gid and mode on POSIX; on Windows
+ * btime_ns (creation time), win_attrs (FILE_ATTRIBUTE_*) and win_sd, the self-relative security
+ * descriptor (owner, group, DACL; owned by the entry, NULL when none). The Windows fields are 0
+ * on POSIX and absent from its metadata files. */
 struct cg_quar_entry {
 	char id[CG_QUAR_ID_LEN];
 	char *path;
 	uint64_t size;
 	uint32_t uid, gid, mode; /* mode: the st_mode of the original, type bits included */
-	int64_t atime_ns, mtime_ns;
+	int64_t atime_ns, mtime_ns, btime_ns;
+	uint32_t win_attrs;
+	uint8_t *win_sd;
+	size_t win_sd_len;
 	uint64_t dev, ino;
 	uint8_t sha256[32];
 	uint8_t md5[16];
@@ -111,8 +117,10 @@ int cg_quar_get(struct cg_quar *q, const char *id, struct cg_quar_entry *out);
 /* Restores entry `id` to dest (NULL: the original path). dest's parent is opened without links
  * and dest is created with O_EXCL|O_NOFOLLOW (never overwrites: CG_EEXIST). The bytes are
  * decrypted and checked (tag and SHA-256: CG_ECRYPTO), then owner, mode (setuid/setgid dropped
- * unless CG_QUAR_FORCE), atime and mtime are set as they were, everything is fsync'ed, and only
- * then the store entry is removed. On error dest is removed and the entry kept. */
+ * unless CG_QUAR_FORCE), atime and mtime are set as they were (Windows: times, attributes and,
+ * when elevated, owner, group and DACL; not elevated, the action log record gets
+ * "acl_skipped": true), everything is fsync'ed, and only then the store entry is removed. On
+ * error dest is removed and the entry kept. */
 int cg_quar_restore(struct cg_quar *q, const char *id, const char *dest, unsigned flags);
 
 /* Removes entry `id` (blob and metadata) for good. Errors: CG_EINVAL, CG_ENOENT, CG_EIO. */

@@ -1,19 +1,29 @@
 /* actlog.c - append-only JSON Lines log of actions taken on files (quarantine, restore...). */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "canhgac/actlog.h"
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
+#include "canhgac/fileio.h"
 #include "canhgac/fsafe.h"
+#include "canhgac/fsat.h"
 #include "canhgac/limits.h"
 #include "canhgac/sys.h"
 #include "canhgac/timeutil.h"
 #include "banned.h"
+
+/* The user fields: "uid" (POSIX) or "uid": -1 and "sid" (Windows, where users have no number). */
+static int set_user(json_t *o)
+{
+	char sid[192];
+
+	if (json_object_set_new(o, "uid", json_integer((json_int_t)cg_user_uid())))
+		return -1;
+	if (cg_user_sid(sid, sizeof(sid)) == 0)
+		return json_object_set_new(o, "sid", json_string(sid));
+	return 0;
+}
 
 /* Builds the record as one compact line ending in '\n'; the caller frees *line. */
 static int build_line(const char *action, json_t *fields, char **line, size_t *len)
@@ -27,9 +37,8 @@ static int build_line(const char *action, json_t *fields, char **line, size_t *l
 		goto out;
 	cg_time_iso8601_ms(ts, cg_now_ms());
 	if (json_object_set_new(o, "time", json_string(ts)) ||
-	    json_object_set_new(o, "action", json_string(action)) ||
-	    json_object_set_new(o, "uid", json_integer((json_int_t)getuid())) ||
-	    json_object_set_new(o, "pid", json_integer((json_int_t)getpid())))
+	    json_object_set_new(o, "action", json_string(action)) || set_user(o) ||
+	    json_object_set_new(o, "pid", json_integer((json_int_t)cg_process_id())))
 		goto out;
 	if (fields && json_object_update_missing(o, fields))
 		goto out;
@@ -55,10 +64,8 @@ out:
 
 int cg_actlog_append(const char *path, const char *action, json_t *fields)
 {
-	struct stat st;
 	char *line = NULL;
 	size_t len = 0;
-	ssize_t w;
 	int fd = -1, rc;
 
 	if (!path || !action || (fields && !json_is_object(fields)))
@@ -66,29 +73,17 @@ int cg_actlog_append(const char *path, const char *action, json_t *fields)
 	rc = build_line(action, fields, &line, &len);
 	if (rc)
 		goto out;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+	fd = cg_file_open_append(path, 0600);
 	if (fd < 0) {
-		rc = errno == ELOOP ? CG_ESYMLINK : cg_from_errno(errno);
-		goto out;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = CG_ENOTFILE;
+		rc = fd;
 		goto out;
 	}
 	/* One write per record: with O_APPEND the kernel places it atomically at the end. */
-	w = write(fd, line, len);
-	if (w < 0) {
-		rc = cg_from_errno(errno);
+	if ((rc = cg_file_append(fd, line, len)) != 0)
 		goto out;
-	}
-	if ((size_t)w != len) {
-		rc = CG_EIO;
-		goto out;
-	}
 	rc = cg_fs_fsync(fd);
 out:
-	if (fd >= 0)
-		close(fd);
+	cg_file_close(fd);
 	cg_free(line);
 	return rc;
 }

@@ -1,16 +1,13 @@
 /* quarantine.c - the quarantine store: opening it, its key, and taking files into it. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "canhgac/actlog.h"
 #include "canhgac/alloc.h"
 #include "canhgac/dpkg.h"
 #include "canhgac/error.h"
 #include "canhgac/fsafe.h"
+#include "canhgac/fsat.h"
 #include "canhgac/limits.h"
 #include "canhgac/quarantine.h"
 #include "quarantine_int.h"
@@ -70,22 +67,21 @@ void quar_log(struct cg_quar *q, const char *action, json_t *fields)
 /* Checks an existing key file (regular, ours, 0600 or stricter, 32 bytes) and reads it. */
 static int read_key(int dirfd, uint8_t key[QUAR_KEY_LEN])
 {
-	struct stat st;
-	int rc = CG_EPERM,
-	    fd = openat(dirfd, "key", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct cg_stat st;
+	int rc = CG_EPERM, fd = cg_at_open_read(dirfd, "key", 0);
 
 	if (fd < 0)
-		return errno == ELOOP ? CG_ESYMLINK : cg_from_errno(errno);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 077) || st.st_size != QUAR_KEY_LEN)
+		return fd;
+	if (cg_file_fstat(fd, &st) != 0 || !CG_S_ISREG(st.mode) || cg_fs_check_private(fd, 0) ||
+	    st.size != QUAR_KEY_LEN)
 		goto out;
-	if (pread(fd, key, QUAR_KEY_LEN, 0) != QUAR_KEY_LEN) {
+	if (cg_file_pread(fd, key, QUAR_KEY_LEN, 0) != QUAR_KEY_LEN) {
 		rc = CG_EIO;
 		goto out;
 	}
 	rc = CG_OK;
 out:
-	close(fd);
+	cg_file_close(fd);
 	return rc;
 }
 
@@ -102,16 +98,19 @@ static int create_key(int dirfd)
 		return rc;
 	quar_hex(rnd, sizeof(rnd), hx);
 	snprintf(tmp, sizeof(tmp), "key.tmp.%s", hx);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = cg_at_create(dirfd, tmp, 0600);
 	if (fd < 0)
-		return cg_from_errno(errno);
+		return fd;
 	if ((rc = cg_fs_write_all(fd, key, sizeof(key))) != 0 || (rc = cg_fs_fsync(fd)) != 0)
 		goto out;
-	if (linkat(dirfd, tmp, dirfd, "key", 0) != 0 && errno != EEXIST)
-		rc = cg_from_errno(errno);
+	cg_file_close(fd);
+	fd = -1; /* Windows renames only closed files (no FILE_SHARE_DELETE on our handle) */
+	rc = cg_at_rename_noreplace(dirfd, tmp, "key");
+	if (rc == CG_EEXIST)
+		rc = CG_OK;
 out:
-	close(fd);
-	unlinkat(dirfd, tmp, 0);
+	cg_file_close(fd);
+	(void)cg_at_unlink(dirfd, tmp);
 	if (!rc)
 		rc = cg_fs_fsync(dirfd);
 	memset(key, 0, sizeof(key));
@@ -121,7 +120,6 @@ out:
 /* Opens the store directory, creating it 0700 if missing, and makes sure only we can enter. */
 static int open_store_dir(const char *dir, int *out)
 {
-	struct stat st;
 	const char *base;
 	int pfd, fd, rc = cg_fs_open_dir(dir, &fd);
 
@@ -129,20 +127,19 @@ static int open_store_dir(const char *dir, int *out)
 		rc = cg_fs_open_parent(dir, &pfd, &base);
 		if (rc)
 			return rc;
-		if (mkdirat(pfd, base, 0700) != 0 && errno != EEXIST)
-			rc = cg_from_errno(errno);
-		else
+		rc = cg_at_mkdir(pfd, base, 0700);
+		if (!rc || rc == CG_EEXIST)
 			rc = cg_fs_fsync(pfd);
-		close(pfd);
+		cg_file_close(pfd);
 		if (!rc)
 			rc = cg_fs_open_dir(dir, &fd);
 	}
 	if (rc)
 		return rc;
-	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
-	    ((st.st_mode & 077) && fchmod(fd, 0700) != 0)) {
-		close(fd);
-		return CG_EPERM;
+	rc = cg_fs_check_private(fd, 1);
+	if (rc) {
+		cg_file_close(fd);
+		return rc == CG_ENOMEM ? rc : CG_EPERM;
 	}
 	*out = fd;
 	return CG_OK;
@@ -192,8 +189,7 @@ void cg_quar_close(struct cg_quar *q)
 {
 	if (!q)
 		return;
-	if (q->dirfd >= 0)
-		close(q->dirfd);
+	cg_file_close(q->dirfd);
 	memset(q->key, 0, sizeof(q->key));
 	cg_free(q->logpath);
 	cg_free(q->admindir);

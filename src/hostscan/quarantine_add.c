@@ -1,14 +1,11 @@
 /* quarantine_add.c - taking a file into the quarantine store, safely against link swaps. */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/dpkg.h"
 #include "canhgac/error.h"
 #include "canhgac/fsafe.h"
+#include "canhgac/fsat.h"
 #include "canhgac/limits.h"
 #include "canhgac/quarantine.h"
 #include "canhgac/sys.h"
@@ -21,7 +18,8 @@ struct add {
 	const struct cg_quar_req *r;
 	int dirfd, fd;
 	const char *base;
-	struct stat st;
+	struct cg_stat st;
+	struct cg_fmeta meta;
 	char pkg[CG_DPKG_MAX_PKGNAME + 1];
 	int made; /* store files may exist for e.id */
 	struct cg_quar_entry e;
@@ -91,30 +89,27 @@ static const char *err_en(int rc)
  * a device or FIFO is never opened (opening some devices has side effects). */
 static int open_target(struct add *a)
 {
-	struct stat pre;
-	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+	struct cg_stat pre;
 	int rc = cg_fs_open_parent(a->r->path, &a->dirfd, &a->base);
 
 	if (rc)
 		return rc;
-	if (fstatat(a->dirfd, a->base, &pre, AT_SYMLINK_NOFOLLOW) != 0)
-		return cg_from_errno(errno);
-	if (S_ISLNK(pre.st_mode))
+	if ((rc = cg_at_stat(a->dirfd, a->base, &pre)) != 0)
+		return rc;
+	if (CG_S_ISLNK(pre.mode))
 		return CG_ESYMLINK;
-	if (!S_ISREG(pre.st_mode))
+	if (!CG_S_ISREG(pre.mode))
 		return CG_ENOTFILE;
-	a->fd = openat(a->dirfd, a->base, fl | O_NOATIME);
-	if (a->fd < 0 && errno == EPERM)
-		a->fd = openat(a->dirfd, a->base, fl);
+	a->fd = cg_at_open_read(a->dirfd, a->base, CG_AT_NOATIME);
 	if (a->fd < 0)
-		return errno == ELOOP ? CG_ESYMLINK : cg_from_errno(errno);
-	if (fstat(a->fd, &a->st) != 0)
-		return cg_from_errno(errno);
-	if (!S_ISREG(a->st.st_mode))
+		return a->fd;
+	if ((rc = cg_file_fstat(a->fd, &a->st)) != 0)
+		return rc;
+	if (!CG_S_ISREG(a->st.mode))
 		return CG_ENOTFILE;
-	if (a->st.st_dev != pre.st_dev || a->st.st_ino != pre.st_ino)
+	if (a->st.dev != pre.dev || a->st.ino != pre.ino)
 		return CG_ECHANGED;
-	return CG_OK;
+	return cg_fmeta_get(a->fd, &a->meta);
 }
 
 /* Step 2 and the checks that must come before any copy. */
@@ -123,14 +118,14 @@ static int precheck(struct cg_quar *q, struct add *a)
 	uint8_t want[16], got[16];
 	int rc;
 
-	if ((a->r->dev || a->r->ino) && (a->st.st_dev != a->r->dev || a->st.st_ino != a->r->ino))
+	if ((a->r->dev || a->r->ino) && (a->st.dev != a->r->dev || a->st.ino != a->r->ino))
 		return CG_ECHANGED;
 	quar_hook(CG_QUAR_STAGE_OPENED);
 	/* A copy we could never follow with an unlink would only leave a duplicate behind. */
 	rc = cg_fs_is_rdonly(a->dirfd);
 	if (rc)
 		return rc > 0 ? CG_EROFS : rc;
-	if ((uint64_t)a->st.st_size > CG_QUAR_MAX_FILE)
+	if ((uint64_t)a->st.size > CG_QUAR_MAX_FILE)
 		return CG_ELIMIT;
 	if (a->r->flags & CG_QUAR_FORCE)
 		return CG_OK;
@@ -159,7 +154,7 @@ static int new_id(char id[CG_QUAR_ID_LEN])
 static int copy_in(struct cg_quar *q, struct add *a)
 {
 	char name[64];
-	struct stat after;
+	struct cg_stat after;
 	uint64_t size = 0;
 	int rc, bfd;
 
@@ -167,21 +162,20 @@ static int copy_in(struct cg_quar *q, struct add *a)
 	if (rc)
 		return rc;
 	quar_name(name, a->e.id, ".blob");
-	bfd = openat(q->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	bfd = cg_at_create(q->dirfd, name, 0600);
 	if (bfd < 0)
-		return cg_from_errno(errno);
+		return bfd;
 	a->made = 1;
 	rc = quar_encrypt_fd(q->key, a->e.id, a->fd, bfd, CG_QUAR_MAX_FILE, a->e.sha256, a->e.md5,
 	                     &size);
 	if (!rc)
 		rc = cg_fs_fsync(bfd);
-	close(bfd);
+	cg_file_close(bfd);
 	if (rc)
 		return rc;
 	/* The file must not have changed under us: same length, same mtime, expected digest. */
-	if (fstat(a->fd, &after) != 0 || size != (uint64_t)a->st.st_size ||
-	    after.st_size != a->st.st_size || after.st_mtim.tv_sec != a->st.st_mtim.tv_sec ||
-	    after.st_mtim.tv_nsec != a->st.st_mtim.tv_nsec ||
+	if (cg_file_fstat(a->fd, &after) != 0 || size != (uint64_t)a->st.size ||
+	    after.size != a->st.size || after.mtime_ns != a->st.mtime_ns ||
 	    (a->r->sha256 && memcmp(a->r->sha256, a->e.sha256, 32) != 0))
 		return CG_ECHANGED;
 	quar_hook(CG_QUAR_STAGE_COPIED);
@@ -199,14 +193,20 @@ static int fill_entry(struct add *a)
 	struct cg_quar_entry *e = &a->e;
 	const struct cg_quar_req *r = a->r;
 
-	e->size = (uint64_t)a->st.st_size;
-	e->uid = a->st.st_uid;
-	e->gid = a->st.st_gid;
-	e->mode = a->st.st_mode;
-	e->atime_ns = (int64_t)a->st.st_atim.tv_sec * 1000000000 + a->st.st_atim.tv_nsec;
-	e->mtime_ns = (int64_t)a->st.st_mtim.tv_sec * 1000000000 + a->st.st_mtim.tv_nsec;
-	e->dev = a->st.st_dev;
-	e->ino = a->st.st_ino;
+	e->size = (uint64_t)a->st.size;
+	e->uid = a->meta.uid;
+	e->gid = a->meta.gid;
+	e->mode = a->meta.mode;
+	e->atime_ns = a->meta.atime_ns;
+	e->mtime_ns = a->meta.mtime_ns;
+	e->btime_ns = a->meta.btime_ns;
+	e->win_attrs = a->meta.win_attrs;
+	e->win_sd = a->meta.sd; /* the entry owns it now */
+	e->win_sd_len = a->meta.sd_len;
+	a->meta.sd = NULL;
+	a->meta.sd_len = 0;
+	e->dev = a->st.dev;
+	e->ino = a->st.ino;
 	cg_time_iso8601_ms(e->quarantined_at, cg_now_ms());
 	if (!(e->path = cg_strdup(r->path)) || dup_field(&e->sig_id, r->sig_id) ||
 	    dup_field(&e->sig_name, r->sig_name) || dup_field(&e->bundle_name, r->bundle_name) ||
@@ -226,21 +226,20 @@ static int write_meta(struct cg_quar *q, const struct cg_quar_entry *e)
 		goto out;
 	quar_name(tmp, e->id, ".json.tmp");
 	quar_name(name, e->id, ".json");
-	fd = openat(q->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = cg_at_create(q->dirfd, tmp, 0600);
 	if (fd < 0) {
-		rc = cg_from_errno(errno);
+		rc = fd;
 		goto out;
 	}
 	if ((rc = cg_fs_write_all(fd, js, strlen(js))) != 0 || (rc = cg_fs_fsync(fd)) != 0)
 		goto out;
-	if (renameat(q->dirfd, tmp, q->dirfd, name) != 0) {
-		rc = cg_from_errno(errno);
+	cg_file_close(fd);
+	fd = -1; /* Windows renames only closed files */
+	if ((rc = cg_at_rename(q->dirfd, tmp, q->dirfd, name)) != 0)
 		goto out;
-	}
 	rc = cg_fs_fsync(q->dirfd);
 out:
-	if (fd >= 0)
-		close(fd);
+	cg_file_close(fd);
 	free(js); /* from jansson */
 	return rc;
 }
@@ -249,15 +248,11 @@ out:
  * only then is it unlinked, from the directory descriptor opened in step 1. */
 static int recheck_unlink(struct add *a)
 {
-	struct stat now;
+	int rc;
 
 	quar_hook(CG_QUAR_STAGE_META);
-	if (fstatat(a->dirfd, a->base, &now, AT_SYMLINK_NOFOLLOW) != 0)
-		return errno == ENOENT ? CG_ECHANGED : cg_from_errno(errno);
-	if (!S_ISREG(now.st_mode) || now.st_dev != a->st.st_dev || now.st_ino != a->st.st_ino)
-		return CG_ECHANGED;
-	if (unlinkat(a->dirfd, a->base, 0) != 0)
-		return cg_from_errno(errno);
+	if ((rc = cg_at_unlink_same(a->dirfd, a->base, &a->st)) != 0)
+		return rc;
 	/* The original is gone and the copy is durable: a failing directory fsync now must not
 	 * roll the store entry back. */
 	(void)cg_fs_fsync(a->dirfd);
@@ -336,10 +331,9 @@ out:
 	if (rc && a.made)
 		quar_remove_files(q, a.e.id);
 	report(q, &a, rc, d);
-	if (a.fd >= 0)
-		close(a.fd);
-	if (a.dirfd >= 0)
-		close(a.dirfd);
+	cg_file_close(a.fd);
+	cg_file_close(a.dirfd);
+	cg_fmeta_clear(&a.meta);
 	cg_quar_entry_clear(&a.e);
 	return rc;
 }

@@ -4,36 +4,32 @@
  * tag. The associated data is the header followed by the entry id, so a blob cannot be passed
  * off as another entry's. Each entry gets a fresh nonce from the kernel, never reused.
  */
-#include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/crypto.h"
 #include "canhgac/digest.h"
 #include "canhgac/error.h"
+#include "canhgac/fileio.h"
 #include "canhgac/fsafe.h"
 #include "canhgac/limits.h"
 #include "quarantine_int.h"
 #include "banned.h"
 
 /* pread until `n` bytes or EOF; returns the count or a negative CG_E code. */
-static ssize_t pread_full(int fd, uint8_t *buf, size_t n, uint64_t off)
+static int64_t pread_full(int fd, uint8_t *buf, size_t n, uint64_t off)
 {
 	size_t got = 0;
 
 	while (got < n) {
-		ssize_t r = pread(fd, buf + got, n - got, (off_t)(off + got));
-		if (r < 0 && errno == EINTR)
-			continue;
+		int64_t r = cg_file_pread(fd, buf + got, n - got, off + got);
 		if (r < 0)
-			return cg_from_errno(errno);
+			return r;
 		if (r == 0)
 			break;
 		got += (size_t)r;
 	}
-	return (ssize_t)got;
+	return (int64_t)got;
 }
 
 static int gcm_init(struct cg_gcm *c, int enc, const uint8_t *key, const uint8_t *hdr,
@@ -88,7 +84,7 @@ static int encrypt_body(struct bufs *b, int in, int out, uint64_t max, uint64_t 
 	int rc;
 
 	for (;;) {
-		ssize_t r = pread_full(in, b->in, CG_SCAN_CHUNK, off);
+		int64_t r = pread_full(in, b->in, CG_SCAN_CHUNK, off);
 		if (r < 0)
 			return (int)r;
 		if (r == 0)
@@ -148,7 +144,7 @@ static int decrypt_body(struct bufs *b, int in, int out, uint64_t size)
 
 	while (off < size) {
 		size_t want = size - off < CG_SCAN_CHUNK ? (size_t)(size - off) : CG_SCAN_CHUNK;
-		ssize_t r = pread_full(in, b->in, want, QUAR_HDR_LEN + off);
+		int64_t r = pread_full(in, b->in, want, QUAR_HDR_LEN + off);
 		if (r < 0)
 			return (int)r;
 		if ((size_t)r != want)
@@ -169,7 +165,7 @@ int quar_decrypt_fd(const uint8_t key[QUAR_KEY_LEN], const char *id, int in, int
 {
 	uint8_t hdr[QUAR_HDR_LEN], tag[QUAR_TAG_LEN];
 	struct cg_digest_result dr;
-	struct stat st;
+	struct cg_stat st;
 	struct bufs b;
 	size_t n;
 	int rc;
@@ -178,12 +174,13 @@ int quar_decrypt_fd(const uint8_t key[QUAR_KEY_LEN], const char *id, int in, int
 	if (rc)
 		goto out;
 	rc = CG_ECRYPTO;
-	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || size > UINT64_MAX - QUAR_BLOB_OVERHEAD ||
-	    (uint64_t)st.st_size != size + QUAR_BLOB_OVERHEAD)
+	if (cg_file_fstat(in, &st) != 0 || !CG_S_ISREG(st.mode) ||
+	    size > UINT64_MAX - QUAR_BLOB_OVERHEAD ||
+	    (uint64_t)st.size != size + QUAR_BLOB_OVERHEAD)
 		goto out;
-	if (pread_full(in, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
+	if (pread_full(in, hdr, sizeof(hdr), 0) != (int64_t)sizeof(hdr) ||
 	    memcmp(hdr, QUAR_MAGIC, 4) != 0 ||
-	    pread_full(in, tag, sizeof(tag), QUAR_HDR_LEN + size) != (ssize_t)sizeof(tag))
+	    pread_full(in, tag, sizeof(tag), QUAR_HDR_LEN + size) != (int64_t)sizeof(tag))
 		goto out;
 	if ((rc = gcm_init(b.c, 0, key, hdr, id)) != 0 ||
 	    (rc = decrypt_body(&b, in, out, size)) != 0)
@@ -215,7 +212,7 @@ int quar_md5_fd(int fd, uint64_t max, uint8_t md5[16])
 	if (cg_digest_begin(m, CG_HASH_MD5) != 0)
 		goto out;
 	for (;;) {
-		ssize_t r = pread_full(fd, buf, CG_SCAN_CHUNK, off);
+		int64_t r = pread_full(fd, buf, CG_SCAN_CHUNK, off);
 		if (r < 0) {
 			rc = (int)r;
 			goto out;

@@ -7,6 +7,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
+#include "canhgac/fsat.h"
 #include "canhgac/limits.h"
 #include "canhgac/quarantine.h"
 #include "quarantine_int.h"
@@ -58,6 +59,7 @@ void cg_quar_entry_clear(struct cg_quar_entry *e)
 	cg_free(e->bundle_name);
 	cg_free(e->bundle_version);
 	cg_free(e->reason);
+	cg_free(e->win_sd);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -88,6 +90,26 @@ static int set(json_t *o, const char *k, json_t *v)
 	return v ? json_object_set_new(o, k, v) : -1;
 }
 
+/* The Windows metadata, written only when present so that POSIX files stay as they were. */
+static int set_windows(json_t *o, const struct cg_quar_entry *e)
+{
+	char *hx;
+	int rc;
+
+	if (e->btime_ns && set(o, "btime_ns", json_integer(e->btime_ns)))
+		return -1;
+	if (e->win_attrs && set(o, "win_attrs", json_integer(e->win_attrs)))
+		return -1;
+	if (!e->win_sd || !e->win_sd_len)
+		return 0;
+	if (e->win_sd_len > CG_FMETA_MAX_SD || !(hx = cg_malloc(2 * e->win_sd_len + 1)))
+		return -1;
+	quar_hex(e->win_sd, e->win_sd_len, hx);
+	rc = set(o, "win_sd", json_string(hx));
+	cg_free(hx);
+	return rc;
+}
+
 char *cg_quar_meta_format(const struct cg_quar_entry *e)
 {
 	char sha[65], md5[33], *ph = NULL, *out = NULL;
@@ -114,7 +136,7 @@ char *cg_quar_meta_format(const struct cg_quar_entry *e)
 	    set(o, "bundle_version", text(e->bundle_version)) ||
 	    set(o, "reason", text(e->reason)) ||
 	    set(o, "quarantined_at", json_string(e->quarantined_at)) ||
-	    set(o, "state", json_string("quarantined")))
+	    set(o, "state", json_string("quarantined")) || set_windows(o, e))
 		goto out;
 	out = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 out:
@@ -165,7 +187,8 @@ static int get_hex(json_t *o, const char *key, uint8_t *out, size_t n)
 	return unhex(json_string_value(j), json_string_length(j), out, n);
 }
 
-/* The original path, from path_hex: bytes without NUL, absolute, shorter than CG_MAX_PATH. */
+/* The original path, from path_hex: bytes without NUL, absolute (for this OS), shorter than
+ * CG_MAX_PATH. */
 static int get_path(json_t *o, char **out)
 {
 	json_t *j = json_object_get(o, "path_hex");
@@ -179,11 +202,43 @@ static int get_path(json_t *o, char **out)
 	*out = cg_malloc(n / 2 + 1);
 	if (!*out)
 		return CG_ENOMEM;
-	if (unhex(json_string_value(j), n, (uint8_t *)*out, n / 2) || memchr(*out, '\0', n / 2) ||
-	    (*out)[0] != '/')
+	if (unhex(json_string_value(j), n, (uint8_t *)*out, n / 2) || memchr(*out, '\0', n / 2))
 		return -1;
 	(*out)[n / 2] = '\0';
-	return 0;
+	return cg_fs_path_is_abs(*out) ? 0 : -1;
+}
+
+/* The optional Windows fields (see set_windows); absent ones stay 0. */
+static int parse_windows(json_t *o, struct cg_quar_entry *e, const char **field)
+{
+	json_t *j;
+	int64_t v;
+	size_t n;
+
+	*field = "btime_ns";
+	if (json_object_get(o, "btime_ns")) {
+		if (get_int(o, "btime_ns", INT64_MIN, INT64_MAX, &v))
+			return CG_EPARSE;
+		e->btime_ns = v;
+	}
+	*field = "win_attrs";
+	if (json_object_get(o, "win_attrs")) {
+		if (get_int(o, "win_attrs", 0, UINT32_MAX, &v))
+			return CG_EPARSE;
+		e->win_attrs = (uint32_t)v;
+	}
+	*field = "win_sd";
+	j = json_object_get(o, "win_sd");
+	if (!j)
+		return CG_OK;
+	n = json_is_string(j) ? json_string_length(j) : 0;
+	if (n == 0 || n % 2 || n / 2 > CG_FMETA_MAX_SD)
+		return CG_EPARSE;
+	e->win_sd = cg_malloc(n / 2);
+	if (!e->win_sd)
+		return CG_ENOMEM;
+	e->win_sd_len = n / 2;
+	return unhex(json_string_value(j), n, e->win_sd, n / 2) ? CG_EPARSE : CG_OK;
 }
 
 static int parse_ints(json_t *o, struct cg_quar_entry *e, const char **field)
@@ -252,6 +307,8 @@ static int parse_obj(json_t *o, struct cg_quar_entry *e, const char **field)
 		if ((rc = get_text(o, t[i].k, t[i].dst)) != 0)
 			return rc == CG_ENOMEM ? rc : CG_EPARSE;
 	}
+	if ((rc = parse_windows(o, e, field)) != 0)
+		return rc;
 	e->state = CG_QUAR_ST_QUARANTINED;
 	return CG_OK;
 }

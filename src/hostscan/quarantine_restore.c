@@ -1,15 +1,11 @@
 /* quarantine_restore.c - listing, reading, restoring and deleting quarantine entries. */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
 #include "canhgac/sys.h"
 #include "canhgac/fsafe.h"
+#include "canhgac/fsat.h"
 #include "canhgac/limits.h"
 #include "canhgac/quarantine.h"
 #include "quarantine_int.h"
@@ -22,7 +18,7 @@ void quar_remove_files(struct cg_quar *q, const char *id)
 
 	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		quar_name(name, id, sfx[i]);
-		unlinkat(q->dirfd, name, 0);
+		(void)cg_at_unlink(q->dirfd, name);
 	}
 	(void)cg_fs_fsync(q->dirfd);
 }
@@ -32,7 +28,7 @@ int quar_read_meta(struct cg_quar *q, const char *id, struct cg_quar_entry *e)
 	char name[64];
 	char *buf = NULL;
 	size_t len = 0;
-	struct stat st;
+	struct cg_stat st;
 	int rc;
 
 	memset(e, 0, sizeof(*e));
@@ -51,8 +47,8 @@ int quar_read_meta(struct cg_quar *q, const char *id, struct cg_quar_entry *e)
 		return rc;
 	}
 	quar_name(name, id, ".blob");
-	if (fstatat(q->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size != e->size + QUAR_BLOB_OVERHEAD)
+	if (cg_at_stat(q->dirfd, name, &st) != 0 || !CG_S_ISREG(st.mode) ||
+	    (uint64_t)st.size != e->size + QUAR_BLOB_OVERHEAD)
 		e->state = CG_QUAR_ST_BROKEN;
 	return CG_OK;
 }
@@ -64,42 +60,41 @@ int cg_quar_get(struct cg_quar *q, const char *id, struct cg_quar_entry *out)
 	return quar_read_meta(q, id, out);
 }
 
+struct list {
+	struct cg_quar *q;
+	int (*cb)(void *arg, const struct cg_quar_entry *e);
+	void *arg;
+	size_t seen;
+};
+
+static int list_one(void *arg, const char *name)
+{
+	struct list *l = arg;
+	struct cg_quar_entry e;
+	char id[CG_QUAR_ID_LEN];
+	int rc;
+
+	if (strlen(name) != CG_QUAR_ID_LEN - 1 + 5 ||
+	    strcmp(name + CG_QUAR_ID_LEN - 1, ".json") != 0)
+		return CG_OK;
+	memcpy(id, name, CG_QUAR_ID_LEN - 1);
+	id[CG_QUAR_ID_LEN - 1] = '\0';
+	if (++l->seen > CG_QUAR_MAX_ENTRIES)
+		return CG_ELIMIT;
+	if (quar_read_meta(l->q, id, &e) != 0)
+		return CG_OK;
+	rc = l->cb(l->arg, &e);
+	cg_quar_entry_clear(&e);
+	return rc;
+}
+
 int cg_quar_list(struct cg_quar *q, int (*cb)(void *arg, const struct cg_quar_entry *e), void *arg)
 {
-	struct cg_quar_entry e;
-	struct dirent *de;
-	size_t seen = 0;
-	DIR *dir;
-	int fd, rc = CG_OK;
+	struct list l = {q, cb, arg, 0};
 
 	if (!q || !cb)
 		return CG_EINVAL;
-	fd = openat(q->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return cg_from_errno(errno);
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return CG_ENOMEM;
-	}
-	while (!rc && (de = readdir(dir)) != NULL) {
-		char id[CG_QUAR_ID_LEN];
-		if (strlen(de->d_name) != CG_QUAR_ID_LEN - 1 + 5 ||
-		    strcmp(de->d_name + CG_QUAR_ID_LEN - 1, ".json") != 0)
-			continue;
-		memcpy(id, de->d_name, CG_QUAR_ID_LEN - 1);
-		id[CG_QUAR_ID_LEN - 1] = '\0';
-		if (++seen > CG_QUAR_MAX_ENTRIES) {
-			rc = CG_ELIMIT;
-			break;
-		}
-		if (quar_read_meta(q, id, &e) != 0)
-			continue;
-		rc = cb(arg, &e);
-		cg_quar_entry_clear(&e);
-	}
-	closedir(dir);
-	return rc;
+	return cg_at_list(q->dirfd, list_one, &l);
 }
 
 int cg_quar_delete(struct cg_quar *q, const char *id)
@@ -107,15 +102,16 @@ int cg_quar_delete(struct cg_quar *q, const char *id)
 	struct cg_quar_entry e;
 	char name[64];
 	json_t *f;
-	int have;
+	int have, rc;
 
 	if (!q || !id || !quar_valid_id(id))
 		return CG_EINVAL;
 	have = quar_read_meta(q, id, &e) == CG_OK; /* for the log only */
 	quar_name(name, id, ".json");
-	if (unlinkat(q->dirfd, name, 0) != 0) {
+	rc = cg_at_unlink(q->dirfd, name);
+	if (rc) {
 		cg_quar_entry_clear(&e);
-		return cg_from_errno(errno);
+		return rc;
 	}
 	quar_remove_files(q, id);
 	f = json_object();
@@ -129,78 +125,94 @@ int cg_quar_delete(struct cg_quar *q, const char *id)
 	return CG_OK;
 }
 
-/* Owner, then mode (chown clears setuid/setgid, so it comes first), then times. */
-static int set_attrs(int fd, const struct cg_quar_entry *e, unsigned flags)
+/* The entry's metadata back on the new file; the descriptor stays the entry's. */
+static int set_attrs(int fd, const struct cg_quar_entry *e, unsigned flags, unsigned *notes)
 {
-	mode_t mode = e->mode & 07777;
-	struct timespec ts[2];
+	struct cg_fmeta m;
 
-	if (!(flags & CG_QUAR_FORCE))
-		mode &= ~(mode_t)(S_ISUID | S_ISGID);
-	ts[0].tv_sec = e->atime_ns / 1000000000;
-	ts[0].tv_nsec = e->atime_ns % 1000000000;
-	ts[1].tv_sec = e->mtime_ns / 1000000000;
-	ts[1].tv_nsec = e->mtime_ns % 1000000000;
-	for (int i = 0; i < 2; i++)
-		if (ts[i].tv_nsec < 0) {
-			ts[i].tv_nsec += 1000000000;
-			ts[i].tv_sec--;
-		}
-	if (fchown(fd, e->uid, e->gid) != 0 || fchmod(fd, mode) != 0 || futimens(fd, ts) != 0)
-		return cg_from_errno(errno);
-	return CG_OK;
+	memset(&m, 0, sizeof(m));
+	m.uid = e->uid;
+	m.gid = e->gid;
+	m.mode = e->mode;
+	m.atime_ns = e->atime_ns;
+	m.mtime_ns = e->mtime_ns;
+	m.btime_ns = e->btime_ns;
+	m.win_attrs = e->win_attrs;
+	m.sd = e->win_sd;
+	m.sd_len = e->win_sd_len;
+	return cg_fmeta_set(fd, &m, (flags & CG_QUAR_FORCE) ? CG_FMETA_KEEP_SETID : 0, notes);
 }
+
+/* What a restore made, so that a failure removes exactly that. */
+struct made {
+	int made;
+	struct cg_stat st;
+	unsigned notes;
+};
 
 /* Writes the plaintext of entry e into the new file base under dfd. */
 static int write_dest(struct cg_quar *q, const struct cg_quar_entry *e, int dfd, const char *base,
-                      unsigned flags, int *made, struct stat *made_st)
+                      unsigned flags, struct made *m)
 {
 	uint8_t sha[32];
 	char name[64];
 	int bfd, ofd = -1, rc;
 
 	quar_name(name, e->id, ".blob");
-	bfd = openat(q->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	bfd = cg_at_open_read(q->dirfd, name, 0);
 	if (bfd < 0)
-		return cg_from_errno(errno);
-	ofd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-	             0600);
+		return bfd;
+	ofd = cg_at_create(dfd, base, 0600);
 	if (ofd < 0) {
-		rc = errno == EEXIST ? CG_EEXIST : cg_from_errno(errno);
+		rc = ofd;
 		goto out;
 	}
-	*made = 1;
-	if (fstat(ofd, made_st) != 0) {
-		rc = cg_from_errno(errno);
+	m->made = 1;
+	if ((rc = cg_file_fstat(ofd, &m->st)) != 0)
 		goto out;
-	}
 	rc = quar_decrypt_fd(q->key, e->id, bfd, ofd, e->size, sha);
 	if (!rc && memcmp(sha, e->sha256, 32) != 0)
 		rc = CG_ECRYPTO;
 	if (!rc)
-		rc = set_attrs(ofd, e, flags);
-	if (!rc && fsync(ofd) != 0)
-		rc = cg_from_errno(errno);
+		rc = set_attrs(ofd, e, flags, &m->notes);
+	if (!rc)
+		rc = cg_fs_fsync(ofd);
 	if (!rc)
 		rc = cg_fs_fsync(dfd);
 out:
-	if (ofd >= 0)
-		close(ofd);
-	close(bfd);
+	cg_file_close(ofd);
+	cg_file_close(bfd);
 	return rc;
+}
+
+static void log_restore(struct cg_quar *q, const struct cg_quar_entry *e, const char *id,
+                        const char *dest, unsigned flags, const struct made *m, int rc)
+{
+	json_t *f = json_object();
+
+	if (f) {
+		json_object_set_new(f, "id", json_string(id));
+		quar_set_path(f, "path", e->path);
+		quar_set_path(f, "dest", dest);
+		json_object_set_new(f, "force", json_boolean(flags & CG_QUAR_FORCE));
+		if (m->notes & CG_FMETA_NOTE_SD_SKIPPED)
+			json_object_set_new(f, "acl_skipped", json_true());
+		if (rc)
+			json_object_set_new(f, "error", json_integer(rc));
+	}
+	quar_log(q, rc ? "quarantine_restore_failed" : "quarantine_restore", f);
 }
 
 int cg_quar_restore(struct cg_quar *q, const char *id, const char *dest, unsigned flags)
 {
 	struct cg_quar_entry e;
-	struct stat made_st, now;
+	struct made m;
 	const char *base;
-	int dfd = -1, made = 0, rc;
-	json_t *f;
+	int dfd = -1, rc;
 
 	if (!q || !id)
 		return CG_EINVAL;
-	memset(&made_st, 0, sizeof(made_st));
+	memset(&m, 0, sizeof(m));
 	rc = quar_read_meta(q, id, &e);
 	if (rc)
 		return rc;
@@ -209,28 +221,17 @@ int cg_quar_restore(struct cg_quar *q, const char *id, const char *dest, unsigne
 	rc = cg_fs_open_parent(dest, &dfd, &base);
 	if (rc)
 		goto out;
-	rc = write_dest(q, &e, dfd, base, flags, &made, &made_st);
+	rc = write_dest(q, &e, dfd, base, flags, &m);
 	if (rc)
 		goto out;
 	quar_hook(CG_QUAR_STAGE_RESTORED);
 	quar_remove_files(q, id);
 out:
 	/* Remove a partial destination, but only if the name still is the file we created. */
-	if (rc && made && fstatat(dfd, base, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    now.st_dev == made_st.st_dev && now.st_ino == made_st.st_ino)
-		unlinkat(dfd, base, 0);
-	if (dfd >= 0)
-		close(dfd);
-	f = json_object();
-	if (f) {
-		json_object_set_new(f, "id", json_string(id));
-		quar_set_path(f, "path", e.path);
-		quar_set_path(f, "dest", dest);
-		json_object_set_new(f, "force", json_boolean(flags & CG_QUAR_FORCE));
-		if (rc)
-			json_object_set_new(f, "error", json_integer(rc));
-	}
-	quar_log(q, rc ? "quarantine_restore_failed" : "quarantine_restore", f);
+	if (rc && m.made)
+		(void)cg_at_unlink_same(dfd, base, &m.st);
+	cg_file_close(dfd);
+	log_restore(q, &e, id, dest, flags, &m, rc);
 	cg_quar_entry_clear(&e);
 	return rc;
 }

@@ -857,6 +857,44 @@ static void metadata_codec(void **state)
 	cg_diags_clear(&d);
 }
 
+/* The Windows fields are optional: absent from a POSIX entry's text (files written before them
+ * still parse), kept exactly when present, and refused when malformed. */
+static void metadata_windows_fields(void **state)
+{
+	static const uint8_t sd[] = {1, 0, 4, 0x80, 0x14, 0, 0, 0, 0xff};
+	struct cg_quar_entry e, e2;
+	char *js, *bad;
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	memcpy(e.id, "0123456789abcdef0123456789abcdef", CG_QUAR_ID_LEN);
+	e.path = strdup("/tmp/x");
+	snprintf(e.quarantined_at, sizeof(e.quarantined_at), "2026-11-25T09:00:00.123Z");
+	js = cg_quar_meta_format(&e);
+	assert_non_null(js);
+	assert_null(strstr(js, "win_"));
+	assert_null(strstr(js, "btime_ns"));
+	free(js);
+	e.btime_ns = 132000000000000001;
+	e.win_attrs = 0x21; /* READONLY | ARCHIVE */
+	e.win_sd = (uint8_t *)sd;
+	e.win_sd_len = sizeof(sd);
+	js = cg_quar_meta_format(&e);
+	assert_non_null(js);
+	assert_int_equal(cg_quar_meta_parse(js, strlen(js), "m.json", &e2, NULL), 0);
+	assert_int_equal(e2.btime_ns, e.btime_ns);
+	assert_int_equal(e2.win_attrs, 0x21);
+	assert_int_equal(e2.win_sd_len, sizeof(sd));
+	assert_memory_equal(e2.win_sd, sd, sizeof(sd));
+	cg_quar_entry_clear(&e2);
+	bad = strdup(js);
+	memcpy(strstr(bad, "\"win_sd\": \"") + 11, "zz", 2);
+	assert_int_equal(cg_quar_meta_parse(bad, strlen(bad), "m.json", &e2, NULL), CG_EPARSE);
+	cg_quar_entry_clear(&e2);
+	free(bad);
+	free(js);
+	free(e.path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,6 +915,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(store_permissions_and_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(allocation_failures_roll_back, setup, teardown),
 	    cmocka_unit_test(metadata_codec),
+	    cmocka_unit_test(metadata_windows_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
