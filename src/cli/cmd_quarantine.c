@@ -1,17 +1,17 @@
 /* cmd_quarantine.c - `canhgac quarantine add|list|show|restore|delete`, and the quarantine step
  * of `canhgac scan --quarantine` with its mass-detection guard. */
-#include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/event.h"
 #include "canhgac/hashsig.h"
 #include "canhgac/filescan.h"
+#include "canhgac/fsafe.h"
+#include "canhgac/fsat.h"
 #include "canhgac/quarantine.h"
 #include "canhgac/sys.h"
 #include "canhgac/timeutil.h"
@@ -66,17 +66,30 @@ static void print_diags_and_clear(struct cg_diags *d)
 	cg_diags_clear(d);
 }
 
+/* What the absolute path names, without following a link anywhere (lstat). */
+static int stat_nofollow(const char *path, struct cg_stat *st)
+{
+	const char *base;
+	int dfd, rc = cg_fs_open_parent(path, &dfd, &base);
+
+	if (rc)
+		return rc;
+	rc = cg_at_stat(dfd, base, st);
+	cg_file_close(dfd);
+	return rc;
+}
+
 static int q_add(struct cg_cli *c, struct cg_quar *q, char **paths, int n, const char *reason)
 {
 	int bad = 0;
 	for (int i = 0; i < n; i++) {
 		struct cg_quar_req req;
 		struct cg_diags d = CG_DIAGS_INIT;
-		struct stat st;
+		struct cg_stat st;
 		char path[PATH_MAX + 256], id[CG_QUAR_ID_LEN];
 		int rc = cg_cli_abs_path(paths[i], path, sizeof(path));
-		if (rc == 0 && lstat(path, &st) != 0)
-			rc = cg_from_errno(errno);
+		if (rc == 0)
+			rc = stat_nofollow(path, &st);
 		if (rc) {
 			cg_cli_err("%s: %s", paths[i], cg_strerror(rc));
 			bad = 1;
@@ -84,8 +97,8 @@ static int q_add(struct cg_cli *c, struct cg_quar *q, char **paths, int n, const
 		}
 		memset(&req, 0, sizeof(req));
 		req.path = path;
-		req.dev = st.st_dev;
-		req.ino = st.st_ino;
+		req.dev = st.dev;
+		req.ino = st.ino;
 		req.reason = reason ? reason : "manual";
 		req.flags = c->force ? CG_QUAR_FORCE : 0;
 		rc = cg_quar_add(q, &req, id, &d);

@@ -127,7 +127,8 @@ static int precheck(struct cg_quar *q, struct add *a)
 		return rc > 0 ? CG_EROFS : rc;
 	if ((uint64_t)a->st.size > CG_QUAR_MAX_FILE)
 		return CG_ELIMIT;
-	if (a->r->flags & CG_QUAR_FORCE)
+	/* dpkg ships only '/' paths: a Windows path is no package's */
+	if ((a->r->flags & CG_QUAR_FORCE) || a->r->path[0] != '/')
 		return CG_OK;
 	if (!q->dpkg && (rc = cg_dpkg_open(q->admindir, &q->dpkg)) != 0)
 		return rc;

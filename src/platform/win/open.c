@@ -20,6 +20,7 @@ struct target {
 	HANDLE dir;       /* relative to this directory, or NULL with a path */
 	const wchar_t *w; /* the component, or the whole path for CreateFileW */
 	size_t wn;        /* UTF-16 units of w */
+	ACCESS_MASK access;
 };
 
 static int raw_open(const struct target *t, int reparse, HANDLE *out)
@@ -33,7 +34,7 @@ static int raw_open(const struct target *t, int reparse, HANDLE *out)
 	if (!t->dir) {
 		DWORD fl =
 		    FILE_FLAG_BACKUP_SEMANTICS | (reparse ? FILE_FLAG_OPEN_REPARSE_POINT : 0);
-		HANDLE h = CreateFileW(t->w, READ_ACCESS, SHARE_ALL, NULL, OPEN_EXISTING, fl, NULL);
+		HANDLE h = CreateFileW(t->w, t->access, SHARE_ALL, NULL, OPEN_EXISTING, fl, NULL);
 		if (h == INVALID_HANDLE_VALUE)
 			return cg_win_last();
 		*out = h;
@@ -42,7 +43,7 @@ static int raw_open(const struct target *t, int reparse, HANDLE *out)
 	us.Buffer = (PWSTR)t->w;
 	us.Length = us.MaximumLength = (USHORT)(t->wn * sizeof(wchar_t));
 	InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, t->dir, NULL);
-	s = NtCreateFile(out, READ_ACCESS, &oa, &io, NULL, 0, SHARE_ALL, FILE_OPEN,
+	s = NtCreateFile(out, t->access, &oa, &io, NULL, 0, SHARE_ALL, FILE_OPEN,
 	                 FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_FOR_BACKUP_INTENT |
 	                     (reparse ? FILE_OPEN_REPARSE_POINT : 0),
 	                 NULL, 0);
@@ -120,23 +121,75 @@ static int component_ok(const wchar_t *w, size_t n)
 	return 1;
 }
 
-int cg_win_open_at(HANDLE dir, const char *name, enum cg_win_kind kind, int follow, HANDLE *out)
+/* A checked component as a UTF-16 string (cg_free *w). */
+static int component(const char *name, wchar_t **w, size_t *wn)
 {
-	struct target t = {dir, NULL, 0};
+	int rc = cg_win_wide(name, w);
+
+	if (rc)
+		return rc;
+	*wn = wcslen(*w);
+	if (component_ok(*w, *wn))
+		return CG_OK;
+	cg_free(*w);
+	*w = NULL;
+	return CG_EINVAL;
+}
+
+int cg_win_open_at_access(HANDLE dir, const char *name, enum cg_win_kind kind, int follow,
+                          ACCESS_MASK access, HANDLE *out)
+{
+	struct target t = {dir, NULL, 0, access};
 	wchar_t *w = NULL;
 	int rc;
 
 	*out = INVALID_HANDLE_VALUE;
 	if (!dir || dir == INVALID_HANDLE_VALUE)
 		return CG_EINVAL;
-	rc = cg_win_wide(name, &w);
+	rc = component(name, &w, &t.wn);
 	if (rc)
 		return rc;
 	t.w = w;
-	t.wn = wcslen(w);
-	rc = component_ok(w, t.wn) ? open_target(&t, kind, follow, out) : CG_EINVAL;
+	rc = open_target(&t, kind, follow, out);
 	cg_free(w);
 	return rc;
+}
+
+int cg_win_open_at(HANDLE dir, const char *name, enum cg_win_kind kind, int follow, HANDLE *out)
+{
+	return cg_win_open_at_access(dir, name, kind, follow, READ_ACCESS, out);
+}
+
+int cg_win_nt_at(HANDLE dir, const char *name, const struct cg_win_nt_args *a, HANDLE *out)
+{
+	UNICODE_STRING us;
+	OBJECT_ATTRIBUTES oa;
+	IO_STATUS_BLOCK io;
+	NTSTATUS s;
+	wchar_t *w = NULL;
+	size_t wn;
+	int rc;
+
+	*out = INVALID_HANDLE_VALUE;
+	if (!dir || dir == INVALID_HANDLE_VALUE)
+		return CG_EINVAL;
+	rc = component(name, &w, &wn);
+	if (rc)
+		return rc;
+	us.Buffer = w;
+	us.Length = us.MaximumLength = (USHORT)(wn * sizeof(wchar_t));
+	InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, dir, a->sd);
+	s = NtCreateFile(out, a->access | SYNCHRONIZE, &oa, &io, NULL, a->attrs, SHARE_ALL,
+	                 a->disposition,
+	                 a->options | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_FOR_BACKUP_INTENT |
+	                     FILE_OPEN_REPARSE_POINT,
+	                 NULL, 0);
+	cg_free(w);
+	if (s < 0) {
+		*out = INVALID_HANDLE_VALUE;
+		return cg_win_nt(s);
+	}
+	return CG_OK;
 }
 
 /* The last component of a path (after its root, or after "C:" in a drive-relative path). */
@@ -155,7 +208,7 @@ static const char *last_component(const char *path)
 
 int cg_win_open_path(const char *path, enum cg_win_kind kind, int follow, HANDLE *out)
 {
-	struct target t = {NULL, NULL, 0};
+	struct target t = {NULL, NULL, 0, READ_ACCESS};
 	wchar_t *w = NULL;
 	int rc;
 

@@ -56,6 +56,21 @@ enum cg_win_kind { CG_WIN_ANY, CG_WIN_FILE, CG_WIN_DIR };
  * POSIX) or a non-directory (CG_ENOTFILE otherwise). Directories are opened for listing, files
  * for reading; every share mode is allowed. */
 int cg_win_open_at(HANDLE dir, const char *name, enum cg_win_kind kind, int follow, HANDLE *out);
+/* cg_win_open_at (never following) with another access mask. */
+int cg_win_open_at_access(HANDLE dir, const char *name, enum cg_win_kind kind, int follow,
+                          ACCESS_MASK access, HANDLE *out);
+
+/* NtCreateFile of the one component `name` inside `dir`, always with FILE_OPEN_REPARSE_POINT
+ * (a link is opened or found as itself, never followed), synchronous I/O, every share mode,
+ * and: access (SYNCHRONIZE added), disposition (FILE_OPEN, FILE_CREATE), options
+ * (FILE_NON_DIRECTORY_FILE, FILE_DIRECTORY_FILE), attrs for a new file, and sd, the security
+ * descriptor of a new file (NULL: inherited). No check of what was opened. */
+struct cg_win_nt_args {
+	ACCESS_MASK access;
+	ULONG disposition, options, attrs;
+	PSECURITY_DESCRIPTOR sd;
+};
+int cg_win_nt_at(HANDLE dir, const char *name, const struct cg_win_nt_args *a, HANDLE *out);
 /* Opens an absolute or relative path the same way (reparse point at the last component
  * refused unless follow). */
 int cg_win_open_path(const char *path, enum cg_win_kind kind, int follow, HANDLE *out);
