@@ -54,9 +54,16 @@ int cg_cli_abs_path(const char *in, char *out, size_t cap)
 	    snprintf(b, sizeof(b), "%s", in) >= (int)sizeof(b))
 		return CG_ELIMIT;
 	int rc = cg_path_real(dirname(a), dir, sizeof(dir));
+	size_t dl;
+	char sep;
 	if (rc)
 		return rc;
-	n = snprintf(out, cap, "%s/%s", strcmp(dir, "/") ? dir : "", basename(b));
+	/* a real POSIX path starts with '/'; a Windows one (C:\, \\server) takes '\\' */
+	sep = dir[0] == '/' ? '/' : '\\';
+	dl = strlen(dir);
+	if (dl && dir[dl - 1] == sep)
+		dir[--dl] = '\0'; /* the root: "/" or "C:\" */
+	n = snprintf(out, cap, "%s%c%s", dir, sep, basename(b));
 	return n < 0 || (size_t)n >= cap ? CG_ELIMIT : CG_OK;
 }
 

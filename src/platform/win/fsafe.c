@@ -74,7 +74,7 @@ NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_
  * FILE_OPEN_REPARSE_POINT says so on Windows; this second look catches what shows a link only
  * in listings (wine's view of Unix symbolic links). `dir` is private to the caller, so moving
  * its listing position is harmless; checked names hold no wildcard character. */
-static int listed_as_link(HANDLE dir, const char *name)
+int cg_win_listed_as_link(HANDLE dir, const char *name)
 {
 	union {
 		FILE_ID_BOTH_DIR_INFO d;
@@ -125,7 +125,7 @@ static int walk(const char *path, size_t len, int *dirfd_out)
 		memcpy(name, path + i, j - i);
 		name[j - i] = '\0';
 		rc = cg_win_open_at(h, name, CG_WIN_DIR, 0, &nh);
-		if (rc == 0 && listed_as_link(h, name)) {
+		if (rc == 0 && cg_win_listed_as_link(h, name)) {
 			CloseHandle(nh);
 			rc = CG_ESYMLINK;
 		}

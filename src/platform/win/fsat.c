@@ -23,15 +23,34 @@ NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_
                                     BOOLEAN);
 #define FILE_ID_BOTH_DIRECTORY_INFORMATION 37
 
+/* 1 when a listing of the directory shows `name` as a link (cg_win_listed_as_link), through a
+ * handle of our own so that the caller's listing position is not touched. */
+static int listed_as_link(HANDLE dir, const char *name)
+{
+	HANDLE h = ReOpenFile(dir, FILE_LIST_DIRECTORY | SYNCHRONIZE, SHARE_ALL,
+	                      FILE_FLAG_BACKUP_SEMANTICS);
+	int r;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return 0;
+	r = cg_win_listed_as_link(h, name);
+	CloseHandle(h);
+	return r;
+}
+
 int cg_at_open_read(int dirfd, const char *name, unsigned flags)
 {
-	HANDLE h;
+	HANDLE dir = cg_win_handle(dirfd), h;
 	int rc;
 
 	(void)flags; /* reads through a backup-intent handle leave the access time to NTFS */
 	rc = cg_win_open_at_access(
-	    cg_win_handle(dirfd), name, CG_WIN_FILE, 0,
+	    dir, name, CG_WIN_FILE, 0,
 	    FILE_READ_DATA | FILE_READ_ATTRIBUTES | READ_CONTROL | SYNCHRONIZE, &h);
+	if (rc == 0 && listed_as_link(dir, name)) {
+		CloseHandle(h);
+		rc = CG_ESYMLINK;
+	}
 	return rc ? rc : cg_win_fd(h);
 }
 
@@ -63,6 +82,8 @@ int cg_at_stat(int dirfd, const char *name, struct cg_stat *st)
 		return rc;
 	rc = cg_win_stat(h, st);
 	CloseHandle(h);
+	if (rc == 0 && !CG_S_ISLNK(st->mode) && listed_as_link(cg_win_handle(dirfd), name))
+		st->mode = CG_S_IFLNK | 0777;
 	return rc;
 }
 

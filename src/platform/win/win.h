@@ -71,6 +71,11 @@ struct cg_win_nt_args {
 	PSECURITY_DESCRIPTOR sd;
 };
 int cg_win_nt_at(HANDLE dir, const char *name, const struct cg_win_nt_args *a, HANDLE *out);
+/* 1 when the listing of the directory `dir` shows `name` (no wildcard) as a link: a second
+ * look for what only listings show as one (wine's Unix symbolic links). It lists through dir,
+ * whose listing position and pattern must be the caller's own (a fresh handle). */
+int cg_win_listed_as_link(HANDLE dir, const char *name);
+
 /* Opens an absolute or relative path the same way (reparse point at the last component
  * refused unless follow). */
 int cg_win_open_path(const char *path, enum cg_win_kind kind, int follow, HANDLE *out);
