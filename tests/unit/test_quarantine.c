@@ -857,6 +857,58 @@ static void metadata_codec(void **state)
 	cg_diags_clear(&d);
 }
 
+/* A store written before fsat.h (tests/data/quarantine-v1, made by canhgac 0.1.0 with
+ * `quarantine add`) still lists and restores, bytes and metadata exact. */
+static void store_from_before_restores(void **state)
+{
+	static const char id[] = "4af5d845a3782279e23a10f65ea3d78e";
+	static const char *const names[] = {"key", "4af5d845a3782279e23a10f65ea3d78e.json",
+	                                    "4af5d845a3782279e23a10f65ea3d78e.blob"};
+	static uint8_t buf[4096];
+	struct fx *f = *state;
+	const char *src = getenv("CANHGAC_SRCDIR");
+	struct cg_quar_entry e;
+	struct cg_quar *q = NULL;
+	struct stat st;
+	char in[512], out[256];
+	uint8_t sha[32];
+	size_t n;
+
+	assert_non_null(src);
+	assert_int_equal(mkdir(f->store, 0700), 0);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(in, sizeof(in), "%s/tests/data/quarantine-v1/%s", src, names[i]);
+		n = read_all(in, buf, sizeof(buf));
+		assert_true(n > 0 && n < sizeof(buf));
+		snprintf(out, sizeof(out), "%s/%s", f->store, names[i]);
+		write_bytes(out, buf, n, 0600);
+	}
+	assert_int_equal(cg_quar_open(f->store, &q), 0);
+	assert_int_equal(cg_quar_get(q, id, &e), 0);
+	assert_int_equal(e.state, CG_QUAR_ST_QUARANTINED);
+	assert_int_equal(e.size, 85);
+	assert_int_equal(e.uid, 1234);
+	assert_string_equal(e.reason, "fixture");
+	assert_int_equal(e.win_attrs, 0);
+	assert_null(e.win_sd);
+	cg_quar_entry_clear(&e);
+	path_in(f, out, "restored.php");
+	assert_int_equal(cg_quar_restore(q, id, out, 0), 0);
+	sha256_file(out, sha);
+	assert_memory_equal(sha,
+	                    "\x0e\x7c\x72\x5f\x8a\x49\x6d\x83\x4b\xa0\x62\x15\x0a\x8d\xce\x30"
+	                    "\x9b\xbf\xa1\x49\xcc\xe5\xcc\x11\xb2\xbe\xf5\x46\xec\xe5\x41\xe6",
+	                    32);
+	assert_int_equal(lstat(out, &st), 0);
+	assert_int_equal(st.st_uid, 1234);
+	assert_int_equal(st.st_gid, 2345);
+	assert_int_equal(st.st_mode, 0100640);
+	assert_int_equal(st.st_mtim.tv_sec, 1704164645);
+	assert_int_equal(st.st_mtim.tv_nsec, 123456789);
+	assert_int_equal(store_files(f), 0);
+	cg_quar_close(q);
+}
+
 /* The Windows fields are optional: absent from a POSIX entry's text (files written before them
  * still parse), kept exactly when present, and refused when malformed. */
 static void metadata_windows_fields(void **state)
@@ -916,6 +968,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(allocation_failures_roll_back, setup, teardown),
 	    cmocka_unit_test(metadata_codec),
 	    cmocka_unit_test(metadata_windows_fields),
+	    cmocka_unit_test_setup_teardown(store_from_before_restores, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
