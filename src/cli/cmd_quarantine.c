@@ -58,8 +58,7 @@ int cg_cli_abs_path(const char *in, char *out, size_t cap)
 	char sep;
 	if (rc)
 		return rc;
-	/* a real POSIX path starts with '/'; a Windows one (C:\, \\server) takes '\\' */
-	sep = dir[0] == '/' ? '/' : '\\';
+	sep = CG_DIRSEP[0];
 	dl = strlen(dir);
 	if (dl && dir[dl - 1] == sep)
 		dir[--dl] = '\0'; /* the root: "/" or "C:\" */
