@@ -129,7 +129,11 @@ void *cg_memrchr(const void *p, int c, size_t n)
 
 char *cg_strdup(const char *s)
 {
-	return cg_strndup(s, SIZE_MAX);
+	size_t len = strlen(s);
+	char *r = cg_malloc(len + 1);
+	if (r)
+		memcpy(r, s, len + 1);
+	return r;
 }
 
 void cg_free(void *p)
