@@ -17,9 +17,8 @@
 #include "canhgac/limits.h"
 #include "canhgac/iocset.h"
 #include "feed_int.h"
+#include "u128.h"
 #include "banned.h"
-
-typedef unsigned __int128 u128;
 
 /* Longest line the format sniffer looks at. */
 #define SNIFF_LINE 1024
@@ -165,22 +164,22 @@ static unsigned addr_bits(const struct addr *a)
 	return a->v6 ? 128 : 32;
 }
 
-static u128 addr_to_u128(const struct addr *a)
+static cg_u128 addr_to_u128(const struct addr *a)
 {
-	u128 v = 0;
+	cg_u128 v = cg_u128_from64(0);
 	for (unsigned i = 0; i < addr_bits(a) / 8; i++)
-		v = (v << 8) | a->b[i];
+		v = cg_u128_or(cg_u128_shl(v, 8), cg_u128_from64(a->b[i]));
 	return v;
 }
 
-static void u128_to_addr(u128 v, int v6, struct addr *a)
+static void u128_to_addr(cg_u128 v, int v6, struct addr *a)
 {
 	unsigned nb = v6 ? 16 : 4;
 	memset(a, 0, sizeof(*a));
 	a->v6 = v6;
 	for (unsigned i = nb; i-- > 0;) {
-		a->b[i] = (uint8_t)v;
-		v >>= 8;
+		a->b[i] = (uint8_t)cg_u128_lo(v);
+		v = cg_u128_shr(v, 8);
 	}
 }
 
@@ -188,15 +187,16 @@ static void u128_to_addr(u128 v, int v6, struct addr *a)
 static int clear_host_bits(struct addr *a, unsigned plen)
 {
 	unsigned bits = addr_bits(a);
-	u128 v = addr_to_u128(a), mask;
+	cg_u128 v = addr_to_u128(a), mask;
 	if (plen >= bits)
 		return 0;
-	mask = plen == 0 ? 0 : ~(u128)0 << (128 - plen);
+	mask = cg_u128_mask(plen);
 	if (!a->v6)
-		mask >>= 96;
-	if ((v & ~mask & (a->v6 ? ~(u128)0 : (u128)0xffffffffu)) == 0)
+		mask = cg_u128_shr(mask, 96);
+	if (cg_u128_is_zero(cg_u128_and(cg_u128_and(v, cg_u128_not(mask)),
+	                                a->v6 ? cg_u128_ones(128) : cg_u128_ones(32))))
 		return 0;
-	u128_to_addr(v & mask, a->v6, a);
+	u128_to_addr(cg_u128_and(v, mask), a->v6, a);
 	return 1;
 }
 
@@ -295,7 +295,7 @@ static enum why parse_range(const char *p, size_t n, const char *dash, struct li
 	v->type = CG_IOC_IP;
 	if (v->lo.v6 != v->hi.v6)
 		return W_RANGE_FAMILY;
-	if (addr_to_u128(&v->lo) > addr_to_u128(&v->hi))
+	if (cg_u128_lt(addr_to_u128(&v->hi), addr_to_u128(&v->lo)))
 		return W_RANGE_ORDER;
 	v->is_range = 1;
 	return W_OK;
@@ -606,12 +606,13 @@ static int add(struct ctx *c, struct cg_feed_entry *e, const char *value)
 }
 
 /* The largest k such that lo is aligned to 2^k and lo + 2^k - 1 <= hi. */
-static unsigned block_bits(u128 lo, u128 hi, unsigned bits)
+static unsigned block_bits(cg_u128 lo, cg_u128 hi, unsigned bits)
 {
 	unsigned k = 0;
-	while (k < bits && ((lo >> k) & 1) == 0) {
-		u128 last = k + 1 == 128 ? ~(u128)0 : lo + (((u128)1 << (k + 1)) - 1);
-		if (last > hi)
+	while (k < bits && (cg_u128_lo(cg_u128_shr(lo, k)) & 1) == 0) {
+		cg_u128 last =
+		    k + 1 == 128 ? cg_u128_ones(128) : cg_u128_add(lo, cg_u128_ones(k + 1));
+		if (cg_u128_lt(hi, last))
 			break;
 		k++;
 	}
@@ -624,13 +625,13 @@ static int walk_range(struct ctx *c, struct cg_feed_entry *e, const struct linev
                       size_t *count)
 {
 	unsigned bits = addr_bits(&v->lo);
-	u128 lo = addr_to_u128(&v->lo), hi = addr_to_u128(&v->hi);
+	cg_u128 lo = addr_to_u128(&v->lo), hi = addr_to_u128(&v->hi);
 	char text[64];
 
 	*count = 0;
 	for (;;) {
 		unsigned k = block_bits(lo, hi, bits);
-		u128 end;
+		cg_u128 end;
 		if (++*count > CG_MAX_RANGE_PREFIXES)
 			return CG_OK;
 		if (e) {
@@ -644,10 +645,10 @@ static int walk_range(struct ctx *c, struct cg_feed_entry *e, const struct linev
 		}
 		if (k == 128)
 			return CG_OK;
-		end = lo + (((u128)1 << k) - 1);
-		if (end >= hi)
+		end = cg_u128_add(lo, cg_u128_ones(k));
+		if (cg_u128_le(hi, end))
 			return CG_OK;
-		lo = end + 1;
+		lo = cg_u128_add(end, cg_u128_from64(1));
 	}
 }
 

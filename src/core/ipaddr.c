@@ -4,9 +4,8 @@
 
 #include "canhgac/error.h"
 #include "canhgac/ipaddr.h"
+#include "u128.h"
 #include "banned.h"
-
-typedef unsigned __int128 u128;
 
 /* Hex digit value plus one; 0 for any other byte. */
 static const uint8_t hex1[256] = {
@@ -232,53 +231,49 @@ int cg_prefix_parse(const char *s, size_t n, struct cg_prefix *out)
 	return CG_OK;
 }
 
-static u128 to_u128(const struct cg_ip *ip)
+static cg_u128 to_u128(const struct cg_ip *ip)
 {
-	u128 v = 0;
+	cg_u128 v = cg_u128_from64(0);
 	int nb = ip->v6 ? 16 : 4;
 	for (int i = 0; i < nb; i++)
-		v = (v << 8) | ip->a[i];
+		v = cg_u128_or(cg_u128_shl(v, 8), cg_u128_from64(ip->a[i]));
 	return v;
 }
 
-static void from_u128(struct cg_ip *ip, int v6, u128 v)
+static void from_u128(struct cg_ip *ip, int v6, cg_u128 v)
 {
 	int nb = v6 ? 16 : 4;
 	memset(ip, 0, sizeof(*ip));
 	ip->v6 = (uint8_t)v6;
 	for (int i = nb - 1; i >= 0; i--) {
-		ip->a[i] = (uint8_t)v;
-		v >>= 8;
+		ip->a[i] = (uint8_t)cg_u128_lo(v);
+		v = cg_u128_shr(v, 8);
 	}
-}
-
-static u128 ones(unsigned k)
-{
-	return k >= 128 ? ~(u128)0 : (((u128)1 << k) - 1);
 }
 
 int cg_ip_range_prefixes(const struct cg_ip *lo, const struct cg_ip *hi, struct cg_prefix *out,
                          size_t cap, size_t *n)
 {
 	unsigned width = lo->v6 ? 128 : 32;
-	u128 a = to_u128(lo), b = to_u128(hi);
+	cg_u128 a = to_u128(lo), b = to_u128(hi);
 
 	*n = 0;
-	if (lo->v6 != hi->v6 || a > b)
+	if (lo->v6 != hi->v6 || cg_u128_lt(b, a))
 		return CG_EINVAL;
 	for (;;) {
 		unsigned k = 0;
 		/* The largest aligned block starting at a that ends at or before b. */
-		while (k < width && !((a >> k) & 1) && a + ones(k + 1) <= b)
+		while (k < width && !(cg_u128_lo(cg_u128_shr(a, k)) & 1) &&
+		       cg_u128_le(cg_u128_add(a, cg_u128_ones(k + 1)), b))
 			k++;
 		if (*n >= cap)
 			return CG_ELIMIT;
 		from_u128(&out[*n].ip, lo->v6, a);
 		out[*n].len = (uint8_t)(width - k);
 		(*n)++;
-		if (a + ones(k) >= b)
+		if (cg_u128_le(b, cg_u128_add(a, cg_u128_ones(k))))
 			return CG_OK;
-		a += ones(k) + 1;
+		a = cg_u128_add(cg_u128_add(a, cg_u128_ones(k)), cg_u128_from64(1));
 	}
 }
 

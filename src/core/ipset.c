@@ -7,9 +7,8 @@
 #include "canhgac/error.h"
 #include "canhgac/ipset.h"
 #include "canhgac/limits.h"
+#include "u128.h"
 #include "banned.h"
-
-typedef unsigned __int128 u128;
 
 struct e4 {
 	uint32_t lo, seq, payload;
@@ -194,42 +193,37 @@ static int sort4(struct e4 *v, size_t n)
 	return CG_OK;
 }
 
-static u128 ones(unsigned k)
-{
-	return k >= 128 ? ~(u128)0 : (((u128)1 << k) - 1);
-}
-
-static void ent_get(const struct fam *f, size_t i, u128 *lo, unsigned *len, uint32_t *payload)
+static void ent_get(const struct fam *f, size_t i, cg_u128 *lo, unsigned *len, uint32_t *payload)
 {
 	if (f->width == 32) {
 		const struct e4 *e = (const struct e4 *)f->ents + i;
-		*lo = e->lo;
+		*lo = cg_u128_from64(e->lo);
 		*len = e->len;
 		*payload = e->payload;
 	} else {
 		const struct e6 *e = (const struct e6 *)f->ents + i;
-		*lo = (u128)e->hi << 64 | e->lo;
+		*lo = cg_u128_make(e->hi, e->lo);
 		*len = e->len;
 		*payload = e->payload;
 	}
 }
 
-static u128 start_at(const struct fam *f, size_t i)
+static cg_u128 start_at(const struct fam *f, size_t i)
 {
 	if (f->width == 32)
-		return f->start4[i];
-	return (u128)f->start6[i].hi << 64 | f->start6[i].lo;
+		return cg_u128_from64(f->start4[i]);
+	return cg_u128_make(f->start6[i].hi, f->start6[i].lo);
 }
 
-static void emit(struct fam *f, u128 start, int32_t node)
+static void emit(struct fam *f, cg_u128 start, int32_t node)
 {
 	if (f->nint && f->inode[f->nint - 1] == node)
 		return;
 	if (f->width == 32) {
-		f->start4[f->nint] = (uint32_t)start;
+		f->start4[f->nint] = (uint32_t)cg_u128_lo(start);
 	} else {
-		f->start6[f->nint].hi = (uint64_t)(start >> 64);
-		f->start6[f->nint].lo = (uint64_t)start;
+		f->start6[f->nint].hi = cg_u128_hi(start);
+		f->start6[f->nint].lo = cg_u128_lo(start);
 	}
 	f->inode[f->nint++] = node;
 }
@@ -237,40 +231,41 @@ static void emit(struct fam *f, u128 start, int32_t node)
 /* The sweep: prefixes of a list are nested or disjoint, so a stack of open prefixes (at most
  * one per length) tells which prefix owns each stretch of addresses. */
 struct sweep {
-	u128 cur;
+	cg_u128 cur;
 	int done; /* cur went past the top of the address space */
 	int sp;
 	int32_t stk[130];
-	u128 stk_hi[130];
+	cg_u128 stk_hi[130];
 };
 
 static void close_top(struct fam *f, struct sweep *w)
 {
-	u128 hi = w->stk_hi[w->sp - 1];
-	if (!w->done && w->cur <= hi)
+	cg_u128 hi = w->stk_hi[w->sp - 1];
+	if (!w->done && cg_u128_le(w->cur, hi))
 		emit(f, w->cur, w->stk[w->sp - 1]);
-	if (hi == ones(f->width))
+	if (cg_u128_eq(hi, cg_u128_ones(f->width)))
 		w->done = 1;
 	else
-		w->cur = hi + 1;
+		w->cur = cg_u128_add(hi, cg_u128_from64(1));
 	w->sp--;
 }
 
 static void sweep(struct fam *f)
 {
-	struct sweep w = {0, 0, 0, {0}, {0}};
+	struct sweep w;
 	size_t i = 0;
 
+	memset(&w, 0, sizeof(w));
 	while (i < f->nents) {
-		u128 lo, hi;
+		cg_u128 lo, hi;
 		unsigned len;
 		uint32_t pay;
 		struct node *nd = &f->nodes[f->nnodes];
 		ent_get(f, i, &lo, &len, &pay);
-		hi = lo | ones(f->width - len);
-		while (w.sp && w.stk_hi[w.sp - 1] < lo)
+		hi = cg_u128_or(lo, cg_u128_ones(f->width - len));
+		while (w.sp && cg_u128_lt(w.stk_hi[w.sp - 1], lo))
 			close_top(f, &w);
-		if (w.cur < lo)
+		if (cg_u128_lt(w.cur, lo))
 			emit(f, w.cur, w.sp ? w.stk[w.sp - 1] : -1);
 		w.cur = lo;
 		nd->parent = w.sp ? w.stk[w.sp - 1] : -1;
@@ -279,14 +274,14 @@ static void sweep(struct fam *f)
 		nd->pay_n = 0;
 		/* Every copy of the same prefix joins one node, payloads in the order added. */
 		for (;;) {
-			u128 lo2;
+			cg_u128 lo2;
 			unsigned len2;
 			f->pool[i++] = pay;
 			nd->pay_n++;
 			if (i >= f->nents)
 				break;
 			ent_get(f, i, &lo2, &len2, &pay);
-			if (lo2 != lo || len2 != len)
+			if (!cg_u128_eq(lo2, lo) || len2 != len)
 				break;
 		}
 		w.stk[w.sp] = (int32_t)f->nnodes++;
@@ -353,8 +348,8 @@ static void build_index(struct fam *f)
 {
 	size_t j = 0;
 	for (uint32_t h = 0; h < 65536; h++) {
-		u128 key = (u128)h << (f->width - 16);
-		while (j + 1 < f->nint && start_at(f, j + 1) <= key)
+		cg_u128 key = cg_u128_shl(cg_u128_from64(h), f->width - 16);
+		while (j + 1 < f->nint && cg_u128_le(start_at(f, j + 1), key))
 			j++;
 		f->index[h] = (uint32_t)j;
 	}

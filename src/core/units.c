@@ -97,7 +97,7 @@ int cg_units_add_prefix(struct cg_units *u, cg_u128 key, uint8_t fam, uint8_t le
 		return rc;
 	c = &u->ix[u->nix++];
 	memset(c, 0, sizeof(*c));
-	c->key = key & cg_u128_mask(len);
+	c->key = cg_u128_and(key, cg_u128_mask(len));
 	c->fam = fam;
 	c->len = len;
 	c->from = from;
@@ -234,13 +234,14 @@ long cg_units_claim_find(const struct cg_units *u, uint8_t fam, uint8_t len, cg_
 		const struct cg_uclaim *c = &u->ix[mid];
 		int less = c->fam != fam   ? c->fam < fam
 		           : c->len != len ? c->len < len
-		                           : c->key < key;
+		                           : cg_u128_lt(c->key, key);
 		if (less)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < u->nix && u->ix[lo].fam == fam && u->ix[lo].len == len && u->ix[lo].key == key)
+	if (lo < u->nix && u->ix[lo].fam == fam && u->ix[lo].len == len &&
+	    cg_u128_eq(u->ix[lo].key, key))
 		return (long)lo;
 	return -1;
 }
@@ -256,11 +257,12 @@ static const struct cg_uclaim *claim_lookup(const struct cg_units *u, uint8_t fa
 		long j;
 		if (lens[i] > maxlen)
 			continue;
-		j = cg_units_claim_find(u, fam, lens[i], a & cg_u128_mask(lens[i]));
+		j = cg_units_claim_find(u, fam, lens[i], cg_u128_and(a, cg_u128_mask(lens[i])));
 		if (j < 0)
 			continue;
-		for (size_t k = (size_t)j; k < u->nix && u->ix[k].fam == fam &&
-		                           u->ix[k].len == lens[i] && u->ix[k].key == u->ix[j].key;
+		for (size_t k = (size_t)j;
+		     k < u->nix && u->ix[k].fam == fam && u->ix[k].len == lens[i] &&
+		     cg_u128_eq(u->ix[k].key, u->ix[j].key);
 		     k++)
 			if (t >= u->ix[k].from && t < u->ix[k].to)
 				return &u->ix[k];
@@ -291,7 +293,7 @@ int cg_units_attribute(const struct cg_units *u, const char *addr, int64_t t,
 			return CG_EPARSE;
 		plen = (unsigned)l;
 	}
-	c = claim_lookup(u, fam, a & cg_u128_mask(plen), plen, t);
+	c = claim_lookup(u, fam, cg_u128_and(a, cg_u128_mask(plen)), plen, t);
 	if (c)
 		*out = &u->v[c->unit];
 	return CG_OK;

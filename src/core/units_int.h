@@ -7,10 +7,10 @@
 #include <stdint.h>
 
 #include "canhgac/units.h"
+#include "u128.h"
 
-/* Addresses are kept as 128-bit numbers with the network bits at the top: an IPv4 address a
- * is a << 96, so one masking rule serves both families. */
-__extension__ typedef unsigned __int128 cg_u128;
+/* Addresses are kept as 128-bit numbers (u128.h) with the network bits at the top: an IPv4
+ * address a is a << 96, so one masking rule serves both families. */
 
 /* One address prefix of the index (a range claim expands to several). */
 struct cg_uclaim {
@@ -53,12 +53,6 @@ struct cg_units {
  * 0-based; SIZE_MAX for a whole row gives "file:Sheet!12"). */
 void cg_units_where(const struct cg_units *u, uint32_t line, size_t col, char src[256],
                     unsigned long *dline);
-
-/* Masks all but the top `len` bits. */
-static inline cg_u128 cg_u128_mask(unsigned len)
-{
-	return len == 0 ? 0 : (~(cg_u128)0) << (128 - len);
-}
 
 /* Parses an IPv4/IPv6 address (no prefix) into the top-aligned form; 0 or CG_EPARSE. */
 int cg_units_ip(const char *s, size_t n, cg_u128 *out, uint8_t *fam);

@@ -223,19 +223,19 @@ int cg_units_parse_date(const char *s, int serial, int64_t *days)
 int cg_units_ip(const char *s, size_t n, cg_u128 *out, uint8_t *fam)
 {
 	struct cg_ip ip;
-	cg_u128 v = 0;
+	cg_u128 v = cg_u128_from64(0);
 
 	if (n == 0 || n >= 64 || cg_ip_parse(s, n, &ip) != 0)
 		return CG_EPARSE;
 	if (!ip.v6) {
 		for (int i = 0; i < 4; i++)
-			v = (v << 8) | ip.a[i];
-		*out = v << 96;
+			v = cg_u128_or(cg_u128_shl(v, 8), cg_u128_from64(ip.a[i]));
+		*out = cg_u128_shl(v, 96);
 		*fam = 4;
 		return CG_OK;
 	}
 	for (int i = 0; i < 16; i++)
-		v = (v << 8) | ip.a[i];
+		v = cg_u128_or(cg_u128_shl(v, 8), cg_u128_from64(ip.a[i]));
 	*out = v;
 	*fam = 6;
 	return CG_OK;
@@ -246,7 +246,7 @@ static int add_range(struct cg_units *u, cg_u128 a, cg_u128 b, uint8_t fam, int6
                      int64_t to, uint32_t unit, uint32_t line)
 {
 	unsigned w = fam == 4 ? 32 : 128, sh = 128 - w;
-	cg_u128 x = a >> sh, y = b >> sh;
+	cg_u128 x = cg_u128_shr(a, sh), y = cg_u128_shr(b, sh);
 	int rc;
 
 	for (unsigned count = 0;; count++) {
@@ -255,18 +255,19 @@ static int add_range(struct cg_units *u, cg_u128 a, cg_u128 b, uint8_t fam, int6
 		if (count >= CG_MAX_RANGE_PREFIXES)
 			return CG_EUNSUPP;
 		while (k < w) {
-			cg_u128 m = (k + 1 >= 128) ? ~(cg_u128)0 : (((cg_u128)1 << (k + 1)) - 1);
-			if ((x & m) || y - x < m)
+			cg_u128 m = cg_u128_ones(k + 1);
+			if (!cg_u128_is_zero(cg_u128_and(x, m)) || cg_u128_lt(cg_u128_sub(y, x), m))
 				break;
 			k++;
 		}
-		rc = cg_units_add_prefix(u, x << sh, fam, (uint8_t)(w - k), from, to, unit, line);
+		rc = cg_units_add_prefix(u, cg_u128_shl(x, sh), fam, (uint8_t)(w - k), from, to,
+		                         unit, line);
 		if (rc)
 			return rc;
-		last = x + (k >= 128 ? ~(cg_u128)0 : (((cg_u128)1 << k) - 1));
-		if (last >= y)
+		last = cg_u128_add(x, cg_u128_ones(k));
+		if (cg_u128_le(y, last))
 			return CG_OK;
-		x = last + 1;
+		x = cg_u128_add(last, cg_u128_from64(1));
 	}
 }
 
@@ -280,7 +281,8 @@ static int add_token(struct ctx *c, const char *t, size_t n, int64_t from, int64
 
 	if (dash) {
 		if (cg_units_ip(t, (size_t)(dash - t), &a, &fa) ||
-		    cg_units_ip(dash + 1, n - (size_t)(dash - t) - 1, &b, &fb) || fa != fb || b < a)
+		    cg_units_ip(dash + 1, n - (size_t)(dash - t) - 1, &b, &fb) || fa != fb ||
+		    cg_u128_lt(b, a))
 			return CG_EPARSE;
 		return add_range(c->u, a, b, fa, from, to, unit, line);
 	}
@@ -297,7 +299,7 @@ static int add_token(struct ctx *c, const char *t, size_t n, int64_t from, int64
 		if (*end || num[0] < '0' || num[0] > '9' || len < 0 || len > (fa == 4 ? 32 : 128))
 			return CG_EPARSE;
 		/* Host bits set ("10.0.0.1/24") are a typo more often than not: refuse it. */
-		if (a & ~cg_u128_mask((unsigned)len))
+		if (!cg_u128_is_zero(cg_u128_and(a, cg_u128_not(cg_u128_mask((unsigned)len)))))
 			return CG_EPARSE;
 		return cg_units_add_prefix(c->u, a, fa, (uint8_t)len, from, to, unit, line);
 	}

@@ -205,8 +205,8 @@ static int cmp_claim(const void *a, const void *b)
 		return x->fam < y->fam ? -1 : 1;
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
+	if (!cg_u128_eq(x->key, y->key))
+		return cg_u128_lt(x->key, y->key) ? -1 : 1;
 	if (x->from != y->from) /* the later start first: it wins on equal prefixes */
 		return x->from > y->from ? -1 : 1;
 	return x->line < y->line ? -1 : x->line > y->line;
@@ -323,7 +323,7 @@ static void prefix_text(const struct cg_uclaim *c, char *out, size_t cap)
 	struct cg_ip ip = {.v6 = c->fam != 4};
 	char a[CG_IP_STRLEN];
 	for (int i = 0; i < 16; i++)
-		ip.a[i] = (uint8_t)(c->key >> (120 - 8 * i));
+		ip.a[i] = (uint8_t)cg_u128_lo(cg_u128_shr(c->key, 120 - 8 * (unsigned)i));
 	if (!ip.v6)
 		memset(ip.a + 4, 0, 12);
 	if (!cg_ip_format(&ip, a, sizeof(a)))
@@ -349,10 +349,10 @@ static void overlaps(struct cg_units *u, struct cg_diags *d)
 			if (lens[li] > c->len)
 				continue;
 			j0 = cg_units_claim_find(u, c->fam, lens[li],
-			                         c->key & cg_u128_mask(lens[li]));
+			                         cg_u128_and(c->key, cg_u128_mask(lens[li])));
 			for (size_t j = j0 < 0 ? u->nix : (size_t)j0, s = 0;
 			     j < u->nix && s < 256 && u->ix[j].fam == c->fam &&
-			     u->ix[j].len == lens[li] && u->ix[j].key == u->ix[j0].key;
+			     u->ix[j].len == lens[li] && cg_u128_eq(u->ix[j].key, u->ix[j0].key);
 			     j++, s++) {
 				const struct cg_uclaim *o = &u->ix[j];
 				char a[80], b[80], src[256];
