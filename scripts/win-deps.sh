@@ -9,7 +9,6 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-SELF="$REPO/scripts/win-deps.sh"
 D=${CG_WIN_DEPS:-$REPO/build-win-deps}
 JOBS=$(nproc)
 
@@ -33,8 +32,8 @@ LOG=$D/log/$H       # one log per library
 mkdir -p "$SRC" "$P/include" "$P/lib/pkgconfig" "$P/stamps" "$B" "$LOG"
 
 # ---------------------------------------------------------------- host packages
-PKGS="mingw-w64 dpkg-dev cmake pkg-config make tcl autoconf automake libtool wine64 wine wine32:i386
-libz-mingw-w64-dev osslsigncode meson ninja-build xz-utils"
+PKGS="mingw-w64 dpkg-dev cmake pkg-config make gcc libc6-dev tcl autoconf automake libtool wine64 wine
+wine32:i386 libz-mingw-w64-dev osslsigncode meson ninja-build xz-utils"
 
 install_host_packages() {
 	local missing="" p st
@@ -128,7 +127,7 @@ fetch_src() { # PKG -> the cache holds a source package for PKG; sets SV (versio
 			[ "$c" = main ] || echo "win-deps: $pkg: Debian 12's files are missing on the mirror; using $v from $c"
 		) 9>"$SRC/.lock"
 	fi
-	read -r SV SC <"$SRC/$pkg.got"
+	read -r SV _ <"$SRC/$pkg.got"
 	DSC="$SRC/${pkg}_${SV#*:}.dsc"
 }
 
@@ -248,19 +247,32 @@ build_zlib() { # Debian's libz-mingw-w64-dev ships the static library: copy it i
 	write_pc zlib "$v" "zlib compression library (Debian libz-mingw-w64-dev)" "-lz"
 }
 
-build_sqlite3() { # the amalgamation is generated natively (tclsh), then cross-compiled alone
+sqlite3_amalgamation() { # -> $1/sqlite3.c etc., generated natively (tclsh) once per version for both triplets
+	local a=$D/build/sqlite3-amalgamation-$SV
+	(
+		flock 9
+		if [ ! -f "$a/sqlite3.c" ]; then
+			rm -rf "$a.tmp" && mkdir -p "$a.tmp" && cd "$a.tmp"
+			env -u CC -u CFLAGS -u CPPFLAGS -u LDFLAGS -u AR -u RANLIB "$B/$LIB/src/configure" \
+				--disable-tcl --disable-readline
+			make -j "$JOBS" sqlite3.c
+			mkdir "$a" && cp sqlite3.c sqlite3.h "$B/$LIB/src/src/sqlite3ext.h" "$a/" && rm -rf "$a.tmp"
+		fi
+	) 9>"$D/build/.sqlite3.lock"
+	cp "$a"/* "$1/"
+}
+
+build_sqlite3() { # the amalgamation (sqlite3.c) is platform-neutral; only it is cross-compiled
 	unpack
-	mkdir ../native && cd ../native
-	env -u CC -u CFLAGS -u CPPFLAGS -u LDFLAGS -u AR -u RANLIB ../src/configure --disable-tcl --disable-readline
-	make -j "$JOBS" sqlite3.c
+	mkdir ../w && cd ../w
+	sqlite3_amalgamation .
 	"$CC" $CFLAGS_W -c sqlite3.c -o sqlite3.o -DSQLITE_THREADSAFE=1 -DSQLITE_SECURE_DELETE \
 		-DSQLITE_ENABLE_FTS3 -DSQLITE_ENABLE_FTS3_PARENTHESIS -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_RTREE=1 \
 		-DSQLITE_ENABLE_DBSTAT_VTAB -DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_LIKE_DOESNT_MATCH_BLOBS \
 		-DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_MAX_SCHEMA_RETRY=25 -DSQLITE_DQS=0
-	rm -f libsqlite3.a
 	"$AR" rcs libsqlite3.a sqlite3.o
 	cp libsqlite3.a "$P/lib/"
-	cp sqlite3.h ../src/src/sqlite3ext.h "$P/include/" 2>/dev/null || cp sqlite3.h sqlite3ext.h "$P/include/"
+	cp sqlite3.h sqlite3ext.h "$P/include/"
 	write_pc sqlite3 "$(cat ../src/VERSION)" "SQL database engine" "-lsqlite3"
 }
 
@@ -367,14 +379,14 @@ yara:yara libarchive:libarchive cmocka:cmocka libsodium:libsodium pcre2:pcre2"
 COMMON_FUNCS="cross_env write_toolchain write_pc pc_set unpack cmake_build configure_build"
 
 recipe_hash() { # hash of what decides a library's build: its recipe, the shared helpers, flags, version
-	{ declare -f "build_$1" $COMMON_FUNCS; echo "$CFLAGS_W $2 $H"; } | sha256sum | cut -c1-16
+	{ declare -f "build_$1" $COMMON_FUNCS; [ "$1" = sqlite3 ] && declare -f sqlite3_amalgamation; echo "$CFLAGS_W $2 $H"; } | sha256sum | cut -c1-16
 }
 
 build_one() { # LIB SRCPKG
 	LIB=$1
 	local pkg=$2 t0 t1 stamp want rc log=$LOG/$1.log
 	if [ "$pkg" = - ]; then
-		SV=$(dpkg-query -W -f='${Version}' libz-mingw-w64-dev); SC=deb
+		SV=$(dpkg-query -W -f='${Version}' libz-mingw-w64-dev)
 	else
 		fetch_src "$pkg"
 	fi
