@@ -136,7 +136,8 @@ CFLAGS_W="-O2 -pipe -D_WIN32_WINNT=0x0601 -DWINVER=0x0601"
 
 cross_env() {
 	export CC="$H-gcc-posix" AR="$H-ar" RANLIB="$H-ranlib" STRIP="$H-strip" WINDRES="$H-windres" RC="$H-windres"
-	export CFLAGS="$CFLAGS_W" CPPFLAGS="-I$P/include" LDFLAGS="-L$P/lib"
+	# No -I$P/include here: a rebuilt library would pick up its own installed headers (yara breaks).
+	export CFLAGS="$CFLAGS_W" CPPFLAGS="" LDFLAGS=""
 	export PKG_CONFIG_LIBDIR="$P/lib/pkgconfig" PKG_CONFIG_PATH="" PKG_CONFIG_SYSROOT_DIR=""
 }
 
@@ -330,7 +331,7 @@ build_libarchive() { # zlib only; Windows CNG (bcrypt) and CryptoAPI for its dig
 	configure_build --without-openssl --without-xml2 --without-expat --without-lzma --without-zstd \
 		--without-bz2lib --without-lz4 --without-libb2 --without-iconv --without-mbedtls --without-nettle \
 		--disable-bsdtar --disable-bsdcat --disable-bsdcpio --disable-acl --disable-xattr \
-		--with-zlib
+		--with-zlib CPPFLAGS="-I$P/include" LDFLAGS="-L$P/lib"
 	grep -q 'define HAVE_BCRYPT_H 1' config.h || { echo "libarchive: bcrypt.h not found (CNG)"; return 1; }
 	grep -q 'define HAVE_ZLIB_H 1' config.h || { echo "libarchive: zlib not found"; return 1; }
 	make -j "$JOBS" libarchive.la
@@ -409,6 +410,7 @@ build_one() { # LIB SRCPKG
 		exit 1
 	fi
 	rm -f "$P"/lib/*.la # libtool archives: absolute paths, and nothing here uses libtool
+	rm -rf "${B:?}/$LIB" # the build tree (up to 1 GB in all); the log stays
 	t1=$(date +%s)
 	echo "$want" >"$stamp"
 	printf 'win-deps: %-14s %-22s built in %4ss (log %s)\n' "$LIB" "$SV" "$((t1 - t0))" "$log"
