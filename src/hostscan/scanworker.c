@@ -96,8 +96,8 @@ int cg_scan_worker_desc(const struct cg_bundle *b, void **out, size_t *len)
 	snprintf(num[0], sizeof(num[0]), "%d", (int)b->backend);
 	snprintf(num[1], sizeof(num[1]), "%d", b->allow_partial ? 1 : 0);
 	{
-		const char *f[DESC_FIXED] = {DESC_MAGIC,     b->dir,          b->cache_dir, num[0],
-		                             num[1],         b->hash_version, b->body_version};
+		const char *f[DESC_FIXED] = {DESC_MAGIC, b->dir,          b->cache_dir,   num[0],
+		                             num[1],     b->hash_version, b->body_version};
 		for (size_t i = 0; rc == 0 && i < DESC_FIXED; i++)
 			rc = put(buf, cap, &at, f[i]);
 	}

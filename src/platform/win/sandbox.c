@@ -16,8 +16,8 @@
 #include "win.h"
 #include "banned.h"
 
-#define WORKER_START_MS 120000         /* the child loads and compiles a bundle first */
-#define WORKER_MEMORY (1536ull << 20)  /* committed bytes of one worker */
+#define WORKER_START_MS 120000        /* the child loads and compiles a bundle first */
+#define WORKER_MEMORY (1536ull << 20) /* committed bytes of one worker */
 #define PIPE_BYTES 65536
 #define FILE_ACCESS (FILE_READ_DATA | FILE_READ_ATTRIBUTES | SYNCHRONIZE)
 
@@ -219,20 +219,20 @@ static int create_child(struct cg_worker *w, HANDLE token, HANDLE pass[2])
 	InitializeProcThreadAttributeList(NULL, 1, 0, &size);
 	if (rc == 0 && !(si.lpAttributeList = cg_malloc(size ? size : 64)))
 		rc = CG_ENOMEM;
-	if (rc == 0 && (!InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0, &size) ||
-	                !UpdateProcThreadAttribute(si.lpAttributeList, 0,
-	                                           PROC_THREAD_ATTRIBUTE_HANDLE_LIST, pass,
-	                                           2 * sizeof(HANDLE), NULL, NULL)))
+	if (rc == 0 &&
+	    (!InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0, &size) ||
+	     !UpdateProcThreadAttribute(si.lpAttributeList, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
+	                                pass, 2 * sizeof(HANDLE), NULL, NULL)))
 		rc = CG_ESANDBOX;
 	if (rc)
 		goto out;
 	AcquireSRWLockExclusive(&spawn_lock);
 	SetHandleInformation(pass[0], HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
 	SetHandleInformation(pass[1], HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
-	ok = CreateProcessAsUserW(token, NULL, cmd, NULL, NULL, TRUE,
-	                          CREATE_SUSPENDED | CREATE_NO_WINDOW |
-	                              EXTENDED_STARTUPINFO_PRESENT,
-	                          NULL, NULL, &si.StartupInfo, &pi);
+	ok =
+	    CreateProcessAsUserW(token, NULL, cmd, NULL, NULL, TRUE,
+	                         CREATE_SUSPENDED | CREATE_NO_WINDOW | EXTENDED_STARTUPINFO_PRESENT,
+	                         NULL, NULL, &si.StartupInfo, &pi);
 	ReleaseSRWLockExclusive(&spawn_lock);
 	if (!ok) {
 		rc = CG_ESANDBOX;
