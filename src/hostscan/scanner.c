@@ -19,6 +19,8 @@
 #include "banned.h"
 
 #define QCAP 256
+/* Spares are forked while the process has one thread (Linux); a spawned worker (Windows) can be
+ * started from any thread, so none is kept waiting there. */
 #define SPARE_WORKERS 2
 #define WORKER_TIMEOUT_MS ((CG_ARC_MAX_SECONDS + 4 * CG_YARA_TIMEOUT_S + 120) * 1000)
 
@@ -349,7 +351,8 @@ static int start_threads(struct scanner *sc)
 	if (!sc->th)
 		return sc->fatal = CG_ENOMEM;
 	sc->nthreads_alloc = sc->nthreads;
-	/* Workers are forked now, before any scanning thread exists (see scan_in_worker). */
+	/* Workers are forked now, before any scanning thread exists (see scan_in_worker); one per
+	 * thread, for the whole scan. */
 	if (!sc->o->no_sandbox && (sc->b->yara || sc->o->archives)) {
 		if ((rc = cg_scan_worker_desc(sc->b, &sc->desc, &sc->desc_len)))
 			return sc->fatal = rc;
@@ -358,8 +361,10 @@ static int start_threads(struct scanner *sc)
 			if ((rc = new_worker(sc, &sc->th[i].w)))
 				return sc->fatal = rc;
 		}
+#ifndef _WIN32
 		while (sc->nspare < SPARE_WORKERS && new_worker(sc, &sc->spare[sc->nspare]) == 0)
 			sc->nspare++;
+#endif
 	}
 	for (int i = 0; i < sc->nthreads; i++) {
 		sc->th[i].sc = sc;

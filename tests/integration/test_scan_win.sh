@@ -53,6 +53,9 @@ expect_rc 0 "without --archives the zip is clean" W scan --json --no-progress --
 expect_rc 1 "several threads, workers reused" W scan --json --no-progress --full --threads 2 --archives --bundle "$B" "$(win "$F")" "$(win "$T/arc")"
 eq "$(summary errors)" 0 "no errors with two workers"
 
+# wine's default user is an elevated administrator: in-process parsing is refused, as for root
+expect_rc 2 "--no-sandbox refused when elevated" W scan --no-progress --no-sandbox --bundle "$B" "$(win "$F")"
+contains "$T/err" "refused when running elevated" "says why"
 expect_rc 2 "missing path is an error" W scan --no-progress --bundle "$B" "$(win "$T/nope")"
 
 expect_rc 1 "scan --quarantine" W scan --no-progress --quarantine --bundle "$B" "$(win "$F")"
