@@ -341,6 +341,8 @@ int cg_worker_call(struct cg_worker *w, int fd, const void *req, size_t reqlen, 
 	*resp_len = 0;
 	if (!w->proc)
 		return CG_ESANDBOX;
+	if (reqlen > CG_WORKER_MAX_MSG)
+		return CG_ELIMIT; /* before a handle is given away */
 	if (fd >= 0 && !DuplicateHandle(GetCurrentProcess(), cg_win_handle(fd), w->proc, &dup,
 	                                FILE_ACCESS, FALSE, 0))
 		return cg_win_last();
