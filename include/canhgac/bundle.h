@@ -54,6 +54,10 @@ struct cg_bundle {
 	size_t n_body, n_yara; /* after prepare */
 	enum cg_bundle_backend backend;
 	char *cache_dir;
+	/* the rest of the options it was loaded with, so that a worker process can load it again */
+	int allow_partial;
+	char **trust_keys;
+	size_t n_trust_keys;
 };
 
 int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bundle **out,

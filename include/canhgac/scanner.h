@@ -18,6 +18,11 @@
 
 struct cg_bundle;
 struct cg_scandb;
+struct cg_worker_kind;
+struct cg_diags;
+
+/* The scanner's workers; main() serves it when started as a worker (cg_worker_serve). */
+extern const struct cg_worker_kind cg_scan_worker_kind;
 
 struct cg_scan_opts {
 	struct cg_walk_opts walk;

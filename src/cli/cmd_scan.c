@@ -151,9 +151,17 @@ static int parse_scan_opts(struct cg_cli *c, struct scan_run *r, int argc, char 
 		case OPT_NOSANDBOX:
 			/* a debugging aid: hostile formats parsed unconfined, so never as root */
 			if (cg_is_privileged()) {
+#ifdef _WIN32
+				cg_cli_err("%s",
+				           cg_tr("--no-sandbox: không được dùng khi chạy với quyền "
+				                 "quản trị (elevated)",
+				                 "--no-sandbox: refused when running elevated "
+				                 "(as an administrator)"));
+#else
 				cg_cli_err("%s",
 				           cg_tr("--no-sandbox: không được dùng khi chạy bằng root",
 				                 "--no-sandbox: refused when running as root"));
+#endif
 				return CG_EXIT_ERROR;
 			}
 			r->o.no_sandbox = 1;

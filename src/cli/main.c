@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "canhgac/alloc.h"
+#include "canhgac/sandbox.h"
+#include "canhgac/scanner.h"
 #include "canhgac/sys.h"
 #include "cli.h"
 #include "banned.h"
@@ -50,6 +52,9 @@ int main(int argc, char **argv)
 	struct cg_cli c;
 	const char *cmd;
 
+	/* the hidden entry point of a confined scan worker (Windows: no fork) */
+	if (cg_worker_is_child(argc, argv))
+		return cg_worker_serve(argc, argv, &cg_scan_worker_kind);
 	memset(&c, 0, sizeof(c));
 	c.prog = "canhgac";
 	cg_alloc_set_large_hook(cg_sys_large_alloc_hint);

@@ -250,11 +250,22 @@ int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bu
 	if (!p)
 		return CG_ENOMEM;
 	b = &p->pub;
+	path[0] = '\0';
 	b->backend = o->backend;
 	b->dir = cg_strdup(dir);
 	b->cache_dir = o->cache_dir ? cg_strdup(o->cache_dir) : NULL;
+	b->allow_partial = o->allow_partial;
 	b->hashes = cg_hashsig_new();
-	rc = b->dir && b->hashes ? join(path, sizeof(path), dir, "manifest.json") : CG_ENOMEM;
+	rc = b->dir && b->hashes && (!o->cache_dir || b->cache_dir) ? CG_OK : CG_ENOMEM;
+	if (rc == 0 && o->n_trust_keys) {
+		b->trust_keys = cg_calloc(o->n_trust_keys, sizeof(char *));
+		rc = b->trust_keys ? CG_OK : CG_ENOMEM;
+		for (size_t i = 0; rc == 0 && i < o->n_trust_keys; i++, b->n_trust_keys++)
+			if (!(b->trust_keys[i] = cg_strdup(o->trust_keys[i])))
+				rc = CG_ENOMEM;
+	}
+	if (rc == 0)
+		rc = join(path, sizeof(path), dir, "manifest.json");
 	if (rc == 0)
 		rc = cg_read_file(path, CG_MAX_MANIFEST, &man, &mlen);
 	if (rc) {
@@ -383,6 +394,9 @@ void cg_bundle_free(struct cg_bundle *b)
 	cg_yarars_free(b->yara);
 	cg_free(b->dir);
 	cg_free(b->cache_dir);
+	for (size_t i = 0; i < b->n_trust_keys; i++)
+		cg_free(b->trust_keys[i]);
+	cg_free(b->trust_keys);
 	cg_free(b->name);
 	cg_free(b->version);
 	cg_free(b->created);

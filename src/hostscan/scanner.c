@@ -15,9 +15,12 @@
 #include "canhgac/scandb.h"
 #include "canhgac/scanner.h"
 #include "canhgac/sys.h"
+#include "scanworker.h"
 #include "banned.h"
 
 #define QCAP 256
+/* Spares are forked while the process has one thread (Linux); a spawned worker (Windows) can be
+ * started from any thread, so none is kept waiting there. */
 #define SPARE_WORKERS 2
 #define WORKER_TIMEOUT_MS ((CG_ARC_MAX_SECONDS + 4 * CG_YARA_TIMEOUT_S + 120) * 1000)
 
@@ -26,12 +29,6 @@ struct item {
 	char *path;
 	size_t path_len;
 	struct cg_stat st;
-};
-
-/* A request to a worker: this header, then the file's base name (not NUL-terminated). */
-struct worker_req {
-	uint64_t size;
-	uint32_t mask, flags;
 };
 
 static const char *base_name(const char *path)
@@ -75,6 +72,8 @@ struct scanner {
 	struct cg_worker
 	    *spare[SPARE_WORKERS]; /* forked before the threads, to replace dead ones */
 	size_t nspare;
+	void *desc; /* what a spawned worker loads again (Windows) */
+	size_t desc_len;
 	int nthreads, nthreads_alloc, started;
 	int fatal;
 };
@@ -207,53 +206,15 @@ static struct cg_filescan_cfg filescan_cfg(const struct scanner *sc)
 	return c;
 }
 
-/* The body of a confined worker: receives a descriptor and a request, scans, replies. Runs after
- * privileges were dropped and seccomp installed; everything it needs was loaded before fork. */
-static int worker_main(int sock, void *arg)
+static int new_worker(struct scanner *sc, struct cg_worker **w)
 {
-	struct scanner *sc = arg;
-	struct cg_filescan_cfg cfg = filescan_cfg(sc);
-	struct cg_filescan *fs = NULL;
-	int rc = cg_filescan_new(&cfg, &fs);
-
-	while (rc == 0) {
-		struct worker_req req;
-		struct cg_fileresult r;
-		uint8_t *out = NULL;
-		size_t outlen = 0;
-		void *msg = NULL;
-		size_t len = 0;
-		int fd = -1;
-
-		rc = cg_worker_recv(sock, &fd, &msg, &len);
-		if (rc)
-			break;
-		memset(&r, 0, sizeof(r));
-		if (len < sizeof(req) || len >= sizeof(req) + CG_ARC_MAX_NAME || fd < 0) {
-			r.rc = CG_EINVAL;
-		} else {
-			char name[CG_ARC_MAX_NAME];
-			memcpy(&req, msg, sizeof(req));
-			memcpy(name, (const char *)msg + sizeof(req), len - sizeof(req));
-			name[len - sizeof(req)] = '\0';
-			cg_filescan_fd(fs, fd, name, req.size, req.mask, req.flags, &r);
-		}
-		cg_file_close(fd);
-		cg_free(msg);
-		rc = cg_fileresult_encode(&r, &out, &outlen);
-		if (rc == 0)
-			rc = cg_worker_send(sock, out, outlen);
-		cg_free(out);
-		cg_fileresult_clear(&r);
-	}
-	cg_filescan_free(fs);
-	return rc == CG_ENOENT ? 0 : 1;
+	return cg_worker_spawn(w, &cg_scan_worker_kind, sc->b, sc->desc, sc->desc_len);
 }
 
 static int scan_in_worker(struct thread *t, const struct item *it, unsigned mask, unsigned flags,
                           struct cg_fileresult *r)
 {
-	struct worker_req req = {(uint64_t)it->st.size, mask, flags};
+	struct cg_scan_worker_req req = {(uint64_t)it->st.size, mask, flags};
 	const char *name = base_name(it->path);
 	size_t nlen = strnlen(name, CG_ARC_MAX_NAME - 1);
 	uint8_t msg[sizeof(req) + CG_ARC_MAX_NAME];
@@ -268,7 +229,7 @@ static int scan_in_worker(struct thread *t, const struct item *it, unsigned mask
 		if (t->sc->nspare)
 			t->w = t->sc->spare[--t->sc->nspare];
 		pthread_mutex_unlock(&t->sc->mu);
-		if (!t->w && (rc = cg_worker_start(&t->w, worker_main, t->sc)))
+		if (!t->w && (rc = new_worker(t->sc, &t->w)))
 			return rc;
 	}
 	memcpy(msg, &req, sizeof(req));
@@ -390,16 +351,20 @@ static int start_threads(struct scanner *sc)
 	if (!sc->th)
 		return sc->fatal = CG_ENOMEM;
 	sc->nthreads_alloc = sc->nthreads;
-	/* Workers are forked now, before any scanning thread exists (see scan_in_worker). */
+	/* Workers are forked now, before any scanning thread exists (see scan_in_worker); one per
+	 * thread, for the whole scan. */
 	if (!sc->o->no_sandbox && (sc->b->yara || sc->o->archives)) {
+		if ((rc = cg_scan_worker_desc(sc->b, &sc->desc, &sc->desc_len)))
+			return sc->fatal = rc;
 		for (int i = 0; i < sc->nthreads; i++) {
 			sc->th[i].sc = sc;
-			if ((rc = cg_worker_start(&sc->th[i].w, worker_main, sc)))
+			if ((rc = new_worker(sc, &sc->th[i].w)))
 				return sc->fatal = rc;
 		}
-		while (sc->nspare < SPARE_WORKERS &&
-		       cg_worker_start(&sc->spare[sc->nspare], worker_main, sc) == 0)
+#ifndef _WIN32
+		while (sc->nspare < SPARE_WORKERS && new_worker(sc, &sc->spare[sc->nspare]) == 0)
 			sc->nspare++;
+#endif
 	}
 	for (int i = 0; i < sc->nthreads; i++) {
 		sc->th[i].sc = sc;
@@ -501,6 +466,7 @@ static void stop_threads(struct scanner *sc)
 	while (sc->nspare)
 		cg_worker_stop(sc->spare[--sc->nspare]);
 	cg_free(sc->th);
+	cg_free(sc->desc);
 }
 
 int cg_scan(struct cg_bundle *b, struct cg_scandb *db, const char *const *roots, size_t n_roots,

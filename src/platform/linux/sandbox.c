@@ -442,3 +442,24 @@ int cg_worker_send(int sock, const void *resp, size_t len)
 {
 	return send_msg(sock, -1, resp, len);
 }
+
+int cg_worker_spawn(struct cg_worker **out, const struct cg_worker_kind *kind, void *arg,
+                    const void *desc, size_t desc_len)
+{
+	(void)desc;
+	(void)desc_len;
+	return cg_worker_start(out, kind->fn, arg);
+}
+
+int cg_worker_is_child(int argc, char **argv)
+{
+	return argc >= 2 && strcmp(argv[1], "__worker") == 0;
+}
+
+int cg_worker_serve(int argc, char **argv, const struct cg_worker_kind *kind)
+{
+	(void)argc;
+	(void)argv;
+	(void)kind;
+	return 2; /* workers are forked here, never spawned */
+}
