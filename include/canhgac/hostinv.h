@@ -16,10 +16,11 @@
  *   autoruns    Run/RunOnce (HKLM both views, HKCU), auto-start services, scheduled tasks
  *               (%SystemRoot%\System32\Tasks), the two Startup folders
  *   network     GetAdaptersAddresses: unicast IPv4/IPv6 with prefix length, MAC
- * A part that cannot be read (access denied, an API missing) is reported in d and left empty;
- * only the OS part is required. Returns 0, CG_ENOENT when the OS key cannot be read,
- * CG_ENOMEM, CG_ELIMIT (a cap of limits.h), CG_EUNSUPP on systems other than Windows. *out is
- * zeroed first and holds nothing on error (cg_wininv_clear). */
+ * A part that cannot be read (access denied, an API missing) or that passes its cap of
+ * limits.h (the list is cut there) is reported in d and the rest is still collected; only the
+ * OS part is required. Returns 0, CG_ENOENT (or the registry's error) when the OS key or its
+ * build number cannot be read, CG_ENOMEM, CG_EUNSUPP on systems other than Windows. *out is
+ * zeroed first, holds nothing on error, and is the caller's to cg_wininv_clear on success. */
 #ifndef CANHGAC_HOSTINV_H
 #define CANHGAC_HOSTINV_H
 

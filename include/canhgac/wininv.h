@@ -42,7 +42,7 @@
  * other strings in "hotfixes" are reported and skipped. In the optional lists an entry of the
  * wrong type is reported and skipped; text longer than its cap (CG_MAX_WININV_FIELD, commands
  * CG_MAX_WININV_COMMAND) is cut at a UTF-8 character boundary; counts past their limits.h cap
- * are CG_ELIMIT.
+ * are CG_ELIMIT. The writer leaves out empty lists and unknown facts.
  */
 #ifndef CANHGAC_WININV_H
 #define CANHGAC_WININV_H
