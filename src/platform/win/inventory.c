@@ -215,7 +215,7 @@ static int read_os(struct cg_wininv *inv, struct cg_diags *d)
 		                    CG_MSG("không đọc được khoá Windows NT\\CurrentVersion (%s)",
 		                           "cannot read the Windows NT\\CurrentVersion key (%s)"),
 		                    cg_strerror(rc));
-	if ((rc = cg_inv_str(k, L"ProductName", &inv->product_name)) == CG_ENOENT)
+	if ((rc = cg_inv_str(k, L"ProductName", &inv->product_name)) != 0 && rc != CG_ENOMEM)
 		rc = (inv->product_name = cg_strdup("Windows")) ? 0 : CG_ENOMEM;
 	if (rc == 0 && cg_inv_str(k, L"EditionID", &inv->edition_id) == CG_ENOMEM)
 		rc = CG_ENOMEM;
@@ -237,29 +237,36 @@ static int read_os(struct cg_wininv *inv, struct cg_diags *d)
 	return rc;
 }
 
-static int hotfix_cb(void *arg, const char *name, HKEY sub)
+/* "KB5034122" in a key name: after "_KB" (CBS packages) or at the start (HotFix subkeys, some
+ * with a suffix: "KB976902-v2"). */
+static int kb_in(struct cg_wininv *inv, const char *name, int cbs)
 {
-	int rc = cg_wininv_add_kb(arg, name);
-	(void)sub;
-	return rc == CG_EINVAL ? 0 : rc; /* "Q147222", "KB976902-v2" and such are not updates */
-}
-
-/* "Package_for_KB5034122~31bf3856ad364e35~amd64~~19041.3920.1.7" gives KB5034122. */
-static int cbs_cb(void *arg, const char *name, HKEY sub)
-{
-	const char *p = strstr(name, "_KB");
+	const char *p = cbs ? strstr(name, "_KB") : name;
 	char kb[16];
 	size_t n;
 	int rc;
-	(void)sub;
-	if (!p)
+
+	if (!p || (!cbs && strncmp(p, "KB", 2) != 0))
 		return 0;
-	p += 3;
+	p += cbs ? 3 : 2;
 	for (n = 0; n < 9 && p[n] >= '0' && p[n] <= '9'; n++)
 		;
 	snprintf(kb, sizeof(kb), "KB%.*s", (int)n, p);
-	rc = cg_wininv_add_kb(arg, kb);
-	return rc == CG_EINVAL ? 0 : rc;
+	rc = cg_wininv_add_kb(inv, kb);
+	return rc == CG_EINVAL ? 0 : rc; /* "Q147222" and such are not updates */
+}
+
+static int hotfix_cb(void *arg, const char *name, HKEY sub)
+{
+	(void)sub;
+	return kb_in(arg, name, 0);
+}
+
+/* "Package_for_KB5034122~31bf3856ad364e35~amd64~~19041.3920.1.7" */
+static int cbs_cb(void *arg, const char *name, HKEY sub)
+{
+	(void)sub;
+	return kb_in(arg, name, 1);
 }
 
 static int read_kbs(struct cg_wininv *inv, struct cg_diags *d)

@@ -182,11 +182,10 @@ static int tasks_in(struct cg_wininv *inv, const wchar_t *dir, const char *rel, 
 	wchar_t pat[MAX_PATH * 2];
 	WIN32_FIND_DATAW f;
 	HANDLE h;
-	int rc = 0;
+	int rc = 0, n = _snwprintf(pat, MAX_PATH * 2, L"%ls\\*", dir);
 
-	if (depth > CG_MAX_WININV_TASK_DEPTH ||
-	    _snwprintf(pat, MAX_PATH * 2, L"%ls\\*", dir) >= MAX_PATH * 2 - 1)
-		return 0;
+	if (depth > CG_MAX_WININV_TASK_DEPTH || n < 0 || n >= MAX_PATH * 2)
+		return 0; /* deeper or longer than any task folder Windows makes */
 	if ((h = FindFirstFileW(pat, &f)) == INVALID_HANDLE_VALUE)
 		return 0;
 	do {
@@ -200,8 +199,11 @@ static int tasks_in(struct cg_wininv *inv, const wchar_t *dir, const char *rel, 
 			continue;
 		}
 		snprintf(relp, sizeof(relp), "%s\\%s", rel, u);
-		_snwprintf(sub, MAX_PATH * 2, L"%ls\\%ls", dir, f.cFileName);
-		sub[MAX_PATH * 2 - 1] = 0;
+		n = _snwprintf(sub, MAX_PATH * 2, L"%ls\\%ls", dir, f.cFileName);
+		if (n < 0 || n >= MAX_PATH * 2) {
+			cg_free(u);
+			continue;
+		}
 		if (f.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
 			rc = tasks_in(inv, sub, relp, depth + 1);
 		} else {
