@@ -1,6 +1,7 @@
 /* test_wininv.c - the optional parts of the Windows inventory's JSON form (wininv.h): a full
  * inventory read member by member, written and read back unchanged, wrong entries reported and
- * skipped, caps, cutting long text at a character boundary, and the old form unchanged. */
+ * skipped, caps, cutting long text at a character boundary, the old form unchanged, and
+ * allocation failures. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canhgac/alloc.h"
 #include "canhgac/error.h"
 #include "canhgac/feed.h"
 #include "canhgac/limits.h"
@@ -181,13 +183,39 @@ static void long_text(void **state)
 	cg_wininv_clear(&inv);
 }
 
+/* Every allocation of the parse failing in turn: out of memory, nothing half-filled. */
+static void alloc_failures(void **state)
+{
+	size_t len;
+	char *buf = slurp("tests/cases/wininv/full.json", &len);
+	int done = 0;
+	(void)state;
+	for (long k = 0; k < 1000 && !done; k++) {
+		struct cg_wininv inv;
+		int rc;
+		cg_alloc_fail_after(k);
+		rc = cg_wininv_parse_json((const uint8_t *)buf, len, "full", &inv, NULL);
+		cg_alloc_fail_after(-1);
+		assert_true(rc == 0 || rc == CG_ENOMEM);
+		if (rc == 0) {
+			check_full(&inv);
+			done = 1;
+		} else {
+			assert_null(inv.programs);
+			assert_null(inv.product_name);
+		}
+		cg_wininv_clear(&inv);
+	}
+	assert_true(done);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(full_round_trip),
-	    cmocka_unit_test(old_form),
-	    cmocka_unit_test(wrong_types_and_caps),
-	    cmocka_unit_test(long_text),
+	    cmocka_unit_test(full_round_trip),      cmocka_unit_test(old_form),
+	    cmocka_unit_test(wrong_types_and_caps), cmocka_unit_test(long_text),
+	    cmocka_unit_test(alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
