@@ -1,5 +1,5 @@
 /* fuzz_wininv.c - fuzzes the Windows inventory's JSON form; what parses must write back to
- * JSON that parses again to the same build and updates. */
+ * JSON that parses again to the same build, updates and lists. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (t) {
 			if (cg_wininv_parse_json((const uint8_t *)t, strlen(t), "back", &back,
 			                         NULL) != 0 ||
-			    back.build != inv.build || back.nkbs != inv.nkbs)
+			    back.build != inv.build || back.nkbs != inv.nkbs ||
+			    back.nprograms != inv.nprograms || back.nav != inv.nav ||
+			    back.nadmins != inv.nadmins || back.nautoruns != inv.nautoruns ||
+			    back.nadapters != inv.nadapters ||
+			    memcmp(&back.sec, &inv.sec, sizeof(inv.sec)) != 0)
 				__builtin_trap();
 			cg_wininv_clear(&back);
 		}

@@ -138,6 +138,18 @@
 #define CG_MAX_WININV_FIELD 512        /* one text field of an inventory, bytes */
 #define CG_MAX_KB_CHAIN 64             /* supersedence steps followed from one update */
 
+/* The PC inventory collector (hostinv.h) and the optional parts of wininv.h. */
+#define CG_MAX_WININV_COMMAND 2048            /* an auto-start command or image path, bytes */
+#define CG_MAX_WININV_PROGRAMS 10000          /* installed programs listed in one inventory */
+#define CG_MAX_WININV_AUTORUNS 10000          /* auto-start entries listed in one inventory */
+#define CG_MAX_WININV_ADMINS 256              /* members of the local Administrators group */
+#define CG_MAX_WININV_AV 16                   /* antivirus products */
+#define CG_MAX_WININV_ADAPTERS 64             /* network adapters */
+#define CG_MAX_WININV_ADDRS 32                /* addresses of one network adapter */
+#define CG_MAX_WININV_TASK_FILE (256ul << 10) /* one scheduled task's XML file, bytes */
+#define CG_MAX_WININV_TASK_DEPTH 8            /* folders below %SystemRoot%\System32\Tasks */
+#define CG_MAX_WININV_KEYS 100000ul           /* registry subkeys read under one key */
+
 /* IP sets, list files and `match ips` (ipset, iplist, cmd_match). */
 #define CG_MAX_IPSET_ENTRIES 50000000ul   /* prefixes added to one IP set */
 #define CG_MAX_IPLIST_FILE (1024ul << 20) /* one --list-file, bytes */

@@ -52,6 +52,7 @@ static const struct help helps[] = {
      "  feed ...             nguồn tin mối đe dọa: import, list, show, remove\n"
      "  match ips [LOG...]   tìm dòng nhật ký có địa chỉ IP thuộc danh sách\n"
      "  usb-clean Ổ_USB      gỡ sâu lối tắt khỏi USB, bỏ ẩn tệp bị giấu\n"
+     "  inventory            kiểm kê máy Windows: bản dựng, KB, chương trình, bảo mật\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -67,6 +68,7 @@ static const struct help helps[] = {
      "  feed ...             threat feeds: import, list, show, remove\n"
      "  match ips [LOG...]   find log lines with an IP address in a list\n"
      "  usb-clean DRIVE      take a shortcut worm off a USB stick, unhide hidden files\n"
+     "  inventory            inventory of a Windows PC: build, KBs, programs, security\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -363,6 +365,31 @@ static const struct help helps[] = {
      "  --json       one JSON object per action (path, action, reason, quarantine_id, "
      "error)\n\n" COMMON_EN
      "\nExit status (as scan): 0 no worm, 1 worm found (handled, or --dry-run), 2 error.\n"},
+    {"inventory",
+     "Cách dùng: canhgac inventory [--json] [--out TỆP] [--date NGÀY]\n"
+     "           canhgac inventory --from TỆP.json\n\n"
+     "Kiểm kê máy Windows này (chỉ chạy trên Windows): phiên bản, bản dựng và UBR, tình trạng\n"
+     "hỗ trợ (bảng data/windows-releases.csv), bản cập nhật KB đã cài, chương trình đã cài\n"
+     "(cả nhánh 64-bit và 32-bit của registry), tường lửa, SMBv1, Remote Desktop, phần mềm\n"
+     "diệt virus, quản trị viên máy, mục tự khởi động (Run, dịch vụ, tác vụ hẹn giờ, thư mục\n"
+     "Startup) và địa chỉ mạng.\n\n"
+     "  --json        in bản kiểm kê dạng JSON (canhgac.wininv/1, docs/cli.md)\n"
+     "  --out TỆP     lưu JSON vào TỆP (ghi an toàn) cho canhgac vulns --windows-inventory\n"
+     "  --from TỆP    tóm tắt một bản kiểm kê đã lưu (chạy được trên mọi hệ)\n"
+     "  --date NGÀY   xét tình trạng hỗ trợ vào NGÀY (YYYY-MM-DD) thay vì hôm nay\n\n" COMMON_VI
+     "\nMã thoát: 0 xong, 2 lỗi (kể cả khi chạy trên hệ không phải Windows).\n",
+     "Usage: canhgac inventory [--json] [--out FILE] [--date DATE]\n"
+     "       canhgac inventory --from FILE.json\n\n"
+     "Takes the inventory of this Windows PC (Windows only): version, build and UBR, support\n"
+     "status (the table data/windows-releases.csv), installed updates (KB), installed programs\n"
+     "(both the 64-bit and 32-bit registry views), firewall, SMBv1, Remote Desktop, antivirus,\n"
+     "local administrators, auto-start entries (Run keys, services, scheduled tasks, Startup\n"
+     "folders) and network addresses.\n\n"
+     "  --json        print the inventory as JSON (canhgac.wininv/1, docs/cli.md)\n"
+     "  --out FILE    save the JSON to FILE (atomically) for canhgac vulns --windows-inventory\n"
+     "  --from FILE   summarise a saved inventory (runs on any system)\n"
+     "  --date DATE   judge the support status on DATE (YYYY-MM-DD) instead of today\n\n" COMMON_EN
+     "\nExit status: 0 done, 2 error (also when run on a system other than Windows).\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

@@ -13,6 +13,7 @@
 #include "canhgac/wininv.h"
 #include "feed_json.h"
 #include "msrc_int.h"
+#include "wininv_int.h"
 #include "banned.h"
 
 void cg_wininv_clear(struct cg_wininv *inv)
@@ -27,6 +28,7 @@ void cg_wininv_clear(struct cg_wininv *inv)
 	for (size_t i = 0; i < inv->nkbs; i++)
 		cg_free(inv->kbs[i]);
 	cg_free(inv->kbs);
+	cg_wininv_ext_clear(inv);
 	memset(inv, 0, sizeof(*inv));
 }
 
@@ -215,6 +217,8 @@ int cg_wininv_parse_json(const uint8_t *buf, size_t len, const char *source, str
 		    d, CG_EPARSE, src, 0, 0,
 		    CG_MSG("\"hostname\" không hợp lệ; bỏ qua", "invalid \"hostname\"; ignored"));
 	rc = oom ? CG_ENOMEM : hotfixes(json_object_get(root, "hotfixes"), inv, src, d);
+	if (rc == 0)
+		rc = cg_wininv_ext_parse(root, inv, src, d);
 	inv->collected = cg_fj_time(root, "collected");
 out:
 	json_decref(root);
@@ -238,6 +242,10 @@ char *cg_wininv_to_json(const struct cg_wininv *inv)
 	                    ver, "build", (json_int_t)inv->build, "ubr", (json_int_t)inv->ubr,
 	                    "arch", inv->arch, "hotfixes", kbs)
 	        : NULL;
+	if (o && cg_wininv_ext_json(inv, o) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && inv->collected != CG_TIME_NONE) {
 		char ts[32];
 		cg_time_iso8601_ms(ts, inv->collected * 1000);
