@@ -12,6 +12,9 @@
 #include "canhgac/limits.h"
 #include "banned.h"
 
+/* The string pool's cap: 16 GiB where size_t allows, else (32-bit) 1 GiB. */
+#define POOL_MAX (SIZE_MAX > UINT32_MAX ? (size_t)((uint64_t)1 << 34) : (size_t)1 << 30)
+
 struct hkey {
 	uint8_t key[32];
 	uint32_t payload;
@@ -91,7 +94,7 @@ static int add_str(struct cg_iocset *s, struct sarr *a, const char *v, size_t n,
 
 	if (s->total >= CG_MAX_IOCSET_ENTRIES)
 		return CG_ELIMIT;
-	rc = cg_grow((void **)&s->pool, &s->pool_cap, s->pool_n + n, 1, (size_t)1 << 34);
+	rc = cg_grow((void **)&s->pool, &s->pool_cap, s->pool_n + n, 1, POOL_MAX);
 	if (rc)
 		return rc;
 	rc = cg_grow((void **)&a->v, &a->cap, a->n + 1, sizeof(struct skey), CG_MAX_IOCSET_ENTRIES);
