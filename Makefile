@@ -2,12 +2,14 @@
 #   make demo   install dependencies, build, scan a demo folder holding the EICAR test file,
 #               quarantine it and restore it; then the botnet-list round trip on sample data
 #   make check  install dependencies, build, run every test: plain build (warnings are errors),
-#               then the same suite under ASan+UBSan, plus format and convention checks
+#               then the same suite under ASan+UBSan, the Windows builds (x86_64, i686) under
+#               wine, plus format and convention checks
+#   make win    cross-build canhgac.exe for Windows (build-win64/, build-win32/)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo check test test-asan lint fuzz bench clean
+.PHONY: all deps build demo check test test-asan test-win win lint fuzz bench clean
 all: build
 
 deps:
@@ -33,10 +35,18 @@ test-asan: $(ASAN_BUILD)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN_BUILD) --print-errorlogs --timeout-multiplier 3
 
+# Windows: libraries cross-built from Debian source packages (scripts/win-deps.sh, cached in
+# build-win-deps/), canhgac.exe with mingw-w64, tests under wine (docs/windows.md).
+win:
+	scripts/win-build.sh
+
+test-win:
+	scripts/win-build.sh --test
+
 lint:
 	scripts/lint.sh
 
-check: deps build test test-asan lint
+check: deps build test test-asan test-win lint
 
 fuzz:
 	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false || true
@@ -51,4 +61,4 @@ bench: build
 	bench/vercmp.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz build-win64 build-win32
