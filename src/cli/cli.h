@@ -81,6 +81,12 @@ void cg_cli_print_path(FILE *f, const char *p, size_t len);
 int cg_cli_help(const char *name, FILE *f);
 void cg_cli_usage_hint(const char *cmd);
 
+/* Reads DATA_DIR/name, the Department's own copy of a data file built into the program, when it
+ * exists (at most max bytes): returns 1 with *buf (cg_free) and its path, else 0 (a read error
+ * is printed). The data directory is not created. */
+int cg_cli_read_override(const struct cg_cli *c, const char *name, size_t max, uint8_t **buf,
+                         size_t *len, char *path, size_t pcap);
+
 struct cg_families;
 /* The botnet families data: DATA_DIR/families.csv when present (c may be NULL: then only what
  * was already loaded, or the built-in copy of data/families.csv). Loaded once; NULL when

@@ -2,7 +2,6 @@
  * copy DATA_DIR/families.csv when it exists, else the copy of data/families.csv built into the
  * program. Loaded once. */
 #include <string.h>
-#include <sys/stat.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/families.h"
@@ -17,35 +16,28 @@ extern const size_t cg_families_builtin_len;
 static struct cg_families *loaded;
 static int tried;
 
-static void load_file(const char *path)
-{
-	struct cg_diags d = CG_DIAGS_INIT;
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int rc = cg_read_file(path, CG_MAX_FAMILIES_FILE, &buf, &len);
-
-	if (rc == 0)
-		rc = cg_families_parse(buf, len, path, &loaded, &d);
-	cg_cli_print_diags(&d);
-	cg_diags_clear(&d);
-	cg_free(buf);
-	if (rc)
-		cg_cli_err(cg_tr("%s: %s; dùng bảng họ mã độc có sẵn",
-		                 "%s: %s; using the built-in families table"),
-		           path, cg_strerror(rc));
-}
-
 const struct cg_families *cg_cli_families(const struct cg_cli *c)
 {
+	struct cg_diags d = CG_DIAGS_INIT;
 	char path[4200];
-	struct stat st;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc;
 
 	if (tried)
 		return loaded;
 	tried = 1;
-	if (c && c->data_dir[0] && cg_cli_path(c, "families.csv", path, sizeof(path)) == 0 &&
-	    stat(path, &st) == 0)
-		load_file(path);
+	if (cg_cli_read_override(c, "families.csv", CG_MAX_FAMILIES_FILE, &buf, &len, path,
+	                         sizeof(path))) {
+		rc = cg_families_parse(buf, len, path, &loaded, &d);
+		cg_cli_print_diags(&d);
+		cg_diags_clear(&d);
+		cg_free(buf);
+		if (rc)
+			cg_cli_err(cg_tr("%s: %s; dùng bảng họ mã độc có sẵn",
+			                 "%s: %s; using the built-in families table"),
+			           path, cg_strerror(rc));
+	}
 	if (!loaded && cg_families_parse(cg_families_builtin, cg_families_builtin_len,
 	                                 "families.csv", &loaded, NULL) != 0)
 		loaded = NULL;

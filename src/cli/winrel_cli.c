@@ -2,7 +2,6 @@
  * copy DATA_DIR/windows-releases.csv when it exists, else the copy of
  * data/windows-releases.csv built into the program. Loaded once. */
 #include <string.h>
-#include <sys/stat.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/limits.h"
@@ -17,41 +16,28 @@ extern const size_t cg_winrels_builtin_len;
 static struct cg_winrels *loaded;
 static int tried;
 
-static void load_file(const char *path)
-{
-	struct cg_diags d = CG_DIAGS_INIT;
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int rc = cg_read_file(path, CG_MAX_WINREL_FILE, &buf, &len);
-
-	if (rc == 0)
-		rc = cg_winrels_parse(buf, len, path, &loaded, &d);
-	cg_cli_print_diags(&d);
-	cg_diags_clear(&d);
-	cg_free(buf);
-	if (rc)
-		cg_cli_err(cg_tr("%s: %s; dùng bảng phiên bản Windows có sẵn",
-		                 "%s: %s; using the built-in Windows releases table"),
-		           path, cg_strerror(rc));
-}
-
 const struct cg_winrels *cg_cli_winrels(const struct cg_cli *c)
 {
-	char path[4200], dir[4096] = "";
-	struct stat st;
-	int n;
+	struct cg_diags d = CG_DIAGS_INIT;
+	char path[4200];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc;
 
 	if (tried)
 		return loaded;
 	tried = 1;
-	/* the data directory as resolved, without creating it: reading needs none */
-	if (c && c->data_dir[0])
-		snprintf(dir, sizeof(dir), "%s", c->data_dir);
-	else if (c && cg_datadir_resolve(c->data_dir_opt, dir, sizeof(dir)) != 0)
-		dir[0] = '\0';
-	n = snprintf(path, sizeof(path), "%s/windows-releases.csv", dir);
-	if (dir[0] && n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0)
-		load_file(path);
+	if (cg_cli_read_override(c, "windows-releases.csv", CG_MAX_WINREL_FILE, &buf, &len, path,
+	                         sizeof(path))) {
+		rc = cg_winrels_parse(buf, len, path, &loaded, &d);
+		cg_cli_print_diags(&d);
+		cg_diags_clear(&d);
+		cg_free(buf);
+		if (rc)
+			cg_cli_err(cg_tr("%s: %s; dùng bảng phiên bản Windows có sẵn",
+			                 "%s: %s; using the built-in Windows releases table"),
+			           path, cg_strerror(rc));
+	}
 	if (!loaded && cg_winrels_parse(cg_winrels_builtin, cg_winrels_builtin_len,
 	                                "windows-releases.csv", &loaded, NULL) != 0)
 		loaded = NULL;
