@@ -66,10 +66,11 @@ static const json_t *list_of(struct pctx *c, const json_t *o, const char *key, s
 
 static int skip(struct pctx *c, const char *key, size_t i)
 {
-	return cg_diags_add(
+	cg_diags_add(
 	    c->d, CG_EPARSE, c->src, 0, 0,
 	    CG_MSG("\"%s\"[%zu]: mục không hợp lệ; bỏ qua", "\"%s\"[%zu]: invalid entry; ignored"),
 	    key, i);
+	return CG_OK;
 }
 
 /* The people's form of a finding's path: path, or path!member. */
