@@ -411,8 +411,7 @@ static const struct help helps[] = {
      "hết hỗ trợ, địa chỉ botnet (sheet đọc được bằng feed merge-replies), việc cần làm.\n"
      "  --units TỆP      tệp đơn vị (docs/units.md)\n"
      "  --unit MÃ        chỉ đơn vị này (mặc định: đơn vị của tệp đầu tiên)\n"
-     "  --out TỆP.xlsx   báo cáo (ghi an toàn)\n\n" COMMON_VI
-     "\nMã thoát: 0 xong, 2 lỗi.\n",
+     "  --out TỆP.xlsx   báo cáo (ghi an toàn)\n\n" COMMON_VI "\nMã thoát: 0 xong, 2 lỗi.\n",
      "Usage: canhgac report collect --unit CODE --out DIR [--portable] [--matches FILE]\n"
      "       canhgac report merge DIR --units FILE --out REPORT.xlsx [--unit CODE]\n\n"
      "collect: after a scan (canhgac scan) on each PC, writes one result file\n"

@@ -149,7 +149,12 @@ static json_t *scan_obj(const struct cg_result *r)
 		json_t *e = json_loads(r->findings[i].event, 0, &err);
 		bad |= !e || !json_is_object(e) || json_array_append_new(a, e);
 	}
-	if (bad || json_object_set_new(s, "records", a)) {
+	if (bad) {
+		json_decref(a);
+		json_decref(s);
+		return NULL;
+	}
+	if (json_object_set_new(s, "records", a)) {
 		json_decref(s);
 		return NULL;
 	}
