@@ -16,7 +16,8 @@ enum {
 	OPT_WININV,
 	OPT_MATCHES,
 	OPT_ADVISORY,
-	OPT_DATE
+	OPT_DATE,
+	OPT_PDF
 };
 
 static const struct option r_opts[] = {
@@ -28,6 +29,7 @@ static const struct option r_opts[] = {
     {"matches", required_argument, NULL, OPT_MATCHES},
     {"advisory", required_argument, NULL, OPT_ADVISORY},
     {"date", required_argument, NULL, OPT_DATE},
+    {"pdf", required_argument, NULL, OPT_PDF},
     {NULL, 0, NULL, 0},
 };
 
@@ -62,6 +64,8 @@ static int parse(struct cg_cli *c, int argc, char **argv, struct report_args *a)
 			a->units = optarg;
 		else if (opt == OPT_WININV)
 			a->wininv = optarg;
+		else if (opt == OPT_PDF)
+			a->pdf = optarg;
 		else if (opt == OPT_MATCHES)
 			a->matches = optarg;
 		else if (opt == OPT_ADVISORY && a->nadv < sizeof(a->adv) / sizeof(a->adv[0]))

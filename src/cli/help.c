@@ -411,7 +411,9 @@ static const struct help helps[] = {
      "hết hỗ trợ, địa chỉ botnet (sheet đọc được bằng feed merge-replies), việc cần làm.\n"
      "  --units TỆP      tệp đơn vị (docs/units.md)\n"
      "  --unit MÃ        chỉ đơn vị này (mặc định: đơn vị của tệp đầu tiên)\n"
-     "  --out TỆP.xlsx   báo cáo (ghi an toàn)\n\n" COMMON_VI "\nMã thoát: 0 xong, 2 lỗi.\n",
+     "  --out TỆP.xlsx   báo cáo (ghi an toàn)\n"
+     "  --pdf TỆP.pdf    thêm bản PDF (bản Linux có cairo, pango)\n\n" COMMON_VI
+     "\nMã thoát: 0 xong, 2 lỗi.\n",
      "Usage: canhgac report collect --unit CODE --out DIR [--portable] [--matches FILE]\n"
      "       canhgac report merge DIR --units FILE --out REPORT.xlsx [--unit CODE]\n\n"
      "collect: after a scan (canhgac scan) on each PC, writes one result file\n"
@@ -430,7 +432,8 @@ static const struct help helps[] = {
      "past end of support, botnet-listed addresses (a sheet feed merge-replies reads), to do.\n"
      "  --units FILE     the units file (docs/units.md)\n"
      "  --unit CODE      only this unit (default: the unit of the first file)\n"
-     "  --out FILE.xlsx  the report (written atomically)\n\n" COMMON_EN
+     "  --out FILE.xlsx  the report (written atomically)\n"
+     "  --pdf FILE.pdf   also as PDF (Linux builds with cairo, pango)\n\n" COMMON_EN
      "\nExit status: 0 done, 2 error.\n"},
 };
 

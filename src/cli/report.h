@@ -17,6 +17,7 @@ struct report_args {
 	const char *units;   /* --units FILE */
 	const char *wininv;  /* collect: --windows-inventory FILE */
 	const char *matches; /* collect: --matches FILE (match ips --json output) */
+	const char *pdf;     /* merge: --pdf FILE */
 	const char *adv[64]; /* collect: --advisory FILE... */
 	size_t nadv;
 	int64_t now; /* UTC seconds (--date) */
@@ -60,6 +61,8 @@ int report_collect(struct cg_cli *c, const struct report_args *a);
 int report_merge(struct cg_cli *c, const struct report_args *a);
 /* Writes the unit's workbook. */
 int report_write_xlsx(const char *path, const struct report *r);
+/* Writes the report as PDF; CG_EUNSUPP in builds without cairo and pango. */
+int report_write_pdf(const char *path, const struct report *r);
 /* Malware findings not quarantined on one PC. */
 int64_t report_left(const struct cg_result *pc);
 /* 1 when the PC is past end of support (no security updates without ESU). */

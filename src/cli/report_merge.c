@@ -299,6 +299,12 @@ int report_merge(struct cg_cli *c, const struct report_args *a)
 	if (!(rc = group(&R)) && (rc = report_write_xlsx(a->out, &R)))
 		cg_cli_err(cg_tr("không ghi được '%s': %s", "cannot write '%s': %s"), a->out,
 		           cg_strerror(rc));
+	if (!rc && a->pdf && (rc = report_write_pdf(a->pdf, &R)))
+		cg_cli_err(cg_tr("không ghi được '%s': %s", "cannot write '%s': %s"), a->pdf,
+		           rc == CG_EUNSUPP
+		               ? cg_tr("bản này không có xuất PDF (cần cairo, pango)",
+		                       "this build has no PDF output (needs cairo, pango)")
+		               : cg_strerror(rc));
 	if (!rc && !c->quiet)
 		print_summary(&R, a->out);
 out:

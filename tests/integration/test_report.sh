@@ -129,6 +129,21 @@ assert len(todo) == 12, todo
 assert read_rows(f, "Tệp lỗi")[1][0] == "TH004_PC-LAB-09_20240320.json"
 PY
 
+# the same report as PDF (builds with cairo and pango; pdftotext from poppler-utils)
+"$CG" report merge "$S" --units "$T/units.csv" --unit TH004 --out "$T/r-pdf.xlsx" --pdf "$T/r.pdf" --date 2024-03-21 > "$T/out" 2> "$T/err"
+if grep -q "this build has no PDF output" "$T/err"; then
+	echo "SKIP: PDF (this build has no cairo/pango)"
+elif ! command -v pdftotext > /dev/null; then
+	echo "SKIP: PDF check (no pdftotext)"
+else
+	pdftotext -layout "$T/r.pdf" "$T/pdf.txt" && ok "the PDF is readable" || fail "pdftotext"
+	contains "$T/pdf.txt" "Số máy đã kiểm tra / PCs checked: 4 / 6" "PDF: PCs checked / declared"
+	contains "$T/pdf.txt" "Mã độc phát hiện / Malware found: 4; đã cách ly / quarantined: 3" "PDF: malware"
+	contains "$T/pdf.txt" "CVE-2024-21412 high: KB5034763 — 2 máy / PCs (PC-LAB-01, PC-LAB-02)" "PDF: a warning"
+	contains "$T/pdf.txt" "PC-THUVIEN: Windows 7 SP1" "PDF: end of support"
+	contains "$T/pdf.txt" "203.0.113.7 (mirai): 1/2" "PDF: botnet address"
+fi
+
 # the Department merges units' reports: feed merge-replies reads the Botnet sheet
 mkdir -p "$T/replies"
 cp "$T/r.xlsx" "$T/replies/bao-cao.xlsx"
