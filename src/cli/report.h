@@ -61,6 +61,10 @@ int report_collect(struct cg_cli *c, const struct report_args *a);
 int report_merge(struct cg_cli *c, const struct report_args *a);
 /* Writes the unit's workbook. */
 int report_write_xlsx(const char *path, const struct report *r);
+/* Calls cb for each task left to do (numbered from 1), in Vietnamese and English; stops at
+ * the first nonzero return, which it returns. */
+int report_todo_each(const struct report *R,
+                     int (*cb)(void *arg, size_t n, const char *vi, const char *en), void *arg);
 /* Writes the report as PDF; CG_EUNSUPP in builds without cairo and pango. */
 int report_write_pdf(const char *path, const struct report *r);
 /* Malware findings not quarantined on one PC. */

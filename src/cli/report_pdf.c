@@ -105,6 +105,13 @@ static void overview(struct pdf *p, const struct report *R)
 	line(p, "Tệp không đọc được / Unreadable files: %zu", R->nbad);
 }
 
+static int pdf_task(void *arg, size_t n, const char *vi, const char *en)
+{
+	line(arg, "%zu. %s", n, vi);
+	para(arg, en, 8, 0, 22);
+	return 0;
+}
+
 static void sections(struct pdf *p, const struct report *R)
 {
 	heading(p, "Theo máy / By PC");
@@ -132,6 +139,8 @@ static void sections(struct pdf *p, const struct report *R)
 		line(p, "%s (%s): %zu/%zu máy đã xử lý / PCs handled (%s)", R->addrs[i].b->addr,
 		     R->addrs[i].b->family[0] ? R->addrs[i].b->family : "?", R->addrs[i].nclean,
 		     R->addrs[i].npcs, R->addrs[i].pcs);
+	heading(p, "Việc cần làm / To do");
+	report_todo_each(R, pdf_task, p);
 	heading(p, "Tệp không đọc được / Unreadable files");
 	for (size_t i = 0; i < R->nbad; i++)
 		line(p, "%s: %s", R->bad[i].name, R->bad[i].why);

@@ -12,15 +12,18 @@
 
 int report_todo(struct cg_xo *x, const struct report *R);
 
-static int task(struct cg_xo *x, size_t *n, const char *vi, const char *en)
+struct tasks {
+	int (*cb)(void *arg, size_t n, const char *vi, const char *en);
+	void *arg;
+};
+
+static int task(const struct tasks *x, size_t *n, const char *vi, const char *en)
 {
-	char stt[16];
-	const char *t[3] = {stt, vi, en};
-	snprintf(stt, sizeof(stt), "%zu", ++*n);
-	return cg_xo_row_text(x, t, 3, 0);
+	++*n;
+	return x->cb(x->arg, *n, vi, en);
 }
 
-static int pc_tasks(struct cg_xo *x, const struct report *R, size_t *n)
+static int pc_tasks(const struct tasks *x, const struct report *R, size_t *n)
 {
 	char vi[700], en[700];
 	int rc = CG_OK;
@@ -58,7 +61,7 @@ static int pc_tasks(struct cg_xo *x, const struct report *R, size_t *n)
 	return rc;
 }
 
-static int unit_tasks(struct cg_xo *x, const struct report *R, size_t *n)
+static int unit_tasks(const struct tasks *x, const struct report *R, size_t *n)
 {
 	char vi[700], en[700];
 	int rc = CG_OK;
@@ -100,18 +103,32 @@ static int unit_tasks(struct cg_xo *x, const struct report *R, size_t *n)
 	return rc;
 }
 
+int report_todo_each(const struct report *R,
+                     int (*cb)(void *arg, size_t n, const char *vi, const char *en), void *arg)
+{
+	struct tasks x = {cb, arg};
+	size_t n = 0;
+	int rc = unit_tasks(&x, R, &n);
+	if (!rc)
+		rc = pc_tasks(&x, R, &n);
+	if (!rc && n == 0)
+		rc = task(&x, &n, "Không còn việc cần làm", "Nothing left to do");
+	return rc;
+}
+
+static int xlsx_task(void *arg, size_t n, const char *vi, const char *en)
+{
+	char stt[16];
+	const char *t[3] = {stt, vi, en};
+	snprintf(stt, sizeof(stt), "%zu", n);
+	return cg_xo_row_text(arg, t, 3, 0);
+}
+
 int report_todo(struct cg_xo *x, const struct report *R)
 {
 	static const struct cg_xo_col cols[] = {{"STT / No.", 6, 0, NULL, NULL},
 	                                        {"Việc cần làm", 70, 1, NULL, NULL},
 	                                        {"To do", 70, 1, NULL, NULL}};
-	size_t n = 0;
 	int rc = cg_xo_sheet(x, "Việc cần làm", NULL, cols, 3, 0);
-	if (!rc)
-		rc = unit_tasks(x, R, &n);
-	if (!rc)
-		rc = pc_tasks(x, R, &n);
-	if (!rc && n == 0)
-		rc = task(x, &n, "Không còn việc cần làm", "Nothing left to do");
-	return rc;
+	return rc ? rc : report_todo_each(R, xlsx_task, x);
 }

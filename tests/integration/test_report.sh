@@ -142,6 +142,8 @@ else
 	contains "$T/pdf.txt" "CVE-2024-21412 high: KB5034763 — 2 máy / PCs (PC-LAB-01, PC-LAB-02)" "PDF: a warning"
 	contains "$T/pdf.txt" "PC-THUVIEN: Windows 7 SP1" "PDF: end of support"
 	contains "$T/pdf.txt" "203.0.113.7 (mirai): 1/2" "PDF: botnet address"
+	contains "$T/pdf.txt" "Còn 2 máy chưa kiểm tra (đã kiểm tra 4/6)" "PDF: to do, in Vietnamese"
+	contains "$T/pdf.txt" "2 PCs not checked yet (4 of 6 checked)" "PDF: to do, in English"
 fi
 
 # the Department merges units' reports: feed merge-replies reads the Botnet sheet
