@@ -7,7 +7,8 @@ set -eu
 PKGS="build-essential gcc clang llvm libclang-rt-14-dev clang-format meson ninja-build pkg-config git
 python3 ca-certificates
 libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libyara-dev libarchive-dev
-libseccomp-dev zlib1g-dev util-linux e2fsprogs libutf8proc-dev libexpat1-dev libxlsxwriter-dev"
+libseccomp-dev zlib1g-dev util-linux e2fsprogs libutf8proc-dev libexpat1-dev libxlsxwriter-dev
+libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils"
 
 ARCH=$(dpkg --print-architecture)
 # Hyperscan is built for x86-64 only; elsewhere canhgac uses its portable matcher.

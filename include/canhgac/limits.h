@@ -157,4 +157,13 @@
 #define CG_MATCH_CHUNK (8u << 20)         /* bytes read per block by `match ips` */
 #define CG_MAX_LOGTIME_SCAN 256           /* bytes of a log line searched for its time */
 
+/* Result files of one PC and `report merge` (result.h, issue 4). */
+#define CG_MAX_RESULT_FILE (16ul << 20) /* one result file, bytes */
+#define CG_MAX_RESULT_FIELD 4096        /* one text field of a result, bytes */
+#define CG_MAX_RESULT_FINDINGS 10000    /* scan findings kept in one result */
+#define CG_MAX_RESULT_VULNS 20000       /* missing-update findings in one result */
+#define CG_MAX_RESULT_BOTNET 10000      /* botnet-listed addresses in one result */
+#define CG_MAX_RESULT_FILES 100000      /* result files read by one `report merge` */
+#define CG_MAX_UNIT_PCS 1000000         /* PCs declared for one unit */
+
 #endif

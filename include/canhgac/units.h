@@ -50,6 +50,7 @@ struct cg_unit {
 	char *phone;
 	char *former_names; /* tên cũ, as written ("A; B") */
 	char *merged_into;  /* code of the unit this one was merged into, or "" */
+	long pcs;           /* PCs declared (số máy), -1 when not given */
 	char **domains;     /* lower case, no trailing dot */
 	size_t ndomains;
 	struct cg_unit_claim *claims;

@@ -101,6 +101,15 @@ const struct cg_winrels *cg_cli_winrels(const struct cg_cli *c);
  * or the feed store's current advisories when nadv is 0; support status on UTC time now. */
 int cg_vulns_windows(struct cg_cli *c, const char *inv_path, const char *const *adv, size_t nadv,
                      int64_t now);
+struct cg_wininv;
+struct cg_winrel;
+struct cg_winvulns;
+struct cg_winrel_support;
+/* The matching behind cg_vulns_windows, for other commands: *out (cg_winvulns_free), *rel (NULL
+ * when the release is unknown) and *sup (when *rel) filled. Prints problems; 0 or -1. */
+int cg_vulns_windows_match(struct cg_cli *c, const struct cg_wininv *inv, const char *const *adv,
+                           size_t nadv, int64_t now, struct cg_winvulns **out,
+                           const struct cg_winrel **rel, struct cg_winrel_support *sup);
 
 int cg_cmd_scan(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_quarantine(struct cg_cli *c, int argc, char **argv);
@@ -111,6 +120,7 @@ int cg_cmd_feed(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_match(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_usbclean(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_inventory(struct cg_cli *c, int argc, char **argv);
+int cg_cmd_report(struct cg_cli *c, int argc, char **argv);
 
 struct cg_bundle;
 /* Loads the bundle of --bundle / $CANHGAC_BUNDLE / DATA_DIR/bundle; prints problems. */

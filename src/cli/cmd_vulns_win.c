@@ -188,6 +188,37 @@ static void print_json(const struct cg_wininv *inv, const struct cg_winrel *rel,
 	json_decref(host);
 }
 
+int cg_vulns_windows_match(struct cg_cli *c, const struct cg_wininv *inv, const char *const *adv,
+                           size_t nadv, int64_t now, struct cg_winvulns **out,
+                           const struct cg_winrel **rel, struct cg_winrel_support *sup)
+{
+	struct cg_winvulns *v = NULL;
+
+	*out = NULL;
+	*rel = cg_winrels_find(cg_cli_winrels(c), inv->product_name, inv->edition_id, inv->build);
+	memset(sup, 0, sizeof(*sup));
+	if (*rel)
+		cg_winrel_support(*rel, now, sup);
+	if (cg_winvulns_new(inv, *rel, &v)) {
+		cg_cli_err("%s", cg_strerror(CG_ENOMEM));
+		return -1;
+	}
+	if (nadv == 0 && add_store(c, v) < 0)
+		goto fail;
+	for (size_t i = 0; i < nadv; i++)
+		if (add_file(v, adv[i]) < 0)
+			goto fail;
+	if (cg_winvulns_finish(v)) {
+		cg_cli_err("%s", cg_strerror(CG_ENOMEM));
+		goto fail;
+	}
+	*out = v;
+	return 0;
+fail:
+	cg_winvulns_free(v);
+	return -1;
+}
+
 int cg_vulns_windows(struct cg_cli *c, const char *inv_path, const char *const *adv, size_t nadv,
                      int64_t now)
 {
@@ -199,23 +230,8 @@ int cg_vulns_windows(struct cg_cli *c, const char *inv_path, const char *const *
 
 	if (load_inv(inv_path, &inv))
 		return CG_EXIT_ERROR;
-	rel = cg_winrels_find(cg_cli_winrels(c), inv.product_name, inv.edition_id, inv.build);
-	memset(&sup, 0, sizeof(sup));
-	if (rel)
-		cg_winrel_support(rel, now, &sup);
-	if (cg_winvulns_new(&inv, rel, &v)) {
-		cg_cli_err("%s", cg_strerror(CG_ENOMEM));
+	if (cg_vulns_windows_match(c, &inv, adv, nadv, now, &v, &rel, &sup))
 		goto out;
-	}
-	if (nadv == 0 && add_store(c, v) < 0)
-		goto out;
-	for (size_t i = 0; i < nadv; i++)
-		if (add_file(v, adv[i]) < 0)
-			goto out;
-	if (cg_winvulns_finish(v)) {
-		cg_cli_err("%s", cg_strerror(CG_ENOMEM));
-		goto out;
-	}
 	if (c->json)
 		print_json(&inv, rel, &sup, v);
 	else if (!c->quiet || cg_winvulns_count(v) || (rel && sup.status >= CG_WINREL_ESU))

@@ -53,6 +53,7 @@ static const struct help helps[] = {
      "  match ips [LOG...]   tìm dòng nhật ký có địa chỉ IP thuộc danh sách\n"
      "  usb-clean Ổ_USB      gỡ sâu lối tắt khỏi USB, bỏ ẩn tệp bị giấu\n"
      "  inventory            kiểm kê máy Windows: bản dựng, KB, chương trình, bảo mật\n"
+     "  report ...           tệp kết quả của từng máy (collect), báo cáo đơn vị (merge)\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -69,6 +70,7 @@ static const struct help helps[] = {
      "  match ips [LOG...]   find log lines with an IP address in a list\n"
      "  usb-clean DRIVE      take a shortcut worm off a USB stick, unhide hidden files\n"
      "  inventory            inventory of a Windows PC: build, KBs, programs, security\n"
+     "  report ...           one result file per PC (collect), the unit's report (merge)\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -390,6 +392,49 @@ static const struct help helps[] = {
      "  --from FILE   summarise a saved inventory (runs on any system)\n"
      "  --date DATE   judge the support status on DATE (YYYY-MM-DD) instead of today\n\n" COMMON_EN
      "\nExit status: 0 done, 2 error (also when run on a system other than Windows).\n"},
+    {"report",
+     "Cách dùng: canhgac report collect --unit MÃ --out THƯ_MỤC [--portable] [--matches TỆP]\n"
+     "           canhgac report merge THƯ_MỤC --units TỆP --out BÁO_CÁO.xlsx [--unit MÃ]\n\n"
+     "collect: sau khi quét (canhgac scan) trên mỗi máy, ghi một tệp kết quả\n"
+     "THƯ_MỤC/<MÃ>_<TÊN MÁY>_<YYYYMMDD>.json (docs/results.md): thông tin máy, lần quét gần\n"
+     "nhất và mã độc đã cách ly, kiểm kê Windows, bản vá còn thiếu theo cảnh báo, tình trạng\n"
+     "hỗ trợ, địa chỉ thuộc danh sách botnet đã thấy. Thường ghi ra USB.\n"
+     "  --unit MÃ        mã đơn vị (như trong tệp đơn vị)\n"
+     "  --out THƯ_MỤC    thư mục ghi tệp kết quả (tạo nếu chưa có)\n"
+     "  --matches TỆP    kết quả 'canhgac match ips --json' (địa chỉ botnet đã thấy)\n"
+     "  --advisory TỆP   tệp cảnh báo (lặp lại được; mặc định: cảnh báo trong kho nguồn tin)\n"
+     "  --windows-inventory TỆP  dùng bản kiểm kê đã lưu của một máy Windows thay vì máy này\n"
+     "  --date NGÀY      ngày ghi vào tệp và ngày xét hỗ trợ (YYYY-MM-DD)\n\n"
+     "merge: đọc mọi tệp .json trong THƯ_MỤC (liệt kê tệp không đọc được kèm lý do), lấy tệp\n"
+     "mới nhất của mỗi máy, ghi báo cáo của đơn vị: số máy đã kiểm tra / số máy khai báo (cột\n"
+     "'Số máy' của tệp đơn vị), mã độc và cách ly theo máy, bản vá thiếu theo cảnh báo, máy\n"
+     "hết hỗ trợ, địa chỉ botnet (sheet đọc được bằng feed merge-replies), việc cần làm.\n"
+     "  --units TỆP      tệp đơn vị (docs/units.md)\n"
+     "  --unit MÃ        chỉ đơn vị này (mặc định: đơn vị của tệp đầu tiên)\n"
+     "  --out TỆP.xlsx   báo cáo (ghi an toàn)\n"
+     "  --pdf TỆP.pdf    thêm bản PDF (bản Linux có cairo, pango)\n\n" COMMON_VI
+     "\nMã thoát: 0 xong, 2 lỗi.\n",
+     "Usage: canhgac report collect --unit CODE --out DIR [--portable] [--matches FILE]\n"
+     "       canhgac report merge DIR --units FILE --out REPORT.xlsx [--unit CODE]\n\n"
+     "collect: after a scan (canhgac scan) on each PC, writes one result file\n"
+     "DIR/<CODE>_<HOST>_<YYYYMMDD>.json (docs/results.md): host facts, the last scan and what\n"
+     "was quarantined, the Windows inventory, missing updates per warning, end of support,\n"
+     "botnet-listed addresses seen. Usually written to the USB stick.\n"
+     "  --unit CODE      the unit's code (as in the units file)\n"
+     "  --out DIR        folder for the result file (created when missing)\n"
+     "  --matches FILE   output of 'canhgac match ips --json' (botnet-listed addresses seen)\n"
+     "  --advisory FILE  advisory file (repeatable; default: the feed store's advisories)\n"
+     "  --windows-inventory FILE  a saved inventory of a Windows PC instead of this PC\n"
+     "  --date DATE      the file's date and the day support is judged on (YYYY-MM-DD)\n\n"
+     "merge: reads every .json file of DIR (lists unreadable ones with the reason), keeps the\n"
+     "newest file of each PC, and writes the unit's report: PCs checked / declared (the units\n"
+     "file's 'Số máy' column), malware and quarantine by PC, missing updates per warning, PCs\n"
+     "past end of support, botnet-listed addresses (a sheet feed merge-replies reads), to do.\n"
+     "  --units FILE     the units file (docs/units.md)\n"
+     "  --unit CODE      only this unit (default: the unit of the first file)\n"
+     "  --out FILE.xlsx  the report (written atomically)\n"
+     "  --pdf FILE.pdf   also as PDF (Linux builds with cairo, pango)\n\n" COMMON_EN
+     "\nExit status: 0 done, 2 error.\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

@@ -31,6 +31,7 @@ enum ucol {
 	UC_DOMAINS,
 	UC_FORMER,
 	UC_MERGED,
+	UC_PCS,
 	UC__N
 };
 
@@ -96,6 +97,11 @@ static const struct {
     {UC_MERGED, "sap nhap vao"},
     {UC_MERGED, "da sap nhap vao"},
     {UC_MERGED, "merged into"},
+    {UC_PCS, "so may tinh"},
+    {UC_PCS, "so may"},
+    {UC_PCS, "pcs"},
+    {UC_PCS, "computers"},
+    {UC_PCS, "number of pcs"},
 };
 
 struct ctx {
@@ -484,6 +490,7 @@ static int init_unit(struct cg_unit *x, const char *code, uint32_t line)
 	              &x->email, &x->phone, &x->former_names, &x->merged_into};
 	memset(x, 0, sizeof(*x));
 	x->line = line;
+	x->pcs = -1;
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (!(*f[i] = cg_strdup(i == 0 ? code : "")))
 			return CG_ENOMEM;
@@ -527,6 +534,26 @@ static int row_dates(struct ctx *c, const struct cg_row *r, int64_t *from, int64
 	return CG_OK;
 }
 
+/* The optional declared PC count: a whole number 0..CG_MAX_UNIT_PCS; the first one given wins. */
+static int row_pcs(struct ctx *c, const struct cg_row *r, struct cg_unit *x)
+{
+	char buf[64], *end;
+	const char *v = cell(c, r, UC_PCS, buf, sizeof(buf));
+	double n;
+	if (!v[0] || x->pcs >= 0)
+		return CG_OK;
+	n = strtod(v, &end);
+	while (*end == ' ')
+		end++;
+	if (end == v || *end || !(n >= 0 && n <= CG_MAX_UNIT_PCS) || n != (double)(long)n) {
+		ERR_AT(c, r->line, (size_t)c->col[UC_PCS],
+		       CG_MSG("số máy không hợp lệ '%s'", "invalid PC count '%s'"), v);
+		return CG_EPARSE;
+	}
+	x->pcs = (long)n;
+	return CG_OK;
+}
+
 static int row_fields(struct ctx *c, const struct cg_row *r, struct cg_unit *x)
 {
 	static const struct {
@@ -553,6 +580,8 @@ static int row_fields(struct ctx *c, const struct cg_row *r, struct cg_unit *x)
 		if (rc)
 			return rc;
 	}
+	if ((rc = row_pcs(c, r, x)))
+		return rc;
 	return add_domains(c, x, cell(c, r, UC_DOMAINS, buf, sizeof(buf)), r->line);
 }
 

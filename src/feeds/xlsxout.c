@@ -29,6 +29,12 @@ struct cg_xo {
 	int err; /* first error; close then fails */
 };
 
+#ifdef _WIN32
+#define CG_XO_BACKSLASH 1
+#else
+#define CG_XO_BACKSLASH 0
+#endif
+
 static int from_lxw(lxw_error e)
 {
 	switch (e) {
@@ -67,8 +73,10 @@ int cg_xo_open(const char *path, struct cg_xo **out)
 	x = cg_calloc(1, sizeof(*x));
 	if (!x)
 		return CG_ENOMEM;
-	base = strrchr(path, '/');
-	base = base ? base + 1 : path;
+	base = path;
+	for (const char *p = path; *p; p++)
+		if (*p == '/' || (CG_XO_BACKSLASH && (*p == '\\' || *p == ':')))
+			base = p + 1; /* Windows: "E:\\bao-cao\\r.xlsx", "E:r.xlsx" */
 	dl = (size_t)(base - path);
 	n = strlen(path) + 32;
 	x->path = cg_strdup(path);

@@ -316,6 +316,32 @@ static void tree_and_lookups(void **state)
 	cg_units_free(u);
 }
 
+/* The optional declared PC count ("Số máy"): first value given wins, -1 when absent, bad
+ * values refused. */
+static void declared_pcs(void **state)
+{
+	struct cg_units *u = NULL;
+	struct cg_diags d = CG_DIAGS_INIT;
+	(void)state;
+	assert_int_equal(load("Mã đơn vị,Tên đơn vị,Mã đơn vị cấp trên,Số máy\n"
+	                      "SGD,Sở,,\n"
+	                      "TH1,Trường 1,SGD,25\n"
+	                      "TH1,Trường 1,SGD,30\n"
+	                      "TH2,Trường 2,SGD,12.0\n",
+	                      &u, &d),
+	                 0);
+	assert_int_equal(cg_units_find(u, "SGD")->pcs, -1);
+	assert_int_equal(cg_units_find(u, "TH1")->pcs, 25);
+	assert_int_equal(cg_units_find(u, "TH2")->pcs, 12);
+	cg_units_free(u);
+	u = NULL;
+	assert_int_equal(load("Code,Name,Parent,PCs\nA,a,,x\n", &u, &d), CG_EPARSE);
+	assert_true(has_diag(&d, 2, "invalid PC count 'x'"));
+	assert_int_equal(load("Code,Name,Parent,Computers\nA,a,,-1\n", &u, &d), CG_EPARSE);
+	assert_int_equal(load("Code,Name,Parent,Number of PCs\nA,a,,2000000\n", &u, &d), CG_EPARSE);
+	cg_diags_clear(&d);
+}
+
 static void english_headers_and_serial_dates(void **state)
 {
 	struct cg_units *u = NULL;
@@ -416,6 +442,7 @@ int main(void)
 	    cmocka_unit_test(tree_and_lookups),
 	    cmocka_unit_test(english_headers_and_serial_dates),
 	    cmocka_unit_test(load_errors),
+	    cmocka_unit_test(declared_pcs),
 	    cmocka_unit_test(alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
