@@ -70,7 +70,12 @@ static int parse(struct cg_cli *c, int argc, char **argv, struct report_args *a)
 			a->matches = optarg;
 		else if (opt == OPT_ADVISORY && a->nadv < sizeof(a->adv) / sizeof(a->adv[0]))
 			a->adv[a->nadv++] = optarg;
-		else if (opt == OPT_DATE && cg_table_parse_date(optarg, 0, &a->now) >= 0)
+		else if (opt == OPT_ADVISORY) {
+			cg_cli_err(cg_tr("--advisory: nhiều nhất %zu tệp",
+			                 "--advisory: at most %zu files"),
+			           sizeof(a->adv) / sizeof(a->adv[0]));
+			return -1;
+		} else if (opt == OPT_DATE && cg_table_parse_date(optarg, 0, &a->now) >= 0)
 			continue;
 		else
 			return bad_opt(argv[optind - 1 < argc ? optind - 1 : argc - 1]);

@@ -240,8 +240,7 @@ int cg_cli_read_override(const struct cg_cli *c, const char *name, size_t max, u
                          size_t *len, char *path, size_t pcap)
 {
 	char dir[4096] = "";
-	struct cg_stat st;
-	int n, fd, rc;
+	int n, rc;
 
 	/* the data directory as resolved, without creating it: reading needs none */
 	if (c && c->data_dir[0])
@@ -251,14 +250,9 @@ int cg_cli_read_override(const struct cg_cli *c, const char *name, size_t max, u
 	n = snprintf(path, pcap, "%s" CG_DIRSEP "%s", dir, name);
 	if (n < 0 || (size_t)n >= pcap)
 		return 0;
-	fd = cg_file_open_read(path);
-	if (fd < 0)
-		return 0; /* no copy of the Department's: the built-in one */
-	rc = cg_file_fstat(fd, &st);
-	cg_file_close(fd);
-	if (rc == 0 && (st.mode & CG_S_IFMT) != CG_S_IFREG)
-		return 0;
 	rc = cg_read_file(path, max, buf, len);
+	if (rc == CG_ENOENT)
+		return 0; /* no copy of the Department's: the built-in one */
 	if (rc) {
 		cg_cli_err(cg_tr("%s: %s; dùng bản có sẵn", "%s: %s; using the built-in copy"),
 		           path, cg_strerror(rc));

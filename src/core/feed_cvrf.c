@@ -164,9 +164,8 @@ int cg_feed_parse_cvrf(const uint8_t *buf, size_t len, const char *source,
                        const struct cg_feed_parse_opts *o, struct cg_feed *f, struct cg_diags *d)
 {
 	struct msrc_doc doc = {.src = source ? source : "?"};
-	json_t *root = NULL, *tracking, *vulns, *vj;
+	json_t *root = NULL, *tracking, *vulns;
 	const char *id;
-	size_t i;
 	int rc;
 
 	(void)o;
@@ -189,18 +188,7 @@ int cg_feed_parse_cvrf(const uint8_t *buf, size_t len, const char *source,
 	doc.published = cg_fj_time(tracking, "InitialReleaseDate");
 	if ((rc = products(root, &doc)) != 0)
 		goto out;
-	json_array_foreach(vulns, i, vj)
-	{
-		f->rows_total++;
-		if ((rc = one_vuln(f, &doc, vj, i, d)) < 0)
-			goto out;
-		f->rows_bad += rc == 1;
-		rc = 0;
-	}
-	if (f->nadvisories == 0)
-		rc = cg_diags_add(d, CG_EPARSE, doc.src, 0, 0,
-		                  CG_MSG("không có lỗ hổng nào gắn với sản phẩm",
-		                         "no vulnerability names a product"));
+	rc = cg_msrc_each_vuln(f, &doc, vulns, one_vuln, d);
 out:
 	cg_msrc_doc_clear(&doc);
 	json_decref(root);

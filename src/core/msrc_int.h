@@ -64,6 +64,13 @@ int cg_msrc_ent_fix(struct msrc_ent *e, const char *kb, const char *fixed, const
 /* Adds one advisory per entry of v to f; frees the entries either way. */
 int cg_msrc_emit(struct cg_feed *f, const struct msrc_doc *doc, struct msrc_vuln *v);
 void cg_msrc_vuln_clear(struct msrc_vuln *v);
+/* Runs one(f, doc, vulnerability, index, d) over the array vulns (CVRF's Vulnerability, CSAF's
+ * vulnerabilities): one returns <0 to stop, 1 for a bad row (counted), 0 otherwise. Returns 0,
+ * the stopping code, or CG_EPARSE (with a diagnostic) when no advisory came out at all. */
+typedef int (*cg_msrc_vuln_fn)(struct cg_feed *f, const struct msrc_doc *doc, json_t *vj, size_t i,
+                               struct cg_diags *d);
+int cg_msrc_each_vuln(struct cg_feed *f, const struct msrc_doc *doc, json_t *vulns,
+                      cg_msrc_vuln_fn one, struct cg_diags *d);
 
 /* "KB5034763" from "5034763", "KB5034763" or "kb5034763"; 0, or -1 when s names no update. */
 int cg_msrc_kb(const char *s, size_t n, char out[16]);

@@ -263,3 +263,24 @@ void cg_msrc_vuln_clear(struct msrc_vuln *v)
 	v->e = NULL;
 	v->n = v->cap = 0;
 }
+
+int cg_msrc_each_vuln(struct cg_feed *f, const struct msrc_doc *doc, json_t *vulns,
+                      cg_msrc_vuln_fn one, struct cg_diags *d)
+{
+	size_t i;
+	json_t *vj;
+	int rc;
+
+	json_array_foreach(vulns, i, vj)
+	{
+		f->rows_total++;
+		if ((rc = one(f, doc, vj, i, d)) < 0)
+			return rc;
+		f->rows_bad += rc == 1;
+	}
+	if (f->nadvisories == 0)
+		return cg_diags_add(d, CG_EPARSE, doc->src, 0, 0,
+		                    CG_MSG("không có lỗ hổng nào gắn với sản phẩm",
+		                           "no vulnerability names a product"));
+	return CG_OK;
+}
