@@ -8,7 +8,8 @@ PKGS="build-essential gcc clang llvm libclang-rt-14-dev clang-format meson ninja
 python3 ca-certificates
 libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libyara-dev libarchive-dev
 libseccomp-dev zlib1g-dev util-linux e2fsprogs libutf8proc-dev libexpat1-dev libxlsxwriter-dev
-libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils"
+libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils libpcre2-dev libcurl4-openssl-dev
+fail2ban libevtx-dev"
 
 ARCH=$(dpkg --print-architecture)
 # Hyperscan is built for x86-64 only; elsewhere canhgac uses its portable matcher.
@@ -45,7 +46,11 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
-if command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/clamav-freshclam ]; then
-	update-rc.d clamav-freshclam disable >/dev/null 2>&1 || true
-fi
+# fail2ban is installed for its filter files (tests load them unchanged) and fail2ban-regex
+# (the peer of bench/logs.sh); its service must never run here.
+for svc in clamav-freshclam fail2ban; do
+	if command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/$svc ]; then
+		update-rc.d $svc disable >/dev/null 2>&1 || true
+	fi
+done
 echo "install-deps: installed$missing"
