@@ -31,6 +31,16 @@ struct cg_scan_opts {
 	int full;              /* ignore the cache (still refresh it) */
 	int threads;           /* 0 = number of CPUs */
 	int no_sandbox;        /* run YARA/archives in-process: only for debugging, never as root */
+	int digests;           /* enum cg_scan_digests: what every file read gets */
+};
+
+/* Digests computed for every file read, beyond those the bundle's hash signatures need for a
+ * file of its size. Files with a finding always get SHA-256. The cache keeps what was computed;
+ * a later scan that needs more reads the file again. */
+enum cg_scan_digests {
+	CG_SCAN_DIGESTS_SHA256 = 0, /* SHA-256 of every file (the default: feeds match it later) */
+	CG_SCAN_DIGESTS_SIG,        /* only what signatures need: fastest, for a first sweep */
+	CG_SCAN_DIGESTS_ALL,        /* SHA-256 and MD5 of every file */
 };
 
 struct cg_scan_finding {

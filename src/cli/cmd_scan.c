@@ -30,7 +30,8 @@ enum {
 	OPT_ENGINE,
 	OPT_NOPROGRESS,
 	OPT_LIMIT,
-	OPT_NOSANDBOX
+	OPT_NOSANDBOX,
+	OPT_DIGESTS
 };
 
 static const struct option scan_opts[] = {
@@ -48,6 +49,7 @@ static const struct option scan_opts[] = {
     {"no-progress", no_argument, NULL, OPT_NOPROGRESS},
     {"limit", required_argument, NULL, OPT_LIMIT},
     {"no-sandbox", no_argument, NULL, OPT_NOSANDBOX},
+    {"digests", required_argument, NULL, OPT_DIGESTS},
     {NULL, 0, NULL, 0},
 };
 
@@ -93,6 +95,21 @@ static int parse_scan_opts(struct cg_cli *c, struct scan_run *r, int argc, char 
 			break;
 		case OPT_FULL:
 			r->o.full = 1;
+			break;
+		case OPT_DIGESTS:
+			if (!strcmp(optarg, "sha256"))
+				r->o.digests = CG_SCAN_DIGESTS_SHA256;
+			else if (!strcmp(optarg, "sig"))
+				r->o.digests = CG_SCAN_DIGESTS_SIG;
+			else if (!strcmp(optarg, "all"))
+				r->o.digests = CG_SCAN_DIGESTS_ALL;
+			else {
+				cg_cli_err(
+				    cg_tr("--digests: cần sha256, sig hoặc all, nhận được '%s'",
+				          "--digests: expected sha256, sig or all, got '%s'"),
+				    optarg);
+				return CG_EXIT_ERROR;
+			}
 			break;
 		case OPT_EXCLUDE:
 			if (r->n_excludes >= CG_MAX_EXCLUDES) {

@@ -227,6 +227,36 @@ static int scan_archive(struct cg_filescan *fs, int fd, const char *name, struct
 	return rc == CG_ENOMEM ? rc : CG_OK;
 }
 
+/* A file with a finding always gets its SHA-256 (the finding's record names it, and the
+ * quarantine checks it), even when the scan skipped digests no signature needed: read it once
+ * more, rarely. */
+static int add_sha256(struct cg_filescan *fs, int fd, struct cg_fileresult *r)
+{
+	struct cg_digest_result d;
+	uint64_t off = 0;
+	int rc = cg_digest_begin(fs->top.dig, CG_HASH_SHA256);
+	while (rc == 0) {
+		int64_t n = cg_file_pread(fd, fs->chunk, CG_SCAN_CHUNK, off);
+		if (n <= 0) {
+			rc = n < 0 ? (int)n : 0;
+			break;
+		}
+		rc = cg_digest_update(fs->top.dig, fs->chunk, (size_t)n);
+		off += (uint64_t)n;
+	}
+	if (rc == 0)
+		rc = cg_digest_end(fs->top.dig, &d);
+	if (rc)
+		return rc;
+	if (off != r->bytes) {
+		r->flags |= CG_FR_CHANGED;
+		return 0;
+	}
+	memcpy(r->dig.sha256, d.sha256, 32);
+	r->dig.have |= CG_HASH_SHA256;
+	return 0;
+}
+
 int cg_filescan_fd(struct cg_filescan *fs, int fd, const char *name, uint64_t size, unsigned mask,
                    unsigned flags, struct cg_fileresult *r)
 {
@@ -234,7 +264,7 @@ int cg_filescan_fd(struct cg_filescan *fs, int fd, const char *name, uint64_t si
 	uint8_t head[512];
 	size_t headlen = 0;
 	uint64_t off = 0;
-	int rc = stream_begin(fs, s, size, mask | CG_HASH_SHA256);
+	int rc = stream_begin(fs, s, size, mask);
 
 	while (rc == 0) {
 		int64_t n = cg_file_pread(fd, fs->chunk, CG_SCAN_CHUNK, off);
@@ -263,6 +293,8 @@ int cg_filescan_fd(struct cg_filescan *fs, int fd, const char *name, uint64_t si
 		if (flags & CG_FS_ARCHIVES)
 			rc = scan_archive(fs, fd, name, r);
 	}
+	if (rc == 0 && r->nhits && !(r->dig.have & CG_HASH_SHA256))
+		rc = add_sha256(fs, fd, r);
 	r->rc = rc;
 	return rc;
 }

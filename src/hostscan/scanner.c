@@ -140,7 +140,10 @@ static void emit_file(struct scanner *sc, const char *path, size_t plen, const s
 
 static unsigned needed_mask(const struct scanner *sc, uint64_t size)
 {
-	return CG_HASH_SHA256 | cg_hashsig_needed(sc->b->hashes, size);
+	unsigned base = sc->o->digests == CG_SCAN_DIGESTS_SIG   ? 0
+	                : sc->o->digests == CG_SCAN_DIGESTS_ALL ? CG_HASH_SHA256 | CG_HASH_MD5
+	                                                        : CG_HASH_SHA256;
+	return base | cg_hashsig_needed(sc->b->hashes, size);
 }
 
 /* Decides a file from the cache; returns 1 when done, 0 when it must be read. */

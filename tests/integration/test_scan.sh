@@ -83,6 +83,27 @@ eq "$(summary files_read)" 1 "only the changed file read"
 lacks "$T/out" "Canhgac.Test.Marker" "changed file no longer matches"
 printf 'xx CANHGAC-TEST-MARKER abc 2 yy' > "$F/docs/marker.txt"
 
+# 4b. --digests: `sig` hashes only what a signature needs, yet a finding still names its
+# SHA-256; a later default scan reads again the files that lack one, `all` adds MD5 everywhere
+D=$T/d-digests
+expect_rc 1 "digests sig" "$CG" scan --json --no-progress --digests sig --bundle "$B" --data-dir "$D" "$F/docs"
+python3 - "$T/out" <<'PY' && ok "sig: findings have sha256, clean files none" || fail "sig digests wrong"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+hits = [e for e in ev if e.get("kind") == "malware.detected"]
+assert hits and all("sha256" in e.get("digests", {}) for e in hits), hits
+PY
+expect_rc 1 "default after sig re-reads the files without SHA-256" "$CG" scan --json --no-progress --bundle "$B" --data-dir "$D" "$F/docs"
+[ "$(summary files_read)" -ge 2 ] && ok "files without SHA-256 read again" || fail "read $(summary files_read) after --digests sig"
+expect_rc 1 "default again from the cache" "$CG" scan --json --no-progress --bundle "$B" --data-dir "$D" "$F/docs"
+eq "$(summary files_read)" 0 "then nothing read"
+expect_rc 1 "digests all" "$CG" scan --json --no-progress --digests all --bundle "$B" --data-dir "$D" "$F/docs"
+[ "$(summary files_read)" -ge 2 ] && ok "all: files read again for MD5" || fail "all read $(summary files_read)"
+sqlite3 "$D/scan.db" "SELECT count(*) FROM files WHERE md5 IS NULL OR sha256 IS NULL" > "$T/nulls"
+eq "$(cat "$T/nulls")" 0 "all: every cached file has SHA-256 and MD5"
+expect_rc 2 "bad --digests" "$CG" scan --digests md4 --bundle "$B" "$F/docs"
+contains "$T/err" "--digests" "error names the option"
+
 # 5. both body-signature engines give the same answers
 for e in hyperscan portable; do
 	expect_rc 1 "engine $e" "$CG" scan --json --no-progress --full --engine "$e" --bundle "$B" --data-dir "$T/d-$e" "$F"
