@@ -13,7 +13,10 @@
 #include <unistd.h>
 
 #include "canhgac/logrec.h"
+#include "canhgac/alloc.h"
+#include "canhgac/error.h"
 #include "logs/follow.h"
+#include "logs/logstate.h"
 
 struct got {
 	char text[1 << 20];
@@ -208,6 +211,49 @@ static void test_long_line(void **state)
 	free(s);
 }
 
+/* positions and the rule state survive a close, and are saved together */
+static void test_logstate(void **state)
+{
+	static struct got g;
+	struct cg_follow *f;
+	struct cg_follow_pos pos[2], back;
+	struct cg_logstate *s;
+	const char *files[2];
+	char p[512], db[512];
+	void *blob = NULL;
+	size_t blen = 0;
+	(void)state;
+	path_of(p, "st.log");
+	path_of(db, "logwatch.db");
+	append("st.log", "one\ntwo\n");
+	assert_int_equal(cg_follow_new(&f, p, NULL, 1), 0);
+	assert_string_equal(poll_text(f, &g), "one|two|");
+	cg_follow_get_pos(f, &pos[0]);
+	cg_follow_free(f);
+	memset(&pos[1], 0, sizeof(pos[1])); /* a file never opened: not saved */
+	files[0] = p;
+	files[1] = "/nonexistent.log";
+	assert_int_equal(cg_logstate_open(db, &s), 0);
+	assert_int_equal(cg_logstate_get_pos(s, p, &back), CG_ENOENT);
+	assert_int_equal(cg_logstate_get_blob(s, &blob, &blen), CG_ENOENT);
+	assert_int_equal(cg_logstate_save(s, files, pos, 2, "counters", 8), 0);
+	cg_logstate_close(s);
+	assert_int_equal(cg_logstate_open(db, &s), 0);
+	assert_int_equal(cg_logstate_get_pos(s, p, &back), 0);
+	assert_int_equal(back.offset, 8);
+	assert_int_equal(cg_logstate_get_pos(s, "/nonexistent.log", &back), CG_ENOENT);
+	assert_int_equal(cg_logstate_get_blob(s, &blob, &blen), 0);
+	assert_int_equal(blen, 8);
+	assert_memory_equal(blob, "counters", 8);
+	cg_free(blob);
+	assert_int_equal(cg_logstate_get_pos(s, p, &back), 0);
+	cg_logstate_close(s);
+	append("st.log", "three\n");
+	assert_int_equal(cg_follow_new(&f, p, &back, 0), 0);
+	assert_string_equal(poll_text(f, &g), "three|");
+	cg_follow_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +262,7 @@ int main(void)
 	    cmocka_unit_test(test_rotation_and_truncation),
 	    cmocka_unit_test(test_restart),
 	    cmocka_unit_test(test_long_line),
+	    cmocka_unit_test(test_logstate),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
