@@ -75,4 +75,12 @@ int cg_is_privileged(void);
 /* Number of online CPUs (at least 1). */
 int cg_ncpu(void);
 
+/* Sleeps about ms milliseconds (less when a stop request arrives). */
+void cg_sleep_ms(long ms);
+/* From now on, Ctrl-C, SIGTERM/SIGHUP (a console close or shutdown on Windows) set a flag that
+ * cg_stop_requested reads, instead of killing the process: long-running commands then save
+ * their state and exit. */
+void cg_stop_on_signals(void);
+int cg_stop_requested(void);
+
 #endif

@@ -389,3 +389,32 @@ out:
 	cg_free(wpath);
 	return rc;
 }
+
+static volatile LONG stop_flag;
+
+static BOOL WINAPI on_ctrl(DWORD type)
+{
+	(void)type;
+	InterlockedExchange(&stop_flag, 1);
+	return TRUE; /* handled: the process saves its state and exits by itself */
+}
+
+void cg_stop_on_signals(void)
+{
+	SetConsoleCtrlHandler(on_ctrl, TRUE);
+}
+
+int cg_stop_requested(void)
+{
+	return InterlockedCompareExchange(&stop_flag, 0, 0) != 0;
+}
+
+void cg_sleep_ms(long ms)
+{
+	/* in small steps, so that a stop request is seen soon */
+	while (ms > 0 && !cg_stop_requested()) {
+		long step = ms < 100 ? ms : 100;
+		Sleep((DWORD)step);
+		ms -= step;
+	}
+}
