@@ -100,7 +100,8 @@ static int detect(const struct cg_logdec_opts *o, const char *p, size_t n, struc
 		return cg_ld_syslog(o, p, n, r);
 	if (c == '{') {
 		if (cg_ld_find(p, n, LD_LIT("\"__REALTIME_TIMESTAMP\"")) ||
-		    cg_ld_find(p, n, LD_LIT("\"SYSLOG_IDENTIFIER\"")))
+		    cg_ld_find(p, n, LD_LIT("\"SYSLOG_IDENTIFIER\"")) ||
+		    cg_ld_find(p, n, LD_LIT("\"MESSAGE\"")))
 			return cg_ld_journald(o, p, n, r);
 		return cg_ld_winjson(o, p, n, r);
 	}

@@ -175,7 +175,7 @@ int cg_ld_shadow(struct cg_logrec *r, const char *m, size_t n)
 	} else if (ld_starts(m, n, LD_LIT("add '"))) {
 		p = quoted(r, CG_LF_USER, m + 4, end);
 		if (p && ld_starts(p, (size_t)(end - p), LD_LIT(" to shadow group ")))
-			p += 7; /* now at " group '...'" */
+			p += 10; /* now at " group '...'" */
 		else if (p && ld_starts(p, (size_t)(end - p), LD_LIT(" to group ")))
 			p += 3;
 		else
