@@ -54,6 +54,7 @@ static const struct help helps[] = {
      "  usb-clean Ổ_USB      gỡ sâu lối tắt khỏi USB, bỏ ẩn tệp bị giấu\n"
      "  inventory            kiểm kê máy Windows: bản dựng, KB, chương trình, bảo mật\n"
      "  report ...           tệp kết quả của từng máy (collect), báo cáo đơn vị (merge)\n"
+     "  logs decode TỆP...   đọc nhật ký (syslog, web, journald, Windows...) thành các trường\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -71,6 +72,7 @@ static const struct help helps[] = {
      "  usb-clean DRIVE      take a shortcut worm off a USB stick, unhide hidden files\n"
      "  inventory            inventory of a Windows PC: build, KBs, programs, security\n"
      "  report ...           one result file per PC (collect), the unit's report (merge)\n"
+     "  logs decode FILE...  read logs (syslog, web, journald, Windows...) into fields\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -441,6 +443,27 @@ static const struct help helps[] = {
      "  --out FILE.xlsx  the report (written atomically)\n"
      "  --pdf FILE.pdf   also as PDF (Linux builds with cairo, pango)\n\n" COMMON_EN
      "\nExit status: 0 done, 2 error.\n"},
+    {"logs",
+     "Cách dùng: canhgac logs decode [--format F] [--json] [--summary] [--tz ±HH:MM] TỆP...\n\n"
+     "decode: đọc từng dòng nhật ký (tệp thường hoặc .gz, \"-\" là đầu vào chuẩn) thành các\n"
+     "trường (docs/logs.md): mỗi dòng in \"thời_gian định_dạng/bộ_giải_mã trường=giá_trị ...\",\n"
+     "rồi mỗi tệp một dòng tổng kết \"đã giải mã N trên M dòng (x.x%)\".\n"
+     "  --format F       ép định dạng: syslog, journald, access, apache-error, nginx-error,\n"
+     "                   vsftpd, winevent (mặc định: tự nhận theo từng dòng)\n"
+     "  --json           mỗi dòng một đối tượng JSON (tổng kết ra stderr)\n"
+     "  --summary        chỉ in tổng kết của mỗi tệp\n"
+     "  --tz ±HH:MM      múi giờ của mốc thời gian không ghi múi giờ (mặc định "
+     "+07:00)\n\n" COMMON_VI "\nMã thoát: 0 xong, 2 lỗi (tệp không đọc được).\n",
+     "Usage: canhgac logs decode [--format F] [--json] [--summary] [--tz ±HH:MM] FILE...\n\n"
+     "decode: reads each log line (plain or .gz file, \"-\" is standard input) into fields\n"
+     "(docs/logs.md): one line \"time format/decoder field=value ...\" per log line, then one\n"
+     "summary line per file \"decoded N of M lines (x.x%)\".\n"
+     "  --format F       force a format: syslog, journald, access, apache-error, nginx-error,\n"
+     "                   vsftpd, winevent (default: detected line by line)\n"
+     "  --json           one JSON object per line (summary to stderr)\n"
+     "  --summary        only each file's summary\n"
+     "  --tz ±HH:MM      zone of time stamps written without one (default +07:00)\n\n" COMMON_EN
+     "\nExit status: 0 done, 2 error (a file could not be read).\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

@@ -1,0 +1,13 @@
+/* fuzz_logdec_journald.c - fuzzes the log decoders with the format forced to journald. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fuzz_logdec.h"
+#include "banned.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_logdec(data, size, "journald");
+}
