@@ -492,9 +492,8 @@ static char *slurp(const char *path, size_t *len)
 
 /* Every shipped file parses, all compile together, and every description is NFC UTF-8, the
  * Vietnamese one with diacritics. */
-static void test_shipped(void **state)
+static struct cg_ruleset *load_shipped(void)
 {
-	(void)state;
 	const char *src = getenv("CANHGAC_SRCDIR");
 	char dir[4096], path[8192];
 	struct cg_ruleset *rs;
@@ -523,6 +522,14 @@ static void test_shipped(void **state)
 	assert_true(files >= 1);
 	if (cg_ruleset_compile(rs, &d))
 		fail_msg("%s:%lu: %s", d.v[0].source, d.v[0].line, d.v[0].msg_en);
+	cg_diags_clear(&d);
+	return rs;
+}
+
+static void test_shipped(void **state)
+{
+	(void)state;
+	struct cg_ruleset *rs = load_shipped();
 	for (size_t i = 0; i < cg_ruleset_count(rs); i++) {
 		const struct cg_rule_info *r = cg_ruleset_rule(rs, i);
 		char *nfc = NULL;
@@ -537,7 +544,70 @@ static void test_shipped(void **state)
 		for (const char *p = r->desc_en; *p; p++)
 			assert_true((unsigned char)*p < 0x80);
 	}
-	cg_diags_clear(&d);
+	cg_ruleset_free(rs);
+}
+
+/* The shipped web rules on attack requests seen in the wild, and on ordinary requests. */
+static void test_shipped_web(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *url, *ua, *want; /* want: the alerting rule, "" for none */
+	} cases[] = {
+	    {"/index.php?id=1%20UNION%20ALL%20SELECT%201,2,3--", "Mozilla/5.0", "web-sqli"},
+	    {"/item?id=1'+or+'1'='1", "Mozilla/5.0", "web-sqli"},
+	    {"/p.php?id=1%27%20AND%20SLEEP(5)--", "Mozilla/5.0", "web-sqli"},
+	    {"/news?id=-1+union+select+table_name+from+information_schema.tables", "x", "web-sqli"},
+	    {"/search?q=%3Cscript%3Ealert(1)%3C/script%3E", "Mozilla/5.0", "web-xss"},
+	    {"/a?x=\"><img src=x onerror=alert(1)>", "Mozilla/5.0", "web-xss"},
+	    {"/?redirect=javascript:alert(document.cookie)", "Mozilla/5.0", "web-xss"},
+	    {"/download.php?file=../../../../etc/passwd", "Mozilla/5.0", "web-path-traversal"},
+	    {"/static/..%2f..%2f..%2fwindows/win.ini", "Mozilla/5.0", "web-path-traversal"},
+	    {"/cgi-bin/.%2e/.%2e/.%2e/bin/sh", "curl/7.0", "web-path-traversal"},
+	    {"/", "sqlmap/1.7.2#stable (https://sqlmap.org)", "web-scanner"},
+	    {"/robots.txt", "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None)", "web-scanner"},
+	    {"/", "Mozilla/5.0 zgrab/0.x", "web-scanner"},
+	    {"/wp-login.php", "WPScan v3.8.22 (https://wpscan.com/wordpress-security-scanner)",
+	     "web-scanner"},
+	    {"/wp-content/uploads/2024/05/shell.php", "Mozilla/5.0", "web-shell-request"},
+	    {"/uploads/avatar.phtml?cmd=id", "Mozilla/5.0", "web-shell-request"},
+	    {"/images/x.php;.jpg", "Mozilla/5.0", "web-shell-request"},
+	    {"/", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0", ""},
+	    {"/index.php?page=tin-tuc&id=25", "Mozilla/5.0", ""},
+	    {"/images/logo.png", "Mozilla/5.0", ""},
+	    {"/uploads/bai-giang.pdf", "Mozilla/5.0", ""},
+	    {"/search?q=select+a+union+representative", "Mozilla/5.0", ""},
+	    {"/tin-tuc/hoc-sinh-gioi-2024.html?ref=home", "Mozilla/5.0", ""},
+	    {"/wp-admin/admin-ajax.php?action=load", "Mozilla/5.0", ""},
+	};
+	struct cg_ruleset *rs = load_shipped();
+	struct cg_rulestate *st;
+	assert_int_equal(cg_rulestate_new(rs, &st), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cg_logrec r;
+		struct got g = {0};
+		char ip[32];
+		snprintf(ip, sizeof(ip), "203.0.113.%zu", i + 1);
+		cg_logrec_clear(&r);
+		r.format = "access";
+		r.time = T0;
+		r.has_time = 1;
+		cg_logrec_set(&r, CG_LF_SRCIP, ip, strlen(ip));
+		cg_logrec_set(&r, CG_LF_ACTION, "http_request", 12);
+		cg_logrec_set(&r, CG_LF_METHOD, "GET", 3);
+		cg_logrec_set(&r, CG_LF_URL, cases[i].url, strlen(cases[i].url));
+		cg_logrec_set(&r, CG_LF_UA, cases[i].ua, strlen(cases[i].ua));
+		cg_logrec_set(&r, CG_LF_STATUS, "200", 3);
+		assert_int_equal(cg_rules_eval(rs, st, &r, T0, collect, &g), 0);
+		int ok = cases[i].want[0] ? g.n >= 1 && strncmp(g.v[0], cases[i].want,
+		                                                strlen(cases[i].want)) == 0
+		                          : g.n == 0;
+		if (!ok)
+			fail_msg("%s | %s: got %zu alerts (%s), want '%s'", cases[i].url,
+			         cases[i].ua, g.n, g.n ? g.v[0] : "", cases[i].want);
+	}
+	assert_int_equal(cg_rulestate_stats(st)->regex_errors, 0);
+	cg_rulestate_free(st);
 	cg_ruleset_free(rs);
 }
 
@@ -549,7 +619,7 @@ int main(void)
 	    cmocka_unit_test(test_except),          cmocka_unit_test(test_after),
 	    cmocka_unit_test(test_first_seen),      cmocka_unit_test(test_state_roundtrip),
 	    cmocka_unit_test(test_regex_limits),    cmocka_unit_test(test_parse_errors),
-	    cmocka_unit_test(test_override),
+	    cmocka_unit_test(test_override),        cmocka_unit_test(test_shipped_web),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
