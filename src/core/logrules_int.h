@@ -81,9 +81,11 @@ struct cg_ruleset {
 struct kentry {
 	int64_t first, last, supp;
 	uint64_t total;
-	uint32_t n;    /* times held in t[] */
-	uint32_t klen; /* key bytes, after the ring */
-	int64_t t[];   /* ascending; ring capacity given at creation; then the key bytes */
+	uint32_t n;               /* times held in t[] */
+	uint32_t klen;            /* key bytes, after the ring */
+	uint32_t kcap;            /* room for key bytes: KEY_SMALL, or klen for a longer key */
+	struct kentry *next_free; /* on the table's free list */
+	int64_t t[]; /* ascending; ring capacity given at creation; then the key bytes */
 };
 
 struct kslot {
@@ -95,9 +97,11 @@ struct ktab {
 	struct kslot *s;
 	size_t mask; /* size - 1; size 0 when never used */
 	size_t n;
-	size_t ring;      /* ring capacity of every entry */
-	size_t max;       /* cap on n */
-	int64_t swept_at; /* log time of the last sweep of a full table */
+	size_t ring;         /* ring capacity of every entry */
+	size_t max;          /* cap on n */
+	int64_t swept_at;    /* log time of the last sweep of a full table */
+	struct kentry *free; /* evicted entries of the small size, kept for reuse */
+	size_t nfree;
 };
 
 struct cg_rulestate {

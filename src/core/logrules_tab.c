@@ -9,6 +9,37 @@
 #include "banned.h"
 
 #define MIN_SLOTS 64
+/* Keys up to this size (an IPv6 address and a user name) share one entry size, so that
+ * entries evicted from a window table are reused without going back to malloc. */
+#define KEY_SMALL 64
+#define MAX_FREE 65536
+
+static void drop(struct ktab *t, struct kentry *e)
+{
+	if (e->kcap == KEY_SMALL && t->nfree < MAX_FREE) {
+		e->next_free = t->free;
+		t->free = e;
+		t->nfree++;
+		return;
+	}
+	cg_free(e);
+}
+
+static struct kentry *fresh(struct ktab *t, size_t kn)
+{
+	struct kentry *e;
+	size_t kcap = kn <= KEY_SMALL ? KEY_SMALL : kn;
+	if (kcap == KEY_SMALL && t->free) {
+		e = t->free;
+		t->free = e->next_free;
+		t->nfree--;
+		memset(e, 0, sizeof(*e) + t->ring * sizeof(int64_t));
+	} else if (!(e = cg_calloc(1, sizeof(*e) + t->ring * sizeof(int64_t) + kcap))) {
+		return NULL;
+	}
+	e->kcap = (uint32_t)kcap;
+	return e;
+}
 
 uint64_t cg_lr_hash(const void *p, size_t n)
 {
@@ -83,7 +114,7 @@ static int rebuild(struct ktab *t, int64_t window, int64_t now, uint64_t *evicte
 		if (!e)
 			continue;
 		if (cg_lr_expired(e, window, now)) {
-			cg_free(e);
+			drop(t, e);
 			if (evicted)
 				(*evicted)++;
 			continue;
@@ -124,7 +155,7 @@ struct kentry *cg_lr_get(struct ktab *t, uint64_t h, const char *k, size_t kn, i
 			return NULL;
 		}
 	}
-	e = cg_calloc(1, sizeof(*e) + t->ring * sizeof(int64_t) + kn);
+	e = fresh(t, kn);
 	if (!e) {
 		*err = CG_ENOMEM;
 		return NULL;
@@ -140,7 +171,15 @@ struct kentry *cg_lr_get(struct ktab *t, uint64_t h, const char *k, size_t kn, i
 
 void cg_lr_tab_free(struct ktab *t)
 {
-	if (!t || !t->s)
+	if (!t)
+		return;
+	while (t->free) {
+		struct kentry *e = t->free;
+		t->free = e->next_free;
+		cg_free(e);
+	}
+	t->nfree = 0;
+	if (!t->s)
 		return;
 	for (size_t i = 0; i <= t->mask; i++)
 		cg_free(t->s[i].e);
