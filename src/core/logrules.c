@@ -134,9 +134,9 @@ static int except_item(struct cond *c, const char *s)
 	if (!c->strs) {
 		if (!(c->strs = cg_calloc(1, sizeof(*c->strs))))
 			return CG_ENOMEM;
-		c->strs->max = CG_MAX_RULE_LIST_ITEMS * 2;
+		cg_lr_tab_init(c->strs, 0, CG_MAX_RULE_LIST_ITEMS * 2);
 	}
-	cg_lr_get(c->strs, cg_lr_hash(s, n), s, n, &created, &err, CG_WINDOW_ALL, 0, NULL);
+	cg_lr_get(c->strs, cg_lr_hash(c->strs, s, n), s, n, &created, &err, CG_WINDOW_ALL, 0, NULL);
 	return err;
 }
 

@@ -26,9 +26,8 @@ int cg_rulestate_new(const struct cg_ruleset *rs, struct cg_rulestate **out)
 		return CG_ENOMEM;
 	}
 	for (size_t i = 0; i < rs->n; i++) {
-		st->tabs[i].ring = rs->rules[i]->ring;
-		st->tabs[i].max = CG_MAX_RULE_KEYSTATE;
-		st->seen[i].max = CG_MAX_FIRSTSEEN;
+		cg_lr_tab_init(&st->tabs[i], rs->rules[i]->ring, CG_MAX_RULE_KEYSTATE);
+		cg_lr_tab_init(&st->seen[i], 0, CG_MAX_FIRSTSEEN);
 	}
 	st->clock = INT64_MIN;
 	*out = st;
@@ -65,7 +64,7 @@ static int value_in(const struct cg_logview *v, const struct cond *c)
 static int excepted(const struct cond *c, const struct cg_logview *v)
 {
 	struct cg_ip ip;
-	if (c->strs && cg_lr_find(c->strs, cg_lr_hash(v->ptr, v->len), v->ptr, v->len))
+	if (c->strs && cg_lr_find(c->strs, cg_lr_hash(c->strs, v->ptr, v->len), v->ptr, v->len))
 		return 1;
 	return c->ips && cg_ip_parse(v->ptr, v->len, &ip) == 0 &&
 	       cg_ipset_lookup(c->ips, &ip, NULL);
@@ -157,7 +156,8 @@ static int pre_checks(struct cg_rulestate *st, size_t idx, const struct cg_logre
 		const struct kentry *e;
 		if (n < 0)
 			return 0;
-		e = cg_lr_find(&st->tabs[r->after], cg_lr_hash(buf, (size_t)n), buf, (size_t)n);
+		e = cg_lr_find(&st->tabs[r->after], cg_lr_hash(&st->tabs[r->after], buf, (size_t)n),
+		               buf, (size_t)n);
 		if (!reached(ref, e, t))
 			return 0;
 		h->count = ref->ring ? e->n : e->total;
@@ -173,8 +173,8 @@ static int pre_checks(struct cg_rulestate *st, size_t idx, const struct cg_logre
 		buf[kn + 1] = (char)(v->len >> 8);
 		memcpy(buf + kn + 2, v->ptr, v->len);
 		kn += 2 + v->len;
-		cg_lr_get(&st->seen[idx], cg_lr_hash(buf, kn), buf, kn, &created, &err,
-		          CG_WINDOW_ALL, st->clock, NULL);
+		cg_lr_get(&st->seen[idx], cg_lr_hash(&st->seen[idx], buf, kn), buf, kn, &created,
+		          &err, CG_WINDOW_ALL, st->clock, NULL);
 		if (err)
 			st->stats.keys_dropped++;
 		return created;
@@ -188,8 +188,8 @@ static int count_key(struct cg_rulestate *st, size_t idx, const char *k, size_t 
 {
 	const struct rule *r = st->rs->rules[idx];
 	int created = 0, err = 0;
-	struct kentry *e = cg_lr_get(&st->tabs[idx], cg_lr_hash(k, kn), k, kn, &created, &err,
-	                             r->window, st->clock, &st->stats.keys_evicted);
+	struct kentry *e = cg_lr_get(&st->tabs[idx], cg_lr_hash(&st->tabs[idx], k, kn), k, kn,
+	                             &created, &err, r->window, st->clock, &st->stats.keys_evicted);
 	if (!e) {
 		if (err == CG_ENOMEM)
 			return -1;

@@ -97,9 +97,10 @@ struct ktab {
 	struct kslot *s;
 	size_t mask; /* size - 1; size 0 when never used */
 	size_t n;
-	size_t ring;         /* ring capacity of every entry */
-	size_t max;          /* cap on n */
-	int64_t swept_at;    /* log time of the last sweep of a full table */
+	size_t ring;      /* ring capacity of every entry */
+	size_t max;       /* cap on n */
+	int64_t swept_at; /* log time of the last sweep of a full table */
+	uint64_t seed;
 	struct kentry *free; /* evicted entries of the small size, kept for reuse */
 	size_t nfree;
 };
@@ -117,7 +118,12 @@ struct cg_rulestate {
 	const struct bucket *cache_fb;
 };
 
-uint64_t cg_lr_hash(const void *p, size_t n);
+/* Sets up an empty table whose entries keep `ring` times, at most max entries. */
+void cg_lr_tab_init(struct ktab *t, size_t ring, size_t max);
+/* The hash of a key in table t. Each table has its own seed, taken from addresses (which
+ * address-space randomisation makes hard to guess from outside): keys from log lines (user
+ * names, URLs) cannot easily be chosen to collide. Not a cryptographic guarantee. */
+uint64_t cg_lr_hash(const struct ktab *t, const void *p, size_t n);
 static inline const char *kentry_key(const struct ktab *t, const struct kentry *e)
 {
 	return (const char *)(e->t + t->ring);

@@ -150,8 +150,8 @@ static int read_entry(struct rbuf *r, struct ktab *tab, uint32_t ring, int64_t w
 		return CG_EPARSE;
 	if (!tab)
 		return 0;
-	struct kentry *e = cg_lr_get(tab, cg_lr_hash(k, kn), k, kn, &created, &err, win, st->clock,
-	                             &st->stats.keys_evicted);
+	struct kentry *e = cg_lr_get(tab, cg_lr_hash(tab, k, kn), k, kn, &created, &err, win,
+	                             st->clock, &st->stats.keys_evicted);
 	if (!e)
 		return err == CG_ENOMEM ? err : 0;
 	e->first = first;

@@ -41,10 +41,31 @@ static struct kentry *fresh(struct ktab *t, size_t kn)
 	return e;
 }
 
-uint64_t cg_lr_hash(const void *p, size_t n)
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 33);
+}
+
+void cg_lr_tab_init(struct ktab *t, size_t ring, size_t max)
+{
+	static int stack_marker;
+	int local;
+	memset(t, 0, sizeof(*t));
+	t->ring = ring;
+	t->max = max;
+	t->seed = mix((uint64_t)(uintptr_t)t ^ mix((uint64_t)(uintptr_t)&local) ^
+	              mix((uint64_t)(uintptr_t)&stack_marker << 1) ^
+	              mix((uint64_t)(uintptr_t)&cg_lr_tab_init));
+}
+
+uint64_t cg_lr_hash(const struct ktab *t, const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xc2b2ae3d27d4eb4full);
+	uint64_t h = t->seed ^ 0x9e3779b97f4a7c15ull ^ (n * 0xc2b2ae3d27d4eb4full);
 	uint64_t v;
 
 	while (n >= 8) {
