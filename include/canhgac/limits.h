@@ -166,4 +166,25 @@
 #define CG_MAX_RESULT_FILES 100000      /* result files read by one `report merge` */
 #define CG_MAX_UNIT_PCS 1000000         /* PCs declared for one unit */
 
+/* Log rules (logrules.h, issue 5). */
+#define CG_MAX_RULES 4096              /* rules in one set, all files */
+#define CG_MAX_RULE_FILE (4ul << 20)   /* one rule file, bytes */
+#define CG_MAX_RULE_LINE 8192          /* one line of a rule file, bytes */
+#define CG_MAX_RULE_ID 64              /* a rule or list id, bytes */
+#define CG_MAX_RULE_DESC 1024          /* one description, bytes */
+#define CG_MAX_RULE_CONDS 32           /* match/regex/except lines of one rule */
+#define CG_MAX_RULE_VALUES 256         /* values of one `match ... in` or `except` line */
+#define CG_MAX_RULE_KEYS 4             /* key fields of one rule */
+#define CG_MAX_RULE_COUNT 1000         /* the largest count threshold */
+#define CG_MAX_RULE_REGEX 4096         /* one regular expression, bytes */
+#define CG_MAX_RULE_LISTS 256          /* named lists in one set */
+#define CG_MAX_RULE_LIST_ITEMS 100000  /* entries of one named list */
+#define CG_MAX_RULE_KEYSTATE 1000000   /* keys tracked per rule (counters, suppression) */
+#define CG_MAX_RULE_KEYBYTES 1024      /* bytes of one key (its field values together) */
+#define CG_MAX_FIRSTSEEN 1000000       /* values learned per first-seen rule */
+#define CG_MAX_RULESTATE (512ul << 20) /* a saved rule state, bytes */
+#define CG_RULE_MATCH_LIMIT 100000     /* PCRE2 match limit on every expression */
+#define CG_RULE_DEPTH_LIMIT 1000       /* PCRE2 depth (backtracking) limit */
+#define CG_RULE_HEAP_LIMIT_KIB 8192    /* PCRE2 heap limit, KiB */
+
 #endif

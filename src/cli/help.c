@@ -55,6 +55,7 @@ static const struct help helps[] = {
      "  inventory            kiểm kê máy Windows: bản dựng, KB, chương trình, bảo mật\n"
      "  report ...           tệp kết quả của từng máy (collect), báo cáo đơn vị (merge)\n"
      "  logs decode TỆP...   đọc nhật ký (syslog, web, journald, Windows...) thành các trường\n"
+     "  rules ...            quy tắc nhật ký: check (kiểm tra tệp), list (đang dùng)\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -73,6 +74,7 @@ static const struct help helps[] = {
      "  inventory            inventory of a Windows PC: build, KBs, programs, security\n"
      "  report ...           one result file per PC (collect), the unit's report (merge)\n"
      "  logs decode FILE...  read logs (syslog, web, journald, Windows...) into fields\n"
+     "  rules ...            log rules: check (validate files), list (in effect)\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -464,6 +466,23 @@ static const struct help helps[] = {
      "  --summary        only each file's summary\n"
      "  --tz ±HH:MM      zone of time stamps written without one (default +07:00)\n\n" COMMON_EN
      "\nExit status: 0 done, 2 error (a file could not be read).\n"},
+    {"rules",
+     "Cách dùng: canhgac rules check TỆP|THƯ_MỤC...\n"
+     "           canhgac rules list [--json]\n\n"
+     "check: kiểm tra các tệp quy tắc nhật ký (*.rules trong một thư mục), in lỗi dạng\n"
+     "tệp:dòng: lý do và số quy tắc của mỗi tệp. Quy tắc có sẵn cũng được nạp (trừ tệp trùng\n"
+     "tên) để after và @danh-sách tham chiếu được chúng.\n"
+     "list: các quy tắc đang dùng: quy tắc có sẵn, tệp trong DATA_DIR/rules/ thay tệp có sẵn\n"
+     "cùng tên và thêm quy tắc; một mã quy tắc định nghĩa lại thay quy tắc cũ.\n"
+     "Ngôn ngữ quy tắc: docs/rules.md.\n\n" COMMON_VI "\nMã thoát: 0 hợp lệ, 2 có lỗi.\n",
+     "Usage: canhgac rules check FILE|DIR...\n"
+     "       canhgac rules list [--json]\n\n"
+     "check: validates log rule files (the *.rules of a folder), printing errors as\n"
+     "file:line: reason and the number of rules of each file. The shipped rules are loaded too\n"
+     "(except files of the same name) so that after and @list may refer to them.\n"
+     "list: the rules in effect: the shipped rules, where a file in DATA_DIR/rules/ replaces the\n"
+     "shipped file of the same name or adds rules; a rule id defined again replaces the rule.\n"
+     "The rule language: docs/rules.md.\n\n" COMMON_EN "\nExit status: 0 valid, 2 errors.\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"vulns", cg_cmd_vulns},         {"usb-clean", cg_cmd_usbclean},
     {"inventory", cg_cmd_inventory}, {"report", cg_cmd_report},
     {"logs", cg_cmd_logs},
+    {"rules", cg_cmd_rules},
 };
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */
