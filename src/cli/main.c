@@ -7,6 +7,7 @@
 #include "canhgac/scanner.h"
 #include "canhgac/sys.h"
 #include "cli.h"
+#include "logs_test.h"
 #include "banned.h"
 
 struct command {
@@ -14,11 +15,19 @@ struct command {
 	int (*fn)(struct cg_cli *c, int argc, char **argv);
 };
 
+/* The fail2ban filter tester, hidden until it is routed under `logs test`. */
+static int cmd_f2b_test(struct cg_cli *c, int argc, char **argv)
+{
+	(void)c;
+	return cg_logs_test(argc, argv);
+}
+
 static const struct command commands[] = {
     {"scan", cg_cmd_scan},     {"quarantine", cg_cmd_quarantine}, {"bundle", cg_cmd_bundle},
     {"feed", cg_cmd_feed},     {"match", cg_cmd_match},           {"vercmp", cg_cmd_vercmp},
     {"vulns", cg_cmd_vulns},   {"usb-clean", cg_cmd_usbclean},    {"inventory", cg_cmd_inventory},
     {"report", cg_cmd_report},
+    {"__f2b-test", cmd_f2b_test},
 };
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */
