@@ -142,8 +142,10 @@ static int set_regex(struct f2b_sb *rx, int wb, int we, int *line_begin)
 	*line_begin = 0;
 	if ((rc = f2b_sb_add(&o, gf, strlen(gf))))
 		goto out;
-	if (bb)
-		rc = f2b_sb_add(&o, wb == 2 ? "^(?:\\W{0,2})?" : "(?=^|\\b|\\W)", wb == 2 ? 13 : 12);
+	if (bb) {
+		const char *pre = wb == 2 ? "^(?:\\W{0,2})?" : "(?=^|\\b|\\W)";
+		rc = f2b_sb_add(&o, pre, strlen(pre));
+	}
 	*line_begin = bb && wb == 2;
 	if (!rc && !grouped) {
 		/* RE_GROUP: ^((?:\(\?\w+\))?\^?(?:\(\?\w+\))?)(.*?)(\$?)$ -> \1(\2)\3 */

@@ -161,11 +161,12 @@ static struct mlf *cache_new(struct cg_f2b_state *s, const struct fv *id)
 	for (size_t i = 0; i < CG_MAX_F2B_MLFID && !e; i++)
 		if (!s->cache[i].used)
 			e = &s->cache[i];
-	for (size_t i = 0; !e && i < CG_MAX_F2B_MLFID; i++)
-		if (i == 0 || s->cache[i].seq < e->seq)
-			e = &s->cache[i];
-	if (!e) /* unreachable: the loop above always picks one */
+	if (!e) {
 		e = &s->cache[0];
+		for (size_t i = 1; i < CG_MAX_F2B_MLFID; i++)
+			if (s->cache[i].seq < e->seq)
+				e = &s->cache[i];
+	}
 	memset(e, 0, sizeof(*e));
 	e->used = 1;
 	e->seq = ++s->seq;
