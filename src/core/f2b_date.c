@@ -424,9 +424,10 @@ int f2b_dates_find(const struct f2b_dates *ds, pcre2_match_data *md, pcre2_match
                    size_t *e, int64_t *t, int *has_t)
 {
 	size_t i = *last;
-	int found = i < ds->n && ds->t[i].line_begin && try_tpl(&ds->t[i], md, mc, line, n);
+	int tried = i < ds->n && ds->t[i].line_begin;
+	int found = tried && try_tpl(&ds->t[i], md, mc, line, n);
 	for (size_t k = 0; !found && k < ds->n; k++)
-		if (k != *last && try_tpl(&ds->t[k], md, mc, line, n)) {
+		if ((k != *last || !tried) && try_tpl(&ds->t[k], md, mc, line, n)) {
 			found = 1;
 			i = k;
 		}
