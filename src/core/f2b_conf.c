@@ -397,7 +397,7 @@ static int interpolate(struct interp *in, const char *s, struct f2b_sb *out, int
 		name[nn] = 0;
 		const char *v = lookup(in->c, in->sec, name, in->opts, in->nopts, tmp, sizeof(tmp));
 		if (!v || ++in->count > CG_MAX_F2B_REPLACE)
-			return v ? CG_ELIMIT : CG_ENOENT;
+			return v ? CG_ELIMIT : CG_EPARSE; /* a missing reference */
 		rc = interpolate(in, v, out, depth + 1);
 		s = close + 2;
 	}
