@@ -186,5 +186,18 @@
 #define CG_RULE_MATCH_LIMIT 100000     /* PCRE2 match limit on every expression */
 #define CG_RULE_DEPTH_LIMIT 1000       /* PCRE2 depth (backtracking) limit */
 #define CG_RULE_HEAP_LIMIT_KIB 8192    /* PCRE2 heap limit, KiB */
+/* fail2ban filter files (f2b.h, issue 5). */
+#define CG_MAX_F2B_FILE (1024ul << 10) /* one filter file (.conf or .local), bytes */
+#define CG_MAX_F2B_FILES 32            /* files read for one filter, includes and .local */
+#define CG_MAX_F2B_INCLUDE_DEPTH 8     /* nested [INCLUDES] */
+#define CG_MAX_F2B_OPTIONS 4096        /* options in all sections of one filter */
+#define CG_MAX_F2B_VALUE (256ul << 10) /* one value after interpolation, bytes */
+#define CG_MAX_F2B_REPLACE 2000        /* %(name)s and <tag> replacements in one value */
+#define CG_MAX_F2B_REGEXES 256         /* failregex + ignoreregex lines of one filter */
+#define CG_MAX_F2B_MAXLINES 1000       /* maxlines (multi-line buffer) */
+#define CG_MAX_F2B_MLFID 100           /* connection ids remembered (fail2ban: 100) */
+#define CG_F2B_MATCH_LIMIT 1000000u    /* PCRE2 match limit per expression and line */
+#define CG_F2B_DEPTH_LIMIT 10000u      /* PCRE2 depth limit (interpreter) */
+#define CG_F2B_HEAP_LIMIT 20000u       /* PCRE2 heap limit, KiB */
 
 #endif

@@ -7,12 +7,20 @@
 #include "canhgac/scanner.h"
 #include "canhgac/sys.h"
 #include "cli.h"
+#include "logs_test.h"
 #include "banned.h"
 
 struct command {
 	const char *name;
 	int (*fn)(struct cg_cli *c, int argc, char **argv);
 };
+
+/* The fail2ban filter tester, hidden until it is routed under `logs test`. */
+static int cmd_f2b_test(struct cg_cli *c, int argc, char **argv)
+{
+	(void)c;
+	return cg_logs_test(argc, argv);
+}
 
 static const struct command commands[] = {
     {"scan", cg_cmd_scan},           {"quarantine", cg_cmd_quarantine},
@@ -22,6 +30,7 @@ static const struct command commands[] = {
     {"inventory", cg_cmd_inventory}, {"report", cg_cmd_report},
     {"logs", cg_cmd_logs},
     {"rules", cg_cmd_rules},
+    {"__f2b-test", cmd_f2b_test},
 };
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */

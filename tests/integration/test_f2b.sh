@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test_f2b.sh - fail2ban's own filter files run by canhgac (`__f2b-test`, later `logs test`),
+# checked against fail2ban itself: (1) every filter of /etc/fail2ban/filter.d loads; (2) the
+# failures per address on OpenSSH_2k.log and a generated 20,000-line auth log equal
+# `fail2ban-regex -o ip`'s (run for real); (3) fail2ban's sample logs (tests/files/logs), whose
+# "# failJSON:" comments give the expected answer per line, for several real filters.
+. "$(dirname "$0")/lib.sh"
+FD=/etc/fail2ban/filter.d
+SAMPLES=/usr/lib/python3/dist-packages/fail2ban/tests/files/logs
+PY=/usr/bin/python3 # fail2ban's own Python (not a virtualenv's)
+# the shared data beside the repository (../shared from /work/main), or $CG_SHARED
+SHARED=${CG_SHARED:-$SRC/../shared}
+[ -d "$SHARED/data/loghub" ] || SHARED=/work/shared
+if ! command -v fail2ban-regex >/dev/null || [ ! -d "$FD" ]; then
+	echo "fail2ban is not installed (scripts/install-deps.sh installs it)"; exit 77
+fi
+
+# (1) every filter loads; none is expected to fail (docs/fail2ban.md lists the differences)
+: > "$T/empty.log"
+bad=0
+for f in "$FD"/*.conf; do
+	if ! "$CG" __f2b-test "$T/empty.log" "$f" > /dev/null 2> "$T/err"; then
+		echo "   cannot load $(basename "$f"): $(tr '\n' ' ' < "$T/err")"; bad=$((bad + 1))
+	fi
+done
+n=$(ls "$FD"/*.conf | wc -l)
+eq "$bad" 0 "all $n filters of $FD load"
+expect_rc 2 "a missing filter is an error" "$CG" __f2b-test "$T/empty.log" "$T/nope.conf"
+printf '[Definition]\nfailregex = ^no id here$\n' > "$T/noid.conf"
+expect_rc 2 "a failregex without <HOST> is refused" "$CG" __f2b-test "$T/empty.log" "$T/noid.conf"
+contains "$T/err" "failure-id" "the reason is given"
+printf '[Definition]\nfailregex = ^bad (<HOST>$\n' > "$T/badre.conf"
+expect_rc 2 "a bad expression is refused" "$CG" __f2b-test "$T/empty.log" "$T/badre.conf"
+
+# (2) failures per address equal fail2ban-regex's
+per_addr_cg() { "$CG" __f2b-test "$1" "$2" --json | "$PY" -c 'import json,sys
+for a in json.load(sys.stdin)["addresses"]: print(a["addr"], a["failures"])' | sort; }
+per_addr_f2b() { fail2ban-regex -o ip "$1" "$2" | sort | uniq -c | awk '{print $2, $1}' | sort; }
+check_same() {
+	per_addr_cg "$1" "$FD/sshd.conf" > "$T/cg.txt"
+	per_addr_f2b "$1" "$FD/sshd.conf" > "$T/f2b.txt"
+	local n; n=$(wc -l < "$T/f2b.txt")
+	if [ "$n" -gt 0 ] && cmp -s "$T/cg.txt" "$T/f2b.txt"; then ok "$2: $n addresses, same counts as fail2ban-regex"
+	else fail "$2: per-address failures differ from fail2ban-regex"; diff "$T/f2b.txt" "$T/cg.txt" | head; fi
+}
+check_same "$SHARED/data/loghub/OpenSSH_2k.log" "OpenSSH_2k.log"
+"$PY" "$SHARED/bench/gen/gen_authlog.py" --lines 20000 --out "$T/auth" > /dev/null
+check_same "$T/auth/auth.log" "gen_authlog.py 20,000 lines"
+# the window count of the answer key (failures within findtime, fail2ban semantics)
+"$CG" __f2b-test "$T/auth/auth.log" "$FD/sshd.conf" --maxretry 5 --findtime 600 --json > "$T/j"
+got=$("$PY" -c 'import json,sys
+print(" ".join(sorted(a["addr"] for a in json.load(open(sys.argv[1]))["addresses"] if a["reached"])))' "$T/j")
+want=$(sort "$T/auth/bruteforce_window.txt" | tr '\n' ' ' | sed 's/ $//')
+eq "$got" "$want" "addresses with 5 failures in 600 s equal the answer key"
+expect_rc 1 "exit 1 when an address reaches maxretry" "$CG" __f2b-test "$T/auth/auth.log" "$FD/sshd.conf"
+contains "$T/out" "Failregex:" "text output like fail2ban-regex"
+contains "$T/out" "Lines: 20000 lines" "line count"
+expect_rc 2 "bad --maxretry" "$CG" __f2b-test "$T/auth/auth.log" "$FD/sshd.conf" --maxretry 0
+
+# (3) fail2ban's sample logs with their expected answers
+for n in nginx-http-auth postfix dovecot vsftpd proftpd apache-auth sshd; do
+	if "$PY" "$SRC/tests/integration/f2b_samples.py" "$CG" "$FD/$n.conf" "$SAMPLES/$n" > "$T/s" 2>&1; then
+		ok "$n sample log: $(head -1 "$T/s")"
+	else
+		fail "$n sample log: $(head -1 "$T/s")"; sed -n '2,8p' "$T/s"
+	fi
+done
+finish
