@@ -10,6 +10,7 @@
 #include "canhgac/timeutil.h"
 #include "canhgac/units.h"
 #include "cli.h"
+#include "logs_run.h"
 #include "logs/logread.h"
 #include "banned.h"
 
@@ -23,6 +24,8 @@ static int logs_decode(struct cg_cli *c, int argc, char **argv);
 /* Subcommands of `canhgac logs`; argv[0] is the subcommand's name. */
 static const struct logs_sub subs[] = {
     {"decode", logs_decode},
+    {"analyze", cg_logs_analyze},
+    {"watch", cg_logs_watch},
 };
 
 enum { OPT_FORMAT = OPT_COMMON_LAST, OPT_SUMMARY, OPT_TZ };

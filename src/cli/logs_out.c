@@ -137,11 +137,12 @@ void logs_print_summary(const struct logs_ctx *c)
 		for (size_t i = 0; by && i < c->nrules_seen; i++)
 			json_object_set_new(by, c->rules_seen[i].id,
 			                    json_integer((json_int_t)c->rules_seen[i].n));
-		json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:o}", "schema", CG_EVENT_SCHEMA,
-		                      "kind", "logs.summary", "files", (json_int_t)c->files_read, "lines",
-		                      (json_int_t)c->lines, "decoded", (json_int_t)c->decoded,
-		                      "alerts", (json_int_t)c->alerts, "errors",
-		                      (json_int_t)c->errors, "by_rule", by ? by : json_object());
+		json_t *o =
+		    json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:o}", "schema", CG_EVENT_SCHEMA,
+		              "kind", "logs.summary", "files", (json_int_t)c->files_read, "lines",
+		              (json_int_t)c->lines, "decoded", (json_int_t)c->decoded, "alerts",
+		              (json_int_t)c->alerts, "errors", (json_int_t)c->errors, "by_rule",
+		              by ? by : json_object());
 		if (o) {
 			json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
 			fputc('\n', stdout);

@@ -118,7 +118,8 @@ static int one_opt(struct logs_ctx *c, int opt, const char *arg)
 	switch (opt) {
 	case OPT_FORMAT:
 		if (!cg_logdec_format_known(arg))
-			return bad_value("--format", arg, "syslog, journald, access, apache-error, ...",
+			return bad_value("--format", arg,
+			                 "syslog, journald, access, apache-error, ...",
 			                 "syslog, journald, access, apache-error, ...");
 		c->dec.format = arg;
 		return 0;
@@ -178,8 +179,8 @@ static int one_opt(struct logs_ctx *c, int opt, const char *arg)
 			                 "milliseconds from 50 to 3600000");
 		return 0;
 	default:
-		cg_cli_err(cg_tr("tùy chọn không hợp lệ (xem: canhgac help logs)",
-		                 "invalid option (see: canhgac help logs)"));
+		cg_cli_err("%s", cg_tr("tùy chọn không hợp lệ (xem: canhgac help logs)",
+		                       "invalid option (see: canhgac help logs)"));
 		return CG_EXIT_ERROR;
 	}
 }
@@ -207,20 +208,21 @@ int logs_parse(struct logs_ctx *c, int argc, char **argv, const char *cmd)
 	}
 	for (int i = optind; i < argc; i++) {
 		if (c->nfiles >= LOGS_MAX_FILES) {
-			cg_cli_err(cg_tr("quá nhiều tệp (tối đa %d)", "too many files (at most %d)"),
-			           LOGS_MAX_FILES);
+			cg_cli_err(
+			    cg_tr("quá nhiều tệp (tối đa %d)", "too many files (at most %d)"),
+			    LOGS_MAX_FILES);
 			return CG_EXIT_ERROR;
 		}
 		c->files[c->nfiles++] = argv[i];
 	}
 	if (!c->nfiles) {
-		cg_cli_err(cg_tr("cần ít nhất một tệp nhật ký (xem: canhgac help logs)",
-		                 "at least one log file is needed (see: canhgac help logs)"));
+		cg_cli_err("%s", cg_tr("cần ít nhất một tệp nhật ký (xem: canhgac help logs)",
+		                       "at least one log file is needed (see: canhgac help logs)"));
 		return CG_EXIT_ERROR;
 	}
 	if (c->no_builtin && !c->nrule_paths && !c->f2b_path) {
-		cg_cli_err(cg_tr("--no-builtin-rules cần --rules hoặc --fail2ban",
-		                 "--no-builtin-rules needs --rules or --fail2ban"));
+		cg_cli_err("%s", cg_tr("--no-builtin-rules cần --rules hoặc --fail2ban",
+		                       "--no-builtin-rules needs --rules or --fail2ban"));
 		return CG_EXIT_ERROR;
 	}
 	return 0;
@@ -258,14 +260,13 @@ static int read_whole(void *ctx, const char *path, char **data, size_t *len)
 
 static int load_f2b(struct logs_ctx *c)
 {
-	struct cg_diags d;
+	struct cg_diags d = CG_DIAGS_INIT;
 	struct cg_f2b_opt opt = {"mode", c->f2b_mode};
 	char text[1024], name[64];
 	const char *base = strrchr(c->f2b_path, '/');
 	size_t n;
 	int rc;
 
-	cg_diags_init(&d, c->f2b_path);
 	rc = cg_f2b_load(c->f2b_path, read_whole, NULL, &opt, c->f2b_mode ? 1 : 0, &c->f2b, &d);
 	if (rc == 0)
 		rc = cg_f2b_state_new(c->f2b, &c->f2b_st);
@@ -274,28 +275,27 @@ static int load_f2b(struct logs_ctx *c)
 		cg_cli_err(cg_tr("%s: không nạp được bộ lọc fail2ban: %s",
 		                 "%s: cannot load the fail2ban filter: %s"),
 		           c->f2b_path, cg_strerror(rc));
-		cg_diags_free(&d);
+		cg_diags_clear(&d);
 		return rc;
 	}
-	cg_diags_free(&d);
+	cg_diags_clear(&d);
 	/* the rule is named after the filter: fail2ban-sshd */
 	base = base ? base + 1 : c->f2b_path;
 	n = strcspn(base, ".");
 	if (n >= sizeof(name))
 		n = sizeof(name) - 1;
 	for (size_t i = 0; i < n; i++)
-		name[i] = (base[i] >= 'a' && base[i] <= 'z') || (base[i] >= '0' && base[i] <= '9') ||
-		                  base[i] == '-'
+		name[i] = (base[i] >= 'a' && base[i] <= 'z') ||
+		                  (base[i] >= '0' && base[i] <= '9') || base[i] == '-'
 		              ? base[i]
 		              : '-';
 	name[n] = 0;
 	rc = f2b_rule_text(c, n ? name : "filter", text, sizeof(text));
 	if (rc == 0) {
-		cg_diags_init(&d, "--fail2ban");
 		rc = cg_ruleset_load(c->rs, text, strlen(text), "--fail2ban", &d);
 		if (rc)
 			cg_cli_print_diags(&d);
-		cg_diags_free(&d);
+		cg_diags_clear(&d);
 	}
 	return rc;
 }
@@ -309,7 +309,7 @@ static int load_rule_path(struct logs_ctx *c, const char *path, struct cg_diags 
 	if (rc == CG_ENOENT) {
 		uint8_t *buf = NULL;
 		size_t len = 0;
-		rc = cg_read_file(path, CG_MAX_RULEFILE, &buf, &len);
+		rc = cg_read_file(path, CG_MAX_RULE_FILE, &buf, &len);
 		if (rc == 0)
 			rc = cg_ruleset_load(c->rs, (const char *)buf, len, path, d);
 		else
@@ -322,7 +322,7 @@ static int load_rule_path(struct logs_ctx *c, const char *path, struct cg_diags 
 		uint8_t *buf = NULL;
 		size_t len = 0;
 		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
-		rc = cg_read_file(full, CG_MAX_RULEFILE, &buf, &len);
+		rc = cg_read_file(full, CG_MAX_RULE_FILE, &buf, &len);
 		if (rc == 0)
 			rc = cg_ruleset_load(c->rs, (const char *)buf, len, full, d);
 		else
@@ -335,7 +335,7 @@ static int load_rule_path(struct logs_ctx *c, const char *path, struct cg_diags 
 
 int logs_setup(struct logs_ctx *c)
 {
-	struct cg_diags d;
+	struct cg_diags d = CG_DIAGS_INIT;
 	int rc;
 
 	if (cg_cli_data_dir(&c->cli))
@@ -350,7 +350,6 @@ int logs_setup(struct logs_ctx *c)
 	} else if ((rc = cg_ruleset_new(&c->rs)) != 0) {
 		return rc;
 	}
-	cg_diags_init(&d, "rules");
 	for (size_t i = 0; i < c->nrule_paths; i++)
 		if ((rc = load_rule_path(c, c->rule_paths[i], &d)) != 0)
 			goto out;
@@ -362,7 +361,7 @@ int logs_setup(struct logs_ctx *c)
 out:
 	if (rc)
 		cg_cli_print_diags(&d);
-	cg_diags_free(&d);
+	cg_diags_clear(&d);
 	return rc;
 }
 

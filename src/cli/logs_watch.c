@@ -41,8 +41,8 @@ static int save(struct watch *w)
 		cg_follow_get_pos(w->f[i], &w->pos[i]);
 	rc = cg_rulestate_save(w->c->st, cg_now_ms() / 1000, &blob, &blen);
 	if (rc == 0)
-		rc = cg_logstate_save(w->db, (const char *const *)w->abs, w->pos, w->c->nfiles, blob,
-		                      blen);
+		rc = cg_logstate_save(w->db, (const char *const *)w->abs, w->pos, w->c->nfiles,
+		                      blob, blen);
 	cg_free(blob);
 	return rc;
 }
