@@ -77,6 +77,8 @@ struct cg_logrec {
 	const char *decoder; /* inner decoder that read the message: "sshd", "sudo", "pam",
 	                        "postfix", "dovecot", "vsftpd", "proftpd", "winsec", "useradd",
 	                        ... or NULL (static string) */
+	uint32_t repeat; /* events the line stands for: syslog's "message repeated N times: [ msg ]"
+	                    is N (rules count it N times); 1 otherwise */
 	struct cg_logview f[CG_LF_COUNT];
 	char scratch[CG_LOGREC_SCRATCH];
 	size_t scratch_used;

@@ -34,10 +34,37 @@ static int pam_tagged(struct cg_logrec *r, const char *p, size_t n, const char *
 	return cg_ld_pam(r, m, mn, p, n - 10);
 }
 
+/* rsyslog's and syslog-ng's "message repeated N times: [ msg]" (N at most 1000000): the
+ * message stands for N events of the inner message. */
+static void unrepeat(struct cg_logrec *r)
+{
+	static const char pre[] = "message repeated ";
+	const char *m = r->f[CG_LF_MSG].ptr;
+	size_t mn = r->f[CG_LF_MSG].len, i = sizeof(pre) - 1;
+	uint32_t v = 0;
+	if (mn < i + 12 || memcmp(m, pre, i) != 0)
+		return;
+	while (i < mn && m[i] >= '0' && m[i] <= '9' && v < 1000000)
+		v = v * 10 + (uint32_t)(m[i++] - '0');
+	if (!v || v >= 1000000 || mn - i < 10 || memcmp(m + i, " times: [", 9) != 0 ||
+	    m[mn - 1] != ']')
+		return;
+	i += 9;
+	while (i < mn - 1 && m[i] == ' ')
+		i++;
+	r->repeat = v;
+	cg_logrec_set(r, CG_LF_MSG, m + i, mn - 1 - i);
+}
+
 int cg_logdec_inner(struct cg_logrec *r)
 {
-	const char *p = r->f[CG_LF_PROGRAM].ptr, *m = r->f[CG_LF_MSG].ptr;
-	size_t n = r->f[CG_LF_PROGRAM].len, mn = r->f[CG_LF_MSG].len;
+	const char *p, *m;
+	size_t n, mn;
+	unrepeat(r);
+	p = r->f[CG_LF_PROGRAM].ptr;
+	m = r->f[CG_LF_MSG].ptr;
+	n = r->f[CG_LF_PROGRAM].len;
+	mn = r->f[CG_LF_MSG].len;
 	if (!p || !m)
 		return 0;
 	switch (p[0]) {

@@ -33,6 +33,7 @@ void cg_logrec_clear(struct cg_logrec *r)
 	r->time = 0;
 	r->time_ms = 0;
 	r->has_time = 0;
+	r->repeat = 1;
 	r->format = NULL;
 	r->decoder = NULL;
 	r->scratch_used = 0;

@@ -184,7 +184,7 @@ static int pre_checks(struct cg_rulestate *st, size_t idx, const struct cg_logre
 
 /* Counting and suppression: 1 when the rule alerts now; -1 on CG_ENOMEM. */
 static int count_key(struct cg_rulestate *st, size_t idx, const char *k, size_t kn, int64_t t,
-                     struct hit *h)
+                     uint32_t rep, struct hit *h)
 {
 	const struct rule *r = st->rs->rules[idx];
 	int created = 0, err = 0;
@@ -200,8 +200,9 @@ static int count_key(struct cg_rulestate *st, size_t idx, const char *k, size_t 
 		e->first = t;
 	if (created || t > e->last)
 		e->last = t;
-	e->total++;
-	if (r->ring)
+	/* a line that stands for several events ("message repeated N times") counts N times */
+	e->total += rep;
+	for (uint32_t i = 0; r->ring && i < rep && i < r->ring; i++)
 		ring_add(e, r->ring, t);
 	if (r->count > 1) {
 		if (!reached(r, e, t))
@@ -245,7 +246,8 @@ static int eval_rule(struct cg_rulestate *st, size_t idx, const struct cg_logrec
 		return 0;
 	if (!pre_checks(st, idx, rec, t, k, (size_t)kn, &h))
 		return 0;
-	if (r->tracked && (rc = count_key(st, idx, k, (size_t)kn, t, &h)) <= 0)
+	if (r->tracked &&
+	    (rc = count_key(st, idx, k, (size_t)kn, t, rec->repeat > 1 ? rec->repeat : 1, &h)) <= 0)
 		return rc < 0 ? CG_ENOMEM : 0;
 	struct cg_alert a = {.rule_id = r->id,
 	                     .severity = r->info.severity,
