@@ -54,7 +54,7 @@ static const struct help helps[] = {
      "  usb-clean Ổ_USB      gỡ sâu lối tắt khỏi USB, bỏ ẩn tệp bị giấu\n"
      "  inventory            kiểm kê máy Windows: bản dựng, KB, chương trình, bảo mật\n"
      "  report ...           tệp kết quả của từng máy (collect), báo cáo đơn vị (merge)\n"
-     "  logs decode TỆP...   đọc nhật ký (syslog, web, journald, Windows...) thành các trường\n"
+     "  logs ...             nhật ký: analyze (phân tích), watch (theo dõi), decode (xem trường)\n"
      "  rules ...            quy tắc nhật ký: check (kiểm tra tệp), list (đang dùng)\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
@@ -73,7 +73,7 @@ static const struct help helps[] = {
      "  usb-clean DRIVE      take a shortcut worm off a USB stick, unhide hidden files\n"
      "  inventory            inventory of a Windows PC: build, KBs, programs, security\n"
      "  report ...           one result file per PC (collect), the unit's report (merge)\n"
-     "  logs decode FILE...  read logs (syslog, web, journald, Windows...) into fields\n"
+     "  logs ...             logs: analyze, watch (follow), decode (show fields)\n"
      "  rules ...            log rules: check (validate files), list (in effect)\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
@@ -446,7 +446,24 @@ static const struct help helps[] = {
      "  --pdf FILE.pdf   also as PDF (Linux builds with cairo, pango)\n\n" COMMON_EN
      "\nExit status: 0 done, 2 error.\n"},
     {"logs",
-     "Cách dùng: canhgac logs decode [--format F] [--json] [--summary] [--tz ±HH:MM] TỆP...\n\n"
+     "Cách dùng: canhgac logs analyze [TÙY_CHỌN] TỆP...\n"
+     "           canhgac logs watch [TÙY_CHỌN] TỆP...\n"
+     "           canhgac logs decode [--format F] [--json] [--summary] [--tz ±HH:MM] TỆP...\n\n"
+     "analyze: đọc cả tệp (thường, .gz) qua bộ giải mã và quy tắc (có sẵn, DATA_DIR/rules,\n"
+     "--rules), in cảnh báo (dd/mm/yyyy, mức, quy tắc, khóa, số lần, tệp:dòng) và tổng kết.\n"
+     "watch: theo dõi tệp đang ghi (như tail -F: chịu được xoay vòng và cắt ngắn tệp), nhớ vị\n"
+     "trí và bộ đếm trong DATA_DIR/logwatch.db nên khởi động lại không sót, không đếm trùng.\n"
+     "  --rules TỆP|THƯ_MỤC   thêm quy tắc (lặp lại được); --no-builtin-rules bỏ quy tắc có sẵn\n"
+     "  --fail2ban BỘ_LỌC     nạp nguyên một bộ lọc fail2ban (filter.d/*.conf); --mode M,\n"
+     "                        --maxretry N (mặc định 5), --findtime T (mặc định 600, hoặc all)\n"
+     "  --date NGÀY           đọc nhật ký như vào cuối ngày đó (năm của dòng syslog thiếu năm)\n"
+     "  --tz ±HH:MM           múi giờ của mốc không ghi múi giờ (mặc định +07:00)\n"
+     "  --format F            ép định dạng (như decode)\n"
+     "  --summary             chỉ in tổng kết\n"
+     "  --json                mỗi cảnh báo một bản ghi log.alert (docs/events.md)\n"
+     "  --from-start          (watch) đọc cả phần đã có của tệp mới gặp lần đầu\n"
+     "  --once                (watch) đọc phần mới một lần rồi thoát (dùng với cron)\n"
+     "  --interval MS         (watch) khoảng giữa hai lần đọc, mặc định 1000\n\n"
      "decode: đọc từng dòng nhật ký (tệp thường hoặc .gz, \"-\" là đầu vào chuẩn) thành các\n"
      "trường (docs/logs.md): mỗi dòng in \"thời_gian định_dạng/bộ_giải_mã trường=giá_trị ...\",\n"
      "rồi mỗi tệp một dòng tổng kết \"đã giải mã N trên M dòng (x.x%)\".\n"
@@ -455,8 +472,28 @@ static const struct help helps[] = {
      "  --json           mỗi dòng một đối tượng JSON (tổng kết ra stderr)\n"
      "  --summary        chỉ in tổng kết của mỗi tệp\n"
      "  --tz ±HH:MM      múi giờ của mốc thời gian không ghi múi giờ (mặc định "
-     "+07:00)\n\n" COMMON_VI "\nMã thoát: 0 xong, 2 lỗi (tệp không đọc được).\n",
-     "Usage: canhgac logs decode [--format F] [--json] [--summary] [--tz ±HH:MM] FILE...\n\n"
+     "+07:00)\n\n" COMMON_VI
+     "\nMã thoát: analyze/watch: 0 không cảnh báo, 1 có cảnh báo, 2 lỗi; decode: 0 xong, 2 lỗi.\n",
+     "Usage: canhgac logs analyze [OPTIONS] FILE...\n"
+     "       canhgac logs watch [OPTIONS] FILE...\n"
+     "       canhgac logs decode [--format F] [--json] [--summary] [--tz ±HH:MM] FILE...\n\n"
+     "analyze: reads whole files (plain, .gz) through the decoders and rules (built-in,\n"
+     "DATA_DIR/rules, --rules) and prints alerts (dd/mm/yyyy, severity, rule, key, count,\n"
+     "file:line) and a summary.\n"
+     "watch: follows growing files (as tail -F: survives rotation and truncation) and keeps\n"
+     "positions and counters in DATA_DIR/logwatch.db, so a restart misses nothing and counts\n"
+     "nothing twice.\n"
+     "  --rules FILE|DIR      more rules (repeatable); --no-builtin-rules drops the built-in ones\n"
+     "  --fail2ban FILTER     load a fail2ban filter unchanged (filter.d/*.conf); --mode M,\n"
+     "                        --maxretry N (default 5), --findtime T (default 600, or all)\n"
+     "  --date DATE           read the logs as of the end of that day (year of syslog lines)\n"
+     "  --tz ±HH:MM           zone of time stamps written without one (default +07:00)\n"
+     "  --format F            force a format (as decode)\n"
+     "  --summary             only the summary\n"
+     "  --json                one log.alert record per alert (docs/events.md)\n"
+     "  --from-start          (watch) also read what a file seen for the first time holds\n"
+     "  --once                (watch) read what is new once and exit (for cron)\n"
+     "  --interval MS         (watch) time between reads, default 1000\n\n"
      "decode: reads each log line (plain or .gz file, \"-\" is standard input) into fields\n"
      "(docs/logs.md): one line \"time format/decoder field=value ...\" per log line, then one\n"
      "summary line per file \"decoded N of M lines (x.x%)\".\n"
@@ -465,7 +502,7 @@ static const struct help helps[] = {
      "  --json           one JSON object per line (summary to stderr)\n"
      "  --summary        only each file's summary\n"
      "  --tz ±HH:MM      zone of time stamps written without one (default +07:00)\n\n" COMMON_EN
-     "\nExit status: 0 done, 2 error (a file could not be read).\n"},
+     "\nExit status: analyze/watch: 0 no alert, 1 alerts, 2 error; decode: 0 done, 2 error.\n"},
     {"rules",
      "Cách dùng: canhgac rules check TỆP|THƯ_MỤC...\n"
      "           canhgac rules list [--json]\n\n"
