@@ -131,6 +131,15 @@ static int pam_more(struct cg_logrec *r, const char *m, size_t n)
 	return 1;
 }
 
+/* "Disconnecting: Too many authentication failures for root [preauth]": the user only. */
+static int too_many(struct cg_logrec *r, const char *m, size_t n)
+{
+	const char *f = cg_ld_rfind(m, n, LD_LIT(" for "));
+	if (f && ld_ends(m, n, LD_LIT(" [preauth]")) && f + 5 < m + n - 10)
+		cg_logrec_set(r, CG_LF_USER, f + 5, (size_t)(m + n - 10 - f - 5));
+	return 1;
+}
+
 static int starts_with(struct cg_logrec *r, const char *m, size_t n, int depth);
 
 /* "message repeated 3 times: [ Failed password for root from 1.2.3.4 port 22 ssh2]". */
@@ -178,7 +187,7 @@ static int starts_with(struct cg_logrec *r, const char *m, size_t n, int depth)
 			return user_ip_port(r, m + 14, n - 14), 1;
 		if (ld_starts(m, n, LD_LIT("Did not receive identification string from ")))
 			return cg_ld_from_ip_port(r, m + 43, n - 43), 1;
-		return ld_starts(m, n, LD_LIT("Disconnecting: "));
+		return ld_starts(m, n, LD_LIT("Disconnecting: ")) && too_many(r, m, n);
 	case 'C':
 		if (ld_starts(m, n, LD_LIT("Connection closed by ")))
 			return user_ip_port(r, m + 21, n - 21), 1;

@@ -124,9 +124,9 @@ int cg_ld_access(const struct cg_logdec_opts *o, const char *p, size_t n, struct
 	if (nw == 4)
 		cg_logrec_set(r, CG_LF_HOST, w[0], (size_t)(w[1] - 1 - w[0]));
 	const char *cl = w[nw - 3], *us = w[nw - 1];
-	if (!cg_ld_setip(r, CG_LF_SRCIP, cl, (size_t)(w[nw - 2] - 1 - cl)))
-		cg_logrec_set(r, CG_LF_HOST, cl,
-		              (size_t)(w[nw - 2] - 1 - cl)); /* HostnameLookups */
+	/* with HostnameLookups the client is a name: the host, unless a vhost came first */
+	if (!cg_ld_setip(r, CG_LF_SRCIP, cl, (size_t)(w[nw - 2] - 1 - cl)) && nw == 3)
+		cg_logrec_set(r, CG_LF_HOST, cl, (size_t)(w[nw - 2] - 1 - cl));
 	if (!((size_t)(b - 1 - us) == 1 && us[0] == '-'))
 		cg_logrec_set(r, CG_LF_USER, us, (size_t)(b - 1 - us));
 	q = b + 1 + k;
@@ -214,13 +214,25 @@ int cg_ld_apache_error(const struct cg_logdec_opts *o, const char *p, size_t n, 
 	return 0;
 }
 
-/* ", client: 1.2.3.4, server: example.com, request: "GET / HTTP/1.1", host: ...". */
+/* ", client: 1.2.3.4, server: example.com, request: "GET / HTTP/1.1", host: ...". The message
+ * before it may hold a path the client chose: the client is the first ", client: IP" that
+ * nginx's ", server: " follows. */
 static void nginx_tail(struct cg_logrec *r, const char *m, size_t n)
 {
-	const char *end = m + n, *c = cg_ld_find(m, n, LD_LIT(", client: ")), *s, *q;
-	if (!c)
+	const char *end = m + n, *c = m, *s = NULL, *q, *first = NULL;
+	size_t k = 0;
+	while ((c = cg_ld_find(c, (size_t)(end - c), LD_LIT(", client: "))) != NULL) {
+		c += 10;
+		k = cg_ld_iplen(c, (size_t)(end - c));
+		if (!k)
+			continue;
+		if (!first)
+			first = c;
+		if (ld_starts(c + k, (size_t)(end - c - k), LD_LIT(", server: ")))
+			break;
+	}
+	if (!c && !(c = first))
 		return;
-	c += 10;
 	cg_ld_setip(r, CG_LF_SRCIP, c, (size_t)(end - c));
 	s = cg_ld_find(c, (size_t)(end - c), LD_LIT(", server: "));
 	if (s) {
@@ -230,9 +242,9 @@ static void nginx_tail(struct cg_logrec *r, const char *m, size_t n)
 	q = cg_ld_find(c, (size_t)(end - c), LD_LIT(", request: \""));
 	if (q) {
 		q += 11;
-		size_t k = quoted_len(q, (size_t)(end - q));
-		if (k)
-			request(r, q + 1, k - 2);
+		size_t qn = quoted_len(q, (size_t)(end - q));
+		if (qn)
+			request(r, q + 1, qn - 2);
 	}
 }
 

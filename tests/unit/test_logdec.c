@@ -378,6 +378,17 @@ static void test_web(void **state)
 	    "method=GET|url=/shell.php|action=error|program=nginx");
 	assert_int_equal(rec.time, civil(2026, 10, 22, 17, 41, 0, VN));
 	expect("2026/10/22 17:41:00 [notice] 1#1: signal process started", "level=notice|-srcip");
+	/* a path holding ", client: " cannot choose the address */
+	expect(
+	    "2026/10/22 17:41:00 [error] 7#7: *9 open() \"/x, client: 6.6.6.6, y\" failed (2: No "
+	    "such file or directory), client: 203.0.113.10, server: _, request: \"GET /x "
+	    "HTTP/1.1\"",
+	    "srcip=203.0.113.10|host=_|url=/x");
+	expect("Dec 10 07:13:56 LabSZ sshd[1]: Disconnecting: Too many authentication failures for "
+	       "admin [preauth]",
+	       "user=admin|-srcip|-action");
+	expect("host.example - bob [22/Oct/2026:17:41:00 +0000] \"GET / HTTP/1.1\" 200 1",
+	       "host=host.example|-srcip|user=bob");
 }
 
 static void test_journald(void **state)
