@@ -17,6 +17,10 @@
 
 #define VN 25200
 
+#ifdef _WIN32
+#define timegm _mkgmtime /* the Windows C runtime's name for it */
+#endif
+
 static struct cg_logrec rec;
 
 static int64_t civil(int y, int mo, int d, int h, int mi, int s, int64_t tz)
