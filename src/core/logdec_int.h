@@ -99,6 +99,8 @@ int cg_ld_vsftpd(struct cg_logrec *r, const char *m, size_t n);
 int cg_ld_proftpd(struct cg_logrec *r, const char *m, size_t n);
 int cg_ld_winsec_text(struct cg_logrec *r, const char *m, size_t n);
 int cg_ld_snare(struct cg_logrec *r, const char *m, size_t n);
+/* Windows event fields from RFC 5424 structured data: EventID="4625" TargetUserName="x"... */
+void cg_ld_winsec_sd(struct cg_logrec *r, const char *sd, size_t n);
 /* Sets action/service from the event id and logon type already in r. */
 void cg_ld_winsec_action(struct cg_logrec *r);
 

@@ -471,6 +471,14 @@ static void test_windows(void **state)
 	expect("<13>Oct 22 17:41:00 DC01 Microsoft-Windows-Security-Auditing[624]: EventID=4625 "
 	       "TargetUserName=bob IpAddress=203.0.113.5 LogonType=10 SubjectUserName=-",
 	       "eventid=4625|action=auth_fail|user=bob|srcip=203.0.113.5|service=rdp|-srcuser");
+	/* NXLog's RFC 5424 output: the fields in structured data, the text after it */
+	expect(
+	    "<14>1 2026-10-22T17:41:00.000000+07:00 DC01 Microsoft-Windows-Security-Auditing 624 - "
+	    "[NXLOG@14506 Keywords=\"-9214364837600034816\" EventType=\"AUDIT_FAILURE\" "
+	    "EventID=\"4625\" TargetUserName=\"ketoan\" SubjectUserName=\"-\" LogonType=\"10\" "
+	    "IpAddress=\"203.0.113.44\" IpPort=\"50123\"] An account failed to log on.",
+	    "format=syslog|decoder=winsec|eventid=4625|action=auth_fail|service=rdp|user=ketoan|"
+	    "-srcuser|srcip=203.0.113.44|srcport=50123|host=DC01");
 	/* Snare */
 	expect("<13>Oct 22 17:41:00 DC01 MSWinEventLog\t1\tSecurity\t1234\tThu Oct 22 17:41:00 "
 	       "2026\t4625\tMicrosoft-Windows-Security-Auditing\tN/A\tN/A\tFailure "
