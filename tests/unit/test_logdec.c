@@ -171,6 +171,32 @@ static void test_sshd(void **state)
 	expect("Nov  1 00:20:32 b sshd[1]: Failed password for invalid user x from 6.6.6.6 from "
 	       "5.5.5.5 port 22 ssh2",
 	       "user=x from 6.6.6.6|srcip=5.5.5.5|action=auth_fail");
+	/* ... even when it looks like a whole sshd tail: the last one that ends the line wins */
+	expect("Nov  1 00:20:32 b sshd[1]: Failed password for invalid user x from 6.6.6.6 port 22 "
+	       "ssh2: y from 5.5.5.5 port 23 ssh2",
+	       "srcip=5.5.5.5|srcport=23|user=x from 6.6.6.6 port 22 ssh2: y|action=auth_fail");
+	/* an existing account's name is one word: the address right after it (fail2ban's cases) */
+	expect("Sep 29 17:15:02 spaceman sshd[12946]: Failed password for user from 127.0.0.1 port "
+	       "20000 ssh1: ruser from 1.2.3.4",
+	       "user=user|srcip=127.0.0.1|action=auth_fail");
+	expect(
+	    "Mar 29 05:20:09 dusky sshd[19558]: [ID 800047 auth.info] Failed keyboard-interactive "
+	    "for james from 205.186.180.30 port 54520 ssh2",
+	    "user=james|srcip=205.186.180.30|action=auth_fail");
+	expect("Apr 29 12:53:38 mac sshd[47831]: error: PAM: authentication failure for james from "
+	       "205.186.180.88 via 192.168.1.201",
+	       "user=james|srcip=205.186.180.88|-action");
+	expect("Dec 12 20:04:39 aragorn sshd[1328]: error: PAM: User not known to the underlying "
+	       "authentication module for illegal user kernelitshell from 10.215.4.227 ",
+	       "user=kernelitshell|srcip=10.215.4.227|-action");
+	expect("Jan  5 01:31:41 www sshd[1643]: ROOT LOGIN REFUSED FROM ::ffff:1.2.3.4",
+	       "user=root|srcip=1.2.3.4");
+	expect("Jun 7 01:11:58 host sshd[8783]: Bad protocol version identification 'dummy string' "
+	       "from 192.0.2.1' from 69.61.56.115 port 31778",
+	       "srcip=69.61.56.115|-user");
+	expect("Nov 26 13:03:29 srv sshd[45]: Unable to negotiate with 192.0.2.1 port 55419: no "
+	       "matching cipher found.",
+	       "srcip=192.0.2.1|srcport=55419");
 	expect("Dec 10 08:24:40 LabSZ sshd[24363]: Failed none for invalid user 0 from "
 	       "5.188.10.180 port 49811 ssh2",
 	       "user=0|srcip=5.188.10.180|-action");
