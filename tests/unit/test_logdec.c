@@ -351,6 +351,21 @@ static void test_mail_ftp(void **state)
 	    "Oct 22 17:41:00 ftp proftpd[777]: ftp (203.0.113.50[203.0.113.50]) - USER bob: Login "
 	    "successful.",
 	    "action=auth_success|user=bob");
+	expect(
+	    "Jun 09 11:15:43 ftp proftpd[17424] ftp.example (::ffff:101.71.143.238[::ffff:101.71."
+	    "143.238]): USER god: no such user found from ::ffff:101.71.143.238 [::ffff:101.71.143."
+	    "238] to ::ffff:10.0.0.1:21",
+	    "action=invalid_user|user=god|srcip=101.71.143.238");
+	expect(
+	    "Jan 29 09:33:58 pop3-login: Info: Aborted login (auth failed, 1 attempts in 2 secs): "
+	    "user=<grace>, method=PLAIN, rip=212.9.180.3",
+	    "decoder=dovecot|service=pop3|action=auth_fail|user=grace|srcip=212.9.180.3");
+	expect("Jun 12 11:48:12 auth-worker(80180): Info: conn unix:auth-worker (uid=143): "
+	       "auth-worker<13247>: sql(support,192.0.2.6): unknown user",
+	       "decoder=dovecot|user=support|srcip=192.0.2.6|-action");
+	expect("Oct 11 01:06:47 ServerJV vsftpd: (pam_unix) authentication failure; logname= uid=0 "
+	       "euid=0 tty= ruser= rhost=209.67.1.67",
+	       "decoder=pam|service=vsftpd|srcip=209.67.1.67|-action");
 	/* vsftpd's own file */
 	expect("Tue Oct 22 17:41:00 2026 [pid 123] [user] FAIL LOGIN: Client \"1.2.3.4\"",
 	       "format=vsftpd|decoder=vsftpd|pid=123|user=user|srcip=1.2.3.4|action=auth_fail");
@@ -399,6 +414,15 @@ static void test_web(void **state)
 	       "level=error|program=core|pid=1234|srcip=1.2.3.4|srcport=5678|msg=AH00126: Invalid "
 	       "URI in request GET /../../etc/passwd HTTP/1.1");
 	assert_int_equal(rec.time_ms, 123);
+	/* Apache's error log sent to syslog; bracketed IPv6 client */
+	expect("Feb 15 16:54:53 tools apache2[18154]: [:error] [pid 18154:tid 140680873617152] "
+	       "[client 192.0.2.3:48154] AH01630: client denied by server configuration: /var/www",
+	       "format=syslog|decoder=apache|program=apache2|pid=18154|level=error|srcip=192.0.2.3|"
+	       "srcport=48154|action=error");
+	expect("[Sat Jul 20 22:11:44.147674 2013] [authz_owner:error] [pid 17540:tid 1] [client "
+	       "[2606:2800:220:1:248:1893:25c8:1946]:51548] AH01637: Authorization failed",
+	       "srcip=2606:2800:220:1:248:1893:25c8:1946|srcport=51548|msg=AH01637: Authorization "
+	       "failed");
 	/* nginx error log */
 	expect(
 	    "2026/10/22 17:41:00 [error] 1234#1234: *5 open() \"/var/www/html/shell.php\" failed "
