@@ -67,6 +67,10 @@ int cg_logdec_inner(struct cg_logrec *r)
 	mn = r->f[CG_LF_MSG].len;
 	if (!p || !m)
 		return 0;
+	if (mn > 10 && (m[0] == 'p' || m[0] == '(') &&
+	    (ld_starts(m, mn, LD_LIT("pam_unix(")) || ld_starts(m, mn, LD_LIT("(pam_unix) "))))
+		return m[0] == 'p' ? cg_ld_pam(r, m, mn, NULL, 0)
+		                   : cg_ld_pam(r, m + 11, mn - 11, p, n);
 	switch (p[0]) {
 	case 's':
 		if (IS(p, n, "sshd") || IS(p, n, "sshd-session"))
@@ -88,9 +92,25 @@ int cg_logdec_inner(struct cg_logrec *r)
 			return cg_ld_postfix(r, m, mn);
 		if (IS(p, n, "proftpd"))
 			return cg_ld_proftpd(r, m, mn);
+		if (IS(p, n, "pop3-login"))
+			return cg_ld_dovecot(r, m, mn);
 		break;
 	case 'd':
 		if (ld_starts(p, n, LD_LIT("dovecot")))
+			return cg_ld_dovecot(r, m, mn);
+		break;
+	case 'i':
+		if (IS(p, n, "imap-login"))
+			return cg_ld_dovecot(r, m, mn);
+		break;
+	case 'h':
+		if (ld_starts(p, n, LD_LIT("httpd")))
+			return cg_ld_apache_msg(r, m, mn);
+		break;
+	case 'a':
+		if (ld_starts(p, n, LD_LIT("apache")))
+			return cg_ld_apache_msg(r, m, mn);
+		if (ld_starts(p, n, LD_LIT("auth-worker(")))
 			return cg_ld_dovecot(r, m, mn);
 		break;
 	case 'v':

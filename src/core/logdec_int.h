@@ -49,7 +49,8 @@ const char *cg_ld_rfind(const char *p, size_t n, const char *lit, size_t ln);
 /* Length of an IPv4 or IPv6 address opening p (hex digits, '.', ':', '%' zone), or 0 when the
  * run does not look like one (needs three dots or two colons). */
 size_t cg_ld_iplen(const char *p, size_t n);
-/* Sets field f to the address opening p; returns its length (0: nothing set). */
+/* Sets field f to the address opening p ("::ffff:1.2.3.4" as 1.2.3.4); returns the length
+ * read (0: nothing set). */
 size_t cg_ld_setip(struct cg_logrec *r, enum cg_logfield f, const char *p, size_t n);
 /* Length of the digits opening p. */
 size_t cg_ld_digits(const char *p, size_t n);
@@ -97,8 +98,11 @@ int cg_ld_postfix(struct cg_logrec *r, const char *m, size_t n);
 int cg_ld_dovecot(struct cg_logrec *r, const char *m, size_t n);
 int cg_ld_vsftpd(struct cg_logrec *r, const char *m, size_t n);
 int cg_ld_proftpd(struct cg_logrec *r, const char *m, size_t n);
+int cg_ld_apache_msg(struct cg_logrec *r, const char *m, size_t n);
 int cg_ld_winsec_text(struct cg_logrec *r, const char *m, size_t n);
 int cg_ld_snare(struct cg_logrec *r, const char *m, size_t n);
+/* Windows event fields from RFC 5424 structured data: EventID="4625" TargetUserName="x"... */
+void cg_ld_winsec_sd(struct cg_logrec *r, const char *sd, size_t n);
 /* Sets action/service from the event id and logon type already in r. */
 void cg_ld_winsec_action(struct cg_logrec *r);
 

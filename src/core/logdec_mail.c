@@ -24,7 +24,7 @@ static void bracket_ip(struct cg_logrec *r, const char *m, size_t n)
 	while ((b = memchr(b, '[', (size_t)(end - b))) != NULL) {
 		size_t k = cg_ld_iplen(b + 1, (size_t)(end - b - 1));
 		if (k && b + 1 + k < end && b[1 + k] == ']') {
-			cg_logrec_set(r, CG_LF_SRCIP, b + 1, k);
+			cg_ld_setip(r, CG_LF_SRCIP, b + 1, k);
 			return;
 		}
 		b++;
@@ -59,6 +59,24 @@ static void angle(struct cg_logrec *r, enum cg_logfield f, const char *m, size_t
 		cg_logrec_set(r, f, k, (size_t)(e - k));
 }
 
+/* "auth: passwd-file(bob,1.2.3.4,<sess>): unknown user", "auth-worker(9): pam(bob,1.2.3.4):
+ * pam_authenticate() failed", "auth: ldap(bob,1.2.3.4,): invalid credentials": the first
+ * "(user,IP" among the first few parentheses. */
+static void auth_paren(struct cg_logrec *r, const char *m, size_t n)
+{
+	const char *o = m, *end = m + n, *cm, *cl;
+	for (int tries = 0; tries < 4 && (o = memchr(o, '(', (size_t)(end - o))) != NULL; tries++) {
+		o++;
+		cl = memchr(o, ')', (size_t)(end - o));
+		cm = cl ? memchr(o, ',', (size_t)(cl - o)) : NULL;
+		if (cm && cg_ld_setip(r, CG_LF_SRCIP, cm + 1, (size_t)(cl - cm - 1))) {
+			if (cm > o)
+				cg_logrec_set(r, CG_LF_USER, o, (size_t)(cm - o));
+			return;
+		}
+	}
+}
+
 /* "imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<bob>, method=PLAIN,
  * rip=1.2.3.4, lip=10.0.0.1, TLS", "imap-login: Login: user=<bob>, ...",
  * "auth: passwd-file(bob,1.2.3.4): unknown user". */
@@ -72,6 +90,10 @@ int cg_ld_dovecot(struct cg_logrec *r, const char *m, size_t n)
 		setlit(r, CG_LF_SERVICE, "pop3");
 	else if (ld_starts(m, n, LD_LIT("submission-login: ")))
 		setlit(r, CG_LF_SERVICE, "smtp");
+	else if (cg_logrec_is(r, CG_LF_PROGRAM, "imap-login"))
+		setlit(r, CG_LF_SERVICE, "imap");
+	else if (cg_logrec_is(r, CG_LF_PROGRAM, "pop3-login"))
+		setlit(r, CG_LF_SERVICE, "pop3");
 	c = memchr(m, ':', n);
 	if (c && ld_starts(c, n - (size_t)(c - m), LD_LIT(": pam_unix(")))
 		return cg_ld_pam(r, c + 2, n - (size_t)(c + 2 - m), NULL, 0);
@@ -83,14 +105,8 @@ int cg_ld_dovecot(struct cg_logrec *r, const char *m, size_t n)
 		act(r, CG_LA_AUTH_FAIL);
 	else if (c && ld_starts(c, n - (size_t)(c - m), LD_LIT(": Login: ")))
 		act(r, CG_LA_AUTH_SUCCESS);
-	if (!r->f[CG_LF_SRCIP].ptr && (c = cg_ld_find(m, n, LD_LIT("auth: "))) != NULL) {
-		/* "auth: passwd-file(bob,1.2.3.4,<sess>): unknown user" */
-		const char *o = memchr(c, '(', n - (size_t)(c - m)), *cm;
-		if (o && (cm = memchr(o, ',', n - (size_t)(o - m))) != NULL) {
-			cg_logrec_set(r, CG_LF_USER, o + 1, (size_t)(cm - o - 1));
-			cg_ld_setip(r, CG_LF_SRCIP, cm + 1, n - (size_t)(cm + 1 - m));
-		}
-	}
+	if (!r->f[CG_LF_SRCIP].ptr)
+		auth_paren(r, m, n);
 	return 1;
 }
 
@@ -149,10 +165,13 @@ int cg_ld_proftpd(struct cg_logrec *r, const char *m, size_t n)
 	size_t k;
 	r->decoder = "proftpd";
 	setlit(r, CG_LF_SERVICE, "ftp");
-	if (!d)
+	if (d)
+		p = d + 4;
+	else if ((d = cg_ld_find(m, n, LD_LIT("): "))) != NULL)
+		p = d + 3; /* "host (IP[IP]): USER x: ..." as some versions write */
+	else
 		return 1;
 	bracket_ip(r, m, (size_t)(d + 1 - m));
-	p = d + 4;
 	k = n - (size_t)(p - m);
 	if (ld_starts(p, k, LD_LIT("USER "))) {
 		size_t w = 5;

@@ -145,6 +145,8 @@ static int rfc5424(const struct cg_logdec_opts *o, const char *p, size_t n, stru
 	if (i + 3 <= n && memcmp(p + i, "\xEF\xBB\xBF", 3) == 0)
 		i += 3; /* BOM */
 	cg_logrec_set(r, CG_LF_MSG, p + i, n - i);
+	if (k > 1 && cg_ld_find(sd, k, LD_LIT(" EventID=\"")))
+		cg_ld_winsec_sd(r, sd, k); /* NXLog's RFC 5424 output: the event's fields */
 	if (r->f[CG_LF_PID].ptr &&
 	    cg_ld_digits(r->f[CG_LF_PID].ptr, r->f[CG_LF_PID].len) != r->f[CG_LF_PID].len)
 		r->f[CG_LF_PID].ptr = NULL, r->f[CG_LF_PID].len = 0;

@@ -69,6 +69,11 @@ size_t cg_ld_iplen(const char *p, size_t n)
 size_t cg_ld_setip(struct cg_logrec *r, enum cg_logfield f, const char *p, size_t n)
 {
 	size_t k = cg_ld_iplen(p, n);
+	if (k > 7 && memcmp(p, "::ffff:", 7) == 0 && memchr(p + 7, '.', k - 7) &&
+	    cg_ld_iplen(p + 7, k - 7) == k - 7) {
+		cg_logrec_set(r, f, p + 7, k - 7); /* an IPv4-mapped address is the IPv4 one */
+		return k;
+	}
 	if (k)
 		cg_logrec_set(r, f, p, k);
 	return k;

@@ -124,9 +124,9 @@ int cg_ld_access(const struct cg_logdec_opts *o, const char *p, size_t n, struct
 	if (nw == 4)
 		cg_logrec_set(r, CG_LF_HOST, w[0], (size_t)(w[1] - 1 - w[0]));
 	const char *cl = w[nw - 3], *us = w[nw - 1];
-	if (!cg_ld_setip(r, CG_LF_SRCIP, cl, (size_t)(w[nw - 2] - 1 - cl)))
-		cg_logrec_set(r, CG_LF_HOST, cl,
-		              (size_t)(w[nw - 2] - 1 - cl)); /* HostnameLookups */
+	/* with HostnameLookups the client is a name: the host, unless a vhost came first */
+	if (!cg_ld_setip(r, CG_LF_SRCIP, cl, (size_t)(w[nw - 2] - 1 - cl)) && nw == 3)
+		cg_logrec_set(r, CG_LF_HOST, cl, (size_t)(w[nw - 2] - 1 - cl));
 	if (!((size_t)(b - 1 - us) == 1 && us[0] == '-'))
 		cg_logrec_set(r, CG_LF_USER, us, (size_t)(b - 1 - us));
 	q = b + 1 + k;
@@ -150,25 +150,77 @@ int cg_ld_access(const struct cg_logdec_opts *o, const char *p, size_t n, struct
 	return 0;
 }
 
-/* "[client 1.2.3.4:5678]" or "[client 1.2.3.4]" (also IPv6, port when after "]:"). */
+/* "[client 1.2.3.4:5678]", "[client 1.2.3.4]", "[client [2001:db8::1]:5678]", or 2.4's
+ * unbracketed IPv6 "[client 2001:db8::1]" (a port cannot be told from it there). */
 static void client_field(struct cg_logrec *r, const char *p, size_t n)
 {
-	const char *c = cg_ld_find(p, n, LD_LIT("[client "));
-	size_t k, rest;
+	const char *c = cg_ld_find(p, n, LD_LIT("[client ")), *colon;
+	size_t k, rest, a;
 	if (!c)
 		return;
 	c += 8;
 	rest = n - (size_t)(c - p);
+	if (rest && c[0] == '[') {
+		a = cg_ld_setip(r, CG_LF_SRCIP, c + 1, rest - 1);
+		if (a && 1 + a + 1 < rest && c[1 + a] == ']' && c[2 + a] == ':') {
+			size_t d = cg_ld_digits(c + 3 + a, rest - 3 - a);
+			if (d)
+				cg_logrec_set(r, CG_LF_SRCPORT, c + 3 + a, d);
+		}
+		return;
+	}
 	k = ld_until(c, rest, ']');
-	const char *dot = memchr(c, '.', k), *colon = memchr(c, ':', k);
+	const char *dot = memchr(c, '.', k);
+	colon = memchr(c, ':', k);
 	if (dot && colon && colon > dot) { /* IPv4:port */
-		size_t a = cg_ld_setip(r, CG_LF_SRCIP, c, (size_t)(colon - c));
+		a = cg_ld_setip(r, CG_LF_SRCIP, c, (size_t)(colon - c));
 		size_t d = cg_ld_digits(colon + 1, k - (size_t)(colon + 1 - c));
 		if (a && d)
 			cg_logrec_set(r, CG_LF_SRCPORT, colon + 1, d);
 	} else {
 		cg_ld_setip(r, CG_LF_SRCIP, c, k);
 	}
+}
+
+/* The bracketed groups of an Apache error line from p[i] (" [core:error] [pid 1] [client
+ * ...]"): sets level, program, pid, srcip; returns where the message starts. */
+static size_t apache_groups(struct cg_logrec *r, const char *p, size_t n, size_t i)
+{
+	for (;;) {
+		if (i + 1 < n && p[i] == ' ' && p[i + 1] == '[')
+			i++;
+		if (i >= n || p[i] != '[')
+			break;
+		const char *f = p + i + 1;
+		size_t w = ld_until(f, n - i - 1, ']');
+		if (i + 1 + w >= n)
+			break;
+		if (!r->f[CG_LF_LEVEL].ptr) { /* "[error]" or "[core:error]" */
+			const char *c = memchr(f, ':', w);
+			const char *lv = c ? c + 1 : f;
+			cg_logrec_set(r, CG_LF_LEVEL, lv, (size_t)(f + w - lv));
+			if (c && c > f)
+				cg_logrec_set(r, CG_LF_PROGRAM, f, (size_t)(c - f));
+		} else if (ld_starts(f, w, LD_LIT("pid "))) {
+			size_t d = cg_ld_digits(f + 4, w - 4);
+			if (d)
+				cg_logrec_set(r, CG_LF_PID, f + 4, d);
+		} else if (ld_starts(f, w, LD_LIT("client "))) {
+			client_field(r, f - 1, n - i);
+			if (f[7] ==
+			    '[') { /* "[client [v6]:port]": the group ends at the second ']' */
+				if (i + 2 + w >= n)
+					break;
+				w += 1 + ld_until(f + w + 1, n - i - 2 - w, ']');
+			}
+		} else {
+			break;
+		}
+		i += w + 2;
+	}
+	if (i < n && p[i] == ' ')
+		i++;
+	return i < n ? i : n;
 }
 
 /* "[Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] msg" (2.2) and "[Wed Oct 11
@@ -179,48 +231,54 @@ int cg_ld_apache_error(const struct cg_logdec_opts *o, const char *p, size_t n, 
 	if (n < 3 || p[0] != '[' || !(k = cg_ld_ctime(r, p + 1, n - 1, o->tz)) || 1 + k >= n ||
 	    p[1 + k] != ']')
 		return CG_ENOENT;
-	i = k + 2;
-	while (i + 1 < n && p[i] == ' ' && p[i + 1] == '[') {
-		const char *f = p + i + 2;
-		size_t w = ld_until(f, n - i - 2, ']');
-		if (i + 2 + w >= n)
-			break;
-		if (!r->f[CG_LF_LEVEL].ptr) { /* "[error]" or "[core:error]" */
-			const char *c = memchr(f, ':', w);
-			const char *lv = c ? c + 1 : f;
-			cg_logrec_set(r, CG_LF_LEVEL, lv, (size_t)(f + w - lv));
-			if (c)
-				cg_logrec_set(r, CG_LF_PROGRAM, f, (size_t)(c - f));
-		} else if (ld_starts(f, w, LD_LIT("pid "))) {
-			size_t d = cg_ld_digits(f + 4, w - 4);
-			if (d)
-				cg_logrec_set(r, CG_LF_PID, f + 4, d);
-		} else if (ld_starts(f, w, LD_LIT("client "))) {
-			client_field(r, f - 1, w + 2);
-		} else {
-			break;
-		}
-		i += w + 3;
-	}
+	i = apache_groups(r, p, n, k + 2);
 	if (!r->f[CG_LF_LEVEL].ptr)
 		return CG_ENOENT;
-	if (i < n && p[i] == ' ')
-		i++;
-	cg_logrec_set(r, CG_LF_MSG, p + i, i < n ? n - i : 0);
+	cg_logrec_set(r, CG_LF_MSG, p + i, n - i);
 	if (!r->f[CG_LF_SRCIP].ptr) /* 2.2 and modules write it later in the message */
-		client_field(r, p + i, i < n ? n - i : 0);
+		client_field(r, p + i, n - i);
 	r->format = "apache-error";
 	act(r, CG_LA_ERROR);
 	return 0;
 }
 
-/* ", client: 1.2.3.4, server: example.com, request: "GET / HTTP/1.1", host: ...". */
+int cg_ld_apache_msg(struct cg_logrec *r, const char *m, size_t n)
+{
+	/* Apache's error log sent to syslog ("httpd[1]: [authz_core:error] [pid 1] [client
+	 * 192.0.2.1:58585] AH01630: ..."): the program keeps the syslog tag */
+	struct cg_logview prog = r->f[CG_LF_PROGRAM], pid = r->f[CG_LF_PID];
+	if (!n || m[0] != '[')
+		return 0;
+	size_t i = apache_groups(r, m, n, 0);
+	r->f[CG_LF_PROGRAM] = prog, r->f[CG_LF_PID] = pid;
+	if (!r->f[CG_LF_LEVEL].ptr)
+		return 0;
+	if (!r->f[CG_LF_SRCIP].ptr)
+		client_field(r, m + i, n - i);
+	r->decoder = "apache";
+	act(r, CG_LA_ERROR);
+	return 1;
+}
+
+/* ", client: 1.2.3.4, server: example.com, request: "GET / HTTP/1.1", host: ...". The message
+ * before it may hold a path the client chose: the client is the first ", client: IP" that
+ * nginx's ", server: " follows. */
 static void nginx_tail(struct cg_logrec *r, const char *m, size_t n)
 {
-	const char *end = m + n, *c = cg_ld_find(m, n, LD_LIT(", client: ")), *s, *q;
-	if (!c)
+	const char *end = m + n, *c = m, *s = NULL, *q, *first = NULL;
+	size_t k = 0;
+	while ((c = cg_ld_find(c, (size_t)(end - c), LD_LIT(", client: "))) != NULL) {
+		c += 10;
+		k = cg_ld_iplen(c, (size_t)(end - c));
+		if (!k)
+			continue;
+		if (!first)
+			first = c;
+		if (ld_starts(c + k, (size_t)(end - c - k), LD_LIT(", server: ")))
+			break;
+	}
+	if (!c && !(c = first))
 		return;
-	c += 10;
 	cg_ld_setip(r, CG_LF_SRCIP, c, (size_t)(end - c));
 	s = cg_ld_find(c, (size_t)(end - c), LD_LIT(", server: "));
 	if (s) {
@@ -230,9 +288,9 @@ static void nginx_tail(struct cg_logrec *r, const char *m, size_t n)
 	q = cg_ld_find(c, (size_t)(end - c), LD_LIT(", request: \""));
 	if (q) {
 		q += 11;
-		size_t k = quoted_len(q, (size_t)(end - q));
-		if (k)
-			request(r, q + 1, k - 2);
+		size_t qn = quoted_len(q, (size_t)(end - q));
+		if (qn)
+			request(r, q + 1, qn - 2);
 	}
 }
 

@@ -135,6 +135,57 @@ static int keyvalue(struct cg_logrec *r, const char *m, size_t n)
 	return 1;
 }
 
+/* The value of ` key="..."` in structured data (\" and \] kept as written); sets f. */
+static void sd_param(struct cg_logrec *r, enum cg_logfield f, const char *sd, size_t n,
+                     const char *key, size_t kn)
+{
+	const char *k = cg_ld_find(sd, n, key, kn), *v, *e, *end = sd + n;
+	if (!k)
+		return;
+	v = k + kn;
+	for (e = v; e < end && *e != '"'; e++)
+		if (*e == '\\')
+			e++;
+	if (e < end && e > v && !(e - v == 1 && *v == '-'))
+		cg_logrec_set(r, f, v, (size_t)(e - v));
+}
+
+void cg_ld_winsec_sd(struct cg_logrec *r, const char *sd, size_t n)
+{
+	sd_param(r, CG_LF_EVENTID, sd, n, LD_LIT(" EventID=\""));
+	if (!r->f[CG_LF_EVENTID].ptr ||
+	    cg_ld_digits(r->f[CG_LF_EVENTID].ptr, r->f[CG_LF_EVENTID].len) !=
+	        r->f[CG_LF_EVENTID].len)
+		return;
+	if (cg_logrec_is(r, CG_LF_EVENTID, "4732") || cg_logrec_is(r, CG_LF_EVENTID, "4728")) {
+		sd_param(r, CG_LF_GROUP, sd, n, LD_LIT(" TargetUserName=\""));
+		sd_param(r, CG_LF_USER, sd, n, LD_LIT(" MemberName=\""));
+		if (r->f[CG_LF_USER].ptr &&
+		    ld_starts(r->f[CG_LF_USER].ptr, r->f[CG_LF_USER].len, LD_LIT("CN="))) {
+			const char *u = r->f[CG_LF_USER].ptr + 3;
+			cg_logrec_set(r, CG_LF_USER, u, ld_until(u, r->f[CG_LF_USER].len - 3, ','));
+		}
+	} else {
+		sd_param(r, CG_LF_USER, sd, n, LD_LIT(" TargetUserName=\""));
+	}
+	sd_param(r, CG_LF_SRCUSER, sd, n, LD_LIT(" SubjectUserName=\""));
+	sd_param(r, CG_LF_LOGONTYPE, sd, n, LD_LIT(" LogonType=\""));
+	sd_param(r, CG_LF_STATUS, sd, n, LD_LIT(" Status=\""));
+	sd_param(r, CG_LF_SRCPORT, sd, n, LD_LIT(" IpPort=\""));
+	sd_param(r, CG_LF_SRCIP, sd, n, LD_LIT(" IpAddress=\""));
+	if (r->f[CG_LF_SRCIP].ptr) {
+		const char *ip = r->f[CG_LF_SRCIP].ptr;
+		size_t k = r->f[CG_LF_SRCIP].len;
+		if (ld_starts(ip, k, LD_LIT("::ffff:")))
+			ip += 7, k -= 7;
+		r->f[CG_LF_SRCIP].ptr = NULL, r->f[CG_LF_SRCIP].len = 0;
+		if (cg_ld_iplen(ip, k) == k)
+			cg_logrec_set(r, CG_LF_SRCIP, ip, k);
+	}
+	r->decoder = "winsec";
+	cg_ld_winsec_action(r);
+}
+
 int cg_ld_winsec_text(struct cg_logrec *r, const char *m, size_t n)
 {
 	const char *id;

@@ -20,6 +20,7 @@ struct cg_logread {
 	int err;   /* a read or inflate error to report once the buffer is drained */
 	int skip;  /* dropping the rest of a line that was cut */
 	int zinit; /* z was initialised */
+	int zmid;  /* inside a gzip member: its end must come before the file's */
 	z_stream z;
 	unsigned char *in; /* compressed input (gzip only) */
 	char *buf;         /* text; [start, end) not yet returned */
@@ -38,36 +39,38 @@ static int fill_in(struct cg_logread *lr)
 	return got == 0 ? 1 : 0;
 }
 
-/* Inflates into buf[end..cap); handles several gzip members one after another. */
+/* Inflates into buf[end..cap); handles several gzip members one after another. Text inflated
+ * before an error is kept. */
 static int fill_gz(struct cg_logread *lr, size_t cap)
 {
+	int err = 0;
 	lr->z.next_out = (Bytef *)lr->buf + lr->end;
 	lr->z.avail_out = (uInt)(cap - lr->end);
-	while (lr->z.avail_out > 0) {
-		int rc, at_end = 0;
-		if (lr->z.avail_in == 0) {
-			rc = fill_in(lr);
-			if (rc < 0)
-				return rc;
-			at_end = rc;
-		}
-		if (at_end) {
+	while (lr->z.avail_out > 0 && !err) {
+		int rc;
+		if (lr->z.avail_in == 0 && (rc = fill_in(lr)) != 0) {
 			lr->eof = 1;
+			if (rc < 0)
+				err = rc;
+			else if (lr->zmid)
+				err = CG_EPARSE; /* a truncated file */
 			break;
 		}
+		lr->zmid = 1;
 		rc = inflate(&lr->z, Z_NO_FLUSH);
 		if (rc == Z_STREAM_END) {
+			lr->zmid = 0;
 			if (inflateReset(&lr->z) != Z_OK)
-				return CG_EPARSE;
+				err = CG_EPARSE;
 			continue; /* another member may follow (cat a.gz b.gz) */
 		}
 		if (rc != Z_OK && rc != Z_BUF_ERROR)
-			return CG_EPARSE;
-		if ((size_t)((char *)lr->z.next_out - lr->buf) > lr->end)
+			err = CG_EPARSE;
+		else if ((size_t)((char *)lr->z.next_out - lr->buf) > lr->end)
 			break; /* some text came: let the caller look at it */
 	}
 	lr->end = (size_t)((char *)lr->z.next_out - lr->buf);
-	return 0;
+	return err;
 }
 
 /* Moves the unread text to the front of buf and reads more after it. */

@@ -17,6 +17,10 @@
 
 #define VN 25200
 
+#ifdef _WIN32
+#define timegm _mkgmtime /* the Windows C runtime's name for it */
+#endif
+
 static struct cg_logrec rec;
 
 static int64_t civil(int y, int mo, int d, int h, int mi, int s, int64_t tz)
@@ -167,6 +171,32 @@ static void test_sshd(void **state)
 	expect("Nov  1 00:20:32 b sshd[1]: Failed password for invalid user x from 6.6.6.6 from "
 	       "5.5.5.5 port 22 ssh2",
 	       "user=x from 6.6.6.6|srcip=5.5.5.5|action=auth_fail");
+	/* ... even when it looks like a whole sshd tail: the last one that ends the line wins */
+	expect("Nov  1 00:20:32 b sshd[1]: Failed password for invalid user x from 6.6.6.6 port 22 "
+	       "ssh2: y from 5.5.5.5 port 23 ssh2",
+	       "srcip=5.5.5.5|srcport=23|user=x from 6.6.6.6 port 22 ssh2: y|action=auth_fail");
+	/* an existing account's name is one word: the address right after it (fail2ban's cases) */
+	expect("Sep 29 17:15:02 spaceman sshd[12946]: Failed password for user from 127.0.0.1 port "
+	       "20000 ssh1: ruser from 1.2.3.4",
+	       "user=user|srcip=127.0.0.1|action=auth_fail");
+	expect(
+	    "Mar 29 05:20:09 dusky sshd[19558]: [ID 800047 auth.info] Failed keyboard-interactive "
+	    "for james from 205.186.180.30 port 54520 ssh2",
+	    "user=james|srcip=205.186.180.30|action=auth_fail");
+	expect("Apr 29 12:53:38 mac sshd[47831]: error: PAM: authentication failure for james from "
+	       "205.186.180.88 via 192.168.1.201",
+	       "user=james|srcip=205.186.180.88|-action");
+	expect("Dec 12 20:04:39 aragorn sshd[1328]: error: PAM: User not known to the underlying "
+	       "authentication module for illegal user kernelitshell from 10.215.4.227 ",
+	       "user=kernelitshell|srcip=10.215.4.227|-action");
+	expect("Jan  5 01:31:41 www sshd[1643]: ROOT LOGIN REFUSED FROM ::ffff:1.2.3.4",
+	       "user=root|srcip=1.2.3.4");
+	expect("Jun 7 01:11:58 host sshd[8783]: Bad protocol version identification 'dummy string' "
+	       "from 192.0.2.1' from 69.61.56.115 port 31778",
+	       "srcip=69.61.56.115|-user");
+	expect("Nov 26 13:03:29 srv sshd[45]: Unable to negotiate with 192.0.2.1 port 55419: no "
+	       "matching cipher found.",
+	       "srcip=192.0.2.1|srcport=55419");
 	expect("Dec 10 08:24:40 LabSZ sshd[24363]: Failed none for invalid user 0 from "
 	       "5.188.10.180 port 49811 ssh2",
 	       "user=0|srcip=5.188.10.180|-action");
@@ -321,6 +351,21 @@ static void test_mail_ftp(void **state)
 	    "Oct 22 17:41:00 ftp proftpd[777]: ftp (203.0.113.50[203.0.113.50]) - USER bob: Login "
 	    "successful.",
 	    "action=auth_success|user=bob");
+	expect(
+	    "Jun 09 11:15:43 ftp proftpd[17424] ftp.example (::ffff:101.71.143.238[::ffff:101.71."
+	    "143.238]): USER god: no such user found from ::ffff:101.71.143.238 [::ffff:101.71.143."
+	    "238] to ::ffff:10.0.0.1:21",
+	    "action=invalid_user|user=god|srcip=101.71.143.238");
+	expect(
+	    "Jan 29 09:33:58 pop3-login: Info: Aborted login (auth failed, 1 attempts in 2 secs): "
+	    "user=<grace>, method=PLAIN, rip=212.9.180.3",
+	    "decoder=dovecot|service=pop3|action=auth_fail|user=grace|srcip=212.9.180.3");
+	expect("Jun 12 11:48:12 auth-worker(80180): Info: conn unix:auth-worker (uid=143): "
+	       "auth-worker<13247>: sql(support,192.0.2.6): unknown user",
+	       "decoder=dovecot|user=support|srcip=192.0.2.6|-action");
+	expect("Oct 11 01:06:47 ServerJV vsftpd: (pam_unix) authentication failure; logname= uid=0 "
+	       "euid=0 tty= ruser= rhost=209.67.1.67",
+	       "decoder=pam|service=vsftpd|srcip=209.67.1.67|-action");
 	/* vsftpd's own file */
 	expect("Tue Oct 22 17:41:00 2026 [pid 123] [user] FAIL LOGIN: Client \"1.2.3.4\"",
 	       "format=vsftpd|decoder=vsftpd|pid=123|user=user|srcip=1.2.3.4|action=auth_fail");
@@ -369,6 +414,15 @@ static void test_web(void **state)
 	       "level=error|program=core|pid=1234|srcip=1.2.3.4|srcport=5678|msg=AH00126: Invalid "
 	       "URI in request GET /../../etc/passwd HTTP/1.1");
 	assert_int_equal(rec.time_ms, 123);
+	/* Apache's error log sent to syslog; bracketed IPv6 client */
+	expect("Feb 15 16:54:53 tools apache2[18154]: [:error] [pid 18154:tid 140680873617152] "
+	       "[client 192.0.2.3:48154] AH01630: client denied by server configuration: /var/www",
+	       "format=syslog|decoder=apache|program=apache2|pid=18154|level=error|srcip=192.0.2.3|"
+	       "srcport=48154|action=error");
+	expect("[Sat Jul 20 22:11:44.147674 2013] [authz_owner:error] [pid 17540:tid 1] [client "
+	       "[2606:2800:220:1:248:1893:25c8:1946]:51548] AH01637: Authorization failed",
+	       "srcip=2606:2800:220:1:248:1893:25c8:1946|srcport=51548|msg=AH01637: Authorization "
+	       "failed");
 	/* nginx error log */
 	expect(
 	    "2026/10/22 17:41:00 [error] 1234#1234: *5 open() \"/var/www/html/shell.php\" failed "
@@ -378,6 +432,17 @@ static void test_web(void **state)
 	    "method=GET|url=/shell.php|action=error|program=nginx");
 	assert_int_equal(rec.time, civil(2026, 10, 22, 17, 41, 0, VN));
 	expect("2026/10/22 17:41:00 [notice] 1#1: signal process started", "level=notice|-srcip");
+	/* a path holding ", client: " cannot choose the address */
+	expect(
+	    "2026/10/22 17:41:00 [error] 7#7: *9 open() \"/x, client: 6.6.6.6, y\" failed (2: No "
+	    "such file or directory), client: 203.0.113.10, server: _, request: \"GET /x "
+	    "HTTP/1.1\"",
+	    "srcip=203.0.113.10|host=_|url=/x");
+	expect("Dec 10 07:13:56 LabSZ sshd[1]: Disconnecting: Too many authentication failures for "
+	       "admin [preauth]",
+	       "user=admin|-srcip|-action");
+	expect("host.example - bob [22/Oct/2026:17:41:00 +0000] \"GET / HTTP/1.1\" 200 1",
+	       "host=host.example|-srcip|user=bob");
 }
 
 static void test_journald(void **state)
@@ -456,6 +521,14 @@ static void test_windows(void **state)
 	expect("<13>Oct 22 17:41:00 DC01 Microsoft-Windows-Security-Auditing[624]: EventID=4625 "
 	       "TargetUserName=bob IpAddress=203.0.113.5 LogonType=10 SubjectUserName=-",
 	       "eventid=4625|action=auth_fail|user=bob|srcip=203.0.113.5|service=rdp|-srcuser");
+	/* NXLog's RFC 5424 output: the fields in structured data, the text after it */
+	expect(
+	    "<14>1 2026-10-22T17:41:00.000000+07:00 DC01 Microsoft-Windows-Security-Auditing 624 - "
+	    "[NXLOG@14506 Keywords=\"-9214364837600034816\" EventType=\"AUDIT_FAILURE\" "
+	    "EventID=\"4625\" TargetUserName=\"ketoan\" SubjectUserName=\"-\" LogonType=\"10\" "
+	    "IpAddress=\"203.0.113.44\" IpPort=\"50123\"] An account failed to log on.",
+	    "format=syslog|decoder=winsec|eventid=4625|action=auth_fail|service=rdp|user=ketoan|"
+	    "-srcuser|srcip=203.0.113.44|srcport=50123|host=DC01");
 	/* Snare */
 	expect("<13>Oct 22 17:41:00 DC01 MSWinEventLog\t1\tSecurity\t1234\tThu Oct 22 17:41:00 "
 	       "2026\t4625\tMicrosoft-Windows-Security-Auditing\tN/A\tN/A\tFailure "
