@@ -95,8 +95,9 @@ void cg_rulestate_free(struct cg_rulestate *st);
 const struct cg_rulestats *cg_rulestate_stats(const struct cg_rulestate *st);
 
 /* Evaluates one record: every rule that matches updates the state, and each alert is passed to
- * fn. The record's time is used when it has one, else `now` (UTC seconds). Returns 0, the
- * callback's nonzero value, or CG_ENOMEM. */
+ * fn. The record's time is used when it has one, else `now` (UTC seconds). The record's format
+ * and decoder must be static strings (as logrec.h says): the last ones seen are remembered by
+ * address. Returns 0, the callback's nonzero value, or CG_ENOMEM. */
 int cg_rules_eval(const struct cg_ruleset *rs, struct cg_rulestate *st, const struct cg_logrec *r,
                   int64_t now, cg_alert_fn fn, void *arg);
 

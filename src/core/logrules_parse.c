@@ -627,7 +627,9 @@ int cg_ruleset_load(struct cg_ruleset *rs, const char *text, size_t len, const c
 		return cg_diags_add(d, CG_ELIMIT, p.src, 0, 0,
 		                    "tệp quy tắc quá lớn (tối đa %lu byte)",
 		                    "rule file too large (at most %lu bytes)", CG_MAX_RULE_FILE);
-	for (size_t i = 0; i < len && !p.fatal;) {
+	/* Notepad writes a byte order mark at the start of UTF-8 files. */
+	size_t start = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	for (size_t i = start; i < len && !p.fatal;) {
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
 		p.line++;

@@ -453,18 +453,51 @@ static void test_override(void **state)
 	const char *b = "[x]\ndescription.vi = Mới\ndescription.en = New\nseverity = critical\n"
 	                "decoder = vsftpd\n";
 	const char *bad = HEAD("z") "decoder = sshd\nbogus\n";
+	const char *bom = "\xef\xbb\xbf" HEAD("w") "decoder = sshd\r\n";
 	assert_int_equal(cg_ruleset_new(&rs), 0);
 	assert_int_equal(cg_ruleset_load(rs, a, strlen(a), "a.rules", &d), 0);
 	assert_int_equal(cg_ruleset_load(rs, b, strlen(b), "b.rules", &d), 0);
 	assert_int_equal(cg_ruleset_load(rs, bad, strlen(bad), "c.rules", &d), CG_EPARSE);
+	assert_int_equal(cg_ruleset_load(rs, bom, strlen(bom), "d.rules", &d), 0);
 	assert_int_equal(cg_ruleset_compile(rs, &d), 0);
-	assert_int_equal(cg_ruleset_count(rs), 2);
+	assert_int_equal(cg_ruleset_count(rs), 3);
+	assert_string_equal(cg_ruleset_rule(rs, 2)->id, "w");
 	assert_string_equal(cg_ruleset_rule(rs, 0)->id, "x");
 	assert_string_equal(cg_ruleset_rule(rs, 0)->source, "b.rules");
 	assert_int_equal(cg_ruleset_rule(rs, 0)->severity, CG_SEV_CRITICAL);
 	assert_string_equal(cg_ruleset_rule(rs, 0)->decoders, "vsftpd");
 	assert_int_equal(cg_ruleset_load(rs, a, strlen(a), "a.rules", &d), CG_EINVAL);
 	cg_diags_clear(&d);
+	cg_ruleset_free(rs);
+}
+
+/* Window entries past their window are evicted when the table would grow; `all` ones stay. */
+static void test_eviction(void **state)
+{
+	(void)state;
+	char text[1024];
+	snprintf(text, sizeof(text), "%s%s", brute,
+	         HEAD("m") "decoder = sshd\nmatch action = auth_fail\ncount = 6\nwindow = all\n"
+	                   "key = srcip\n");
+	struct cg_ruleset *rs = compile(text);
+	struct cg_rulestate *st;
+	struct got g = {0};
+	char ip[32];
+	assert_int_equal(cg_rulestate_new(rs, &st), 0);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 20000; i++) {
+			snprintf(ip, sizeof(ip), "10.%d.%d.%d", round, i / 256, i % 256);
+			feed(rs, st, &g, "auth_fail", ip, NULL, T0 + round * 100000 + i / 100);
+		}
+	assert_true(cg_rulestate_stats(st)->keys_evicted >= 15000);
+	assert_int_equal(cg_rulestate_stats(st)->keys_dropped, 0);
+	uint8_t *buf;
+	size_t len;
+	/* The saved state holds the 40000 `all` keys and only the live window keys. */
+	assert_int_equal(cg_rulestate_save(st, T0 + 100000 + 200, &buf, &len), 0);
+	assert_true(len > 40000 * 20 && len < 40000 * 60 + 20000 * 80);
+	cg_free(buf);
+	cg_rulestate_free(st);
 	cg_ruleset_free(rs);
 }
 
@@ -620,6 +653,7 @@ int main(void)
 	    cmocka_unit_test(test_first_seen),      cmocka_unit_test(test_state_roundtrip),
 	    cmocka_unit_test(test_regex_limits),    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_override),        cmocka_unit_test(test_shipped_web),
+	    cmocka_unit_test(test_eviction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
