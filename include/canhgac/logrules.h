@@ -83,6 +83,9 @@ int cg_ruleset_load(struct cg_ruleset *rs, const char *text, size_t len, const c
 /* Resolves references, compiles regular expressions (PCRE2, JIT when available) and builds the
  * index. Returns 0 or CG_EPARSE (with diagnostics naming the rule's file:line), CG_ENOMEM. */
 int cg_ruleset_compile(struct cg_ruleset *rs, struct cg_diags *d);
+/* Compiles the expressions with the interpreter only, as where PCRE2 has no JIT (for tests and
+ * benchmarks; before compile). The same limits apply. */
+void cg_ruleset_no_jit(struct cg_ruleset *rs);
 /* Rules in the set (after redefinitions), and one of them (i < count), in load order. */
 size_t cg_ruleset_count(const struct cg_ruleset *rs);
 const struct cg_rule_info *cg_ruleset_rule(const struct cg_ruleset *rs, size_t i);

@@ -87,6 +87,11 @@ void cg_ruleset_free(struct cg_ruleset *rs)
 	cg_free(rs);
 }
 
+void cg_ruleset_no_jit(struct cg_ruleset *rs)
+{
+	rs->no_jit = 1;
+}
+
 size_t cg_ruleset_count(const struct cg_ruleset *rs)
 {
 	return rs ? rs->n : 0;
@@ -276,7 +281,7 @@ int cg_ruleset_compile(struct cg_ruleset *rs, struct cg_diags *d)
 
 	if (!rs || rs->compiled)
 		return CG_EINVAL;
-	if (pcre2_config(PCRE2_CONFIG_JIT, &jit) < 0)
+	if (rs->no_jit || pcre2_config(PCRE2_CONFIG_JIT, &jit) < 0)
 		jit = 0;
 	if (!(rs->mctx = pcre2_match_context_create(NULL)))
 		return CG_ENOMEM;

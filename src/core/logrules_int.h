@@ -70,6 +70,7 @@ struct cg_ruleset {
 	struct rlist **lists;
 	size_t nlists, listcap;
 	int compiled;
+	int no_jit;
 	pcre2_match_context *mctx;
 	struct bucket *dec, *fmt;
 	size_t ndec, nfmt;
