@@ -661,6 +661,125 @@ static void test_shipped_web(void **state)
 	cg_ruleset_free(rs);
 }
 
+/* One record through a rule set; the ids of the rules that alerted, '+'-joined. */
+static void ids(struct cg_ruleset *rs, struct cg_rulestate *st, const struct cg_logrec *r,
+                char *out, size_t cap)
+{
+	struct got g = {0};
+	size_t k = 0;
+	assert_int_equal(cg_rules_eval(rs, st, r, T0, collect, &g), 0);
+	out[0] = 0;
+	for (size_t i = 0; i < g.n; i++) {
+		char *bar = strchr(g.v[i], '|');
+		k += (size_t)snprintf(out + k, cap - k, "%s%.*s", i ? "+" : "",
+		                      bar ? (int)(bar - g.v[i]) : (int)strlen(g.v[i]), g.v[i]);
+	}
+}
+
+static void rec(struct cg_logrec *r, const char *decoder, const char *action, int64_t t)
+{
+	cg_logrec_clear(r);
+	r->format = "syslog";
+	r->decoder = decoder;
+	r->time = t;
+	r->has_time = 1;
+	if (action)
+		cg_logrec_set(r, CG_LF_ACTION, action, strlen(action));
+}
+
+#define SET(r, f, s) cg_logrec_set(r, f, s, strlen(s))
+
+/* The shipped account, sudo, mail, FTP and Windows rules. */
+static void test_shipped_system(void **state)
+{
+	(void)state;
+	struct cg_ruleset *rs = load_shipped();
+	struct cg_rulestate *st;
+	struct cg_logrec r;
+	char got[256];
+	assert_int_equal(cg_rulestate_new(rs, &st), 0);
+
+	rec(&r, "useradd", "user_add", T0);
+	SET(&r, CG_LF_USER, "hacker");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "user-created");
+	rec(&r, "usermod", "group_member_add", T0);
+	SET(&r, CG_LF_USER, "hacker");
+	SET(&r, CG_LF_GROUP, "sudo");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "admin-group-member-added");
+	SET(&r, CG_LF_GROUP, "audio");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "group-member-added");
+	rec(&r, "sudo", "sudo", T0);
+	SET(&r, CG_LF_USER, "root");
+	SET(&r, CG_LF_SRCUSER, "teacher");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "sudo-first-use");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "");
+	rec(&r, "sudo", "sudo_fail", T0);
+	SET(&r, CG_LF_USER, "teacher");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "sudo-failure");
+
+	/* Five mail failures in a minute from one address, by Dovecot and Postfix together. */
+	for (int i = 0; i < 5; i++) {
+		rec(&r, i % 2 ? "postfix" : "dovecot", "auth_fail", T0 + i * 10);
+		SET(&r, CG_LF_SRCIP, "198.51.100.9");
+		ids(rs, st, &r, got, sizeof(got));
+		assert_string_equal(got, i < 4 ? "" : "mail-bruteforce");
+	}
+	for (int i = 0; i < 5; i++) {
+		rec(&r, "vsftpd", "auth_fail", T0 + i);
+		SET(&r, CG_LF_SRCIP, "198.51.100.10");
+		ids(rs, st, &r, got, sizeof(got));
+		assert_string_equal(got, i < 4 ? "" : "ftp-bruteforce");
+	}
+	/* RDP: logon type 10; ten failures of any type make the general rule fire. */
+	for (int i = 0; i < 10; i++) {
+		rec(&r, "winsec", "auth_fail", T0 + i);
+		r.format = "winevent";
+		SET(&r, CG_LF_EVENTID, "4625");
+		SET(&r, CG_LF_LOGONTYPE, "10");
+		SET(&r, CG_LF_SRCIP, "192.0.2.77");
+		ids(rs, st, &r, got, sizeof(got));
+		assert_string_equal(got, i == 4   ? "win-rdp-bruteforce"
+		                         : i == 9 ? "win-logon-failures"
+		                                  : "");
+	}
+	rec(&r, "winsec", "log_cleared", T0);
+	SET(&r, CG_LF_EVENTID, "1102");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "win-log-cleared");
+	rec(&r, "winsec", "user_add", T0);
+	SET(&r, CG_LF_EVENTID, "4720");
+	SET(&r, CG_LF_USER, "backdoor");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "win-user-created");
+	rec(&r, "winsec", "group_member_add", T0);
+	SET(&r, CG_LF_EVENTID, "4732");
+	SET(&r, CG_LF_GROUP, "Administrators");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "win-admin-group-added");
+
+	/* SSH: guessing, then a success from the same address; root logins. */
+	for (int i = 0; i < 5; i++) {
+		rec(&r, "sshd", "auth_fail", T0 + i);
+		SET(&r, CG_LF_SRCIP, "203.0.113.50");
+		SET(&r, CG_LF_USER, "admin");
+		ids(rs, st, &r, got, sizeof(got));
+		assert_string_equal(got, i < 4 ? "" : "ssh-bruteforce");
+	}
+	rec(&r, "sshd", "auth_success", T0 + 30);
+	SET(&r, CG_LF_SRCIP, "203.0.113.50");
+	SET(&r, CG_LF_USER, "root");
+	ids(rs, st, &r, got, sizeof(got));
+	assert_string_equal(got, "ssh-success-after-failures+ssh-root-login");
+	cg_rulestate_free(st);
+	cg_ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,7 +789,7 @@ int main(void)
 	    cmocka_unit_test(test_first_seen),      cmocka_unit_test(test_state_roundtrip),
 	    cmocka_unit_test(test_regex_limits),    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_override),        cmocka_unit_test(test_shipped_web),
-	    cmocka_unit_test(test_eviction),
+	    cmocka_unit_test(test_eviction),        cmocka_unit_test(test_shipped_system),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
