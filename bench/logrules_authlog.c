@@ -151,6 +151,13 @@ static char *slurp(const char *path, size_t *len)
 	return b;
 }
 
+static void keyset_free(struct keyset *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i]);
+	free(k->v);
+}
+
 static int cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -224,6 +231,8 @@ int main(int argc, char **argv)
 	size_t bad = compare("ssh-bruteforce vs bruteforce_window.txt", &o.win, path);
 	snprintf(path, sizeof(path), "%s/bruteforce_total.txt", argv[1]);
 	bad += compare("ssh-many-failures vs bruteforce_total.txt", &o.tot, path);
+	keyset_free(&o.win);
+	keyset_free(&o.tot);
 	cg_rulestate_free(st);
 	cg_ruleset_free(rs);
 	free(rules);
