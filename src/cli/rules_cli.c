@@ -107,7 +107,7 @@ static int load_dir(struct cg_ruleset *rs, const char *dir, char **names, size_t
 	return bad ? CG_EPARSE : 0;
 }
 
-int cg_cli_rules_load(struct cg_cli *c, struct cg_ruleset **out)
+int cg_cli_rules_load_uncompiled(struct cg_cli *c, struct cg_ruleset **out)
 {
 	struct cg_diags d = CG_DIAGS_INIT;
 	struct cg_ruleset *rs = NULL;
@@ -130,11 +130,29 @@ int cg_cli_rules_load(struct cg_cli *c, struct cg_ruleset **out)
 	/* A broken file of the Department's is reported and skipped: the rest still runs. */
 	if (rc == 0 && n && load_dir(rs, dir, names, n, &d) == CG_ENOMEM)
 		rc = CG_ENOMEM;
-	if (rc == 0)
-		rc = cg_ruleset_compile(rs, &d);
 	cg_cli_print_diags(&d);
 	cg_diags_clear(&d);
 	cg_cli_rules_names_free(names, n);
+	if (rc) {
+		cg_cli_err(cg_tr("quy tắc nhật ký: %s", "log rules: %s"), cg_strerror(rc));
+		cg_ruleset_free(rs);
+		return rc;
+	}
+	*out = rs;
+	return 0;
+}
+
+int cg_cli_rules_load(struct cg_cli *c, struct cg_ruleset **out)
+{
+	struct cg_diags d = CG_DIAGS_INIT;
+	struct cg_ruleset *rs = NULL;
+	int rc = cg_cli_rules_load_uncompiled(c, &rs);
+
+	if (rc)
+		return rc;
+	rc = cg_ruleset_compile(rs, &d);
+	cg_cli_print_diags(&d);
+	cg_diags_clear(&d);
 	if (rc) {
 		cg_cli_err(cg_tr("quy tắc nhật ký: %s", "log rules: %s"), cg_strerror(rc));
 		cg_ruleset_free(rs);

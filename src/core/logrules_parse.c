@@ -420,9 +420,6 @@ static void finish(struct pctx *p)
 	if (!r->nconds && !r->ndec && !r->nfmt)
 		PERR(p, "quy tắc '%s' cần ít nhất một dòng match, regex, decoder hoặc format",
 		     "rule '%s' needs at least one match, regex, decoder or format line", r->id);
-	if (r->window && r->count < 2)
-		PERR(p, "quy tắc '%s': window cần count từ 2 trở lên",
-		     "rule '%s': window needs a count of 2 or more", r->id);
 	if (r->count > 1 && !r->window)
 		PERR(p, "quy tắc '%s': count cần window", "rule '%s': count needs a window", r->id);
 	if (r->count > 1 && (r->after_id || r->has_fs))
