@@ -105,7 +105,8 @@ int cg_rules_eval(const struct cg_ruleset *rs, struct cg_rulestate *st, const st
                   int64_t now, cg_alert_fn fn, void *arg);
 
 /* Serialises the state (counters, suppression times, first-seen values) into a new buffer
- * (*buf, cg_free). Entries already expired at `now` are left out. CG_ENOMEM, CG_ELIMIT. */
+ * (*buf, cg_free). Entries already expired at `now` (or at the latest record time, when that
+ * is earlier) are left out. CG_ENOMEM, CG_ELIMIT. */
 int cg_rulestate_save(const struct cg_rulestate *st, int64_t now, uint8_t **buf, size_t *len);
 /* Restores a saved state into st (normally fresh). Entries of rules that no longer exist are
  * skipped; a rule whose count changed keeps its most recent times. Returns 0 or CG_EPARSE for
