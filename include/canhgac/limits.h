@@ -184,7 +184,7 @@
 #define CG_MAX_FIRSTSEEN 1000000       /* values learned per first-seen rule */
 #define CG_MAX_RULESTATE (512ul << 20) /* a saved rule state, bytes */
 #define CG_RULE_MATCH_LIMIT 100000     /* PCRE2 match limit on every expression */
-#define CG_RULE_DEPTH_LIMIT 1000       /* PCRE2 depth (backtracking) limit */
+#define CG_RULE_DEPTH_LIMIT 10000      /* PCRE2 depth (backtracking) limit */
 #define CG_RULE_HEAP_LIMIT_KIB 8192    /* PCRE2 heap limit, KiB */
 /* fail2ban filter files (f2b.h, issue 5). */
 #define CG_MAX_F2B_FILE (1024ul << 10) /* one filter file (.conf or .local), bytes */

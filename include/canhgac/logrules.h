@@ -83,6 +83,9 @@ int cg_ruleset_load(struct cg_ruleset *rs, const char *text, size_t len, const c
 /* Resolves references, compiles regular expressions (PCRE2, JIT when available) and builds the
  * index. Returns 0 or CG_EPARSE (with diagnostics naming the rule's file:line), CG_ENOMEM. */
 int cg_ruleset_compile(struct cg_ruleset *rs, struct cg_diags *d);
+/* Compiles the expressions with the interpreter only, as where PCRE2 has no JIT (for tests and
+ * benchmarks; before compile). The same limits apply. */
+void cg_ruleset_no_jit(struct cg_ruleset *rs);
 /* Rules in the set (after redefinitions), and one of them (i < count), in load order. */
 size_t cg_ruleset_count(const struct cg_ruleset *rs);
 const struct cg_rule_info *cg_ruleset_rule(const struct cg_ruleset *rs, size_t i);
@@ -95,13 +98,15 @@ void cg_rulestate_free(struct cg_rulestate *st);
 const struct cg_rulestats *cg_rulestate_stats(const struct cg_rulestate *st);
 
 /* Evaluates one record: every rule that matches updates the state, and each alert is passed to
- * fn. The record's time is used when it has one, else `now` (UTC seconds). Returns 0, the
- * callback's nonzero value, or CG_ENOMEM. */
+ * fn. The record's time is used when it has one, else `now` (UTC seconds). The record's format
+ * and decoder must be static strings (as logrec.h says): the last ones seen are remembered by
+ * address. Returns 0, the callback's nonzero value, or CG_ENOMEM. */
 int cg_rules_eval(const struct cg_ruleset *rs, struct cg_rulestate *st, const struct cg_logrec *r,
                   int64_t now, cg_alert_fn fn, void *arg);
 
 /* Serialises the state (counters, suppression times, first-seen values) into a new buffer
- * (*buf, cg_free). Entries already expired at `now` are left out. CG_ENOMEM, CG_ELIMIT. */
+ * (*buf, cg_free). Entries already expired at `now` (or at the latest record time, when that
+ * is earlier) are left out. CG_ENOMEM, CG_ELIMIT. */
 int cg_rulestate_save(const struct cg_rulestate *st, int64_t now, uint8_t **buf, size_t *len);
 /* Restores a saved state into st (normally fresh). Entries of rules that no longer exist are
  * skipped; a rule whose count changed keeps its most recent times. Returns 0 or CG_EPARSE for

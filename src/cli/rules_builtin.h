@@ -33,7 +33,8 @@ void cg_cli_rules_names_free(char **names, size_t n);
  * the shipped NAME.rules, then the other DATA_DIR/rules/ files ending in .rules, in name order (a
  * rule id defined again replaces the earlier rule). Prints problems; returns 0 or a CG_E code. */
 int cg_cli_rules_load(struct cg_cli *c, struct cg_ruleset **out);
-/* The same set, not compiled yet, so that a command can add its own rules first. */
+/* The same set, not compiled yet, for a command that adds rules of its own (logs analyze
+ * --rules) before it calls cg_ruleset_compile. */
 int cg_cli_rules_load_uncompiled(struct cg_cli *c, struct cg_ruleset **out);
 
 #endif

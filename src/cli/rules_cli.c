@@ -147,6 +147,7 @@ int cg_cli_rules_load(struct cg_cli *c, struct cg_ruleset **out)
 	struct cg_diags d = CG_DIAGS_INIT;
 	struct cg_ruleset *rs = NULL;
 	int rc = cg_cli_rules_load_uncompiled(c, &rs);
+
 	if (rc)
 		return rc;
 	rc = cg_ruleset_compile(rs, &d);

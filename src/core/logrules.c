@@ -83,8 +83,14 @@ void cg_ruleset_free(struct cg_ruleset *rs)
 	pcre2_match_context_free(rs->mctx);
 	free_buckets(rs->dec, rs->ndec);
 	free_buckets(rs->fmt, rs->nfmt);
+	free_buckets(rs->act, rs->nact);
 	cg_free(rs->any);
 	cg_free(rs);
+}
+
+void cg_ruleset_no_jit(struct cg_ruleset *rs)
+{
+	rs->no_jit = 1;
 }
 
 size_t cg_ruleset_count(const struct cg_ruleset *rs)
@@ -263,7 +269,18 @@ static int build_index(struct cg_ruleset *rs)
 			rc = add_to(&rs->dec, &rs->ndec, r->decoders[k], i, rs->n);
 		for (size_t k = 0; !r->ndec && k < r->nfmt && !rc; k++)
 			rc = add_to(&rs->fmt, &rs->nfmt, r->formats[k], i, rs->n);
-		if (!r->ndec && !r->nfmt)
+		if (r->ndec || r->nfmt)
+			continue;
+		/* A rule for any source usually asks for an action: it is met only by records
+		 * that carry one of its values. */
+		const struct cond *c = NULL;
+		for (size_t k = 0; k < r->nconds && !c; k++)
+			if (r->conds[k].kind == C_EQ && !r->conds[k].negate &&
+			    r->conds[k].field == CG_LF_ACTION)
+				c = &r->conds[k];
+		for (size_t k = 0; c && k < c->nvals && !rc; k++)
+			rc = add_to(&rs->act, &rs->nact, c->vals[k], i, rs->n);
+		if (!c)
 			rs->any[rs->nany++] = i;
 	}
 	return rc;
@@ -276,7 +293,7 @@ int cg_ruleset_compile(struct cg_ruleset *rs, struct cg_diags *d)
 
 	if (!rs || rs->compiled)
 		return CG_EINVAL;
-	if (pcre2_config(PCRE2_CONFIG_JIT, &jit) < 0)
+	if (rs->no_jit || pcre2_config(PCRE2_CONFIG_JIT, &jit) < 0)
 		jit = 0;
 	if (!(rs->mctx = pcre2_match_context_create(NULL)))
 		return CG_ENOMEM;

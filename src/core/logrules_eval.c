@@ -303,5 +303,14 @@ int cg_rules_eval(const struct cg_ruleset *rs, struct cg_rulestate *st, const st
 			rc = eval_rule(st, b[j]->idx[i], r, t, fn, arg);
 	for (size_t i = 0; i < rs->nany && !rc; i++)
 		rc = eval_rule(st, rs->any[i], r, t, fn, arg);
+	const struct cg_logview *a = &r->f[CG_LF_ACTION];
+	for (size_t j = 0; a->ptr && j < rs->nact && !rc; j++) {
+		const struct bucket *bk = &rs->act[j];
+		if (strlen(bk->name) != a->len || memcmp(bk->name, a->ptr, a->len) != 0)
+			continue;
+		for (size_t i = 0; i < bk->n && !rc; i++)
+			rc = eval_rule(st, bk->idx[i], r, t, fn, arg);
+		break;
+	}
 	return rc;
 }

@@ -70,11 +70,15 @@ struct cg_ruleset {
 	struct rlist **lists;
 	size_t nlists, listcap;
 	int compiled;
+	int no_jit;
 	pcre2_match_context *mctx;
 	struct bucket *dec, *fmt;
 	size_t ndec, nfmt;
-	size_t *any; /* rules that name neither */
+	size_t *any; /* rules that name neither, nor an action (below) */
 	size_t nany;
+	struct bucket *act; /* the others that name neither, by the values of their `match
+	                       action` line */
+	size_t nact;
 };
 
 /* Key tables: open addressing over entries allocated once per key. */

@@ -420,9 +420,6 @@ static void finish(struct pctx *p)
 	if (!r->nconds && !r->ndec && !r->nfmt)
 		PERR(p, "quy tắc '%s' cần ít nhất một dòng match, regex, decoder hoặc format",
 		     "rule '%s' needs at least one match, regex, decoder or format line", r->id);
-	if (r->window && r->count < 2)
-		PERR(p, "quy tắc '%s': window cần count từ 2 trở lên",
-		     "rule '%s': window needs a count of 2 or more", r->id);
 	if (r->count > 1 && !r->window)
 		PERR(p, "quy tắc '%s': count cần window", "rule '%s': count needs a window", r->id);
 	if (r->count > 1 && (r->after_id || r->has_fs))
@@ -627,7 +624,9 @@ int cg_ruleset_load(struct cg_ruleset *rs, const char *text, size_t len, const c
 		return cg_diags_add(d, CG_ELIMIT, p.src, 0, 0,
 		                    "tệp quy tắc quá lớn (tối đa %lu byte)",
 		                    "rule file too large (at most %lu bytes)", CG_MAX_RULE_FILE);
-	for (size_t i = 0; i < len && !p.fatal;) {
+	/* Notepad writes a byte order mark at the start of UTF-8 files. */
+	size_t start = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	for (size_t i = start; i < len && !p.fatal;) {
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
 		p.line++;

@@ -86,6 +86,11 @@ int cg_rulestate_save(const struct cg_rulestate *st, int64_t now, uint8_t **buf,
 	struct wbuf w = {0};
 	uint32_t nsec = 0;
 
+	/* Times are the logs' own: when they lag behind the clock (a backlog), what has expired
+	 * is judged at the latest record seen. */
+	if (st->clock != INT64_MIN && st->clock < now)
+		now = st->clock;
+
 	for (size_t i = 0; i < rs->n; i++)
 		nsec += (st->tabs[i].n > 0) + (st->seen[i].n > 0);
 	put(&w, MAGIC, 8);
