@@ -133,7 +133,7 @@ static int read_file(void *ctx, const char *path, char **data, size_t *len)
 }
 
 struct stats {
-	int print; /* --print: one row per line */
+	int print;     /* --print: one row per line */
 	uint64_t phys; /* physical line number */
 	uint64_t lines, matched, ignored, missed, limited;
 	uint64_t *fail_hits, *ign_hits;
@@ -193,7 +193,6 @@ static int run_log(FILE *in, const struct cg_f2b_filter *flt, struct cg_f2b_stat
 	return ferror(in) ? CG_EIO : 0;
 }
 
-
 static void json_str(FILE *o, const char *s)
 {
 	fputc('"', o);
@@ -209,8 +208,8 @@ static void json_str(FILE *o, const char *s)
 	fputc('"', o);
 }
 
-static void print_text(const struct cg_f2b_filter *flt, const struct stats *s,
-                       struct addr **list, size_t nl, const struct tally *t)
+static void print_text(const struct cg_f2b_filter *flt, const struct stats *s, struct addr **list,
+                       size_t nl, const struct tally *t)
 {
 	printf("\n%s\n=======\n\n", cg_tr("Kết quả", "Results"));
 	for (int w = 0; w < 2; w++) {
@@ -218,7 +217,8 @@ static void print_text(const struct cg_f2b_filter *flt, const struct stats *s,
 		uint64_t tot = 0;
 		for (size_t i = 0; i < n; i++)
 			tot += w ? s->ign_hits[i] : s->fail_hits[i];
-		printf("%s: %llu total\n", w ? "Ignoreregex" : "Failregex", (unsigned long long)tot);
+		printf("%s: %llu total\n", w ? "Ignoreregex" : "Failregex",
+		       (unsigned long long)tot);
 		if (!n)
 			continue;
 		printf("|-  #) [# of hits] regular expression\n");
@@ -232,18 +232,18 @@ static void print_text(const struct cg_f2b_filter *flt, const struct stats *s,
 	       (unsigned long long)s->lines, (unsigned long long)s->ignored,
 	       (unsigned long long)s->matched, (unsigned long long)s->missed);
 	if (s->limited)
-		printf("%s: %llu\n", cg_tr("Dòng bị giới hạn PCRE2 dừng", "Lines stopped by a PCRE2 limit"),
+		printf("%s: %llu\n",
+		       cg_tr("Dòng bị giới hạn PCRE2 dừng", "Lines stopped by a PCRE2 limit"),
 		       (unsigned long long)s->limited);
-	printf("\n%s %u %s %lld s: %zu\n",
-	       cg_tr("Địa chỉ có ít nhất", "Addresses with at least"), t->maxretry,
-	       cg_tr("lần thất bại trong", "failures within"), (long long)t->findtime, t->hits);
+	printf("\n%s %u %s %lld s: %zu\n", cg_tr("Địa chỉ có ít nhất", "Addresses with at least"),
+	       t->maxretry, cg_tr("lần thất bại trong", "failures within"), (long long)t->findtime,
+	       t->hits);
 	for (size_t i = 0; i < nl; i++)
 		if (list[i]->hit)
 			printf("  %s %llu\n", list[i]->key, (unsigned long long)list[i]->total);
 }
 
-static void print_json(const struct stats *s, struct addr **list, size_t nl,
-                       const struct tally *t)
+static void print_json(const struct stats *s, struct addr **list, size_t nl, const struct tally *t)
 {
 	printf("{\"lines\":%llu,\"matched\":%llu,\"ignored\":%llu,\"missed\":%llu,"
 	       "\"maxretry\":%u,\"findtime\":%lld,\"addresses\":[",
@@ -261,8 +261,9 @@ static void print_json(const struct stats *s, struct addr **list, size_t nl,
 
 static int usage(void)
 {
-	fprintf(stderr, "%s: canhgac logs test LOGFILE FILTER.conf [--mode M] [--json] "
-	                "[--opt NAME=VALUE] [--maxretry N --findtime S] [--print]\n",
+	fprintf(stderr,
+	        "%s: canhgac logs test LOGFILE FILTER.conf [--mode M] [--json] "
+	        "[--opt NAME=VALUE] [--maxretry N --findtime S] [--print]\n",
 	        cg_tr("Cách dùng", "Usage"));
 	return CG_EXIT_ERROR;
 }

@@ -140,9 +140,9 @@ static int name_index(const char *s, size_t n, const char *const *names, int cou
 
 static const char *const mon_a[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                     "jul", "aug", "sep", "oct", "nov", "dec"};
-static const char *const mon_f[] = {"january", "february", "march",     "april",
-                                    "may",     "june",     "july",      "august",
-                                    "september", "october", "november", "december"};
+static const char *const mon_f[] = {"january",   "february", "march",    "april",
+                                    "may",       "june",     "july",     "august",
+                                    "september", "october",  "november", "december"};
 
 /* One named group's text, or NULL. */
 static const char *grp(const struct f2b_dtpl *t, pcre2_match_data *md, const char *line,

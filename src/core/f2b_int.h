@@ -57,7 +57,7 @@ struct f2b_rx {
 	char *src; /* as written (after interpolation) */
 	pcre2_code *code;
 	int grp[G_COUNT];
-	int anchored;    /* every match starts at the subject's start */
+	int anchored;      /* every match starts at the subject's start */
 	uint8_t first[32]; /* bitmap of possible first bytes of a match; all ones when unknown */
 	int has_first;
 };
