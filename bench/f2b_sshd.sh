@@ -33,7 +33,7 @@ key_tot = set(open(d + "/bruteforce_total.txt").read().split())
 key_win = set(open(d + "/bruteforce_window.txt").read().split())
 tot = {a for a, n in mine.items() if n > 5}
 win = {a["addr"] for a in cg["addresses"] if a["reached"]}
-t = lambda n: open(w + "/" + n + ".time").read().split()
+t = lambda n: open(w + "/" + n + ".time").read().splitlines()[-1].split()
 tc, tf = t("f2b_canhgac"), t("f2b_fail2ban")
 print("canhgac        %6s s wall %6s s cpu %7s KiB  %d failures, %d addresses" % (
     tc[0], tc[1], tc[2], sum(mine.values()), len(mine)))
