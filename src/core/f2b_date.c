@@ -206,7 +206,7 @@ static int expand_pct(const char *p, struct f2b_sb *o, int *alpha)
 static int add_tpl(struct f2b_dates *ds, enum f2b_dkind kind, struct f2b_sb *rx, int lb,
                    int grp_epoch, struct cg_diags *d, const char *source)
 {
-	struct f2b_dtpl t = {kind, lb, NULL, grp_epoch};
+	struct f2b_dtpl t = {kind, lb, NULL, grp_epoch, {0}};
 	int err, rc;
 	PCRE2_SIZE off;
 	if (kind != DK_NONE) {
@@ -215,6 +215,13 @@ static int add_tpl(struct f2b_dates *ds, enum f2b_dkind kind, struct f2b_sb *rx,
 			return cg_diags_add(d, CG_EPARSE, source, 0, 0, "datepattern sai: %s",
 			                    "bad datepattern: %s", rx->p);
 		(void)pcre2_jit_compile(t.code, PCRE2_JIT_COMPLETE);
+	}
+	static const char *const fields[] = {F2B_DFIELDS};
+	for (size_t i = 0; i < sizeof(t.g) / sizeof(t.g[0]); i++) {
+		int k = i < sizeof(fields) / sizeof(fields[0]) && t.code
+		            ? pcre2_substring_number_from_name(t.code, (PCRE2_SPTR)fields[i])
+		            : -1;
+		t.g[i] = (int16_t)(k > 0 ? k : -1);
 	}
 	rc = cg_grow((void **)&ds->t, &ds->cap, ds->n + 1, sizeof(t), 256);
 	if (rc) {
