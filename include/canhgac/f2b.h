@@ -76,10 +76,10 @@ enum cg_f2b_status {
 
 struct cg_f2b_result {
 	enum cg_f2b_status status;
-	int failregex;   /* index of the failregex that matched, -1 when none */
-	int ignoreregex; /* index of the ignoreregex that matched, -1 when none */
-	int has_time;    /* 1 when the line's date was read */
-	int64_t time;    /* UTC seconds, valid when has_time */
+	int failregex;             /* index of the failregex that matched, -1 when none */
+	int ignoreregex;           /* index of the ignoreregex that matched, -1 when none */
+	int has_time;              /* 1 when the line's date was read */
+	int64_t time;              /* UTC seconds, valid when has_time */
 	char addr[CG_F2B_ADDRLEN]; /* FAILURE: canonical address ("1.2.3.4", "2001:db8::1",
 	                              "10.0.0.0/24"), or the failure id as written */
 	char user[CG_F2B_USERLEN]; /* <F-USER> (or <F-ALT_USER>) when captured, else "" */

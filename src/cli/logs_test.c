@@ -145,11 +145,16 @@ static int run_log(FILE *in, const struct cg_f2b_filter *flt, struct cg_f2b_stat
                    struct stats *s, struct tally *t, char *line)
 {
 	int64_t now = (int64_t)time(NULL), tz = 0;
-	struct tm lt;
 	struct cg_f2b_result r;
 	time_t tn = (time_t)now;
-	if (localtime_r(&tn, &lt))
-		tz = (int64_t)lt.tm_gmtoff;
+	struct tm *g = gmtime(&tn); /* the local offset, portably: UTC read back as local time */
+	if (g) {
+		struct tm u = *g;
+		u.tm_isdst = -1;
+		time_t back = mktime(&u);
+		if (back != (time_t)-1)
+			tz = (int64_t)(tn - back);
+	}
 	while (fgets(line, CG_MAX_LOGLINE + 2, in)) {
 		size_t n = strlen(line);
 		s->phys++;

@@ -168,10 +168,11 @@ static int compile_list(struct cg_f2b_filter *f, const char *val, int ign, struc
 				return cg_diags_add(d, CG_ELIMIT, path, 0, 0, "quá nhiều biểu thức",
 				                    "too many expressions");
 			line = cg_strndup(s, len);
-			rc = line ? cg_grow((void **)arr, &cap, *n + 1, sizeof(**arr), CG_MAX_F2B_REGEXES)
+			rc = line ? cg_grow((void **)arr, &cap, *n + 1, sizeof(**arr),
+			                    CG_MAX_F2B_REGEXES)
 			          : CG_ENOMEM;
-			if (!rc && !(rc = f2b_rx_compile(&(*arr)[*n], line, !ign && f->maxlines > 1, d,
-			                                 path)))
+			if (!rc && !(rc = f2b_rx_compile(&(*arr)[*n], line, !ign && f->maxlines > 1,
+			                                 d, path)))
 				(*n)++;
 			cg_free(line);
 		}
@@ -186,8 +187,7 @@ static int has_id(const struct f2b_rx *r)
 	       r->grp[G_MLFID] > 0;
 }
 
-static int build(struct cg_f2b_filter *f, struct combined *cb, struct cg_diags *d,
-                 const char *path)
+static int build(struct cg_f2b_filter *f, struct combined *cb, struct cg_diags *d, const char *path)
 {
 	int rc = 0;
 	for (size_t i = 0; i < cb->n && !rc; i++)

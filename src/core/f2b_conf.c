@@ -216,7 +216,8 @@ static int merge(struct f2b_conf *dst, const struct f2b_conf *src)
 	int rc = 0;
 	for (size_t i = 0; i < src->n && !rc; i++) {
 		const struct f2b_kv *kv = &src->v[i];
-		struct f2b_kv *old = strcmp(kv->sec, "DEFAULT") ? find(dst, kv->sec, kv->key) : NULL;
+		struct f2b_kv *old =
+		    strcmp(kv->sec, "DEFAULT") ? find(dst, kv->sec, kv->key) : NULL;
 		if (old) {
 			ks.n = 0;
 			if ((rc = f2b_sb_add(&ks, "KNOWN/", 6)) ||
@@ -281,7 +282,8 @@ static int read_file(struct reader *r, const char *path, int depth, int must)
 	if (rc == CG_ENOENT && !must)
 		return 0;
 	if (rc)
-		return cg_diags_add(r->d, rc, path, 0, 0, "không đọc được tệp", "cannot read the file");
+		return cg_diags_add(r->d, rc, path, 0, 0, "không đọc được tệp",
+		                    "cannot read the file");
 	if (len > CG_MAX_F2B_FILE) {
 		rc = cg_diags_add(r->d, CG_ELIMIT, path, 0, 0, "tệp quá lớn", "file too large");
 		goto out;

@@ -105,8 +105,8 @@ static int meta_cut(struct f2b_sb *b, const char *re, int keep_nonstar)
 		return 0;
 	rc = f2b_sb_add(&o, b->p, s);
 	for (size_t i = s; keep_nonstar && i < e && !rc; i++)
-		if (!(b->p[i] == '*' && ((i + 1 < e && b->p[i + 1] == '*') ||
-		                         (i > s && b->p[i - 1] == '*'))))
+		if (!(b->p[i] == '*' &&
+		      ((i + 1 < e && b->p[i + 1] == '*') || (i > s && b->p[i - 1] == '*'))))
 			rc = f2b_sb_add(&o, b->p + i, 1);
 	if (!rc)
 		rc = f2b_sb_add(&o, b->p + e, b->n - e);
@@ -135,9 +135,10 @@ static int set_regex(struct f2b_sb *rx, int wb, int we, int *line_begin)
 		if ((rc = meta_cut(rx, "((?:^|(?!<\\\\))\\(\\?[a-z]+\\))", 0)))
 			return rc;
 	}
-	int bb = wb && !meta_search("^\\(*(?:\\(\\?\\w+\\))?(?:\\^|\\(*\\*\\*|\\((?:\\?:)?\\^)", rx->p,
-	                            NULL, NULL);
-	int be = we && !meta_search("(?<!\\\\)(?:\\$\\)?|\\\\b|\\\\s|\\*\\*\\)*)$", rx->p, NULL, NULL);
+	int bb = wb && !meta_search("^\\(*(?:\\(\\?\\w+\\))?(?:\\^|\\(*\\*\\*|\\((?:\\?:)?\\^)",
+	                            rx->p, NULL, NULL);
+	int be =
+	    we && !meta_search("(?<!\\\\)(?:\\$\\)?|\\\\b|\\\\s|\\*\\*\\)*)$", rx->p, NULL, NULL);
 	int grouped = meta_search("(?<!(?:\\(\\?))(?<!\\\\)\\((?!\\?)", rx->p, NULL, NULL);
 	*line_begin = 0;
 	if ((rc = f2b_sb_add(&o, gf, strlen(gf))))
@@ -164,8 +165,8 @@ static int set_regex(struct f2b_sb *rx, int wb, int we, int *line_begin)
 		rc = f2b_sb_add(&o, "(?=\\b|\\W|$)", 11);
 	if (rc)
 		goto out;
-	if (meta_search("^(?:\\(\\?\\w+\\))?(?:\\^|\\((?:\\?:)?\\^(?!\\|))",
-	                o.p + strlen(gf), NULL, NULL))
+	if (meta_search("^(?:\\(\\?\\w+\\))?(?:\\^|\\((?:\\?:)?\\^(?!\\|))", o.p + strlen(gf), NULL,
+	                NULL))
 		*line_begin = 1;
 	if ((rc = meta_cut(&o, "^\\(*(?:\\(\\?\\w+\\))?\\(*\\*\\*", 1)) ||
 	    (rc = meta_cut(&o, "(?<!\\\\)\\*\\*\\)*$", 1)))
@@ -205,7 +206,7 @@ static int expand_pct(const char *p, struct f2b_sb *o, int *alpha)
 static int add_tpl(struct f2b_dates *ds, enum f2b_dkind kind, struct f2b_sb *rx, int lb,
                    int grp_epoch, struct cg_diags *d, const char *source)
 {
-	struct f2b_dtpl t = {kind, lb, NULL, grp_epoch};
+	struct f2b_dtpl t = {kind, lb, NULL, grp_epoch, {0}};
 	int err, rc;
 	PCRE2_SIZE off;
 	if (kind != DK_NONE) {
@@ -214,6 +215,13 @@ static int add_tpl(struct f2b_dates *ds, enum f2b_dkind kind, struct f2b_sb *rx,
 			return cg_diags_add(d, CG_EPARSE, source, 0, 0, "datepattern sai: %s",
 			                    "bad datepattern: %s", rx->p);
 		(void)pcre2_jit_compile(t.code, PCRE2_JIT_COMPLETE);
+	}
+	static const char *const fields[] = {F2B_DFIELDS};
+	for (size_t i = 0; i < sizeof(t.g) / sizeof(t.g[0]); i++) {
+		int k = i < sizeof(fields) / sizeof(fields[0]) && t.code
+		            ? pcre2_substring_number_from_name(t.code, (PCRE2_SPTR)fields[i])
+		            : -1;
+		t.g[i] = (int16_t)(k > 0 ? k : -1);
 	}
 	rc = cg_grow((void **)&ds->t, &ds->cap, ds->n + 1, sizeof(t), 256);
 	if (rc) {
@@ -243,15 +251,18 @@ static int special(struct f2b_dates *ds, const char *pat, const char *key, struc
 	}
 	if (strstr(key, "EPOCH") && meta_search("(?<!\\\\)\\{L?EPOCH\\}", pat, &s, &e)) {
 		if (!(*rc = f2b_sb_add(&rx, "(", 1)) && !(*rc = f2b_sb_add(&rx, pat, s)) &&
-		    !(*rc = f2b_sb_add(&rx, "(", 1)) && !(*rc = f2b_sb_add(&rx, ere, strlen(ere))) &&
-		    !(*rc = f2b_sb_add(&rx, ")", 1)) && !(*rc = f2b_sb_add(&rx, pat + e, strlen(pat + e))) &&
+		    !(*rc = f2b_sb_add(&rx, "(", 1)) &&
+		    !(*rc = f2b_sb_add(&rx, ere, strlen(ere))) &&
+		    !(*rc = f2b_sb_add(&rx, ")", 1)) &&
+		    !(*rc = f2b_sb_add(&rx, pat + e, strlen(pat + e))) &&
 		    !(*rc = f2b_sb_add(&rx, ")", 1)) && !(*rc = set_regex(&rx, 1, 1, &lb)))
 			*rc = add_tpl(ds, k, &rx, lb, 2, d, src);
 	} else if (!strcmp(key, "EPOCH") || !strcmp(key, "LEPOCH")) {
-		const char *f = lf ? "((?:^|(?P<square>(?<=^\\[))|(?P<selinux>(?<=\\baudit\\()))" LEPOCH_RE
-		                     ")(?:(?(selinux)(?=:\\d+\\)))|(?(square)(?=\\])))"
-		                   : "((?:^|(?P<square>(?<=^\\[))|(?P<selinux>(?<=\\baudit\\()))" EPOCH_RE
-		                     ")(?:(?(selinux)(?=:\\d+\\)))|(?(square)(?=\\])))";
+		const char *f =
+		    lf ? "((?:^|(?P<square>(?<=^\\[))|(?P<selinux>(?<=\\baudit\\()))" LEPOCH_RE
+		         ")(?:(?(selinux)(?=:\\d+\\)))|(?(square)(?=\\])))"
+		       : "((?:^|(?P<square>(?<=^\\[))|(?P<selinux>(?<=\\baudit\\()))" EPOCH_RE
+		         ")(?:(?(selinux)(?=:\\d+\\)))|(?(square)(?=\\])))";
 		if (!(*rc = f2b_sb_add(&rx, f, strlen(f))) && !(*rc = set_regex(&rx, 0, 1, &lb)))
 			*rc = add_tpl(ds, k, &rx, lb, 1, d, src);
 	} else if (strstr(key, "EPOCH") && start &&
@@ -388,7 +399,8 @@ int f2b_dates_build(struct f2b_dates *ds, const char *pattern, struct cg_diags *
 			char up[16];
 			size_t k = 0;
 			for (; k < n && k < sizeof(up) - 1; k++)
-				up[k] = (line[k] >= 'a' && line[k] <= 'z') ? (char)(line[k] - 32) : line[k];
+				up[k] = (line[k] >= 'a' && line[k] <= 'z') ? (char)(line[k] - 32)
+				                                           : line[k];
 			up[k] = 0;
 			if (!strcmp(up, "{^LN-BEG}") || !strcmp(up, "{DEFAULT}"))
 				rc = add_defaults(ds, up[1] == '^', NULL, d, source);

@@ -140,15 +140,17 @@ static int name_index(const char *s, size_t n, const char *const *names, int cou
 
 static const char *const mon_a[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                     "jul", "aug", "sep", "oct", "nov", "dec"};
-static const char *const mon_f[] = {"january", "february", "march",     "april",
-                                    "may",     "june",     "july",      "august",
-                                    "september", "october", "november", "december"};
+static const char *const mon_f[] = {"january",   "february", "march",    "april",
+                                    "may",       "june",     "july",     "august",
+                                    "september", "october",  "november", "december"};
 
-/* One named group's text, or NULL. */
-static const char *grp(const struct f2b_dtpl *t, pcre2_match_data *md, const char *line,
-                       const char *name, size_t *n)
+enum { F_y, F_Y, F_m, F_b, F_B, F_d, F_H, F_I, F_p, F_M, F_S, F_j, F_z, F_Z };
+
+/* One field's text (its group number was found when the template was built), or NULL. */
+static const char *grp(const struct f2b_dtpl *t, pcre2_match_data *md, const char *line, int f,
+                       size_t *n)
 {
-	int k = pcre2_substring_number_from_name(t->code, (PCRE2_SPTR)name);
+	int k = t->g[f];
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 	if (k <= 0 || (uint32_t)k >= pcre2_get_ovector_count(md) || ov[2 * k] == PCRE2_UNSET)
 		return NULL;
@@ -163,23 +165,23 @@ static int read_fields(const struct f2b_dtpl *t, pcre2_match_data *md, const cha
 	size_t n;
 	memset(f, 0, sizeof(*f));
 	f->year = -1;
-	if ((v = grp(t, md, line, "y", &n)))
+	if ((v = grp(t, md, line, F_y, &n)))
 		f->year = 2000 + num(v, n);
-	if ((v = grp(t, md, line, "Y", &n)))
+	if ((v = grp(t, md, line, F_Y, &n)))
 		f->year = num(v, n);
-	if ((v = grp(t, md, line, "m", &n)))
+	if ((v = grp(t, md, line, F_m, &n)))
 		f->month = num(v, n);
-	if ((v = grp(t, md, line, "b", &n)))
+	if ((v = grp(t, md, line, F_b, &n)))
 		f->month = name_index(v, n, mon_a, 12);
-	if ((v = grp(t, md, line, "B", &n)))
+	if ((v = grp(t, md, line, F_B, &n)))
 		f->month = name_index(v, n, mon_f, 12);
-	if ((v = grp(t, md, line, "d", &n)))
+	if ((v = grp(t, md, line, F_d, &n)))
 		f->day = num(v, n);
-	if ((v = grp(t, md, line, "H", &n)))
+	if ((v = grp(t, md, line, F_H, &n)))
 		f->hour = num(v, n);
-	if ((v = grp(t, md, line, "I", &n))) {
+	if ((v = grp(t, md, line, F_I, &n))) {
 		size_t pn = 0;
-		const char *p = grp(t, md, line, "p", &pn);
+		const char *p = grp(t, md, line, F_p, &pn);
 		f->hour = num(v, n);
 		int pm = p && pn == 2 && (p[0] | 0x20) == 'p';
 		if (!pm && f->hour == 12)
@@ -187,13 +189,13 @@ static int read_fields(const struct f2b_dtpl *t, pcre2_match_data *md, const cha
 		else if (pm && f->hour != 12)
 			f->hour += 12;
 	}
-	if ((v = grp(t, md, line, "M", &n)))
+	if ((v = grp(t, md, line, F_M, &n)))
 		f->min = num(v, n);
-	if ((v = grp(t, md, line, "S", &n)))
+	if ((v = grp(t, md, line, F_S, &n)))
 		f->sec = num(v, n);
-	if ((v = grp(t, md, line, "j", &n)))
+	if ((v = grp(t, md, line, F_j, &n)))
 		f->julian = num(v, n);
-	if (((v = grp(t, md, line, "z", &n)) || (v = grp(t, md, line, "Z", &n)))) {
+	if (((v = grp(t, md, line, F_z, &n)) || (v = grp(t, md, line, F_Z, &n)))) {
 		f->have_tz = 1;
 		if (zone(v, n, &f->tzmin))
 			return CG_EPARSE;

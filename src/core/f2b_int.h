@@ -57,7 +57,7 @@ struct f2b_rx {
 	char *src; /* as written (after interpolation) */
 	pcre2_code *code;
 	int grp[G_COUNT];
-	int anchored;    /* every match starts at the subject's start */
+	int anchored;      /* every match starts at the subject's start */
 	uint8_t first[32]; /* bitmap of possible first bytes of a match; all ones when unknown */
 	int has_first;
 };
@@ -74,7 +74,10 @@ struct f2b_dtpl {
 	int line_begin;
 	pcre2_code *code;
 	int grp_epoch; /* group of the epoch value for DK_EPOCH/LEPOCH */
+	int16_t g[16]; /* group numbers of the fields (F2B_DFIELDS order), -1 when absent */
 };
+/* The date fields a template may capture, in the order of f2b_dtpl.g. */
+#define F2B_DFIELDS "y", "Y", "m", "b", "B", "d", "H", "I", "p", "M", "S", "j", "z", "Z"
 struct f2b_dates {
 	struct f2b_dtpl *t;
 	size_t n, cap;

@@ -44,7 +44,7 @@ struct cg_f2b_state {
 	pcre2_jit_stack *js;
 	size_t last_tpl;
 	struct f2b_sb text, buf, cbuf;
-	struct lines lb;  /* fail2ban's __lineBuffer (texts without dates) */
+	struct lines lb; /* fail2ban's __lineBuffer (texts without dates) */
 	struct mlf cache[CG_MAX_F2B_MLFID];
 	uint64_t seq;
 	struct mlf tmp;
@@ -327,7 +327,6 @@ static void conclude(struct cg_f2b_state *s, struct cur *c, struct cg_f2b_result
 	res->status = CG_F2B_FAILURE;
 }
 
-
 static int join(struct f2b_sb *buf, struct f2b_sb *l, size_t from, size_t to)
 {
 	int rc = 0;
@@ -394,8 +393,8 @@ static void drop_lines(struct lines *lb, size_t a, size_t b)
 	}
 }
 
-static int ignored(const struct cg_f2b_filter *f, struct cg_f2b_state *s, const char *buf,
-                   size_t n, struct cg_f2b_result *res)
+static int ignored(const struct cg_f2b_filter *f, struct cg_f2b_state *s, const char *buf, size_t n,
+                   struct cg_f2b_result *res)
 {
 	for (size_t i = 0; i < f->nign; i++) {
 		int r = run(&f->ign[i], s, buf, n);
@@ -410,8 +409,7 @@ static int ignored(const struct cg_f2b_filter *f, struct cg_f2b_state *s, const 
 	return 0;
 }
 
-static void collect(const struct f2b_rx *r, struct cg_f2b_state *s, const char *subj,
-                    struct cur *c)
+static void collect(const struct f2b_rx *r, struct cg_f2b_state *s, const char *subj, struct cur *c)
 {
 	for (int g = 0; g < G_COUNT; g++)
 		if (g != G_CONTENT && r->grp[g] > 0)
@@ -439,7 +437,8 @@ static int find_failure(const struct cg_f2b_filter *f, struct cg_f2b_state *s,
 		struct fv cv = group(&f->pref, s, buf, G_CONTENT);
 		if (truthy(&cv)) {
 			s->cbuf.n = 0;
-			if ((r = f2b_sb_add(&s->cbuf, cv.p, cv.n)) || (r = f2b_sb_add(&s->cbuf, "\n", 1)))
+			if ((r = f2b_sb_add(&s->cbuf, cv.p, cv.n)) ||
+			    (r = f2b_sb_add(&s->cbuf, "\n", 1)))
 				return r;
 			buf = s->cbuf.p;
 			n = s->cbuf.n;

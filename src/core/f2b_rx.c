@@ -23,11 +23,21 @@
 static const struct {
 	const char *tag, *re;
 } fixed_tags[] = {
-    {"HOST", R_HOST},         {"IP4", R_IP4},         {"F-IP4/", R_IP4},
-    {"IP6", R_IP6},           {"F-IP6/", R_IP6},      {"ADDR", R_ADDR},
-    {"F-ADDR/", R_ADDR},      {"CIDR", R_CIDR},       {"F-CIDR/", R_CIDR},
-    {"SUBNET", R_SUBNET},     {"F-SUBNET/", R_SUBNET}, {"DNS", R_DNS},
-    {"F-DNS/", R_DNS},        {"F-ID/", "(?P<fid>\\S+)"}, {"F-PORT/", "(?P<fport>\\w+)"},
+    {"HOST", R_HOST},
+    {"IP4", R_IP4},
+    {"F-IP4/", R_IP4},
+    {"IP6", R_IP6},
+    {"F-IP6/", R_IP6},
+    {"ADDR", R_ADDR},
+    {"F-ADDR/", R_ADDR},
+    {"CIDR", R_CIDR},
+    {"F-CIDR/", R_CIDR},
+    {"SUBNET", R_SUBNET},
+    {"F-SUBNET/", R_SUBNET},
+    {"DNS", R_DNS},
+    {"F-DNS/", R_DNS},
+    {"F-ID/", "(?P<fid>\\S+)"},
+    {"F-PORT/", "(?P<fport>\\w+)"},
 };
 
 static int is_word(char c)
@@ -93,7 +103,9 @@ static int subst_tag(struct xl *x, const char *tn, size_t n, const char *orig, s
 	for (char *p = name; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	const char *g = strcmp(name, "id") == 0 ? "fid" : strcmp(name, "port") == 0 ? "fport" : name;
+	const char *g = strcmp(name, "id") == 0     ? "fid"
+	                : strcmp(name, "port") == 0 ? "fport"
+	                                            : name;
 	int k = snprintf(buf, sizeof(buf), "(?P<%s>", g);
 	return f2b_sb_add(x->out, buf, (size_t)k);
 }
@@ -176,7 +188,8 @@ static void first_bytes(struct f2b_rx *r)
 		memcpy(r->first, map, 32);
 		r->has_first = 1;
 	} else if (pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
-	           pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 256) {
+	           pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 &&
+	           unit < 256) {
 		memset(r->first, 0, 32);
 		r->first[unit >> 3] |= (uint8_t)(1u << (unit & 7));
 		/* a caseless first letter: allow both cases */
@@ -188,8 +201,8 @@ static void first_bytes(struct f2b_rx *r)
 	}
 }
 
-static const char *const grp_names[G_COUNT] = {"ip4",    "ip6",      "dns",      "fid",
-                                               "cidr",   "user",     "alt_user", "mlfid",
+static const char *const grp_names[G_COUNT] = {"ip4",    "ip6",       "dns",       "fid",
+                                               "cidr",   "user",      "alt_user",  "mlfid",
                                                "nofail", "mlfforget", "mlfgained", "content"};
 
 int f2b_rx_compile(struct f2b_rx *r, const char *src, int multiline, struct cg_diags *d,
@@ -211,14 +224,14 @@ int f2b_rx_compile(struct f2b_rx *r, const char *src, int multiline, struct cg_d
 		rc = CG_ENOMEM;
 		goto out;
 	}
-	r->code = pcre2_compile((PCRE2_SPTR)p.p, p.n, multiline ? PCRE2_MULTILINE : 0, &err, &off,
-	                        NULL);
+	r->code =
+	    pcre2_compile((PCRE2_SPTR)p.p, p.n, multiline ? PCRE2_MULTILINE : 0, &err, &off, NULL);
 	if (!r->code) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(err, msg, sizeof(msg));
 		rc = cg_diags_add(d, CG_EPARSE, source, 0, (unsigned)off + 1,
-		                  "biểu thức chính quy sai (%s): %s", "bad regular expression (%s): %s",
-		                  (const char *)msg, src);
+		                  "biểu thức chính quy sai (%s): %s",
+		                  "bad regular expression (%s): %s", (const char *)msg, src);
 		goto out;
 	}
 	(void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* the interpreter if no JIT */

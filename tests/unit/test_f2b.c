@@ -65,8 +65,7 @@ static struct cg_f2b_filter *load(const struct mfile *fs, const char *path,
 	return f;
 }
 
-static struct cg_f2b_result run1(struct cg_f2b_filter *f, struct cg_f2b_state *s,
-                                 const char *line)
+static struct cg_f2b_result run1(struct cg_f2b_filter *f, struct cg_f2b_state *s, const char *line)
 {
 	struct cg_f2b_result r;
 	assert_int_equal(cg_f2b_match(f, s, line, strlen(line), NOW, 0, &r), 0);
@@ -130,15 +129,14 @@ static void test_interpolation_includes(void **st)
 	     "__prefix = \\s*\\S+ <_daemon>\\[\\d+\\]:\\s+ ; inline comment\n"
 	     "[lt_x]\nword = fail%%?ed\n"},
 	    {"/etc/f/filter.d/common.local", "[DEFAULT]\n_daemon = sshd\n"},
-	    {"/etc/f/filter.d/x.conf",
-	     "[INCLUDES]\nbefore = common.conf\n\n[Definition]\n"
-	     "# a comment\n"
-	     "cmn = ^%(__prefix)s%(lt_x/word)s\n"
-	     "failregex = %(cmn)s (?:<mdre-<mode>>) from <HOST>$\n"
-	     "mdre-normal = password\n"
-	     "mdre-extra = password|key\n"
-	     "maxlines = 1\n"
-	     "[Init]\nmode = normal\n"},
+	    {"/etc/f/filter.d/x.conf", "[INCLUDES]\nbefore = common.conf\n\n[Definition]\n"
+	                               "# a comment\n"
+	                               "cmn = ^%(__prefix)s%(lt_x/word)s\n"
+	                               "failregex = %(cmn)s (?:<mdre-<mode>>) from <HOST>$\n"
+	                               "mdre-normal = password\n"
+	                               "mdre-extra = password|key\n"
+	                               "maxlines = 1\n"
+	                               "[Init]\nmode = normal\n"},
 	    {"/etc/f/filter.d/x.local",
 	     "[Definition]\nfailregex = %(known/failregex)s\n"
 	     "            ^%(__prefix)sextra <F-USER>\\w+</F-USER> from <HOST>$\n"},
@@ -149,7 +147,8 @@ static void test_interpolation_includes(void **st)
 	                    "^\\s*\\S+ sshd\\[\\d+\\]:\\s+fail%?ed (?:password) from <HOST>$");
 	struct cg_f2b_state *s;
 	assert_int_equal(cg_f2b_state_new(f, &s), 0);
-	struct cg_f2b_result r = run1(f, s, "Dec 10 06:55:46 h sshd[1]: failed password from 1.1.1.1");
+	struct cg_f2b_result r =
+	    run1(f, s, "Dec 10 06:55:46 h sshd[1]: failed password from 1.1.1.1");
 	assert_int_equal(r.status, CG_F2B_FAILURE);
 	assert_int_equal(r.time, utc(2026, 12, 10, 6, 55, 46) - 365 * 86400);
 	r = run1(f, s, "Dec 10 06:55:46 h sshd[1]: failed key from 1.1.1.1");
@@ -180,8 +179,8 @@ static void test_errors(void **st)
 	    {"/e.conf", "no section = 1\n"},
 	    {"/g.conf", "[INCLUDES]\nbefore = g.conf\n[Definition]\nfailregex = <HOST>\n"},
 	    {NULL, NULL}};
-	const char *paths[] = {"/a.conf", "/b.conf", "/c.conf", "/d.conf", "/e.conf", "/g.conf",
-	                       "/none.conf"};
+	const char *paths[] = {"/a.conf", "/b.conf", "/c.conf",   "/d.conf",
+	                       "/e.conf", "/g.conf", "/none.conf"};
 	files = fs;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct cg_f2b_filter *f = NULL;
@@ -225,12 +224,11 @@ static void test_dates(void **st)
 	assert_int_equal(date_of("LEPOCH", "1709622489123 1.2.3.4", " "), t);
 	/* fail2ban reads the TAI64N label as is (TAI is 10 s ahead of UTC here) */
 	assert_int_equal(date_of("TAI64N", "@4000000065e6c4e30000000a 1.2.3.4", " "), t + 10);
-	assert_int_equal(date_of("^<\\d+>\\d+\\s+{DATE}", "<13>1 2024-03-05T07:08:09Z 1.2.3.4",
-	                         " "),
-	                 t);
-	assert_int_equal(date_of("%%d/%%b/%%ExY %%I:%%M:%%S %%p", "x 05/mar/2024 07:08:09 PM 1.2.3.4",
-	                         "x  "),
-	                 t + 12 * 3600);
+	assert_int_equal(
+	    date_of("^<\\d+>\\d+\\s+{DATE}", "<13>1 2024-03-05T07:08:09Z 1.2.3.4", " "), t);
+	assert_int_equal(
+	    date_of("%%d/%%b/%%ExY %%I:%%M:%%S %%p", "x 05/mar/2024 07:08:09 PM 1.2.3.4", "x  "),
+	    t + 12 * 3600);
 	assert_int_equal(date_of("^%%Y%%m%%d %%H%%M%%S %%z", "20240305 070809 -0130 1.2.3.4", " "),
 	                 t + 90 * 60);
 	assert_int_equal(date_of("^%%y-%%j %%H:%%M:%%S", "24-065 07:08:09 1.2.3.4", " "), t);
@@ -252,12 +250,14 @@ static void test_mlfid(void **st)
 	    {"/s.conf",
 	     "[Definition]\n"
 	     "prefregex = ^<F-MLFID>\\S+ sshd\\[\\d+\\]: </F-MLFID><F-CONTENT>.+</F-CONTENT>$\n"
-	     "failregex = ^<F-NOFAIL>pam failure</F-NOFAIL> rhost=<HOST> user=<F-USER>\\S+</F-USER>$\n"
+	     "failregex = ^<F-NOFAIL>pam failure</F-NOFAIL> rhost=<HOST> "
+	     "user=<F-USER>\\S+</F-USER>$\n"
 	     "            ^Failed password for <F-USER>\\S+</F-USER> from <HOST>$\n"
 	     "            ^Too many failures$\n"
 	     "            ^<F-MLFFORGET><F-MLFGAINED>Accepted</F-MLFGAINED></F-MLFFORGET> for "
 	     "<F-USER>\\S+</F-USER> from <HOST>$\n"
-	     "            ^<F-NOFAIL><F-MLFFORGET>Disconnected</F-MLFFORGET></F-NOFAIL> from <HOST>$\n"},
+	     "            ^<F-NOFAIL><F-MLFFORGET>Disconnected</F-MLFFORGET></F-NOFAIL> from "
+	     "<HOST>$\n"},
 	    {NULL, NULL}};
 	struct cg_f2b_filter *f = load(fs, "/s.conf", NULL, 0);
 	struct cg_f2b_state *s;
@@ -295,9 +295,10 @@ static void test_multiline(void **st)
 {
 	(void)st;
 	static const struct mfile fs[] = {
-	    {"/m.conf", "[Definition]\n"
-	                "failregex = ^conn (?P<c>\\d+) from <HOST>\\n(?:.*\\n)*?conn (?P=c) login failed$\n"
-	                "[Init]\nmaxlines = 3\n"},
+	    {"/m.conf",
+	     "[Definition]\n"
+	     "failregex = ^conn (?P<c>\\d+) from <HOST>\\n(?:.*\\n)*?conn (?P=c) login failed$\n"
+	     "[Init]\nmaxlines = 3\n"},
 	    {NULL, NULL}};
 	struct cg_f2b_filter *f = load(fs, "/m.conf", NULL, 0);
 	assert_int_equal(cg_f2b_maxlines(f), 3);
@@ -343,9 +344,9 @@ static void test_limits(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_tags),     cmocka_unit_test(test_interpolation_includes),
-	    cmocka_unit_test(test_errors),   cmocka_unit_test(test_dates),
-	    cmocka_unit_test(test_mlfid),    cmocka_unit_test(test_multiline),
+	    cmocka_unit_test(test_tags),   cmocka_unit_test(test_interpolation_includes),
+	    cmocka_unit_test(test_errors), cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_mlfid),  cmocka_unit_test(test_multiline),
 	    cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
