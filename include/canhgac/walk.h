@@ -27,14 +27,17 @@ struct cg_walk_opts {
 	int skip_pseudo;             /* skip /proc, /sys, /dev and pseudo file systems; default 1 */
 	const char *const *excludes; /* fnmatch() globs on the full path or on the base name */
 	size_t n_excludes;
-	size_t max_path; /* bytes; 0 = CG_MAX_PATH */
+	size_t max_path;  /* bytes; 0 = CG_MAX_PATH */
+	int report_links; /* report symbolic links (not followed) as CG_WALK_LINK; default 0 */
 };
 
 enum cg_walk_kind {
-	CG_WALK_FILE,    /* a regular file: dirfd/name/st are valid */
-	CG_WALK_ERROR,   /* could not read or stat: err holds the CG_E code */
-	CG_WALK_SPECIAL, /* a FIFO, socket or device: reported and skipped */
-	CG_WALK_EXCLUDED /* a directory or file skipped by an exclude or the pseudo-fs rule */
+	CG_WALK_FILE,     /* a regular file: dirfd/name/st are valid */
+	CG_WALK_ERROR,    /* could not read or stat: err holds the CG_E code */
+	CG_WALK_SPECIAL,  /* a FIFO, socket or device: reported and skipped */
+	CG_WALK_EXCLUDED, /* a directory or file skipped by an exclude or the pseudo-fs rule */
+	CG_WALK_LINK      /* a symbolic link (Windows: any reparse point), only with report_links
+	                     and without follow_symlinks: dirfd/name/st are valid, st of the link */
 };
 
 struct cg_walk_entry {
