@@ -108,7 +108,8 @@ static void diff_pair(const struct cg_fim_entry *o, const struct cg_fim_entry *c
 		if (c->marks && CG_S_ISREG(c->mode))
 			d->what |= CG_FIM_WEBSHELL;
 	}
-	if ((o->mode & 07777u) != (c->mode & 07777u)) {
+	/* a link's own permission bits mean nothing, and a type change says enough */
+	if (ok == ck && !CG_S_ISLNK(c->mode) && (o->mode & 07777u) != (c->mode & 07777u)) {
 		d->what |= CG_FIM_PERM;
 		d->severity = max_sev(d->severity,
 		                      perm_widened(o->mode, c->mode) ? CG_SEV_HIGH : CG_SEV_MEDIUM);
