@@ -198,8 +198,8 @@ static int run(struct fim_run *r, struct fim_args *a, int check)
 	found |= r->st.added || r->st.deleted || r->st.changed || r->st.meta || r->st.webshell;
 	save = !check || a->update;
 	if (rc == 0 && save)
-		rc = cg_fimdb_save(r->db, r->name, roots_json, r->webroot_all, r->cur, r->ncur, 1,
-		                   cg_now_ms());
+		rc = cg_fimdb_save(r->db, r->name, roots_json, r->webroot_all, r->cur, r->ncur,
+		                   check || a->update, cg_now_ms());
 out:
 	if (rc && rc != CG_EEXIST && rc != CG_ENOENT && rc != CG_EINVAL)
 		cg_cli_err("fim %s: %s", a->sub, cg_strerror(rc));

@@ -212,7 +212,7 @@ int fim_print_diff(void *arg, const struct cg_fim_diff *d)
 		r->st.deleted++;
 	else if (d->what & (CG_FIM_CONTENT | CG_FIM_TYPE | CG_FIM_LINK))
 		r->st.changed++;
-	else
+	else if (d->what & (CG_FIM_PERM | CG_FIM_OWNER | CG_FIM_GROUP))
 		r->st.meta++;
 	describe(d, detail, sizeof(detail));
 	if ((d->what & CG_FIM_WEBSHELL) && d->cur)
@@ -224,8 +224,11 @@ int fim_print_diff(void *arg, const struct cg_fim_diff *d)
 	printf("[%s] %s ", cg_severity_label(m.sev), kind);
 	cg_cli_print_path(stdout, e->path, e->path_len);
 	printf(": %s\n", detail);
-	if (d->cur && d->cur->link && (d->what & (CG_FIM_LINK | CG_FIM_TYPE | CG_FIM_ADDED)))
-		printf("    -> %s\n", d->cur->link);
+	if (d->cur && d->cur->link && (d->what & (CG_FIM_LINK | CG_FIM_TYPE | CG_FIM_ADDED))) {
+		fputs("    -> ", stdout);
+		cg_cli_print_path(stdout, d->cur->link, strlen(d->cur->link));
+		putchar('\n');
+	}
 	if ((d->what & CG_FIM_WEBSHELL) && d->cur)
 		each_mark(d->cur->marks, mark_text, &m);
 	return 0;

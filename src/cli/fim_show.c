@@ -69,8 +69,10 @@ static void show_one(const struct fim_run *r, const struct cg_fim_entry *e)
 	}
 	printf("%04o %u:%u %12" PRId64 " %s ", e->mode & 07777u, e->uid, e->gid, e->size, hx);
 	cg_cli_print_path(stdout, e->path, e->path_len);
-	if (e->link)
-		printf(" -> %s", e->link);
+	if (e->link) {
+		fputs(" -> ", stdout);
+		cg_cli_print_path(stdout, e->link, strlen(e->link));
+	}
 	if (e->marks)
 		printf("  [%s]", e->marks);
 	putchar('\n');

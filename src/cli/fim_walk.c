@@ -191,6 +191,30 @@ static int on_entry(void *arg, const struct cg_walk_entry *w)
 	return rc ? (r->fatal = rc) : 0;
 }
 
+/* Overlapping roots (/var/www and /var/www/html) list a file twice: keep one entry per path. */
+static void dedup(struct fim_run *r)
+{
+	size_t k = 0;
+
+	r->st.files = r->st.links = 0;
+	for (size_t i = 0; i < r->ncur; i++) {
+		struct cg_fim_entry *e = &r->cur[i];
+		if (k > 0 && r->cur[k - 1].path_len == e->path_len &&
+		    memcmp(r->cur[k - 1].path, e->path, e->path_len) == 0) {
+			cg_free(e->path);
+			cg_free(e->link);
+			cg_free(e->marks);
+			continue;
+		}
+		r->cur[k++] = *e;
+		if (CG_S_ISLNK(e->mode))
+			r->st.links++;
+		else
+			r->st.files++;
+	}
+	r->ncur = k;
+}
+
 int fim_walk(struct fim_run *r, const char *const *roots, size_t nroots)
 {
 	struct cg_walk_opts o;
@@ -210,6 +234,7 @@ int fim_walk(struct fim_run *r, const char *const *roots, size_t nroots)
 		}
 	}
 	cg_fim_sort(r->cur, r->ncur);
+	dedup(r);
 	return rc;
 }
 

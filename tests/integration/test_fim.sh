@@ -149,6 +149,17 @@ expect_rc 1 "a broken markers file falls back to the built-in set" "$CG" fim che
 contains "$T/err" "webshell-markers.txt:1:1" "the problem is shown with file:line"
 contains "$T/err" "using the built-in web-shell markers" "and the fallback said"
 
-# an unreadable root and an unwritable data dir are errors
+# overlapping paths list a file once
+expect_rc 1 "overlapping paths (web shells are still there)" "$CG" fim baseline --name overlap "$T/site" "$W"
+contains "$T/out" "overlap: 8 files, 2 links" "each file counted once"
+contains "$T/out" "owner/mode 0, web shells 2" "web shells counted as such"
+expect_rc 0 "... check clean" "$CG" fim check --name overlap
+
+# a link target with a terminal escape is shown escaped
+ln -s "$(printf 'x\033[2Jy')" "$W/esc"
+expect_rc 1 "an added link" "$CG" fim check --name overlap
+contains "$T/out" '-> x\x1b[2Jy' "its target is escaped"
+
+# a missing path is an error
 expect_rc 2 "missing path" "$CG" fim baseline --name x "$T/nope"
 finish
