@@ -64,16 +64,16 @@ static int read_content(struct fim_run *r, int fd, struct cg_fim_entry *e)
 	size_t kept = 0;
 	int rc = cg_digest_begin(r->dig, CG_HASH_SHA256);
 
+	/* the first CG_MAX_WS_SCAN bytes, for the markers, then a chunk the rest streams through */
 	if (rc == 0 && !r->buf) {
 		r->bufcap = CG_MAX_WS_SCAN;
-		if (!(r->buf = cg_malloc(r->bufcap)))
+		if (!(r->buf = cg_malloc(r->bufcap + CHUNK)))
 			rc = CG_ENOMEM;
 	}
 	while (rc == 0) {
-		/* while markers need them, bytes land in the buffer; the rest stream through */
 		int keep = marks && kept < r->bufcap;
-		uint8_t *dst = keep ? r->buf + kept : r->buf;
-		size_t want = keep ? r->bufcap - kept : r->bufcap;
+		uint8_t *dst = keep ? r->buf + kept : r->buf + r->bufcap;
+		size_t want = keep ? r->bufcap - kept : CHUNK;
 		int64_t got = cg_file_pread(fd, dst, want < CHUNK ? want : CHUNK, off);
 		if (got < 0)
 			rc = (int)got;

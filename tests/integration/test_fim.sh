@@ -149,6 +149,15 @@ expect_rc 1 "a broken markers file falls back to the built-in set" "$CG" fim che
 contains "$T/err" "webshell-markers.txt:1:1" "the problem is shown with file:line"
 contains "$T/err" "using the built-in web-shell markers" "and the fallback said"
 
+# a file larger than the marker window: markers in its head, SHA-256 of all of it
+mkdir -p "$T/big/htdocs"
+{ printf '<?php @eval($_POST["a"]); ?>\n'; head -c 9500000 /dev/zero | tr '\0' 'x'; echo; } > "$T/big/htdocs/big.php"
+expect_rc 1 "baseline of a 9.5 MB web shell" "$CG" fim baseline --name big "$T/big"
+contains "$T/out" "fim.webshell $T/big/htdocs/big.php" "its head is searched"
+expect_rc 0 "show --json" "$CG" fim show --name big --json
+eq "$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["sha256"])' "$T/out")" \
+	"$(sha256sum < "$T/big/htdocs/big.php" | cut -d' ' -f1)" "SHA-256 of the whole file"
+
 # overlapping paths list a file once
 expect_rc 1 "overlapping paths (web shells are still there)" "$CG" fim baseline --name overlap "$T/site" "$W"
 contains "$T/out" "overlap: 8 files, 2 links" "each file counted once"
