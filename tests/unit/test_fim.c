@@ -271,6 +271,23 @@ static void matcher_limits_stop_backtracking(void **state)
 	cg_webshell_free(ws);
 }
 
+/* A marker at the head of a buffer of CG_MAX_WS_SCAN bytes is found. */
+static void matcher_big_buffer(void **state)
+{
+	size_t n = 8u << 20;
+	char *buf = malloc(n + 1);
+	const char *head = "<?php @eval($_POST[\"a\"]); ?>\n";
+	struct hits h;
+	(void)state;
+	memset(buf, 'x', n);
+	buf[n] = '\0';
+	memcpy(buf, head, strlen(head));
+	match(shipped, buf, &h);
+	if (!has_id(h.ids, "php.eval_request"))
+		fail_msg("got [%s]", h.ids);
+	free(buf);
+}
+
 static void script_extensions(void **state)
 {
 	(void)state;
@@ -531,6 +548,7 @@ int main(void)
 	    cmocka_unit_test(parser_reads_fields),
 	    cmocka_unit_test(matcher_prefilter_and_confirm),
 	    cmocka_unit_test(matcher_limits_stop_backtracking),
+	    cmocka_unit_test(matcher_big_buffer),
 	    cmocka_unit_test(script_extensions),
 	    cmocka_unit_test(default_web_roots),
 	    cmocka_unit_test(compare_finds_every_change),
