@@ -239,17 +239,26 @@ void fim_print_summary(struct fim_run *r, const char *cmd, int64_t duration_ms, 
 	const struct fim_stats *s = &r->st;
 
 	if (r->c->json) {
-		json_t *j = json_pack(
-		    "{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}",
-		    "schema", CG_EVENT_SCHEMA, "kind", "fim.summary", "command", cmd, "baseline",
-		    r->name, "files", (json_int_t)s->files, "links", (json_int_t)s->links,
-		    "files_read", (json_int_t)s->files_read, "files_cached",
-		    (json_int_t)s->files_cached, "bytes_read", (json_int_t)s->bytes_read, "errors",
-		    (json_int_t)s->errors, "added", (json_int_t)s->added, "deleted",
-		    (json_int_t)s->deleted, "changed", (json_int_t)s->changed, "meta",
-		    (json_int_t)s->meta, "webshell", (json_int_t)s->webshell, "duration_ms",
-		    (json_int_t)duration_ms, "exit_code", exit_code);
-		char *txt = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+		struct cg_event ev = {0};
+		json_t *j, *c;
+		char *txt = NULL;
+		ev.time_ms = cg_now_ms();
+		ev.kind = "fim.summary";
+		ev.size = -1;
+		ev.host = cg_host_facts();
+		j = cg_event_to_json(&ev);
+		c = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}",
+		              "command", cmd, "baseline", r->name, "files", (json_int_t)s->files,
+		              "links", (json_int_t)s->links, "files_read",
+		              (json_int_t)s->files_read, "files_cached",
+		              (json_int_t)s->files_cached, "bytes_read", (json_int_t)s->bytes_read,
+		              "errors", (json_int_t)s->errors, "added", (json_int_t)s->added,
+		              "deleted", (json_int_t)s->deleted, "changed", (json_int_t)s->changed,
+		              "meta", (json_int_t)s->meta, "webshell", (json_int_t)s->webshell,
+		              "duration_ms", (json_int_t)duration_ms, "exit_code", exit_code);
+		if (j && c && json_object_update(j, c) == 0)
+			txt = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+		json_decref(c);
 		if (txt)
 			printf("%s\n", txt);
 		free(txt);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "canhgac/alloc.h"
 #include "canhgac/error.h"
 #include "canhgac/fileio.h"
 #include "canhgac/fim.h"
@@ -194,6 +195,7 @@ static void parse_error(const char *text, unsigned long line, const char *needle
 }
 
 #define OKB "vi = x\nen = y\n"
+#define OKB_TAIL "[a.three]\nliteral = zz\n" OKB
 static void parser_reports_bad_files(void **state)
 {
 	(void)state;
@@ -268,6 +270,28 @@ static void matcher_limits_stop_backtracking(void **state)
 	assert_string_equal(match(ws, buf, &h), "");
 	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
 	free(buf);
+	cg_webshell_free(ws);
+}
+
+/* Every allocation of the parser fails in turn: CG_ENOMEM each time, nothing leaks (ASan). */
+static void parser_survives_allocation_failures(void **state)
+{
+	const char *text = "[a.one]\nliteral = FilesMan\n" OKB "[a.two]\nseverity = low\n"
+	                   "literal = eval\nregex = eval\\(\nvi = v\nen = e\n" OKB_TAIL;
+	struct cg_webshell *ws = NULL;
+	int rc = CG_ENOMEM;
+	long n;
+	(void)state;
+	for (n = 0; n < 1000 && rc == CG_ENOMEM; n++) {
+		cg_alloc_fail_after(n);
+		rc = cg_webshell_parse(text, strlen(text), "t", &ws, NULL);
+		cg_alloc_fail_after(-1);
+		if (rc == CG_ENOMEM)
+			assert_null(ws);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(n > 5);
+	assert_int_equal(cg_webshell_count(ws), 3);
 	cg_webshell_free(ws);
 }
 
@@ -549,6 +573,7 @@ int main(void)
 	    cmocka_unit_test(matcher_prefilter_and_confirm),
 	    cmocka_unit_test(matcher_limits_stop_backtracking),
 	    cmocka_unit_test(matcher_big_buffer),
+	    cmocka_unit_test(parser_survives_allocation_failures),
 	    cmocka_unit_test(script_extensions),
 	    cmocka_unit_test(default_web_roots),
 	    cmocka_unit_test(compare_finds_every_change),
