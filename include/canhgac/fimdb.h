@@ -26,13 +26,14 @@ struct cg_fim_info {
 	char name[72];
 	int64_t created_ms, updated_ms;
 	int64_t files;
-	int webroot;      /* recorded with --webroot: every path is a web root */
-	char *roots_json; /* JSON array of the paths (allocated; cg_free) */
+	int webroot;         /* recorded with --webroot: every path is a web root */
+	char *roots_json;    /* JSON array of the paths (allocated; cg_free) */
+	char *excludes_json; /* JSON array of the --exclude globs (allocated; cg_free) */
 };
 
 /* 1 and fills *out when the baseline `name` exists, 0 when not, or a CG_E code. */
 int cg_fimdb_info(struct cg_fimdb *db, const char *name, struct cg_fim_info *out);
-/* Calls cb for every baseline, by name (roots_json is valid during the call only). */
+/* Calls cb for every baseline, by name (the JSON texts are valid during the call only). */
 int cg_fimdb_list(struct cg_fimdb *db, int (*cb)(void *arg, const struct cg_fim_info *i),
                   void *arg);
 
@@ -41,10 +42,12 @@ int cg_fimdb_list(struct cg_fimdb *db, int (*cb)(void *arg, const struct cg_fim_
 int cg_fimdb_load(struct cg_fimdb *db, const char *name, struct cg_fim_entry **v, size_t *n);
 void cg_fim_entries_free(struct cg_fim_entry *v, size_t n);
 
-/* Saves v[0..n) as baseline `name` with its paths (JSON array text) in one transaction. When it
+/* Saves v[0..n) as baseline `name` with its paths and exclude globs (JSON array texts) in one
+ * transaction. When it
  * exists: CG_EEXIST unless replace, which replaces its entries (created_ms is kept). */
-int cg_fimdb_save(struct cg_fimdb *db, const char *name, const char *roots_json, int webroot,
-                  const struct cg_fim_entry *v, size_t n, int replace, int64_t now_ms);
+int cg_fimdb_save(struct cg_fimdb *db, const char *name, const char *roots_json,
+                  const char *excludes_json, int webroot, const struct cg_fim_entry *v, size_t n,
+                  int replace, int64_t now_ms);
 
 /* 1 when the cache holds e's (dev, ino) with e's size, mtime and ctime and markers version
  * `mver`: copies its SHA-256 into e->sha256 and sets e->marks (allocated, or NULL). 0 when not,

@@ -16,11 +16,12 @@
 extern const unsigned char cg_webshell_builtin[];
 extern const size_t cg_webshell_builtin_len;
 
-enum { OPT_NAME = OPT_COMMON_LAST + 1, OPT_UPDATE, OPT_WEBROOT };
+enum { OPT_NAME = OPT_COMMON_LAST + 1, OPT_UPDATE, OPT_WEBROOT, OPT_EXCLUDE };
 
 static const struct option fim_opts[] = {{"name", required_argument, NULL, OPT_NAME},
                                          {"update", no_argument, NULL, OPT_UPDATE},
                                          {"webroot", no_argument, NULL, OPT_WEBROOT},
+                                         {"exclude", required_argument, NULL, OPT_EXCLUDE},
                                          CG_COMMON_LONGOPTS,
                                          {NULL, 0, NULL, 0}};
 
@@ -30,6 +31,8 @@ struct fim_args {
 	int update, webroot;
 	char **paths;
 	size_t npaths;
+	const char *excl[CG_MAX_EXCLUDES];
+	size_t nexcl;
 };
 
 /* The markers: DATA_DIR/webshell-markers.txt when present and valid, else the built-in copy of
@@ -131,6 +134,27 @@ static int stored_roots(const char *roots_json, struct fim_args *a, char ***root
 	return rc;
 }
 
+/* The exclude globs: the baseline's, then those given now (kept on save), as a JSON array. */
+static int merge_excludes(const struct fim_args *a, const char *stored, json_t **arr, char **json)
+{
+	size_t n;
+
+	*arr = stored ? json_loads(stored, 0, NULL) : json_array();
+	if (!*arr || !json_is_array(*arr))
+		return CG_EPARSE;
+	for (size_t i = 0; i < a->nexcl; i++)
+		if (json_array_append_new(*arr, json_string(a->excl[i])))
+			return CG_EINVAL; /* not UTF-8 */
+	n = json_array_size(*arr);
+	for (size_t i = 0; i < n; i++)
+		if (!json_is_string(json_array_get(*arr, i)))
+			return CG_EPARSE;
+	if (n > CG_MAX_EXCLUDES)
+		return CG_ELIMIT;
+	*json = json_dumps(*arr, JSON_COMPACT);
+	return *json ? 0 : CG_ENOMEM;
+}
+
 static int report_baseline_marks(struct fim_run *r)
 {
 	int found = 0;
@@ -149,7 +173,9 @@ static int run(struct fim_run *r, struct fim_args *a, int check)
 {
 	struct cg_fim_info info = {0};
 	struct cg_fim_entry *old = NULL;
-	char **roots = NULL, *roots_json = NULL;
+	char **roots = NULL, *roots_json = NULL, *excl_json = NULL;
+	const char *excl[CG_MAX_EXCLUDES];
+	json_t *excl_arr = NULL;
 	int64_t t0 = cg_mono_ns();
 	int rc, have, found = 0, save;
 
@@ -182,6 +208,12 @@ static int run(struct fim_run *r, struct fim_args *a, int check)
 		           r->name, info.roots_json, roots_json);
 		rc = CG_EINVAL;
 	}
+	if (rc == 0)
+		rc = merge_excludes(a, have ? info.excludes_json : NULL, &excl_arr, &excl_json);
+	for (size_t i = 0; rc == 0 && i < json_array_size(excl_arr); i++)
+		excl[i] = json_string_value(json_array_get(excl_arr, i));
+	r->excludes = excl;
+	r->nexcludes = rc == 0 ? json_array_size(excl_arr) : 0;
 	if (rc == 0 && have)
 		rc = cg_fimdb_load(r->db, r->name, &old, &r->nold);
 	if (rc)
@@ -198,8 +230,8 @@ static int run(struct fim_run *r, struct fim_args *a, int check)
 	found |= r->st.added || r->st.deleted || r->st.changed || r->st.meta || r->st.webshell;
 	save = !check || a->update;
 	if (rc == 0 && save)
-		rc = cg_fimdb_save(r->db, r->name, roots_json, r->webroot_all, r->cur, r->ncur,
-		                   check || a->update, cg_now_ms());
+		rc = cg_fimdb_save(r->db, r->name, roots_json, excl_json, r->webroot_all, r->cur,
+		                   r->ncur, check || a->update, cg_now_ms());
 out:
 	if (rc && rc != CG_EEXIST && rc != CG_ENOENT && rc != CG_EINVAL)
 		cg_cli_err("fim %s: %s", a->sub, cg_strerror(rc));
@@ -210,7 +242,12 @@ out:
 	r->old = NULL;
 	free_roots(roots, a->npaths);
 	cg_free(roots_json);
+	free(excl_json);
+	json_decref(excl_arr);
+	r->excludes = NULL;
+	r->nexcludes = 0;
 	cg_free(info.roots_json);
+	cg_free(info.excludes_json);
 	return rc;
 }
 
@@ -226,6 +263,10 @@ static int parse_args(struct cg_cli *c, int argc, char **argv, struct fim_args *
 			a->update = 1;
 		else if (opt == OPT_WEBROOT)
 			a->webroot = 1;
+		else if (opt == OPT_EXCLUDE && a->nexcl < CG_MAX_EXCLUDES)
+			a->excl[a->nexcl++] = optarg;
+		else if (opt == OPT_EXCLUDE)
+			return -1;
 		else if ((rc = cg_cli_common_opt(c, opt, optarg, "fim")) != 0)
 			return rc == 2 ? 2 : -1;
 	}
@@ -251,12 +292,15 @@ static int valid_name(const char *s)
 
 int cg_cmd_fim(struct cg_cli *c, int argc, char **argv)
 {
-	struct fim_args a = {NULL, "default", 0, 0, NULL, 0};
+	struct fim_args a;
 	struct fim_run r;
 	struct cg_webshell *ws = NULL;
 	char dbpath[4200];
-	int rc = parse_args(c, argc, argv, &a);
+	int rc;
 
+	memset(&a, 0, sizeof(a));
+	a.name = "default";
+	rc = parse_args(c, argc, argv, &a);
 	if (rc == 2)
 		return CG_EXIT_OK;
 	if (rc || !valid_name(a.name) ||

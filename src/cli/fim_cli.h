@@ -25,6 +25,8 @@ struct fim_run {
 	const struct cg_webshell *ws;
 	char mver[24];   /* version of the markers: start of the SHA-256 of their data file */
 	int webroot_all; /* --webroot */
+	const char *const *excludes; /* globs not walked (walk.h) */
+	size_t nexcludes;
 	const struct cg_fim_entry *old; /* the stored baseline (sorted), may be empty */
 	size_t nold;
 	struct cg_fim_entry *cur; /* what the walk found */

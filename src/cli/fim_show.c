@@ -17,8 +17,9 @@ static int list_one(void *arg, const struct cg_fim_info *i)
 
 	if (r->c->json) {
 		json_t *j =
-		    json_pack("{s:s,s:o?,s:I,s:I,s:I,s:b}", "name", i->name, "paths",
-		              json_loads(i->roots_json, 0, NULL), "files", (json_int_t)i->files,
+		    json_pack("{s:s,s:o?,s:o?,s:I,s:I,s:I,s:b}", "name", i->name, "paths",
+		              json_loads(i->roots_json, 0, NULL), "excludes",
+		              json_loads(i->excludes_json, 0, NULL), "files", (json_int_t)i->files,
 		              "created_ms", (json_int_t)i->created_ms, "updated_ms",
 		              (json_int_t)i->updated_ms, "webroot", i->webroot);
 		char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
@@ -34,6 +35,8 @@ static int list_one(void *arg, const struct cg_fim_info *i)
 	             "%s: %" PRId64 " entries, created %s, updated %s%s, paths %s\n"),
 	       i->name, i->files, t1, t2, i->webroot ? cg_tr(", thư mục web", ", web root") : "",
 	       i->roots_json);
+	if (strcmp(i->excludes_json, "[]") != 0)
+		printf(cg_tr("    bỏ qua %s\n", "    excludes %s\n"), i->excludes_json);
 	return 0;
 }
 

@@ -223,6 +223,8 @@ int fim_walk(struct fim_run *r, const char *const *roots, size_t nroots)
 	memset(&o, 0, sizeof(o));
 	o.skip_pseudo = 1;
 	o.report_links = 1;
+	o.excludes = r->excludes;
+	o.n_excludes = r->nexcludes;
 	for (size_t i = 0; rc == 0 && i < nroots; i++) {
 		rc = cg_walk(roots[i], &o, on_entry, r);
 		if (rc > 0)

@@ -439,6 +439,7 @@ static const struct help helps[] = {
      "\nExit status: 0 done, 2 error.\n"},
     {"fim",
      "Cách dùng: canhgac fim baseline ĐƯỜNG_DẪN... [--name TÊN] [--update] [--webroot]\n"
+     "                                [--exclude MẪU]...\n"
      "           canhgac fim check [ĐƯỜNG_DẪN...] [--name TÊN] [--update] [--json]\n"
      "           canhgac fim show [--name TÊN] [--json]\n"
      "           canhgac fim list [--json]\n\n"
@@ -452,9 +453,12 @@ static const struct help helps[] = {
      "  --update      baseline: thay bản gốc đã có; check: ghi trạng thái hiện tại làm bản gốc\n"
      "  --webroot     coi mọi ĐƯỜNG_DẪN là thư mục web (mặc định: /var/www và thư mục htdocs,\n"
      "                public_html, wwwroot)\n"
+     "  --exclude MẪU  bỏ qua tệp/thư mục khớp MẪU (tên hoặc cả đường dẫn, như cache, *.log);\n"
+     "                lặp lại được; được ghi cùng bản gốc\n"
      "Dấu hiệu web shell: DATA_DIR/webshell-markers.txt nếu có, không thì bộ có sẵn.\n\n" COMMON_VI
      "\nMã thoát: 0 không có thay đổi, 1 có thay đổi (hoặc web shell), 2 lỗi.\n",
      "Usage: canhgac fim baseline PATH... [--name NAME] [--update] [--webroot]\n"
+     "                            [--exclude GLOB]...\n"
      "       canhgac fim check [PATH...] [--name NAME] [--update] [--json]\n"
      "       canhgac fim show [--name NAME] [--json]\n"
      "       canhgac fim list [--json]\n\n"
@@ -468,6 +472,8 @@ static const struct help helps[] = {
      "  --update      baseline: replace an existing one; check: save the current state as it\n"
      "  --webroot     every PATH is a web root (default: /var/www and folders named htdocs,\n"
      "                public_html, wwwroot)\n"
+     "  --exclude GLOB  skip files and folders matching GLOB (base name or full path, e.g.\n"
+     "                cache, *.log); repeatable; kept with the baseline\n"
      "Web-shell markers: DATA_DIR/webshell-markers.txt when present, else the built-in "
      "set.\n\n" COMMON_EN "\nExit status: 0 no change, 1 changes (or web shells), 2 error.\n"},
 };

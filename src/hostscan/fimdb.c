@@ -15,7 +15,7 @@
 static const char *const migrations[] = {
     "CREATE TABLE baselines(name TEXT PRIMARY KEY, created_ms INTEGER NOT NULL,"
     " updated_ms INTEGER NOT NULL, roots TEXT NOT NULL, webroot INTEGER NOT NULL DEFAULT 0,"
-    " files INTEGER NOT NULL DEFAULT 0);"
+    " files INTEGER NOT NULL DEFAULT 0, excludes TEXT NOT NULL DEFAULT '[]');"
     "CREATE TABLE entries(baseline TEXT NOT NULL REFERENCES baselines(name) ON DELETE CASCADE,"
     " path BLOB NOT NULL, dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL,"
     " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, mode INTEGER NOT NULL,"
@@ -149,7 +149,8 @@ static void fill_info(sqlite3_stmt *st, struct cg_fim_info *o)
 	o->webroot = sqlite3_column_int(st, 4);
 }
 
-#define INFO_COLS "SELECT name, created_ms, updated_ms, roots, webroot, files FROM baselines"
+#define INFO_COLS                                                                                  \
+	"SELECT name, created_ms, updated_ms, roots, webroot, files, excludes FROM baselines"
 
 int cg_fimdb_info(struct cg_fimdb *db, const char *name, struct cg_fim_info *out)
 {
@@ -164,7 +165,13 @@ int cg_fimdb_info(struct cg_fimdb *db, const char *name, struct cg_fim_info *out
 	if (rc == SQLITE_ROW) {
 		fill_info(st, out);
 		out->roots_json = cg_strdup((const char *)sqlite3_column_text(st, 3));
-		rc = out->roots_json ? 1 : CG_ENOMEM;
+		out->excludes_json = cg_strdup((const char *)sqlite3_column_text(st, 6));
+		rc = out->roots_json && out->excludes_json ? 1 : CG_ENOMEM;
+		if (rc != 1) {
+			cg_free(out->roots_json);
+			cg_free(out->excludes_json);
+			out->roots_json = out->excludes_json = NULL;
+		}
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : cg_fimdb_sqerr(rc);
 	}
@@ -187,6 +194,7 @@ int cg_fimdb_list(struct cg_fimdb *db, int (*cb)(void *arg, const struct cg_fim_
 		}
 		fill_info(st, &info);
 		info.roots_json = (char *)sqlite3_column_text(st, 3);
+		info.excludes_json = (char *)sqlite3_column_text(st, 6);
 		rc = cb(arg, &info);
 	}
 	sqlite3_finalize(st);

@@ -81,6 +81,7 @@ int cg_fimdb_load(struct cg_fimdb *db, const char *name, struct cg_fim_entry **o
 	if (rc <= 0)
 		return rc == 0 ? CG_ENOENT : rc;
 	cg_free(info.roots_json);
+	cg_free(info.excludes_json);
 	rc = cg_fimdb_sqerr(sqlite3_prepare_v2(
 	    db->db,
 	    "SELECT path, dev, ino, size, mtime_ns, ctime_ns, mode, uid, gid, flags, sha256,"
@@ -146,15 +147,15 @@ static int put_entry(sqlite3_stmt *st, const char *name, const struct cg_fim_ent
 }
 
 /* Writes the header row (keeping created_ms of an existing baseline) and clears its entries. */
-static int put_header(struct cg_fimdb *db, const char *name, const char *roots, int webroot,
-                      size_t n, int64_t now)
+static int put_header(struct cg_fimdb *db, const char *name, const char *roots,
+                      const char *excludes, int webroot, size_t n, int64_t now)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = cg_fimdb_sqerr(sqlite3_prepare_v2(
 	    db->db,
-	    "INSERT INTO baselines(name, created_ms, updated_ms, roots, webroot, files)"
-	    " VALUES(?1,?2,?2,?3,?4,?5) ON CONFLICT(name) DO UPDATE SET updated_ms=?2,"
-	    " roots=?3, webroot=?4, files=?5",
+	    "INSERT INTO baselines(name, created_ms, updated_ms, roots, webroot, files, excludes)"
+	    " VALUES(?1,?2,?2,?3,?4,?5,?6) ON CONFLICT(name) DO UPDATE SET updated_ms=?2,"
+	    " roots=?3, webroot=?4, files=?5, excludes=?6",
 	    -1, &st, NULL));
 
 	if (rc)
@@ -164,6 +165,7 @@ static int put_header(struct cg_fimdb *db, const char *name, const char *roots, 
 	sqlite3_bind_text(st, 3, roots, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, webroot);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)n);
+	sqlite3_bind_text(st, 6, excludes, -1, SQLITE_STATIC);
 	rc = cg_fimdb_sqerr(sqlite3_step(st));
 	sqlite3_finalize(st);
 	if (rc)
@@ -177,8 +179,9 @@ static int put_header(struct cg_fimdb *db, const char *name, const char *roots, 
 	return rc;
 }
 
-int cg_fimdb_save(struct cg_fimdb *db, const char *name, const char *roots_json, int webroot,
-                  const struct cg_fim_entry *v, size_t n, int replace, int64_t now_ms)
+int cg_fimdb_save(struct cg_fimdb *db, const char *name, const char *roots_json,
+                  const char *excludes_json, int webroot, const struct cg_fim_entry *v, size_t n,
+                  int replace, int64_t now_ms)
 {
 	struct cg_fim_info info;
 	sqlite3_stmt *st = NULL;
@@ -195,10 +198,11 @@ int cg_fimdb_save(struct cg_fimdb *db, const char *name, const char *roots_json,
 	rc = cg_fimdb_info(db, name, &info);
 	if (rc == 1) {
 		cg_free(info.roots_json);
+		cg_free(info.excludes_json);
 		rc = replace ? 0 : CG_EEXIST;
 	}
 	if (rc == 0)
-		rc = put_header(db, name, roots_json, webroot, n, now_ms);
+		rc = put_header(db, name, roots_json, excludes_json, webroot, n, now_ms);
 	if (rc == 0)
 		rc = cg_fimdb_sqerr(sqlite3_prepare_v2(
 		    db->db,

@@ -158,6 +158,26 @@ expect_rc 0 "show --json" "$CG" fim show --name big --json
 eq "$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["sha256"])' "$T/out")" \
 	"$(sha256sum < "$T/big/htdocs/big.php" | cut -d' ' -f1)" "SHA-256 of the whole file"
 
+# --exclude: a cache folder that changes all the time is left out, and remembered
+mkdir -p "$T/wp/htdocs/wp-content/cache" "$T/wp/htdocs/logs"
+echo a > "$T/wp/htdocs/wp-content/cache/page.html"
+echo '<?php' > "$T/wp/htdocs/index.php"
+expect_rc 0 "baseline with --exclude" "$CG" fim baseline --name wp --exclude cache --exclude '*.log' "$T/wp"
+contains "$T/out" "wp: 1 files" "the cache folder is not recorded"
+echo b > "$T/wp/htdocs/wp-content/cache/new.php"
+echo x > "$T/wp/htdocs/logs/access.log"
+expect_rc 0 "changes in excluded places are not reported" "$CG" fim check --name wp
+echo x > "$T/wp/htdocs/logs/error.txt"
+expect_rc 1 "... others are" "$CG" fim check --name wp
+contains "$T/out" "fim.added $T/wp/htdocs/logs/error.txt" "names it"
+expect_rc 0 "check --exclude --update adds a glob" "$CG" fim check --name wp --exclude logs --update --json
+expect_rc 0 "list --json shows the globs" "$CG" fim list --json
+eq "$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    b=json.loads(l)
+    if b["name"]=="wp": print(",".join(b["excludes"]))' "$T/out")" "cache,*.log,logs" "stored globs"
+expect_rc 0 "and they hold" "$CG" fim check --name wp
+
 # overlapping paths list a file once
 expect_rc 1 "overlapping paths (web shells are still there)" "$CG" fim baseline --name overlap "$T/site" "$W"
 contains "$T/out" "overlap: 8 files, 2 links" "each file counted once"
