@@ -17,7 +17,7 @@
 enum cg_fim_flags {
 	CG_FIM_HAVE_SHA = 1u, /* sha256 is valid (a regular file that could be read) */
 	CG_FIM_WEBROOT = 2u,  /* the entry lies in a web root */
-	CG_FIM_READ = 4u      /* (current walk) the content was read now, not taken from a cache */
+	CG_FIM_READ = 4u      /* (current walk) read now, and unchanged while read: may be cached */
 };
 
 struct cg_fim_entry {

@@ -132,8 +132,22 @@ static int content(struct fim_run *r, const struct cg_walk_entry *w, struct cg_f
 	rc = cg_file_fstat(fd, &fs);
 	if (rc == 0 && (fs.dev != e->dev || fs.ino != e->ino))
 		rc = CG_ECHANGED; /* swapped between the listing and the open */
+	if (rc == 0) {
+		/* what is read is described by the descriptor's metadata, so the cache key never
+		 * pairs older metadata with newer content */
+		e->size = fs.size;
+		e->mtime_ns = fs.mtime_ns;
+		e->ctime_ns = fs.ctime_ns;
+		e->mode = fs.mode;
+		e->uid = fs.uid;
+		e->gid = fs.gid;
+	}
 	if (rc == 0)
 		rc = read_content(r, fd, e);
+	/* written to while read: the digest is kept for this run but not cached */
+	if (rc == 0 && cg_file_fstat(fd, &fs) == 0 &&
+	    (fs.size != e->size || fs.mtime_ns != e->mtime_ns || fs.ctime_ns != e->ctime_ns))
+		e->flags &= ~(unsigned)CG_FIM_READ;
 	cg_file_close(fd);
 	if (rc == CG_ENOMEM)
 		return rc;
@@ -142,7 +156,9 @@ static int content(struct fim_run *r, const struct cg_walk_entry *w, struct cg_f
 		return 0;
 	}
 	r->st.files_read++;
-	return r->db ? cg_fimdb_cache_put(r->db, e, r->mver) : 0;
+	if (!r->db || !(e->flags & CG_FIM_READ))
+		return 0;
+	return cg_fimdb_cache_put(r->db, e, r->mver);
 }
 
 static int on_entry(void *arg, const struct cg_walk_entry *w)
