@@ -14,7 +14,7 @@ struct cg_webshell;
 struct cg_digest;
 
 struct fim_stats {
-	uint64_t files, links, files_read, files_cached, bytes_read, errors;
+	uint64_t files, links, dirs, files_read, files_cached, bytes_read, errors;
 	uint64_t added, deleted, changed, meta, webshell;
 };
 

@@ -34,7 +34,7 @@ static const struct {
 
 static const char *kind_word(const struct cg_fim_entry *e)
 {
-	return CG_S_ISLNK(e->mode) ? "link" : "file";
+	return CG_S_ISLNK(e->mode) ? "link" : CG_S_ISDIR(e->mode) ? "dir" : "file";
 }
 
 static json_t *side_json(const struct cg_fim_entry *e)
@@ -247,10 +247,10 @@ void fim_print_summary(struct fim_run *r, const char *cmd, int64_t duration_ms, 
 		ev.size = -1;
 		ev.host = cg_host_facts();
 		j = cg_event_to_json(&ev);
-		c = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}",
+		c = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}",
 		              "command", cmd, "baseline", r->name, "files", (json_int_t)s->files,
-		              "links", (json_int_t)s->links, "files_read",
-		              (json_int_t)s->files_read, "files_cached",
+		              "links", (json_int_t)s->links, "dirs", (json_int_t)s->dirs,
+		              "files_read", (json_int_t)s->files_read, "files_cached",
 		              (json_int_t)s->files_cached, "bytes_read", (json_int_t)s->bytes_read,
 		              "errors", (json_int_t)s->errors, "added", (json_int_t)s->added,
 		              "deleted", (json_int_t)s->deleted, "changed", (json_int_t)s->changed,
@@ -267,13 +267,15 @@ void fim_print_summary(struct fim_run *r, const char *cmd, int64_t duration_ms, 
 	}
 	if (r->c->quiet)
 		return;
-	printf(
-	    cg_tr("%s: %" PRIu64 " tệp, %" PRIu64 " liên kết (%" PRIu64 " tệp đọc lại, %" PRIu64
-	          " lấy từ bộ đệm); mới %" PRIu64 ", xóa %" PRIu64 ", sửa %" PRIu64
-	          ", đổi quyền/chủ %" PRIu64 ", web shell %" PRIu64 ", lỗi %" PRIu64 "; %.1f s\n",
-	          "%s: %" PRIu64 " files, %" PRIu64 " links (%" PRIu64 " files read, %" PRIu64
-	          " from the cache); added %" PRIu64 ", deleted %" PRIu64 ", changed %" PRIu64
-	          ", owner/mode %" PRIu64 ", web shells %" PRIu64 ", errors %" PRIu64 "; %.1f s\n"),
-	    r->name, s->files, s->links, s->files_read, s->files_cached, s->added, s->deleted,
-	    s->changed, s->meta, s->webshell, s->errors, (double)duration_ms / 1000.0);
+	printf(cg_tr("%s: %" PRIu64 " tệp, %" PRIu64 " liên kết, %" PRIu64 " thư mục (%" PRIu64
+	             " tệp đọc lại, %" PRIu64 " lấy từ bộ đệm); mới %" PRIu64 ", xóa %" PRIu64
+	             ", sửa %" PRIu64 ", đổi quyền/chủ %" PRIu64 ", web shell %" PRIu64
+	             ", lỗi %" PRIu64 "; %.1f s\n",
+	             "%s: %" PRIu64 " files, %" PRIu64 " links, %" PRIu64 " folders (%" PRIu64
+	             " files read, %" PRIu64 " from the cache); added %" PRIu64 ", deleted %" PRIu64
+	             ", changed %" PRIu64 ", owner/mode %" PRIu64 ", web shells %" PRIu64
+	             ", errors %" PRIu64 "; %.1f s\n"),
+	       r->name, s->files, s->links, s->dirs, s->files_read, s->files_cached, s->added,
+	       s->deleted, s->changed, s->meta, s->webshell, s->errors,
+	       (double)duration_ms / 1000.0);
 }

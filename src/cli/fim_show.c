@@ -57,12 +57,15 @@ static void show_one(const struct fim_run *r, const struct cg_fim_entry *e)
 	if (e->flags & CG_FIM_HAVE_SHA)
 		cg_hex_encode(e->sha256, 32, hx, sizeof(hx));
 	if (r->c->json) {
-		json_t *j = json_pack(
-		    "{s:s%,s:s,s:I,s:i,s:i,s:i,s:I,s:I,s:s,s:s?,s:s?}", "path", e->path,
-		    e->path_len, "type", CG_S_ISLNK(e->mode) ? "link" : "file", "size",
-		    (json_int_t)e->size, "mode", (int)(e->mode & 07777u), "uid", (int)e->uid, "gid",
-		    (int)e->gid, "mtime_ns", (json_int_t)e->mtime_ns, "inode", (json_int_t)e->ino,
-		    "sha256", hx, "link", e->link, "markers", e->marks);
+		json_t *j = json_pack("{s:s%,s:s,s:I,s:i,s:i,s:i,s:I,s:I,s:s,s:s?,s:s?}", "path",
+		                      e->path, e->path_len, "type",
+		                      CG_S_ISLNK(e->mode)   ? "link"
+		                      : CG_S_ISDIR(e->mode) ? "dir"
+		                                            : "file",
+		                      "size", (json_int_t)e->size, "mode", (int)(e->mode & 07777u),
+		                      "uid", (int)e->uid, "gid", (int)e->gid, "mtime_ns",
+		                      (json_int_t)e->mtime_ns, "inode", (json_int_t)e->ino,
+		                      "sha256", hx, "link", e->link, "markers", e->marks);
 		char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 		if (t)
 			printf("%s\n", t);

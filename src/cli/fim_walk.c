@@ -172,7 +172,8 @@ static int on_entry(void *arg, const struct cg_walk_entry *w)
 		problem(r, w->path, w->path_len, w->err);
 		return 0;
 	}
-	if ((w->kind != CG_WALK_FILE && w->kind != CG_WALK_LINK) || !w->st)
+	if ((w->kind != CG_WALK_FILE && w->kind != CG_WALK_LINK && w->kind != CG_WALK_DIR) ||
+	    !w->st)
 		return 0;
 	rc = cg_grow((void **)&r->cur, &r->capcur, r->ncur + 1, sizeof(*r->cur), CG_MAX_FIM_FILES);
 	if (rc)
@@ -193,8 +194,9 @@ static int on_entry(void *arg, const struct cg_walk_entry *w)
 	e->gid = w->st->gid;
 	if (r->webroot_all || cg_webshell_default_webroot(w->path, w->path_len))
 		e->flags |= CG_FIM_WEBROOT;
+	if (w->kind == CG_WALK_DIR)
+		return 0; /* its mode, owner and group are all there is to record */
 	if (w->kind == CG_WALK_LINK) {
-		r->st.links++;
 		rc = cg_at_readlink(w->dirfd, w->name, target, sizeof(target));
 		if (rc >= 0 && !(e->link = cg_strdup(target)))
 			return r->fatal = CG_ENOMEM;
@@ -202,7 +204,6 @@ static int on_entry(void *arg, const struct cg_walk_entry *w)
 			problem(r, w->path, w->path_len, rc);
 		return 0;
 	}
-	r->st.files++;
 	rc = content(r, w, e);
 	return rc ? (r->fatal = rc) : 0;
 }
@@ -225,6 +226,8 @@ static void dedup(struct fim_run *r)
 		r->cur[k++] = *e;
 		if (CG_S_ISLNK(e->mode))
 			r->st.links++;
+		else if (CG_S_ISDIR(e->mode))
+			r->st.dirs++;
 		else
 			r->st.files++;
 	}
@@ -239,6 +242,7 @@ int fim_walk(struct fim_run *r, const char *const *roots, size_t nroots)
 	memset(&o, 0, sizeof(o));
 	o.skip_pseudo = 1;
 	o.report_links = 1;
+	o.report_dirs = 1;
 	o.excludes = r->excludes;
 	o.n_excludes = r->nexcludes;
 	for (size_t i = 0; rc == 0 && i < nroots; i++) {

@@ -96,12 +96,22 @@ contains "$T/out" "permissions changed 0644 -> 0777" "text shows the mode change
 contains "$T/out" "-> /etc/shadow" "text shows the new link target"
 contains "$T/out" "0 files read, 7 from the cache" "changed files were cached: not read again"
 expect_rc 0 "Vietnamese" env CANHGAC_LANG=vi "$CG" fim list
-contains "$T/out" "default: 7 mục" "list in Vietnamese"
+contains "$T/out" "default: 11 mục" "list in Vietnamese (7 files, 2 links, 4 folders)"
 
 expect_rc 1 "check --update reports and saves" "$CG" fim check --update
 expect_rc 0 "then the site is the baseline" "$CG" fim check --json
 eq "$(sumf files_read)" 0 "nothing read after --update"
 eq "$(sumf files)" 7 "seven files now"
+
+# folders: a world-writable upload folder, a new hidden one
+chmod 0777 "$W/uploads"
+mkdir "$W/.x"
+expect_rc 1 "folder changes" "$CG" fim check --json
+eq "$(jsonl fim.meta path)" "$W/uploads" "chmod of a folder"
+eq "$(jsonl fim.meta severity)" "high" "... world-writable: high"
+eq "$(jsonl fim.added fim.new.type)" "dir" "a new folder"
+eq "$(jsonl fim.added path)" "$W/.x" "... named"
+"$CG" fim check --update > /dev/null
 
 # the rescan reads no unchanged file: seen in the system calls, not only in our own counters
 if command -v strace > /dev/null; then
@@ -155,7 +165,7 @@ mkdir -p "$T/big/htdocs"
 expect_rc 1 "baseline of a 9.5 MB web shell" "$CG" fim baseline --name big "$T/big"
 contains "$T/out" "fim.webshell $T/big/htdocs/big.php" "its head is searched"
 expect_rc 0 "show --json" "$CG" fim show --name big --json
-eq "$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["sha256"])' "$T/out")" \
+eq "$(python3 -c 'import json,sys; print([e for e in map(json.loads, open(sys.argv[1])) if e["type"]=="file"][0]["sha256"])' "$T/out")" \
 	"$(sha256sum < "$T/big/htdocs/big.php" | cut -d' ' -f1)" "SHA-256 of the whole file"
 
 # --exclude: a cache folder that changes all the time is left out, and remembered
@@ -170,7 +180,8 @@ expect_rc 0 "changes in excluded places are not reported" "$CG" fim check --name
 echo x > "$T/wp/htdocs/logs/error.txt"
 expect_rc 1 "... others are" "$CG" fim check --name wp
 contains "$T/out" "fim.added $T/wp/htdocs/logs/error.txt" "names it"
-expect_rc 0 "check --exclude --update adds a glob" "$CG" fim check --name wp --exclude logs --update --json
+expect_rc 1 "check --exclude --update adds a glob" "$CG" fim check --name wp --exclude logs --update --json
+eq "$(jsonl fim.deleted path)" "$T/wp/htdocs/logs" "the newly excluded folder is reported gone, once"
 expect_rc 0 "list --json shows the globs" "$CG" fim list --json
 eq "$(python3 -c 'import json,sys
 for l in open(sys.argv[1]):

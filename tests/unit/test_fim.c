@@ -511,6 +511,32 @@ static int stop_at_first(void *arg, const struct cg_fim_diff *d)
 	return 7;
 }
 
+/* Folders: only their type, permissions, owner and group count. */
+static void compare_folders(void **state)
+{
+	struct cg_fim_entry old[2], cur[3];
+	struct got g;
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	old[0] = ent("/w/up", CG_S_IFDIR | 0755u, NULL);
+	old[1] = ent("/w/same", CG_S_IFDIR | 0755u, NULL);
+	cur[0] = ent("/w/up", CG_S_IFDIR | 0777u, NULL);
+	cur[1] = ent("/w/same", CG_S_IFDIR | 0755u, NULL);
+	cur[1].mtime_ns = cur[1].ctime_ns = 99999;            /* a file inside changed */
+	cur[2] = ent("/w/new.php", CG_S_IFDIR | 0755u, NULL); /* a folder, not a script */
+	cur[2].flags |= CG_FIM_WEBROOT;
+	cg_fim_sort(old, 2);
+	cg_fim_sort(cur, 3);
+	assert_int_equal(cg_fim_compare(old, 2, cur, 3, record, &g), 0);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.v[0].path, "/w/new.php");
+	assert_int_equal(g.v[0].what, CG_FIM_ADDED);
+	assert_int_equal(g.v[0].sev, CG_SEV_LOW);
+	assert_string_equal(g.v[1].path, "/w/up");
+	assert_int_equal(g.v[1].what, CG_FIM_PERM);
+	assert_int_equal(g.v[1].sev, CG_SEV_HIGH);
+}
+
 static void compare_edges(void **state)
 {
 	struct cg_fim_entry a[2], b[1];
@@ -578,6 +604,7 @@ int main(void)
 	    cmocka_unit_test(default_web_roots),
 	    cmocka_unit_test(compare_finds_every_change),
 	    cmocka_unit_test(compare_web_roots_and_shells),
+	    cmocka_unit_test(compare_folders),
 	    cmocka_unit_test(compare_edges),
 	    cmocka_unit_test(same_stat_rule),
 	};

@@ -22,7 +22,7 @@ struct seen {
 	int nfiles, nerr, nspecial, nexcluded;
 	int errcode;
 	int saw_link;
-	int nlinks;
+	int nlinks, ndirs;
 	char link_path[512];
 };
 
@@ -45,6 +45,10 @@ static int cb(void *arg, const struct cg_walk_entry *e)
 		break;
 	case CG_WALK_EXCLUDED:
 		s->nexcluded++;
+		break;
+	case CG_WALK_DIR:
+		s->ndirs++;
+		assert_true(CG_S_ISDIR(e->st->mode));
 		break;
 	case CG_WALK_LINK:
 		s->nlinks++;
@@ -168,6 +172,11 @@ static void reports_links_when_asked(void **state)
 	o.report_links = 0;
 	assert_int_equal(cg_walk(tmpl, &o, cb, &s), 0);
 	assert_int_equal(s.nlinks, 0);
+	assert_int_equal(s.ndirs, 0);
+	/* directories: sub, sub/deeper, skipme (not the root, not through links) */
+	o.report_dirs = 1;
+	assert_int_equal(cg_walk(tmpl, &o, cb, &s), 0);
+	assert_int_equal(s.ndirs, 3);
 }
 
 static void follows_when_asked(void **state)
