@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canhgac/alloc.h"
 #include "canhgac/event.h"
 #include "canhgac/fileio.h"
 #include "canhgac/fimdb.h"
@@ -50,6 +51,23 @@ int fim_cmd_list(struct fim_run *r)
 	return CG_EXIT_OK;
 }
 
+/* A name as "key" when it is UTF-8, else as "key_b64" (docs/events.md does the same). */
+static void put_bytes(json_t *o, const char *key, const char *p, size_t n)
+{
+	char k[32];
+	char *b;
+
+	if (cg_utf8_valid((const uint8_t *)p, n) && !memchr(p, '\0', n)) {
+		json_object_set_new(o, key, json_stringn(p, n));
+		return;
+	}
+	snprintf(k, sizeof(k), "%s_b64", key);
+	b = cg_base64((const uint8_t *)p, n);
+	if (b)
+		json_object_set_new(o, k, json_string(b));
+	cg_free(b);
+}
+
 static void show_one(const struct fim_run *r, const struct cg_fim_entry *e)
 {
 	char hx[65] = "-";
@@ -57,15 +75,18 @@ static void show_one(const struct fim_run *r, const struct cg_fim_entry *e)
 	if (e->flags & CG_FIM_HAVE_SHA)
 		cg_hex_encode(e->sha256, 32, hx, sizeof(hx));
 	if (r->c->json) {
-		json_t *j = json_pack("{s:s%,s:s,s:I,s:i,s:i,s:i,s:I,s:I,s:s,s:s?,s:s?}", "path",
-		                      e->path, e->path_len, "type",
-		                      CG_S_ISLNK(e->mode)   ? "link"
-		                      : CG_S_ISDIR(e->mode) ? "dir"
-		                                            : "file",
-		                      "size", (json_int_t)e->size, "mode", (int)(e->mode & 07777u),
-		                      "uid", (int)e->uid, "gid", (int)e->gid, "mtime_ns",
-		                      (json_int_t)e->mtime_ns, "inode", (json_int_t)e->ino,
-		                      "sha256", hx, "link", e->link, "markers", e->marks);
+		json_t *j =
+		    json_pack("{s:s,s:I,s:i,s:i,s:i,s:I,s:I,s:s,s:s?}", "type",
+		              CG_S_ISLNK(e->mode)   ? "link"
+		              : CG_S_ISDIR(e->mode) ? "dir"
+		                                    : "file",
+		              "size", (json_int_t)e->size, "mode", (int)(e->mode & 07777u), "uid",
+		              (int)e->uid, "gid", (int)e->gid, "mtime_ns", (json_int_t)e->mtime_ns,
+		              "inode", (json_int_t)e->ino, "sha256", hx, "markers", e->marks);
+		if (j)
+			put_bytes(j, "path", e->path, e->path_len);
+		if (j && e->link)
+			put_bytes(j, "link", e->link, strlen(e->link));
 		char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 		if (t)
 			printf("%s\n", t);

@@ -200,6 +200,19 @@ ln -s "$(printf 'x\033[2Jy')" "$W/esc"
 expect_rc 1 "an added link" "$CG" fim check --name overlap
 contains "$T/out" '-> x\x1b[2Jy' "its target is escaped"
 
+# a name that is not UTF-8: path_b64 in the records, escaped for people
+mkdir -p "$T/nu"
+expect_rc 0 "baseline of an empty folder" "$CG" fim baseline --name nu "$T/nu"
+echo x > "$T/nu/$(printf 'b\xff.txt')"
+expect_rc 1 "a file with a Latin-1 name" "$CG" fim check --name nu --json
+eq "$(jsonl fim.added path_b64 | python3 -c 'import base64,sys; print(base64.b64decode(sys.stdin.read()).endswith(b"/nu/b\xff.txt"))')" \
+	"True" "path_b64 holds the bytes"
+expect_rc 1 "text" "$CG" fim check --name nu
+contains "$T/out" 'nu/b\xff.txt' "the byte is escaped"
+"$CG" fim check --name nu --update > /dev/null 2>&1
+expect_rc 0 "show --json" "$CG" fim show --name nu --json
+contains "$T/out" '"path_b64"' "show gives path_b64 too"
+
 # a missing path is an error
 expect_rc 2 "missing path" "$CG" fim baseline --name x "$T/nope"
 finish
