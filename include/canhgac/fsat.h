@@ -37,6 +37,11 @@ int cg_at_create(int dirfd, const char *name, unsigned mode);
  * CG_S_IFLNK). Errors: CG_ENOENT, CG_EPERM, CG_EIO, CG_EINVAL. */
 int cg_at_stat(int dirfd, const char *name, struct cg_stat *st);
 
+/* Reads the target of the symbolic link `name` inside dirfd into buf (NUL-terminated, at most
+ * cap - 1 bytes: a longer target is CG_ELIMIT). Returns its length or a negative code
+ * (not a link: CG_EINVAL). Windows: CG_EUNSUPP (a reparse point's target is not read). */
+int cg_at_readlink(int dirfd, const char *name, char *buf, size_t cap);
+
 /* Removes the non-directory `name` inside dirfd (a link is removed, never its target). */
 int cg_at_unlink(int dirfd, const char *name);
 

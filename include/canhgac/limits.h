@@ -199,5 +199,18 @@
 #define CG_F2B_MATCH_LIMIT 1000000u    /* PCRE2 match limit per expression and line */
 #define CG_F2B_DEPTH_LIMIT 10000u      /* PCRE2 depth limit (interpreter) */
 #define CG_F2B_HEAP_LIMIT 20000u       /* PCRE2 heap limit, KiB */
+/* File integrity monitoring and web-shell markers (fim.h, webshell.h, issue 5). */
+#define CG_MAX_WS_FILE (1ul << 20) /* the web-shell markers data file, bytes */
+#define CG_MAX_WS_MARKERS 1000     /* markers in it */
+#define CG_MAX_WS_LITERAL 64       /* one marker's prefilter literal, bytes */
+#define CG_MAX_WS_REGEX 2048       /* one marker's regular expression, bytes */
+#define CG_MAX_WS_FIELD 512        /* any other field of a marker, bytes */
+#define CG_WS_MATCH_LIMIT 200000u  /* PCRE2 match limit of one confirmation */
+#define CG_WS_DEPTH_LIMIT 10000u   /* PCRE2 depth (backtracking) limit */
+#define CG_MAX_WS_SCAN (8ul << 20) /* bytes of one file searched for markers */
+#define CG_MAX_FIM_FILES 5000000ul /* entries in one baseline */
+#define CG_MAX_FIM_ROOTS 64        /* paths of one baseline */
+#define CG_MAX_FIM_NAME 64         /* a baseline's name, bytes */
+#define CG_MAX_FIM_LINK 4096       /* a symbolic link's target, bytes */
 
 #endif

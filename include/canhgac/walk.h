@@ -27,14 +27,21 @@ struct cg_walk_opts {
 	int skip_pseudo;             /* skip /proc, /sys, /dev and pseudo file systems; default 1 */
 	const char *const *excludes; /* fnmatch() globs on the full path or on the base name */
 	size_t n_excludes;
-	size_t max_path; /* bytes; 0 = CG_MAX_PATH */
+	size_t max_path;  /* bytes; 0 = CG_MAX_PATH */
+	int report_links; /* report symbolic links (not followed) as CG_WALK_LINK; default 0 */
+	int report_dirs;  /* report each directory below the root as CG_WALK_DIR before entering */
 };
 
 enum cg_walk_kind {
-	CG_WALK_FILE,    /* a regular file: dirfd/name/st are valid */
-	CG_WALK_ERROR,   /* could not read or stat: err holds the CG_E code */
-	CG_WALK_SPECIAL, /* a FIFO, socket or device: reported and skipped */
-	CG_WALK_EXCLUDED /* a directory or file skipped by an exclude or the pseudo-fs rule */
+	CG_WALK_FILE,     /* a regular file: dirfd/name/st are valid */
+	CG_WALK_ERROR,    /* could not read or stat: err holds the CG_E code */
+	CG_WALK_SPECIAL,  /* a FIFO, socket or device: reported and skipped */
+	CG_WALK_EXCLUDED, /* a directory or file skipped by an exclude or the pseudo-fs rule */
+	CG_WALK_LINK,     /* a symbolic link (Windows: any reparse point), only with report_links
+	                     and without follow_symlinks: dirfd/name/st are valid, st of the link */
+	CG_WALK_DIR       /* a directory below the root, only with report_dirs, before it is
+	                     entered (also when it is then excluded by one_file_system or as a
+	                     pseudo file system): dirfd/name/st are valid */
 };
 
 struct cg_walk_entry {

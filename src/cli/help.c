@@ -56,6 +56,7 @@ static const struct help helps[] = {
      "  report ...           tệp kết quả của từng máy (collect), báo cáo đơn vị (merge)\n"
      "  logs ...             nhật ký: analyze (phân tích), watch (theo dõi), decode (xem trường)\n"
      "  rules ...            quy tắc nhật ký: check (kiểm tra tệp), list (đang dùng)\n"
+     "  fim ...              toàn vẹn tệp, web shell: baseline, check, show, list\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -75,6 +76,7 @@ static const struct help helps[] = {
      "  report ...           one result file per PC (collect), the unit's report (merge)\n"
      "  logs ...             logs: analyze, watch (follow), decode (show fields)\n"
      "  rules ...            log rules: check (validate files), list (in effect)\n"
+     "  fim ...              file integrity, web shells: baseline, check, show, list\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -520,6 +522,47 @@ static const struct help helps[] = {
      "list: the rules in effect: the shipped rules, where a file in DATA_DIR/rules/ replaces the\n"
      "shipped file of the same name or adds rules; a rule id defined again replaces the rule.\n"
      "The rule language: docs/rules.md.\n\n" COMMON_EN "\nExit status: 0 valid, 2 errors.\n"},
+    {"fim",
+     "Cách dùng: canhgac fim baseline ĐƯỜNG_DẪN... [--name TÊN] [--update] [--webroot]\n"
+     "                                [--exclude MẪU]...\n"
+     "           canhgac fim check [ĐƯỜNG_DẪN...] [--name TÊN] [--update] [--json]\n"
+     "           canhgac fim show [--name TÊN] [--json]\n"
+     "           canhgac fim list [--json]\n\n"
+     "baseline: ghi bản gốc (mã SHA-256, kích thước, thời gian, quyền, chủ, nhóm, đích liên\n"
+     "kết) của mọi tệp và thư mục dưới ĐƯỜNG_DẪN vào DATA_DIR/fim.db; báo luôn tệp có dấu hiệu web "
+     "shell.\n"
+     "check: so sánh với bản gốc: tệp mới, bị sửa, bị xóa, đổi quyền/chủ/nhóm, tệp thành liên\n"
+     "kết; tệp kịch bản mới (.php .jsp .aspx ..., cả đuôi kép x.php.jpg) trong thư mục web và\n"
+     "tệp chứa dấu hiệu web shell. Tệp không đổi (thiết bị, inode, kích thước, mtime, ctime) thì\n"
+     "không đọc lại.\n"
+     "  --name TÊN    tên bản gốc (mặc định: default)\n"
+     "  --update      baseline: thay bản gốc đã có; check: ghi trạng thái hiện tại làm bản gốc\n"
+     "  --webroot     coi mọi ĐƯỜNG_DẪN là thư mục web (mặc định: /var/www và thư mục htdocs,\n"
+     "                public_html, wwwroot)\n"
+     "  --exclude MẪU  bỏ qua tệp/thư mục khớp MẪU (tên hoặc cả đường dẫn, như cache, *.log);\n"
+     "                lặp lại được; được ghi cùng bản gốc\n"
+     "Dấu hiệu web shell: DATA_DIR/webshell-markers.txt nếu có, không thì bộ có sẵn.\n\n" COMMON_VI
+     "\nMã thoát: 0 không có thay đổi, 1 có thay đổi (hoặc web shell), 2 lỗi.\n",
+     "Usage: canhgac fim baseline PATH... [--name NAME] [--update] [--webroot]\n"
+     "                            [--exclude GLOB]...\n"
+     "       canhgac fim check [PATH...] [--name NAME] [--update] [--json]\n"
+     "       canhgac fim show [--name NAME] [--json]\n"
+     "       canhgac fim list [--json]\n\n"
+     "baseline: records SHA-256, size, times, permissions, owner, group and link target of\n"
+     "every file and folder under PATH in DATA_DIR/fim.db; also reports files with web-shell "
+     "markers.\n"
+     "check: compares with the baseline: files added, modified, deleted, permission, owner or\n"
+     "group changes, a file turned into a link; new server scripts (.php .jsp .aspx ..., also\n"
+     "double extensions x.php.jpg) in web roots and files with web-shell markers. A file whose\n"
+     "device, inode, size, mtime and ctime are unchanged is not read again.\n"
+     "  --name NAME   the baseline's name (default: default)\n"
+     "  --update      baseline: replace an existing one; check: save the current state as it\n"
+     "  --webroot     every PATH is a web root (default: /var/www and folders named htdocs,\n"
+     "                public_html, wwwroot)\n"
+     "  --exclude GLOB  skip files and folders matching GLOB (base name or full path, e.g.\n"
+     "                cache, *.log); repeatable; kept with the baseline\n"
+     "Web-shell markers: DATA_DIR/webshell-markers.txt when present, else the built-in "
+     "set.\n\n" COMMON_EN "\nExit status: 0 no change, 1 changes (or web shells), 2 error.\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

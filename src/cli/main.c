@@ -31,6 +31,7 @@ static const struct command commands[] = {
     {"logs", cg_cmd_logs},
     {"rules", cg_cmd_rules},
     {"__f2b-test", cmd_f2b_test},
+    {"fim", cg_cmd_fim},
 };
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "canhgac/error.h"
+#include "canhgac/fsat.h"
 #include "canhgac/walk.h"
 
 struct seen {
@@ -21,6 +22,8 @@ struct seen {
 	int nfiles, nerr, nspecial, nexcluded;
 	int errcode;
 	int saw_link;
+	int nlinks, ndirs;
+	char link_path[512];
 };
 
 static int cb(void *arg, const struct cg_walk_entry *e)
@@ -42,6 +45,21 @@ static int cb(void *arg, const struct cg_walk_entry *e)
 		break;
 	case CG_WALK_EXCLUDED:
 		s->nexcluded++;
+		break;
+	case CG_WALK_DIR:
+		s->ndirs++;
+		assert_true(CG_S_ISDIR(e->st->mode));
+		break;
+	case CG_WALK_LINK:
+		s->nlinks++;
+		assert_non_null(e->st);
+		assert_true(CG_S_ISLNK(e->st->mode));
+		if (strstr(e->path, "/link-to-file")) {
+			char t[256];
+			assert_int_equal(cg_at_readlink(e->dirfd, e->name, t, sizeof(t)), 13);
+			assert_string_equal(t, "/etc/hostname");
+			snprintf(s->link_path, sizeof(s->link_path), "%s", e->path);
+		}
 		break;
 	}
 	return 0;
@@ -136,6 +154,31 @@ static void excludes_by_glob(void **state)
 	assert_int_equal(s.nexcluded, 2);
 }
 
+/* With report_links, links are reported (not followed) and their target can be read. */
+static void reports_links_when_asked(void **state)
+{
+	struct cg_walk_opts o = {0};
+	struct seen s;
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	o.report_links = 1;
+	assert_int_equal(cg_walk(tmpl, &o, cb, &s), 0);
+	assert_int_equal(s.nlinks, 2);
+	assert_int_equal(s.nfiles, 5);
+	assert_false(s.saw_link);
+	assert_non_null(strstr(s.link_path, "/link-to-file"));
+	/* without it, none */
+	memset(&s, 0, sizeof(s));
+	o.report_links = 0;
+	assert_int_equal(cg_walk(tmpl, &o, cb, &s), 0);
+	assert_int_equal(s.nlinks, 0);
+	assert_int_equal(s.ndirs, 0);
+	/* directories: sub, sub/deeper, skipme (not the root, not through links) */
+	o.report_dirs = 1;
+	assert_int_equal(cg_walk(tmpl, &o, cb, &s), 0);
+	assert_int_equal(s.ndirs, 3);
+}
+
 static void follows_when_asked(void **state)
 {
 	struct cg_walk_opts o = {0};
@@ -187,9 +230,13 @@ static void single_file_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(walks_files_not_links), cmocka_unit_test(excludes_by_glob),
-	    cmocka_unit_test(follows_when_asked),    cmocka_unit_test(long_paths_reported),
-	    cmocka_unit_test(missing_root),          cmocka_unit_test(single_file_root),
+	    cmocka_unit_test(walks_files_not_links),
+	    cmocka_unit_test(excludes_by_glob),
+	    cmocka_unit_test(follows_when_asked),
+	    cmocka_unit_test(long_paths_reported),
+	    cmocka_unit_test(missing_root),
+	    cmocka_unit_test(single_file_root),
+	    cmocka_unit_test(reports_links_when_asked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -57,6 +57,21 @@ int cg_at_stat(int dirfd, const char *name, struct cg_stat *st)
 	return CG_OK;
 }
 
+int cg_at_readlink(int dirfd, const char *name, char *buf, size_t cap)
+{
+	ssize_t n;
+
+	if (cap < 2)
+		return CG_EINVAL;
+	n = readlinkat(dirfd, name, buf, cap);
+	if (n < 0)
+		return cg_from_errno(errno);
+	if ((size_t)n >= cap)
+		return CG_ELIMIT;
+	buf[n] = '\0';
+	return (int)n;
+}
+
 int cg_at_unlink(int dirfd, const char *name)
 {
 	return unlinkat(dirfd, name, 0) == 0 ? CG_OK : cg_from_errno(errno);

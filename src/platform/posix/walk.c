@@ -148,8 +148,11 @@ static int visit(struct walker *w, int dirfd, const char *name, size_t len)
 	if (w->o->n_excludes && excluded(w, name))
 		return report(w, CG_WALK_EXCLUDED, len, dirfd, name, &st, 0);
 	if (S_ISLNK(st.st_mode))
-		return 0;
+		return w->o->report_links ? report(w, CG_WALK_LINK, len, dirfd, name, &st, 0) : 0;
 	if (S_ISDIR(st.st_mode)) {
+		int rc = w->o->report_dirs ? report(w, CG_WALK_DIR, len, dirfd, name, &st, 0) : 0;
+		if (rc)
+			return rc;
 		if (w->o->one_file_system && st.st_dev != w->root_dev)
 			return report(w, CG_WALK_EXCLUDED, len, dirfd, name, &st, 0);
 		return push_dir(w, dirfd, name, len, &st);

@@ -94,6 +94,15 @@ static int set_delete(HANDLE h)
 	                                                                         : cg_win_last();
 }
 
+int cg_at_readlink(int dirfd, const char *name, char *buf, size_t cap)
+{
+	(void)dirfd;
+	(void)name;
+	if (buf && cap)
+		buf[0] = '\0';
+	return CG_EUNSUPP;
+}
+
 int cg_at_unlink(int dirfd, const char *name)
 {
 	struct cg_win_nt_args a = {DELETE, FILE_OPEN, FILE_NON_DIRECTORY_FILE, 0, NULL};

@@ -188,10 +188,15 @@ static int visit(struct walker *w, struct level *lv, const FILE_ID_BOTH_DIR_INFO
 		return report(w, CG_WALK_ERROR, len, lv->fd, name, &st, CG_EINVAL);
 	if (w->o->n_excludes && excluded(w, name))
 		return report(w, CG_WALK_EXCLUDED, len, lv->fd, name, &st, 0);
-	if (CG_S_ISLNK(st.mode))
-		return w->o->follow_symlinks ? visit_link(w, lv->fd, name, len) : 0;
-	if (CG_S_ISDIR(st.mode))
-		return push_dir(w, lv->fd, name, len, &st);
+	if (CG_S_ISLNK(st.mode)) {
+		if (w->o->follow_symlinks)
+			return visit_link(w, lv->fd, name, len);
+		return w->o->report_links ? report(w, CG_WALK_LINK, len, lv->fd, name, &st, 0) : 0;
+	}
+	if (CG_S_ISDIR(st.mode)) {
+		rc = w->o->report_dirs ? report(w, CG_WALK_DIR, len, lv->fd, name, &st, 0) : 0;
+		return rc ? rc : push_dir(w, lv->fd, name, len, &st);
+	}
 	if (CG_S_ISREG(st.mode))
 		return report(w, CG_WALK_FILE, len, lv->fd, name, &st, 0);
 	return report(w, CG_WALK_SPECIAL, len, lv->fd, name, &st, CG_ENOTFILE);
