@@ -1,0 +1,28 @@
+/* html_int.h - internals shared by the HTML scanner's files (html.c, html_style.c). */
+#ifndef CANHGAC_HTML_INT_H
+#define CANHGAC_HTML_INT_H
+
+#include <stddef.h>
+
+#include "canhgac/limits.h"
+
+/* A .class or #id rule of a <style> block whose declarations hide. */
+struct cg_html_css_rule {
+	char name[56];
+	int id;          /* 1: #name, 0: .name */
+	const char *why; /* static reason */
+};
+
+struct cg_html_css {
+	struct cg_html_css_rule v[CG_MAX_HTML_CSS_RULES];
+	size_t n;
+};
+
+/* Adds the hiding rules of a style sheet's text. */
+void cg_html_css_rules(struct cg_html_css *css, const char *s, size_t len);
+/* The reason a rule hides an element with class list cls and id (either may be NULL). */
+const char *cg_html_css_hidden(const struct cg_html_css *css, const char *cls, const char *id);
+/* The first occurrence of the ASCII string needle in s[0..n), compared without case; NULL. */
+const char *cg_html_find(const char *s, size_t n, const char *needle);
+
+#endif
