@@ -109,6 +109,11 @@ int cg_web_cloaking(const struct cg_web_keywords *kw, const struct cg_html_doc *
                     const struct cg_html_doc *crawler, const char *page_url,
                     struct cg_web_findings *out);
 
+/* A cloaking finding when the crawler ended on another site than the browser (after
+ * redirects): 1 when added, 0 when not, <0 on error. */
+int cg_web_redirect_check(const char *browser_url, const char *crawler_url,
+                          struct cg_web_findings *out);
+
 /* A finding when the certificate that ends at not_after (UTC seconds) has expired at now or
  * ends within warn_days; returns 1 when one was added, 0 when not, <0 on error. */
 int cg_web_cert_check(int64_t not_after, int64_t now, int warn_days, struct cg_web_findings *out);

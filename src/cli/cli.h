@@ -121,6 +121,7 @@ int cg_cmd_match(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_usbclean(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_inventory(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_report(struct cg_cli *c, int argc, char **argv);
+int cg_cmd_web(struct cg_cli *c, int argc, char **argv);
 
 struct cg_bundle;
 /* Loads the bundle of --bundle / $CANHGAC_BUNDLE / DATA_DIR/bundle; prints problems. */

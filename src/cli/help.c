@@ -54,6 +54,7 @@ static const struct help helps[] = {
      "  usb-clean Ổ_USB      gỡ sâu lối tắt khỏi USB, bỏ ẩn tệp bị giấu\n"
      "  inventory            kiểm kê máy Windows: bản dựng, KB, chương trình, bảo mật\n"
      "  report ...           tệp kết quả của từng máy (collect), báo cáo đơn vị (merge)\n"
+     "  web check|baseline   kiểm tra trang web: bị thay giao diện, chèn cờ bạc, liên kết ẩn\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -71,6 +72,7 @@ static const struct help helps[] = {
      "  usb-clean DRIVE      take a shortcut worm off a USB stick, unhide hidden files\n"
      "  inventory            inventory of a Windows PC: build, KBs, programs, security\n"
      "  report ...           one result file per PC (collect), the unit's report (merge)\n"
+     "  web check|baseline   check websites: defacement, gambling injection, hidden links\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -435,6 +437,47 @@ static const struct help helps[] = {
      "  --out FILE.xlsx  the report (written atomically)\n"
      "  --pdf FILE.pdf   also as PDF (Linux builds with cairo, pango)\n\n" COMMON_EN
      "\nExit status: 0 done, 2 error.\n"},
+    {"web",
+     "Cách dùng: canhgac web check [TÙY CHỌN] URL... | --sites TỆP\n"
+     "           canhgac web baseline [TÙY CHỌN] URL... | --sites TỆP\n\n"
+     "Kiểm tra trang web của đơn vị: tải trang như trình duyệt và như máy tìm kiếm (Googlebot),\n"
+     "tìm dấu hiệu bị thay giao diện ('hacked by', tiêu đề đổi, nội dung đổi hẳn so với mốc),\n"
+     "từ khóa cờ bạc/quảng cáo (nhà cái, nổ hũ, tài xỉu...; có dấu hay không dấu), liên kết ẩn,\n"
+     "liên kết và tập lệnh tới tên miền mới, nội dung chỉ máy tìm kiếm thấy, chứng chỉ TLS sắp\n"
+     "hết hạn. baseline ghi mốc của trang vào DATA_DIR/web.db. Chỉ có trên Linux.\n\n"
+     "  --sites TỆP          danh sách trang (CSV/XLSX: mã đơn vị, trang web, tên đơn vị)\n"
+     "  --proxy URL          máy chủ proxy (mặc định theo biến http_proxy/https_proxy)\n"
+     "  --insecure           không kiểm tra chứng chỉ TLS (vẫn kiểm tra nội dung)\n"
+     "  --cacert TỆP         tin cậy các CA trong TỆP (PEM)\n"
+     "  --timeout GIÂY       thời gian tối đa mỗi lần tải (mặc định 30)\n"
+     "  --connect-timeout GIÂY  thời gian chờ kết nối (mặc định 10)\n"
+     "  --max-redirs N       số lần chuyển hướng tối đa (mặc định 5, tối đa 10)\n"
+     "  --max-size CỠ        dung lượng trang tối đa (mặc định và tối đa 8M)\n"
+     "  --no-crawler         không tải lần hai như máy tìm kiếm\n"
+     "  --threshold X        độ giống tối thiểu so với mốc (0..1, mặc định 0.3)\n"
+     "  --warn-days N        cảnh báo chứng chỉ hết hạn trong N ngày (mặc định 30)\n\n" COMMON_VI
+     "\nMã thoát: 0 không phát hiện, 1 có phát hiện, 2 có lỗi (trang không tải được...).\n",
+     "Usage: canhgac web check [OPTIONS] URL... | --sites FILE\n"
+     "       canhgac web baseline [OPTIONS] URL... | --sites FILE\n\n"
+     "Checks the units' websites: fetches each page as a browser and as a search engine\n"
+     "(Googlebot), looks for defacement ('hacked by', a changed title, text replaced against the\n"
+     "baseline), gambling/advertising keywords (nhà cái, nổ hũ, tài xỉu...; with or without\n"
+     "diacritics), hidden links, links and scripts to new domains, content only the search\n"
+     "engine is shown, and TLS certificates about to expire. baseline records the page in\n"
+     "DATA_DIR/web.db. Linux only for now.\n\n"
+     "  --sites FILE         list of sites (CSV/XLSX: unit code, url, unit name)\n"
+     "  --proxy URL          proxy (default: the http_proxy/https_proxy variables)\n"
+     "  --insecure           do not verify TLS certificates (still checks the content)\n"
+     "  --cacert FILE        trust the CAs in FILE (PEM)\n"
+     "  --timeout SECONDS    longest time for one fetch (default 30)\n"
+     "  --connect-timeout SECONDS  time to connect (default 10)\n"
+     "  --max-redirs N       redirects followed (default 5, at most 10)\n"
+     "  --max-size SIZE      largest page read (default and at most 8M)\n"
+     "  --no-crawler         no second fetch as a search engine\n"
+     "  --threshold X        lowest similarity to the baseline (0..1, default 0.3)\n"
+     "  --warn-days N        warn about certificates expiring within N days (default "
+     "30)\n\n" COMMON_EN
+     "\nExit status: 0 nothing found, 1 findings, 2 error (a site could not be fetched...).\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

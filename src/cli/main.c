@@ -14,12 +14,16 @@ struct command {
 	int (*fn)(struct cg_cli *c, int argc, char **argv);
 };
 
+/* Commands are appended one per line; the lines above stay as they are. */
+/* clang-format off */
 static const struct command commands[] = {
     {"scan", cg_cmd_scan},     {"quarantine", cg_cmd_quarantine}, {"bundle", cg_cmd_bundle},
     {"feed", cg_cmd_feed},     {"match", cg_cmd_match},           {"vercmp", cg_cmd_vercmp},
     {"vulns", cg_cmd_vulns},   {"usb-clean", cg_cmd_usbclean},    {"inventory", cg_cmd_inventory},
     {"report", cg_cmd_report},
+    {"web", cg_cmd_web},
 };
+/* clang-format on */
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */
 static void pick_language(int argc, char **argv)

@@ -146,15 +146,15 @@ static int on_kw(void *arg, const struct cg_kw *k, const struct cg_word *at, siz
 	place(x, c->segs, c->nsegs, at->off);
 	if (c->other)
 		what(x, "chỉ trình thu thập của máy tìm kiếm thấy từ khóa %s \"%s\" (%zu lần)",
-		     "only the search engine's crawler is shown the %s keyword \"%s\" (%zu times)",
+		     "only the search engine's crawler is shown the %s keyword \"%s\" (count %zu)",
 		     cat, k->text, count);
 	else if (c->hidden)
 		what(x, "từ khóa %s \"%s\" trong phần bị ẩn của trang (%zu lần)",
-		     "%s keyword \"%s\" in hidden text of the page (%zu times)", cat, k->text,
+		     "%s keyword \"%s\" in hidden text of the page (count %zu)", cat, k->text,
 		     count);
 	else
 		what(x, "từ khóa %s \"%s\" trên trang (%zu lần)",
-		     "%s keyword \"%s\" on the page (%zu times)", cat, k->text, count);
+		     "%s keyword \"%s\" on the page (count %zu)", cat, k->text, count);
 	return CG_OK;
 }
 
@@ -403,7 +403,9 @@ int cg_web_cert_check(int64_t not_after, int64_t now, int warn_days, struct cg_w
 {
 	struct cg_web_finding *x;
 	int64_t left = not_after - now;
-	long days = (long)(left / 86400);
+	/* days as people count them: 9 days and 23 hours is "10 days" */
+	long days = (long)(left > 0 ? (left + 86399) / 86400 : -left / 86400);
+	char t[32];
 
 	if (!out || not_after <= 0)
 		return CG_EINVAL;
@@ -413,12 +415,34 @@ int cg_web_cert_check(int64_t not_after, int64_t now, int warn_days, struct cg_w
 	        left <= 0 ? "expired" : "expiring");
 	if (!x)
 		return 0;
+	cg_time_human(t, not_after * 1000, 0);
+	snprintf(x->snippet, sizeof(x->snippet), "notAfter %s UTC", t);
 	if (left <= 0)
 		what(x, "chứng chỉ TLS đã hết hạn %ld ngày trước",
-		     "the TLS certificate expired %ld days ago", -days);
+		     "the TLS certificate expired %ld days ago", days);
 	else
 		what(x, "chứng chỉ TLS hết hạn sau %ld ngày (cảnh báo dưới %d ngày)",
 		     "the TLS certificate expires in %ld days (warning under %d days)", days,
 		     warn_days);
+	return 1;
+}
+
+int cg_web_redirect_check(const char *browser_url, const char *crawler_url,
+                          struct cg_web_findings *out)
+{
+	char hb[CG_MAX_DOMAIN + 1], hc[CG_MAX_DOMAIN + 1];
+	struct cg_web_finding *x;
+
+	if (!browser_url || !crawler_url || !out)
+		return CG_EINVAL;
+	if (!cg_html_url_host(browser_url, hb, sizeof(hb)) ||
+	    !cg_html_url_host(crawler_url, hc, sizeof(hc)) || own_host(hc, hb))
+		return 0;
+	x = add(out, CG_WEB_CLOAKING, CG_SEV_HIGH, "crawler", hc);
+	if (!x)
+		return 0;
+	snprintf(x->snippet, sizeof(x->snippet), "%.150s -> %.150s", browser_url, crawler_url);
+	what(x, "máy tìm kiếm bị chuyển hướng sang trang khác: %s",
+	     "the search engine is redirected to another site: %s", hc);
 	return 1;
 }

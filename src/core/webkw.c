@@ -137,10 +137,11 @@ static int match_at(const struct cg_kw *k, const struct cg_words *w, size_t i)
 int cg_kw_scan(const struct cg_web_keywords *kw, const struct cg_words *w, cg_kw_hit_fn fn,
                void *arg)
 {
+	uint32_t done_line = 0; /* aliases of one row are next to each other: report the row once */
 	for (size_t k = 0; k < kw->n; k++) {
 		const struct cg_kw *K = &kw->v[k];
 		size_t count = 0, first = 0;
-		if (!K->w.n)
+		if (!K->w.n || (done_line && K->line == done_line))
 			continue;
 		char c0 = wfold(&K->w, 0)[0];
 		for (size_t i = 0; i < w->n; i++) {
@@ -151,6 +152,7 @@ int cg_kw_scan(const struct cg_web_keywords *kw, const struct cg_words *w, cg_kw
 		}
 		if (count) {
 			int rc = fn(arg, K, &w->v[first], count);
+			done_line = K->line;
 			if (rc)
 				return rc;
 		}

@@ -343,9 +343,10 @@ static void cert_expiry(void **state)
 	(void)state;
 	memset(&f, 0, sizeof(f));
 	assert_int_equal(cg_web_cert_check(now + 90 * 86400, now, 30, &f), 0);
-	assert_int_equal(cg_web_cert_check(now + 10 * 86400 + 5, now, 30, &f), 1);
+	assert_int_equal(cg_web_cert_check(now + 10 * 86400 - 5, now, 30, &f), 1);
 	assert_int_equal(f.v[0].severity, CG_SEV_MEDIUM);
 	assert_non_null(strstr(f.v[0].what_en, "expires in 10 days"));
+	assert_string_equal(f.v[0].snippet, "notAfter 10/12/2026 00:53:15 UTC");
 	assert_int_equal(cg_web_cert_check(now - 3 * 86400, now, 30, &f), 1);
 	assert_int_equal(f.v[1].severity, CG_SEV_HIGH);
 	assert_string_equal(cg_web_kind_name(f.v[1].kind), "web.cert_expiry");
