@@ -445,6 +445,7 @@ static void start_tag(struct parser *p)
 		         cls);
 	else
 		snprintf(e.where, sizeof(e.where), "%s", e.tag);
+	cg_html_utf8_trim(e.where);
 	e.hidden = top(p)->hidden;
 	if (!e.hidden && a.has[A_HIDDEN])
 		e.hidden = "hidden attribute";

@@ -22,6 +22,12 @@ struct cg_html_css {
 void cg_html_css_rules(struct cg_html_css *css, const char *s, size_t len);
 /* The reason a rule hides an element with class list cls and id (either may be NULL). */
 const char *cg_html_css_hidden(const struct cg_html_css *css, const char *cls, const char *id);
+/* Removes an incomplete UTF-8 sequence left at the end of s by a cut (snprintf precision or
+ * a full buffer), so that text cut from valid UTF-8 stays valid. */
+void cg_html_utf8_trim(char *s);
+/* The length of s cut to at most max bytes without splitting a UTF-8 sequence ("%.*s"). */
+int cg_html_utf8_len(const char *s, size_t max);
+
 /* The first occurrence of the ASCII string needle in s[0..n), compared without case; NULL. */
 const char *cg_html_find(const char *s, size_t n, const char *needle);
 

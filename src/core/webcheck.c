@@ -75,6 +75,11 @@ static void what(struct cg_web_finding *x, const char *vi, const char *en, ...)
 	va_start(ap, en);
 	vsnprintf(x->what_en, sizeof(x->what_en), en, ap);
 	va_end(ap);
+	cg_html_utf8_trim(x->what_vi);
+	cg_html_utf8_trim(x->what_en);
+	cg_html_utf8_trim(x->snippet);
+	cg_html_utf8_trim(x->match);
+	cg_html_utf8_trim(x->where);
 }
 
 /* The run of text holding byte off: its place in the page. */
@@ -200,10 +205,12 @@ static const char *ref_kind(enum cg_html_ref_kind k)
 static void ref_evidence(struct cg_web_finding *x, const struct cg_html_ref *r)
 {
 	if (r->text && r->text[0])
-		snprintf(x->snippet, sizeof(x->snippet), "<%s> %.200s -> %.100s", ref_kind(r->kind),
-		         r->text, r->url);
+		snprintf(x->snippet, sizeof(x->snippet), "<%s> %.*s -> %.*s", ref_kind(r->kind),
+		         cg_html_utf8_len(r->text, 200), r->text, cg_html_utf8_len(r->url, 100),
+		         r->url);
 	else
-		snprintf(x->snippet, sizeof(x->snippet), "<%s> %.300s", ref_kind(r->kind), r->url);
+		snprintf(x->snippet, sizeof(x->snippet), "<%s> %.*s", ref_kind(r->kind),
+		         cg_html_utf8_len(r->url, 300), r->url);
 	x->offset = r->html_off;
 	snprintf(x->where, sizeof(x->where), "%s", r->where);
 }
@@ -265,8 +272,9 @@ static void check_baseline(const struct cg_html_doc *doc, const struct cg_web_pa
 		return;
 	if (strcmp(bl->title, now.title) != 0 &&
 	    (x = add(f, CG_WEB_DEFACEMENT, CG_SEV_LOW, "browser", "title"))) {
-		snprintf(x->snippet, sizeof(x->snippet), "\"%.140s\" -> \"%.140s\"", bl->title,
-		         now.title);
+		snprintf(x->snippet, sizeof(x->snippet), "\"%.*s\" -> \"%.*s\"",
+		         cg_html_utf8_len(bl->title, 140), bl->title,
+		         cg_html_utf8_len(now.title, 140), now.title);
 		snprintf(x->where, sizeof(x->where), "title");
 		what(x, "tiêu đề trang đã đổi so với mốc",
 		     "the page title changed since the baseline");
@@ -441,7 +449,8 @@ int cg_web_redirect_check(const char *browser_url, const char *crawler_url,
 	x = add(out, CG_WEB_CLOAKING, CG_SEV_HIGH, "crawler", hc);
 	if (!x)
 		return 0;
-	snprintf(x->snippet, sizeof(x->snippet), "%.150s -> %.150s", browser_url, crawler_url);
+	snprintf(x->snippet, sizeof(x->snippet), "%.*s -> %.*s", cg_html_utf8_len(browser_url, 150),
+	         browser_url, cg_html_utf8_len(crawler_url, 150), crawler_url);
 	what(x, "máy tìm kiếm bị chuyển hướng sang trang khác: %s",
 	     "the search engine is redirected to another site: %s", hc);
 	return 1;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "canhgac/webcheck.h"
+#include "html_int.h"
 #include "text_int.h"
 
 /* Words of a text: folded (no case, no diacritics, đ -> d) and lower case with diacritics, both
