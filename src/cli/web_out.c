@@ -139,7 +139,7 @@ void web_out_report(const struct cg_cli *c, const struct web_report *r, int64_t 
 		if (x->offset >= 0)
 			printf(cg_tr("tại byte %lld", "at byte %lld"), (long long)x->offset);
 		if (x->where[0])
-			printf(" (%s)", x->where);
+			printf(x->offset >= 0 ? " (%s)" : cg_tr("trong %s", "in %s"), x->where);
 		printf(cg_tr(", góc nhìn %s: ", ", %s view: "),
 		       strcmp(x->view, "crawler") == 0 ? cg_tr("máy tìm kiếm", "search engine")
 		                                       : cg_tr("trình duyệt", "browser"));

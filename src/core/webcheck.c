@@ -135,7 +135,8 @@ static int on_kw(void *arg, const struct cg_kw *k, const struct cg_word *at, siz
 	enum cg_web_kind kind = k->cat == CG_KW_DEFACE ? CG_WEB_DEFACEMENT : CG_WEB_INJECTION;
 	enum cg_severity sev = (c->hidden || k->cat == CG_KW_DEFACE) ? CG_SEV_HIGH : CG_SEV_MEDIUM;
 	struct cg_web_finding *x;
-	const char *cat = cg_kw_cat_name(k->cat);
+	/* each format prints its own language's category and swallows the other's (%.0s) */
+	const char *cv = cg_kw_cat_vi(k->cat), *ce = cg_kw_cat_name(k->cat);
 
 	if (c->other) {
 		if (seen_in(c->kw, k, c->other))
@@ -150,16 +151,17 @@ static int on_kw(void *arg, const struct cg_kw *k, const struct cg_word *at, siz
 	     (size_t)at->off + at->len + 80);
 	place(x, c->segs, c->nsegs, at->off);
 	if (c->other)
-		what(x, "chỉ trình thu thập của máy tìm kiếm thấy từ khóa %s \"%s\" (%zu lần)",
-		     "only the search engine's crawler is shown the %s keyword \"%s\" (count %zu)",
-		     cat, k->text, count);
+		what(x, "chỉ trình thu thập của máy tìm kiếm thấy từ khóa %s%.0s \"%s\" (%zu lần)",
+		     "only the search engine's crawler is shown the %.0s%s keyword \"%s\" (count "
+		     "%zu)",
+		     cv, ce, k->text, count);
 	else if (c->hidden)
-		what(x, "từ khóa %s \"%s\" trong phần bị ẩn của trang (%zu lần)",
-		     "%s keyword \"%s\" in hidden text of the page (count %zu)", cat, k->text,
-		     count);
+		what(x, "từ khóa %s%.0s \"%s\" trong phần bị ẩn của trang (%zu lần)",
+		     "%.0s%s keyword \"%s\" in hidden text of the page (count %zu)", cv, ce,
+		     k->text, count);
 	else
-		what(x, "từ khóa %s \"%s\" trên trang (%zu lần)",
-		     "%s keyword \"%s\" on the page (count %zu)", cat, k->text, count);
+		what(x, "từ khóa %s%.0s \"%s\" trên trang (%zu lần)",
+		     "%.0s%s keyword \"%s\" on the page (count %zu)", cv, ce, k->text, count);
 	return CG_OK;
 }
 
@@ -236,9 +238,9 @@ static void check_refs(const struct cg_web_keywords *kw, const struct cg_html_do
 		}
 		if (k && (x = add(f, CG_WEB_INJECTION, CG_SEV_HIGH, "browser", host))) {
 			ref_evidence(x, r);
-			what(x, "liên kết/tập lệnh tới tên miền có từ khóa %s \"%s\": %s",
-			     "link/script to a domain with the %s keyword \"%s\": %s",
-			     cg_kw_cat_name(k->cat), k->text, host);
+			what(x, "liên kết/tập lệnh tới tên miền có từ khóa %s%.0s \"%s\": %s",
+			     "link/script to a domain with the %.0s%s keyword \"%s\": %s",
+			     cg_kw_cat_vi(k->cat), cg_kw_cat_name(k->cat), k->text, host);
 		}
 		if (bl && !cg_web_page_has_domain(bl, host)) {
 			int strong = r->kind != CG_HREF_LINK && r->kind != CG_HREF_RESOURCE;

@@ -51,7 +51,8 @@ int cg_kw_scan(const struct cg_web_keywords *kw, const struct cg_words *w, cg_kw
                void *arg);
 /* The first keyword of 4 or more folded letters (joined form) inside a host name, or NULL. */
 const struct cg_kw *cg_kw_in_host(const struct cg_web_keywords *kw, const char *host);
-const char *cg_kw_cat_name(enum cg_kw_cat c);
+const char *cg_kw_cat_name(enum cg_kw_cat c); /* "gambling", "ads", "defacement" */
+const char *cg_kw_cat_vi(enum cg_kw_cat c);   /* "cờ bạc", "quảng cáo", "thay giao diện" */
 
 /* 64-bit FNV-1a, continuing from h (start with CG_FNV_INIT). */
 #define CG_FNV_INIT 0xcbf29ce484222325ull

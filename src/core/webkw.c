@@ -176,6 +176,11 @@ const char *cg_kw_cat_name(enum cg_kw_cat c)
 	return c == CG_KW_DEFACE ? "defacement" : c == CG_KW_ADS ? "ads" : "gambling";
 }
 
+const char *cg_kw_cat_vi(enum cg_kw_cat c)
+{
+	return c == CG_KW_DEFACE ? "thay giao diện" : c == CG_KW_ADS ? "quảng cáo" : "cờ bạc";
+}
+
 uint64_t cg_fnv1a(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *s = p;

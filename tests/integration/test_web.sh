@@ -56,7 +56,7 @@ contains "$T/out" '"schema":"canhgac.event/1"' "JSON: event schema"
 contains "$T/out" '"evidence":' "JSON: evidence"
 contains "$T/out" '"explain_vi":' "JSON: Vietnamese explanation"
 CANHGAC_LANG=vi "$CG" web check "$H/site" > "$T/vi" 2>&1
-contains "$T/vi" "từ khóa defacement \"bị hack bởi\"" "Vietnamese report"
+contains "$T/vi" "từ khóa thay giao diện \"bị hack bởi\"" "Vietnamese report"
 
 # --- injected, hidden gambling links on the school's page
 cp "$T/www/injected.html" "$T/www/site.html"
