@@ -28,6 +28,11 @@ void cg_html_utf8_trim(char *s);
 /* The length of s cut to at most max bytes without splitting a UTF-8 sequence ("%.*s"). */
 int cg_html_utf8_len(const char *s, size_t max);
 
+struct cg_sbuf;
+/* Appends s[0..n) to b with character references decoded and blank runs collapsed to one
+ * space (none at the start of b). */
+int cg_html_decode(struct cg_sbuf *b, const char *s, size_t n);
+
 /* The first occurrence of the ASCII string needle in s[0..n), compared without case; NULL. */
 const char *cg_html_find(const char *s, size_t n, const char *needle);
 
