@@ -1,5 +1,6 @@
 /* webcheck.c - the findings of the website checks: defacement, injected keywords, hidden links,
  * new domains, cloaking and certificate expiry, each with its evidence (webcheck.h). */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,6 +123,7 @@ struct kwctx {
 	size_t nsegs;
 	const char *view;
 	int hidden;                   /* the hidden text */
+	int title;                    /* the title */
 	const struct cg_words *other; /* cloaking: skip keywords found here */
 	const struct cg_web_keywords *kw;
 };
@@ -133,7 +135,7 @@ static int on_kw(void *arg, const struct cg_kw *k, const struct cg_word *at, siz
 {
 	struct kwctx *c = arg;
 	enum cg_web_kind kind = k->cat == CG_KW_DEFACE ? CG_WEB_DEFACEMENT : CG_WEB_INJECTION;
-	enum cg_severity sev = (c->hidden || k->cat == CG_KW_DEFACE) ? CG_SEV_HIGH : CG_SEV_MEDIUM;
+	enum cg_severity sev = c->hidden ? CG_SEV_HIGH : CG_SEV_MEDIUM;
 	struct cg_web_finding *x;
 	/* each format prints its own language's category and swallows the other's (%.0s) */
 	const char *cv = cg_kw_cat_vi(k->cat), *ce = cg_kw_cat_name(k->cat);
@@ -150,6 +152,16 @@ static int on_kw(void *arg, const struct cg_kw *k, const struct cg_word *at, siz
 	snip(x->snippet, sizeof(x->snippet), c->text, c->tlen, at->off > 80 ? at->off - 80 : 0,
 	     (size_t)at->off + at->len + 80);
 	place(x, c->segs, c->nsegs, at->off);
+	if (c->title)
+		snprintf(x->where, sizeof(x->where), "title");
+	/* "hacked by" in the title or a heading is a defacement page; in running text ("owned by
+	 * the Ministry") it may be legitimate */
+	if (k->cat == CG_KW_DEFACE && !c->other)
+		x->severity =
+		    (c->title || ((x->where[0] == 'h' && x->where[1] >= '1' && x->where[1] <= '3' &&
+		                   !isalnum((unsigned char)x->where[2]))))
+		        ? CG_SEV_HIGH
+		        : CG_SEV_MEDIUM;
 	if (c->other)
 		what(x, "chỉ trình thu thập của máy tìm kiếm thấy từ khóa %s%.0s \"%s\" (%zu lần)",
 		     "only the search engine's crawler is shown the %.0s%s keyword \"%s\" (count "
@@ -309,10 +321,9 @@ int cg_web_analyze(const struct cg_web_keywords *kw, const struct cg_html_doc *d
 	c.kw = kw;
 	c.view = "browser";
 	/* the title: defacement pages announce themselves there */
+	c.title = 1;
 	rc = scan_text(&c, doc->title, strlen(doc->title), NULL, 0, 0);
-	for (size_t i = 0; i < out->n; i++)
-		if (out->v[i].where[0] == '\0')
-			snprintf(out->v[i].where, sizeof(out->v[i].where), "title");
+	c.title = 0;
 	if (rc == CG_OK)
 		rc = scan_text(&c, doc->text, doc->text_len, doc->segs, doc->nsegs, 0);
 	if (rc == CG_OK)

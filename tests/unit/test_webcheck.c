@@ -297,6 +297,7 @@ static void defaced_page(void **state)
 	x = find(&f, CG_WEB_DEFACEMENT, "bị hack bởi");
 	assert_non_null(x);
 	assert_string_equal(x->where, "h1");
+	assert_int_equal(x->severity, CG_SEV_HIGH);
 	x = find(&f, CG_WEB_DEFACEMENT, "title");
 	assert_non_null(x);
 	assert_non_null(strstr(x->snippet, "Trường THPT A - Trang chủ"));
@@ -310,6 +311,24 @@ static void defaced_page(void **state)
 	assert_null(find(&f, CG_WEB_NEW_DOMAIN, "www.google-analytics.com"));
 	cg_web_findings_clear(&f);
 	cg_web_page_clear(&bl);
+}
+
+static void defacement_words_in_text(void **state)
+{
+	struct cg_web_findings f;
+	const struct cg_web_finding *x;
+	(void)state;
+	/* in running text a defacement phrase is worth a look, not an alarm */
+	analyze("<p>Trang web thuộc sở hữu của nhà trường (owned by THPT A).</p>", NULL, &f);
+	x = find(&f, CG_WEB_DEFACEMENT, "owned by");
+	assert_non_null(x);
+	assert_int_equal(x->severity, CG_SEV_MEDIUM);
+	cg_web_findings_clear(&f);
+	analyze("<h2 class=x>Owned By Team XYZ</h2>", NULL, &f);
+	x = find(&f, CG_WEB_DEFACEMENT, "owned by");
+	assert_non_null(x);
+	assert_int_equal(x->severity, CG_SEV_HIGH);
+	cg_web_findings_clear(&f);
 }
 
 static void cloaking(void **state)
@@ -457,6 +476,7 @@ int main(void)
 	    cmocka_unit_test(hidden_text_and_domains),
 	    cmocka_unit_test(similarity),
 	    cmocka_unit_test(defaced_page),
+	    cmocka_unit_test(defacement_words_in_text),
 	    cmocka_unit_test(cloaking),
 	    cmocka_unit_test(cert_expiry),
 	    cmocka_unit_test(hostile_html),
