@@ -212,5 +212,20 @@
 #define CG_MAX_FIM_ROOTS 64        /* paths of one baseline */
 #define CG_MAX_FIM_NAME 64         /* a baseline's name, bytes */
 #define CG_MAX_FIM_LINK 4096       /* a symbolic link's target, bytes */
+/* Website checks (html.h, webcheck.h, `canhgac web`, issue 5). */
+#define CG_MAX_WEB_BODY (8ul << 20)    /* bytes of one page fetched and analysed */
+#define CG_MAX_HTML_DEPTH 256          /* open elements tracked by the HTML scanner */
+#define CG_MAX_HTML_REFS 20000         /* links, scripts and frames kept from one page */
+#define CG_MAX_HTML_SEGS 50000         /* text runs kept (with their place) from one page */
+#define CG_MAX_HTML_ATTR 8192          /* bytes of one attribute value kept */
+#define CG_MAX_HTML_CSS_RULES 512      /* simple .class / #id rules read from <style> */
+#define CG_MAX_WEB_WORDS 500000        /* words of one page's text matched and shingled */
+#define CG_MAX_WEB_KEYWORDS 2000       /* rows of the keywords data file */
+#define CG_MAX_WEB_KW_FILE (1ul << 20) /* the keywords data file, bytes */
+#define CG_MAX_WEB_FINDINGS 200        /* findings kept for one page */
+#define CG_MAX_WEB_DOMAINS 5000        /* link and script domains kept in one baseline */
+#define CG_WEB_SKETCH 256              /* text shingle hashes kept per page (bottom-k sketch) */
+#define CG_MAX_WEB_REDIRS 10           /* redirects followed, at most */
+#define CG_MAX_WEB_SITES 10000         /* sites in one --sites file */
 
 #endif

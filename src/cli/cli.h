@@ -124,6 +124,7 @@ int cg_cmd_report(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_logs(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_rules(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_fim(struct cg_cli *c, int argc, char **argv);
+int cg_cmd_web(struct cg_cli *c, int argc, char **argv);
 
 struct cg_bundle;
 /* Loads the bundle of --bundle / $CANHGAC_BUNDLE / DATA_DIR/bundle; prints problems. */

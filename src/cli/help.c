@@ -57,6 +57,7 @@ static const struct help helps[] = {
      "  logs ...             nhật ký: analyze (phân tích), watch (theo dõi), decode (xem trường)\n"
      "  rules ...            quy tắc nhật ký: check (kiểm tra tệp), list (đang dùng)\n"
      "  fim ...              toàn vẹn tệp, web shell: baseline, check, show, list\n"
+     "  web check|baseline   kiểm tra trang web: bị thay giao diện, chèn cờ bạc, liên kết ẩn\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -77,6 +78,7 @@ static const struct help helps[] = {
      "  logs ...             logs: analyze, watch (follow), decode (show fields)\n"
      "  rules ...            log rules: check (validate files), list (in effect)\n"
      "  fim ...              file integrity, web shells: baseline, check, show, list\n"
+     "  web check|baseline   check websites: defacement, gambling injection, hidden links\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -563,6 +565,47 @@ static const struct help helps[] = {
      "                cache, *.log); repeatable; kept with the baseline\n"
      "Web-shell markers: DATA_DIR/webshell-markers.txt when present, else the built-in "
      "set.\n\n" COMMON_EN "\nExit status: 0 no change, 1 changes (or web shells), 2 error.\n"},
+    {"web",
+     "Cách dùng: canhgac web check [TÙY CHỌN] URL... | --sites TỆP\n"
+     "           canhgac web baseline [TÙY CHỌN] URL... | --sites TỆP\n\n"
+     "Kiểm tra trang web của đơn vị: tải trang như trình duyệt và như máy tìm kiếm (Googlebot),\n"
+     "tìm dấu hiệu bị thay giao diện ('hacked by', tiêu đề đổi, nội dung đổi hẳn so với mốc),\n"
+     "từ khóa cờ bạc/quảng cáo (nhà cái, nổ hũ, tài xỉu...; có dấu hay không dấu), liên kết ẩn,\n"
+     "liên kết và tập lệnh tới tên miền mới, nội dung chỉ máy tìm kiếm thấy, chứng chỉ TLS sắp\n"
+     "hết hạn. baseline ghi mốc của trang vào DATA_DIR/web.db. Chỉ có trên Linux.\n\n"
+     "  --sites TỆP          danh sách trang (CSV/XLSX: mã đơn vị, trang web, tên đơn vị)\n"
+     "  --proxy URL          máy chủ proxy (mặc định theo biến http_proxy/https_proxy)\n"
+     "  --insecure           không kiểm tra chứng chỉ TLS (vẫn kiểm tra nội dung)\n"
+     "  --cacert TỆP         tin cậy các CA trong TỆP (PEM)\n"
+     "  --timeout GIÂY       thời gian tối đa mỗi lần tải (mặc định 30)\n"
+     "  --connect-timeout GIÂY  thời gian chờ kết nối (mặc định 10)\n"
+     "  --max-redirs N       số lần chuyển hướng tối đa (mặc định 5, tối đa 10)\n"
+     "  --max-size CỠ        dung lượng trang tối đa (mặc định và tối đa 8M)\n"
+     "  --no-crawler         không tải lần hai như máy tìm kiếm\n"
+     "  --threshold X        độ giống tối thiểu so với mốc (0..1, mặc định 0.3)\n"
+     "  --warn-days N        cảnh báo chứng chỉ hết hạn trong N ngày (mặc định 30)\n\n" COMMON_VI
+     "\nMã thoát: 0 không phát hiện, 1 có phát hiện, 2 có lỗi (trang không tải được...).\n",
+     "Usage: canhgac web check [OPTIONS] URL... | --sites FILE\n"
+     "       canhgac web baseline [OPTIONS] URL... | --sites FILE\n\n"
+     "Checks the units' websites: fetches each page as a browser and as a search engine\n"
+     "(Googlebot), looks for defacement ('hacked by', a changed title, text replaced against the\n"
+     "baseline), gambling/advertising keywords (nhà cái, nổ hũ, tài xỉu...; with or without\n"
+     "diacritics), hidden links, links and scripts to new domains, content only the search\n"
+     "engine is shown, and TLS certificates about to expire. baseline records the page in\n"
+     "DATA_DIR/web.db. Linux only for now.\n\n"
+     "  --sites FILE         list of sites (CSV/XLSX: unit code, url, unit name)\n"
+     "  --proxy URL          proxy (default: the http_proxy/https_proxy variables)\n"
+     "  --insecure           do not verify TLS certificates (still checks the content)\n"
+     "  --cacert FILE        trust the CAs in FILE (PEM)\n"
+     "  --timeout SECONDS    longest time for one fetch (default 30)\n"
+     "  --connect-timeout SECONDS  time to connect (default 10)\n"
+     "  --max-redirs N       redirects followed (default 5, at most 10)\n"
+     "  --max-size SIZE      largest page read (default and at most 8M)\n"
+     "  --no-crawler         no second fetch as a search engine\n"
+     "  --threshold X        lowest similarity to the baseline (0..1, default 0.3)\n"
+     "  --warn-days N        warn about certificates expiring within N days (default "
+     "30)\n\n" COMMON_EN
+     "\nExit status: 0 nothing found, 1 findings, 2 error (a site could not be fetched...).\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

@@ -22,17 +22,26 @@ static int cmd_f2b_test(struct cg_cli *c, int argc, char **argv)
 	return cg_logs_test(argc, argv);
 }
 
+/* One command per line, appended at the end. */
+/* clang-format off */
 static const struct command commands[] = {
-    {"scan", cg_cmd_scan},           {"quarantine", cg_cmd_quarantine},
-    {"bundle", cg_cmd_bundle},       {"feed", cg_cmd_feed},
-    {"match", cg_cmd_match},         {"vercmp", cg_cmd_vercmp},
-    {"vulns", cg_cmd_vulns},         {"usb-clean", cg_cmd_usbclean},
-    {"inventory", cg_cmd_inventory}, {"report", cg_cmd_report},
+    {"scan", cg_cmd_scan},
+    {"quarantine", cg_cmd_quarantine},
+    {"bundle", cg_cmd_bundle},
+    {"feed", cg_cmd_feed},
+    {"match", cg_cmd_match},
+    {"vercmp", cg_cmd_vercmp},
+    {"vulns", cg_cmd_vulns},
+    {"usb-clean", cg_cmd_usbclean},
+    {"inventory", cg_cmd_inventory},
+    {"report", cg_cmd_report},
     {"logs", cg_cmd_logs},
     {"rules", cg_cmd_rules},
-    {"__f2b-test", cmd_f2b_test},
     {"fim", cg_cmd_fim},
+    {"web", cg_cmd_web},
+    {"__f2b-test", cmd_f2b_test},
 };
+/* clang-format on */
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */
 static void pick_language(int argc, char **argv)
