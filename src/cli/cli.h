@@ -121,6 +121,9 @@ int cg_cmd_match(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_usbclean(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_inventory(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_report(struct cg_cli *c, int argc, char **argv);
+/* `logs export-json` (logs_evtx.c): argv[0] is the command's name, options follow. */
+int cg_logs_evtx(int argc, char **argv);
+int cg_cmd_evtx(struct cg_cli *c, int argc, char **argv);
 
 struct cg_bundle;
 /* Loads the bundle of --bundle / $CANHGAC_BUNDLE / DATA_DIR/bundle; prints problems. */
