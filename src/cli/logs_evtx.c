@@ -106,12 +106,13 @@ int cg_logs_evtx(int argc, char **argv)
 	for (size_t i = 0; i < n && !o.err; i++) {
 		struct cg_diags d = CG_DIAGS_INIT;
 		int rc = cg_evtx_each(src[i], chan[i], print_line, &o, &d);
+		size_t said = d.n;
 		cg_cli_print_diags(&d);
 		cg_diags_clear(&d);
 		/* CG_EPARTIAL: the readable events were printed, the others reported */
 		if (rc && rc != CG_EPARTIAL) {
 			failed = 1;
-			if (!o.err && d.n == 0)
+			if (!o.err && said == 0)
 				cg_cli_err("%s: %s", src[i], cg_strerror(rc));
 		}
 	}

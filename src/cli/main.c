@@ -18,8 +18,7 @@ static const struct command commands[] = {
     {"scan", cg_cmd_scan},     {"quarantine", cg_cmd_quarantine}, {"bundle", cg_cmd_bundle},
     {"feed", cg_cmd_feed},     {"match", cg_cmd_match},           {"vercmp", cg_cmd_vercmp},
     {"vulns", cg_cmd_vulns},   {"usb-clean", cg_cmd_usbclean},    {"inventory", cg_cmd_inventory},
-    {"report", cg_cmd_report},
-    {"__evtx", cg_cmd_evtx},
+    {"report", cg_cmd_report}, {"__evtx", cg_cmd_evtx},
 };
 
 /* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */

@@ -28,8 +28,7 @@ struct conv {
 };
 
 /* One event's XML through the engine to the caller; a bad event is skipped, not fatal. */
-static int deliver(struct conv *c, unsigned long index, int recovered, const char *xml,
-                   size_t len)
+static int deliver(struct conv *c, unsigned long index, int recovered, const char *xml, size_t len)
 {
 	struct cg_winevt_opts o = {c->src, index, recovered};
 	char *json = NULL;
@@ -95,8 +94,8 @@ static int lib_fail(struct cg_diags *d, int code, const char *src, unsigned long
 		if ((nl = strrchr(msg, '\n')))
 			memmove(msg, nl + 1, strlen(nl + 1) + 1);
 	}
-	return cg_diags_add(d, code, src, idx, 0, "%s%.0s (libevtx: %s)", "%.0s%s (libevtx: %s)",
-	                    vi, en, msg);
+	return cg_diags_add(d, code, src, idx, 0, "%s%.0s%s%s%s", "%.0s%s%s%s%s", vi, en,
+	                    *msg ? " (libevtx: " : "", msg, *msg ? ")" : "");
 }
 
 static int grow(char **buf, size_t *cap, size_t need)
@@ -134,8 +133,9 @@ static int walk(libevtx_file_t *f, int recovered, struct conv *c, unsigned long 
 		    libevtx_record_get_utf8_xml_string_size(r, &sz, &err) != 1 || sz == 0 ||
 		    sz > CG_MAX_WINEVT_XML) {
 			c->skipped = 1;
-			lib_fail(c->d, sz > CG_MAX_WINEVT_XML ? CG_ELIMIT : CG_EPARSE, c->src, *index,
-			         "bỏ qua bản ghi không đọc được", "skipped an unreadable record", &err);
+			lib_fail(c->d, sz > CG_MAX_WINEVT_XML ? CG_ELIMIT : CG_EPARSE, c->src,
+			         *index, "bỏ qua bản ghi không đọc được",
+			         "skipped an unreadable record", &err);
 		} else if (sz > cap && grow(&xml, &cap, sz)) {
 			rc = CG_ENOMEM;
 		} else if (libevtx_record_get_utf8_xml_string(r, (uint8_t *)xml, sz, &err) != 1) {
@@ -177,7 +177,8 @@ int cg_evtx_each(const char *path_or_channel, int is_channel, cg_evtx_fn cb, voi
 		return lib_fail(d, CG_EPARSE, path_or_channel, 0, "không phải tệp .evtx",
 		                "not an .evtx file", &err);
 	if (libevtx_file_initialize(&f, &err) != 1)
-		return lib_fail(d, CG_ENOMEM, path_or_channel, 0, "hết bộ nhớ", "out of memory", &err);
+		return lib_fail(d, CG_ENOMEM, path_or_channel, 0, "hết bộ nhớ", "out of memory",
+		                &err);
 	if (libevtx_file_open(f, path_or_channel, LIBEVTX_OPEN_READ, &err) != 1) {
 		rc = lib_fail(d, CG_EPARSE, path_or_channel, 0, "tệp .evtx hỏng",
 		              "damaged .evtx file", &err);

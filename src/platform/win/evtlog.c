@@ -109,7 +109,8 @@ static int batch(EVT_HANDLE *ev, DWORD got, struct rbuf *b, unsigned long *index
 				rc = r;
 			else if (r) {
 				*skipped = 1;
-				cg_diags_add(d, r, name, *index, 0, "bỏ qua sự kiện không dựng được: %s",
+				cg_diags_add(d, r, name, *index, 0,
+				             "bỏ qua sự kiện không dựng được: %s",
 				             "skipped an event that could not be rendered: %s",
 				             cg_strerror(r));
 			} else {
@@ -154,9 +155,9 @@ int cg_evtlog_each_xml(const char *name, int is_channel, cg_evtlog_xml_fn fn, vo
 		return CG_EINVAL;
 	if ((rc = cg_win_wide(name, &wname)) || (!is_channel && (rc = full_path(&wname))))
 		goto out;
-	q = EvtQuery(NULL, wname,
-	             L"*", (is_channel ? EvtQueryChannelPath : EvtQueryFilePath) |
-	                       EvtQueryForwardDirection);
+	q = EvtQuery(NULL, wname, L"*",
+	             (is_channel ? EvtQueryChannelPath : EvtQueryFilePath) |
+	                 EvtQueryForwardDirection);
 	if (!q) {
 		rc = query_error(GetLastError(), name, d);
 		goto out;
