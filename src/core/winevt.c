@@ -33,6 +33,7 @@ struct wev {
 	int leaf_depth; /* depth of the element whose text is being collected, 0 when none */
 	char *val;      /* that text, CG_MAX_WINEVT_VALUE bytes at most */
 	size_t vlen;
+	int vfull; /* the text reached the cap: the rest of it is dropped */
 	char dname[CG_MAX_WINEVT_NAME + 1]; /* Name= of the current <Data>, "" when unnamed */
 	char *sys[SV_COUNT];
 	struct field *f;
@@ -119,6 +120,7 @@ static void on_start(struct cg_xml *x, const char *name, const char **attrs)
 	}
 	w->leaf_depth = x->depth;
 	w->vlen = 0;
+	w->vfull = 0;
 	if (x->depth == 1) {
 		if (strcmp(name, "Event") != 0)
 			cg_xml_fail(x, CG_EPARSE);
@@ -151,11 +153,11 @@ static void on_text(struct cg_xml *x, const char *s, int len)
 	struct wev *w = (struct wev *)x;
 	size_t n = (size_t)len, room = CG_MAX_WINEVT_VALUE - w->vlen;
 
-	if (!w->leaf_depth || len <= 0)
+	if (!w->leaf_depth || len <= 0 || w->vfull)
 		return;
 	if (n > room) {
 		n = utf8_cut(s, n, room);
-		w->truncated = 1;
+		w->truncated = w->vfull = 1;
 	}
 	memcpy(w->val + w->vlen, s, n);
 	w->vlen += n;
