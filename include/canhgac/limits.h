@@ -227,5 +227,12 @@
 #define CG_WEB_SKETCH 256              /* text shingle hashes kept per page (bottom-k sketch) */
 #define CG_MAX_WEB_REDIRS 10           /* redirects followed, at most */
 #define CG_MAX_WEB_SITES 10000         /* sites in one --sites file */
+/* Windows event records as XML, turned into JSON lines (winevt.h, src/logs/evtx.c). */
+#define CG_MAX_WINEVT_XML (1ul << 20)    /* one event's XML, bytes */
+#define CG_MAX_WINEVT_FIELDS 256         /* EventData / UserData values kept from one event */
+#define CG_MAX_WINEVT_VALUE 8192         /* one value kept, bytes (longer ones are cut) */
+#define CG_MAX_WINEVT_NAME 128           /* one field name, bytes (longer ones are cut) */
+#define CG_MAX_WINEVT_DEPTH 32           /* element nesting inside one event */
+#define CG_MAX_WINEVT_RECORDS 50000000ul /* records read from one .evtx file or channel */
 
 #endif

@@ -125,6 +125,9 @@ int cg_cmd_logs(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_rules(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_fim(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_web(struct cg_cli *c, int argc, char **argv);
+/* `logs export-json` (logs_evtx.c): argv[0] is the command's name, options follow. */
+int cg_logs_evtx(int argc, char **argv);
+int cg_cmd_evtx(struct cg_cli *c, int argc, char **argv);
 
 struct cg_bundle;
 /* Loads the bundle of --bundle / $CANHGAC_BUNDLE / DATA_DIR/bundle; prints problems. */

@@ -40,6 +40,7 @@ static const struct command commands[] = {
     {"fim", cg_cmd_fim},
     {"web", cg_cmd_web},
     {"__f2b-test", cmd_f2b_test},
+    {"__evtx", cg_cmd_evtx},
 };
 /* clang-format on */
 
