@@ -14,6 +14,8 @@
 #include "canhgac/sys.h"
 #include "canhgac/table.h"
 #include "canhgac/units.h"
+#include "canhgac/fileio.h"
+#include "logs/evtx.h"
 #include "logs/logread.h"
 #include "logs_run.h"
 #include "rules_builtin.h"
@@ -32,7 +34,8 @@ enum {
 	OPT_SUMMARY,
 	OPT_FROM_START,
 	OPT_ONCE,
-	OPT_INTERVAL
+	OPT_INTERVAL,
+	OPT_CHANNEL
 };
 
 static const struct option logs_opts[] = {
@@ -50,6 +53,7 @@ static const struct option logs_opts[] = {
     {"from-start", no_argument, NULL, OPT_FROM_START},
     {"once", no_argument, NULL, OPT_ONCE},
     {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"channel", required_argument, NULL, OPT_CHANNEL},
     {NULL, 0, NULL, 0},
 };
 
@@ -172,6 +176,19 @@ static int one_opt(struct logs_ctx *c, int opt, const char *arg)
 	case OPT_ONCE:
 		c->once = 1;
 		return 0;
+	case OPT_CHANNEL:
+		if (!cg_evtx_has_channels()) {
+			cg_cli_err("%s",
+			           cg_tr("--channel: nhật ký sự kiện trực tiếp chỉ đọc được trên "
+			                 "Windows; ở đây hãy đưa tệp .evtx đã sao chép",
+			                 "--channel: live event logs are read on Windows only; "
+			                 "here, give a copied .evtx file"));
+			return CG_EXIT_ERROR;
+		}
+		if (c->nchannels >= LOGS_MAX_CHANNELS)
+			return bad_value("--channel", arg, "ít kênh hơn", "fewer channels");
+		c->channels[c->nchannels++] = arg;
+		return 0;
 	case OPT_INTERVAL:
 		c->interval_ms = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end || c->interval_ms < 50 || c->interval_ms > 3600000)
@@ -215,7 +232,15 @@ int logs_parse(struct logs_ctx *c, int argc, char **argv, const char *cmd)
 		}
 		c->files[c->nfiles++] = argv[i];
 	}
-	if (!c->nfiles) {
+	/* canhgac.exe logs analyze, with nothing named: this PC's own event logs */
+	if (!c->nfiles && !c->nchannels && cg_evtx_has_channels() && strcmp(cmd, "logs") == 0 &&
+	    !c->is_watch) {
+		static const char *const def[] = {"Security", "System",
+		                                  "Microsoft-Windows-Windows Defender/Operational"};
+		for (size_t i = 0; i < 3; i++)
+			c->channels[c->nchannels++] = def[i];
+	}
+	if (!c->nfiles && !c->nchannels) {
 		cg_cli_err("%s", cg_tr("cần ít nhất một tệp nhật ký (xem: canhgac help logs)",
 		                       "at least one log file is needed (see: canhgac help logs)"));
 		return CG_EXIT_ERROR;
@@ -418,6 +443,49 @@ int logs_line(struct logs_ctx *c, const char *line, size_t n)
 	return cg_rules_eval(c->rs, c->st, &rec, c->dec.now, logs_on_alert, c);
 }
 
+/* 1 when the file starts as an .evtx file does ("ElfFile\0"). */
+static int is_evtx(const char *path)
+{
+	char head[8];
+	int fd = cg_file_open_read(path);
+	int64_t n = fd >= 0 ? cg_file_pread(fd, head, sizeof(head), 0) : -1;
+	if (fd >= 0)
+		cg_file_close(fd);
+	return n == 8 && memcmp(head, "ElfFile", 8) == 0;
+}
+
+static int on_event(void *arg, const char *json, size_t len)
+{
+	return logs_line(arg, json, len);
+}
+
+/* A Windows event log: a copied .evtx file, or a live channel (Windows). Each event becomes a
+ * JSON line read by the winevent decoder. */
+static int analyze_events(struct logs_ctx *c, const char *name, int is_channel)
+{
+	struct cg_diags d = CG_DIAGS_INIT;
+	const char *saved = c->dec.format;
+	int rc;
+	c->cur_path = name;
+	c->cur_line = 0;
+	c->dec.format = "winevent";
+	rc = cg_evtx_each(name, is_channel, on_event, c, &d);
+	c->dec.format = saved;
+	cg_cli_print_diags(&d);
+	cg_diags_clear(&d);
+	if (rc == CG_ENOMEM)
+		return rc;
+	if (rc && rc != CG_EPARTIAL) {
+		cg_cli_err("%s: %s", name, cg_strerror(rc));
+		c->errors++;
+		return 0;
+	}
+	c->files_read++;
+	if (rc == CG_EPARTIAL)
+		c->errors++;
+	return 0;
+}
+
 static int analyze_file(struct logs_ctx *c, const char *path)
 {
 	struct cg_logread *lr = NULL;
@@ -425,6 +493,8 @@ static int analyze_file(struct logs_ctx *c, const char *path)
 	size_t n;
 	int cut, rc;
 
+	if (is_evtx(path))
+		return analyze_events(c, path, 0);
 	c->cur_path = path;
 	c->cur_line = 0;
 	rc = cg_logread_open(path, &lr);
@@ -463,6 +533,8 @@ int cg_logs_analyze(struct cg_cli *cli, int argc, char **argv)
 		return code < 0 ? CG_EXIT_OK : code;
 	}
 	rc = logs_setup(c);
+	for (size_t i = 0; rc == 0 && i < c->nchannels; i++)
+		rc = analyze_events(c, c->channels[i], 1);
 	for (size_t i = 0; rc == 0 && i < c->nfiles; i++)
 		rc = analyze_file(c, c->files[i]);
 	if (rc) {

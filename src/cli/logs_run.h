@@ -12,6 +12,7 @@
 #define LOGS_MAX_FILES 256
 #define LOGS_MAX_RULE_PATHS 64
 #define LOGS_MAX_RULE_SUMMARY 256
+#define LOGS_MAX_CHANNELS 16
 
 struct cg_f2b_filter;
 struct cg_f2b_state;
@@ -32,6 +33,9 @@ struct logs_ctx {
 	int quiet_alerts; /* summary only */
 	const char *files[LOGS_MAX_FILES];
 	size_t nfiles;
+	const char *channels[LOGS_MAX_CHANNELS]; /* live Windows event logs */
+	size_t nchannels;
+	int is_watch;
 	/* engines */
 	struct cg_ruleset *rs;
 	struct cg_rulestate *st;

@@ -113,6 +113,7 @@ int cg_logs_watch(struct cg_cli *cli, int argc, char **argv)
 	if (!w || !c)
 		goto out;
 	c->cli = *cli;
+	c->is_watch = 1;
 	w->c = c;
 	code = logs_parse(c, argc, argv, "logs");
 	if (code) {
@@ -121,6 +122,14 @@ int cg_logs_watch(struct cg_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	code = CG_EXIT_ERROR;
+	if (c->nchannels) {
+		cg_cli_err("%s",
+		           cg_tr("logs watch theo dõi tệp; kênh sự kiện Windows: logs analyze "
+		                 "--channel",
+		                 "logs watch follows files; for Windows event channels use logs "
+		                 "analyze --channel"));
+		goto out;
+	}
 	if ((rc = logs_setup(c)) != 0 || (rc = open_all(w)) != 0)
 		goto out;
 	c->files_read = c->nfiles;

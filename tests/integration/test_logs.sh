@@ -132,4 +132,14 @@ kill -TERM $pid; wait $pid; rc=$?
 cp "$T/bg.out" "$T/out"
 eq "$(keys ssh-bruteforce)" "192.0.2.80" "the running watcher alerted at once"
 expect_rc 0 "after SIGTERM nothing is read twice" "$CG" logs watch --once --json "$W"
+
+# 6. a copied Windows event log (.evtx, read with libevtx): the same rules as on Windows
+python3 "$SRC/tests/data/mkevtx.py" "$T/Security.evtx" --repeat 5
+expect_rc 1 "analyze a .evtx file" "$CG" logs analyze --json "$T/Security.evtx"
+eq "$(keys win-rdp-bruteforce)" "203.0.113.7" "RDP password guessing (4625, logon type 10) from the .evtx"
+for r in win-user-created win-admin-group-added win-log-cleared windows-defender-detection; do
+	grep -q "\"id\":\"$r\"" "$T/out" && ok "$r from the .evtx" || fail "$r not raised from the .evtx"
+done
+expect_rc 2 "--channel on Linux" "$CG" logs analyze --channel Security
+contains "$T/err" ".evtx" "error says to give a copied .evtx file"
 finish
