@@ -45,7 +45,8 @@ struct cg_alert {
 /* Alert callback; a nonzero return stops the evaluation and is returned by cg_rules_eval. */
 typedef int (*cg_alert_fn)(void *arg, const struct cg_alert *a);
 
-/* A rule's description, for listings (cg_ruleset_rule). Strings belong to the set. */
+/* A rule's description, for listings (cg_ruleset_rule). Strings belong to the set. Filled by
+ * cg_ruleset_compile (also when it fails, for the rules it reached). */
 struct cg_rule_info {
 	const char *id;
 	const char *desc_vi, *desc_en;

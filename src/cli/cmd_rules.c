@@ -205,7 +205,11 @@ int cg_cmd_rules(struct cg_cli *c, int argc, char **argv)
 			return list(c);
 	} else if (optind < argc) {
 		rc = expand(argc - optind, argv + optind, &p);
-		if (rc == 0) {
+		if (rc == 0 && p.n == 0) {
+			cg_cli_err("%s", cg_tr("không có tệp .rules nào để kiểm tra",
+			                       "no .rules file to check"));
+			rc = CG_EXIT_ERROR;
+		} else if (rc == 0) {
 			rc = check(c, &p);
 		} else {
 			cg_cli_err("%s", cg_strerror(rc));

@@ -59,6 +59,9 @@ expect_rc 2 "unknown after reference" "$CG" rules check "$T/ref.rules"
 contains "$T/err" "ref.rules:1: rule 'x': after needs the id of another counting rule" "reference error names the rule's line"
 expect_rc 2 "missing file" "$CG" rules check "$T/none.rules"
 expect_rc 2 "no argument" "$CG" rules check
+mkdir -p "$T/empty"
+expect_rc 2 "a folder without rule files" "$CG" rules check "$T/empty"
+contains "$T/err" "no .rules file" "said so"
 expect_rc 2 "unknown subcommand" "$CG" rules frob
 
 # the rules in effect
