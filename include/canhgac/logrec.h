@@ -69,11 +69,11 @@ struct cg_logview {
 };
 
 struct cg_logrec {
-	int64_t time;       /* UTC seconds; valid when has_time */
-	int32_t time_ms;    /* milliseconds within that second, 0 when unknown */
-	int has_time;       /* 1 when the line carried a time stamp that was read */
-	const char *format; /* outer format: "syslog", "journald", "access", "apache-error",
-	                       "nginx-error", "winevent", "vsftpd", ... (static string) */
+	int64_t time;        /* UTC seconds; valid when has_time */
+	int32_t time_ms;     /* milliseconds within that second, 0 when unknown */
+	int has_time;        /* 1 when the line carried a time stamp that was read */
+	const char *format;  /* outer format: "syslog", "journald", "access", "apache-error",
+	                        "nginx-error", "winevent", "vsftpd", ... (static string) */
 	const char *decoder; /* inner decoder that read the message: "sshd", "sudo", "pam",
 	                        "postfix", "dovecot", "vsftpd", "proftpd", "winsec", "useradd",
 	                        ... or NULL (static string) */
