@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of fail2ban's own sshd filter file run by canhgac (`__f2b-test`, later
-# `logs test`) and by fail2ban-regex, on the default 2,000,000-line auth log of
+# Side-by-side benchmark of fail2ban's own sshd filter file run by canhgac (`logs test`)
+# and by fail2ban-regex, on the default 2,000,000-line auth log of
 # ../shared/bench/gen/gen_authlog.py (BENCH_DATA/auth is reused when present).
 # Usage: bench/f2b_sshd.sh [path/to/canhgac]   Env: BENCH_DATA=/tmp/corpus, LINES.
 # Checks that both give the same failures per address and that the addresses with more than 5
@@ -21,7 +21,7 @@ if [ ! -f "$D/auth.log" ]; then
 fi
 cat "$D/auth.log" > /dev/null # warm the page cache
 t() { local n=$1; shift; /usr/bin/time -f '%e %U %M' -o "$W/$n.time" "$@" > "$W/$n.out" 2> "$W/$n.err"; }
-t f2b_canhgac "$BIN" __f2b-test "$D/auth.log" "$FILTER" --maxretry 5 --findtime 600 --json
+t f2b_canhgac "$BIN" logs test "$D/auth.log" "$FILTER" --maxretry 5 --findtime 600 --json
 t f2b_fail2ban fail2ban-regex -o ip "$D/auth.log" "$FILTER"
 $PY - "$W" "$D" <<'EOF'
 import collections, json, sys

@@ -11,6 +11,7 @@
 #include "canhgac/units.h"
 #include "cli.h"
 #include "logs_run.h"
+#include "logs_test.h"
 #include "logs/logread.h"
 #include "banned.h"
 
@@ -21,11 +22,19 @@ struct logs_sub {
 
 static int logs_decode(struct cg_cli *c, int argc, char **argv);
 
+static int logs_test(struct cg_cli *c, int argc, char **argv)
+{
+	(void)c;
+	return cg_logs_test(argc, argv);
+}
+
 /* Subcommands of `canhgac logs`; argv[0] is the subcommand's name. */
 static const struct logs_sub subs[] = {
     {"decode", logs_decode},
     {"analyze", cg_logs_analyze},
     {"watch", cg_logs_watch},
+    {"test", logs_test},
+    {"export-json", cg_cmd_evtx},
 };
 
 enum { OPT_FORMAT = OPT_COMMON_LAST, OPT_SUMMARY, OPT_TZ };

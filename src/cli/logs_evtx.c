@@ -1,7 +1,7 @@
 /* logs_evtx.c - `canhgac logs export-json [--channel NAME]... [FILE.evtx]...`: Windows event
  * logs as JSON lines on stdout, one flat object per event (winevt.h lists the keys). Files are
  * read with libevtx on Linux and the Event Log API on Windows; channels need Windows. Reachable
- * for now as the hidden command `canhgac __evtx`. */
+ * for now as the hidden command `canhgac logs export-json`. */
 #include <stdio.h>
 #include <string.h>
 

@@ -15,13 +15,6 @@ struct command {
 	int (*fn)(struct cg_cli *c, int argc, char **argv);
 };
 
-/* The fail2ban filter tester, hidden until it is routed under `logs test`. */
-static int cmd_f2b_test(struct cg_cli *c, int argc, char **argv)
-{
-	(void)c;
-	return cg_logs_test(argc, argv);
-}
-
 /* One command per line, appended at the end. */
 /* clang-format off */
 static const struct command commands[] = {
@@ -39,8 +32,6 @@ static const struct command commands[] = {
     {"rules", cg_cmd_rules},
     {"fim", cg_cmd_fim},
     {"web", cg_cmd_web},
-    {"__f2b-test", cmd_f2b_test},
-    {"__evtx", cg_cmd_evtx},
 };
 /* clang-format on */
 

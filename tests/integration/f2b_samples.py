@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """f2b_samples.py CG FILTER.conf SAMPLELOG - runs a fail2ban filter file through `canhgac
-__f2b-test --print` on fail2ban's own sample log (tests/files/logs/NAME), whose "# failJSON:"
+logs test --print` on fail2ban's own sample log (tests/files/logs/NAME), whose "# failJSON:"
 comments give the expected answer for the line that follows: "match" true (with "host") or
 false. Each "# filterOptions:" block is run once per option set (sets with options other than
 plain NAME=VALUE strings are skipped). Prints "checked N, wrong M" and the wrong lines."""
@@ -47,7 +47,7 @@ for opts, lines in blocks:
             for _, l in lines:
                 fh.write(l + "\n")
             name = fh.name
-        args = [cg, "__f2b-test", name, flt, "--print"]
+        args = [cg, "logs", "test", name, flt, "--print"]
         for k, v in o.items():
             args += ["--opt", "%s=%s" % (k, v)]
         p = subprocess.run(args, capture_output=True, text=True, errors="replace")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_evtx.sh - `canhgac __evtx` (logs export-json) on .evtx files written by
+# test_evtx.sh - `canhgac logs export-json` on .evtx files written by
 # tests/data/mkevtx.py: every event as one JSON line with the fields the log rules read, several
 # chunks, a damaged event skipped with a warning, and clear errors for what is not readable.
 . "$(dirname "$0")/lib.sh"
@@ -7,7 +7,7 @@ M="python3 $SRC/tests/data/mkevtx.py"
 $M "$T/sec.evtx"
 $M "$T/many.evtx" --repeat 5 --per-chunk 4
 
-expect_rc 0 "export one file" "$CG" __evtx "$T/sec.evtx"
+expect_rc 0 "export one file" "$CG" logs export-json "$T/sec.evtx"
 eq "$(wc -l < "$T/out")" 6 "six events, one line each"
 # field NAME of the event with EventID ID
 field() { python3 -c 'import json,sys
@@ -33,7 +33,7 @@ eq "$(field 1116 Channel)" "Microsoft-Windows-Windows Defender/Operational" "Def
 eq "$(head -c 13 "$T/out")" '{"EventID":46' "EventID is the first key"
 eq "$(wc -c < "$T/err")" 0 "nothing on stderr"
 
-expect_rc 0 "export several chunks and files" "$CG" __evtx "$T/many.evtx" -- "$T/sec.evtx"
+expect_rc 0 "export several chunks and files" "$CG" logs export-json "$T/many.evtx" -- "$T/sec.evtx"
 eq "$(wc -l < "$T/out")" 36 "30 + 6 events"
 eq "$(python3 -c 'import json,sys
 print(",".join(str(json.loads(l)["RecordNumber"]) for l in open(sys.argv[1]))[:20])' "$T/out")" \
@@ -47,20 +47,20 @@ w = "4720".encode("utf-16-le")
 assert d.count(w) == 1
 open(sys.argv[2], "wb").write(d.replace(w, "47x0".encode("utf-16-le")))
 PY
-expect_rc 0 "a damaged event is skipped" "$CG" __evtx "$T/bad.evtx"
+expect_rc 0 "a damaged event is skipped" "$CG" logs export-json "$T/bad.evtx"
 eq "$(wc -l < "$T/out")" 5 "the five other events"
 contains "$T/err" "bad.evtx:3" "the warning names the file and record"
 contains "$T/err" "no numeric EventID" "and says why"
 
-expect_rc 2 "no such file" "$CG" __evtx "$T/none.evtx"
+expect_rc 2 "no such file" "$CG" logs export-json "$T/none.evtx"
 contains "$T/err" "none.evtx" "the missing file is named"
 printf 'not an event log' > "$T/x.evtx"
-expect_rc 2 "not an .evtx file" "$CG" __evtx "$T/x.evtx"
+expect_rc 2 "not an .evtx file" "$CG" logs export-json "$T/x.evtx"
 contains "$T/err" "not an .evtx file" "says so"
-expect_rc 2 "a live channel on Linux" "$CG" __evtx --channel Security
+expect_rc 2 "a live channel on Linux" "$CG" logs export-json --channel Security
 contains "$T/err" "needs Windows" "says channels need Windows"
-expect_rc 2 "no source" "$CG" __evtx
-expect_rc 2 "unknown option" "$CG" __evtx --bogus
-expect_rc 0 "help" "$CG" __evtx --help
+expect_rc 2 "no source" "$CG" logs export-json
+expect_rc 2 "unknown option" "$CG" logs export-json --bogus
+expect_rc 0 "help" "$CG" logs export-json --help
 contains "$T/out" "export-json" "help names the command"
 finish

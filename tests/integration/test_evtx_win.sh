@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_evtx_win.sh - `canhgac.exe __evtx` (logs export-json) under wine. Wine implements little
+# test_evtx_win.sh - `canhgac.exe logs export-json` (logs export-json) under wine. Wine implements little
 # of wevtapi: reading a channel or an .evtx file must end in a clear error (exit 2 and a
 # message), never a crash; if a later wine does read the file, the events must be right.
 . "$(dirname "$0")/lib.sh"
@@ -19,7 +19,7 @@ clear_error() {
 	fi
 }
 for ch in Security System "Microsoft-Windows-Windows Defender/Operational"; do
-	W __evtx --channel "$ch" > "$T/out" 2> "$T/err"; rc=$?
+	W logs export-json --channel "$ch" > "$T/out" 2> "$T/err"; rc=$?
 	if [ "$rc" = 0 ]; then
 		# a wine that reads its own (empty or small) logs: every line must be an event
 		python3 -c 'import json,sys
@@ -30,10 +30,10 @@ for l in open(sys.argv[1]): assert isinstance(json.loads(l)["EventID"], int)' "$
 		clear_error "channel $ch"
 	fi
 done
-W __evtx "$(win "$T/none.evtx")" > "$T/out" 2> "$T/err"; rc=$?
+W logs export-json "$(win "$T/none.evtx")" > "$T/out" 2> "$T/err"; rc=$?
 eq "$rc" 2 "a missing file: exit 2"
 [ -s "$T/err" ] && ok "a missing file: a message" || fail "a missing file: no message"
-W __evtx "$(win "$T/sec.evtx")" > "$T/out" 2> "$T/err"; rc=$?
+W logs export-json "$(win "$T/sec.evtx")" > "$T/out" 2> "$T/err"; rc=$?
 if [ "$rc" = 0 ]; then
 	eq "$(wc -l < "$T/out")" 6 "the .evtx file read by the Event Log API: six events"
 	contains "$T/out" '"IpAddress":"203.0.113.7"' "4625's address"
@@ -41,6 +41,6 @@ else
 	eq "$rc" 2 "an .evtx file: exit 2, not a crash"
 	clear_error "an .evtx file"
 fi
-W __evtx --bogus > "$T/out" 2> "$T/err"; rc=$?
+W logs export-json --bogus > "$T/out" 2> "$T/err"; rc=$?
 eq "$rc" 2 "unknown option"
 finish

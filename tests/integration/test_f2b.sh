@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_f2b.sh - fail2ban's own filter files run by canhgac (`__f2b-test`, later `logs test`),
+# test_f2b.sh - fail2ban's own filter files run by canhgac (`logs test`),
 # checked against fail2ban itself: (1) every filter of /etc/fail2ban/filter.d loads; (2) the
 # failures per address on OpenSSH_2k.log and a generated 20,000-line auth log equal
 # `fail2ban-regex -o ip`'s (run for real); (3) fail2ban's sample logs (tests/files/logs), whose
@@ -22,7 +22,7 @@ EXCEPT="selinux-common.conf"
 bad=0
 for f in "$FD"/*.conf; do
 	b=$(basename "$f")
-	if ! "$CG" __f2b-test "$T/empty.log" "$f" > /dev/null 2> "$T/err"; then
+	if ! "$CG" logs test "$T/empty.log" "$f" > /dev/null 2> "$T/err"; then
 		case " $EXCEPT " in
 		*" $b "*)
 			if fail2ban-regex "$T/empty.log" "$f" > /dev/null 2>&1; then
@@ -34,15 +34,15 @@ for f in "$FD"/*.conf; do
 done
 n=$(ls "$FD"/*.conf | wc -l)
 eq "$bad" 0 "all $n filters of $FD load (except: $EXCEPT)"
-expect_rc 2 "a missing filter is an error" "$CG" __f2b-test "$T/empty.log" "$T/nope.conf"
+expect_rc 2 "a missing filter is an error" "$CG" logs test "$T/empty.log" "$T/nope.conf"
 printf '[Definition]\nfailregex = ^no id here$\n' > "$T/noid.conf"
-expect_rc 2 "a failregex without <HOST> is refused" "$CG" __f2b-test "$T/empty.log" "$T/noid.conf"
+expect_rc 2 "a failregex without <HOST> is refused" "$CG" logs test "$T/empty.log" "$T/noid.conf"
 contains "$T/err" "failure-id" "the reason is given"
 printf '[Definition]\nfailregex = ^bad (<HOST>$\n' > "$T/badre.conf"
-expect_rc 2 "a bad expression is refused" "$CG" __f2b-test "$T/empty.log" "$T/badre.conf"
+expect_rc 2 "a bad expression is refused" "$CG" logs test "$T/empty.log" "$T/badre.conf"
 
 # (2) failures per address equal fail2ban-regex's
-per_addr_cg() { "$CG" __f2b-test "$1" "$2" --json | "$PY" -c 'import json,sys
+per_addr_cg() { "$CG" logs test "$1" "$2" --json | "$PY" -c 'import json,sys
 for a in json.load(sys.stdin)["addresses"]: print(a["addr"], a["failures"])' | sort; }
 per_addr_f2b() { fail2ban-regex -o ip "$1" "$2" | sort | uniq -c | awk '{print $2, $1}' | sort; }
 check_same() {
@@ -56,15 +56,15 @@ check_same "$SHARED/data/loghub/OpenSSH_2k.log" "OpenSSH_2k.log"
 "$PY" "$SHARED/bench/gen/gen_authlog.py" --lines 20000 --out "$T/auth" > /dev/null
 check_same "$T/auth/auth.log" "gen_authlog.py 20,000 lines"
 # the window count of the answer key (failures within findtime, fail2ban semantics)
-"$CG" __f2b-test "$T/auth/auth.log" "$FD/sshd.conf" --maxretry 5 --findtime 600 --json > "$T/j"
+"$CG" logs test "$T/auth/auth.log" "$FD/sshd.conf" --maxretry 5 --findtime 600 --json > "$T/j"
 got=$("$PY" -c 'import json,sys
 print(" ".join(sorted(a["addr"] for a in json.load(open(sys.argv[1]))["addresses"] if a["reached"])))' "$T/j")
 want=$(sort "$T/auth/bruteforce_window.txt" | tr '\n' ' ' | sed 's/ $//')
 eq "$got" "$want" "addresses with 5 failures in 600 s equal the answer key"
-expect_rc 1 "exit 1 when an address reaches maxretry" "$CG" __f2b-test "$T/auth/auth.log" "$FD/sshd.conf"
+expect_rc 1 "exit 1 when an address reaches maxretry" "$CG" logs test "$T/auth/auth.log" "$FD/sshd.conf"
 contains "$T/out" "Failregex:" "text output like fail2ban-regex"
 contains "$T/out" "Lines: 20000 lines" "line count"
-expect_rc 2 "bad --maxretry" "$CG" __f2b-test "$T/auth/auth.log" "$FD/sshd.conf" --maxretry 0
+expect_rc 2 "bad --maxretry" "$CG" logs test "$T/auth/auth.log" "$FD/sshd.conf" --maxretry 0
 
 # (3) fail2ban's sample logs with their expected answers
 for n in nginx-http-auth postfix dovecot vsftpd proftpd apache-auth sshd; do
@@ -92,7 +92,7 @@ for f in "$SAMPLES"/*; do
 	n=$(basename "$f")
 	[ -f "$FD/$n.conf" ] || continue
 	fail2ban-regex -o ip "$f" "$FD/$n.conf" 2> /dev/null | norm > "$T/a"
-	"$CG" __f2b-test "$f" "$FD/$n.conf" --json 2> /dev/null | "$PY" -c 'import json,sys
+	"$CG" logs test "$f" "$FD/$n.conf" --json 2> /dev/null | "$PY" -c 'import json,sys
 for a in sorted(json.load(sys.stdin)["addresses"], key=lambda a: a["addr"]): print(a["addr"], a["failures"])' > "$T/b"
 	if cmp -s "$T/a" "$T/b"; then same=$((same + 1))
 	else
