@@ -45,6 +45,8 @@ enum cg_logfield {
 	CG_LF_LOGONTYPE, /* Windows logon type: "3", "10" */
 	CG_LF_COMMAND,   /* sudo's COMMAND=, a shell command */
 	CG_LF_TTY,       /* tty */
+	CG_LF_THREAT,    /* an antivirus' name for what it found: "Trojan:Win32/Wacatac.B!ml" */
+	CG_LF_PATH,      /* a file the line is about (the antivirus' detection path) */
 	CG_LF_COUNT
 };
 
@@ -62,6 +64,8 @@ enum cg_logfield {
 #define CG_LA_LOG_CLEARED "log_cleared"       /* an audit log was cleared (1102) */
 #define CG_LA_HTTP "http_request"             /* one access-log request */
 #define CG_LA_ERROR "error"                   /* an error-log entry */
+#define CG_LA_MALWARE "malware_detected"      /* an antivirus found malware (Defender 1116, 1006) */
+#define CG_LA_AV_DISABLED "av_disabled"       /* real-time protection was turned off (5001) */
 
 struct cg_logview {
 	const char *ptr; /* NULL when absent */

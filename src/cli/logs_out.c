@@ -99,6 +99,13 @@ static void alert_text(const struct logs_ctx *c, const struct cg_alert *a)
 		printf(" %s=", cg_logfield_name(a->key_field[i]));
 		print_view(stdout, &a->key_value[i]);
 	}
+	/* what an antivirus found, and where: the point of such an alert */
+	for (int f = CG_LF_THREAT; a->rec && f <= CG_LF_PATH; f++) {
+		if (!a->rec->f[f].ptr)
+			continue;
+		printf(" %s=", cg_logfield_name((enum cg_logfield)f));
+		print_view(stdout, &a->rec->f[f]);
+	}
 	if (a->count > 1)
 		printf(cg_tr(" (%llu lần)", " (%llu times)"), (unsigned long long)a->count);
 	printf(" — %s  ", cg_tr(a->desc_vi, a->desc_en));

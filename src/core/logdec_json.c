@@ -324,6 +324,7 @@ struct wj {
 	struct cg_logrec *r;
 	int64_t tz;
 	struct jval id, when, host, tuser, suser, ip, port, ltype, status, member, msg;
+	struct jval channel, provider, threat, path, duser;
 };
 
 static void keep(struct jval *dst, const struct jval *v)
@@ -362,6 +363,17 @@ static void winjson_cb(void *ctx, const char *k, size_t kn, const struct jval *v
 		keep(&w->member, v);
 	else if (KEY(leaf, ln, "Message") || KEY(k, kn, "message"))
 		keep(&w->msg, v);
+	else if (KEY(leaf, ln, "Channel") || KEY(leaf, ln, "channel"))
+		keep(&w->channel, v);
+	else if (KEY(leaf, ln, "ProviderName") || KEY(leaf, ln, "SourceName") ||
+	         KEY(leaf, ln, "provider_name"))
+		keep(&w->provider, v);
+	else if (KEY(leaf, ln, "Threat Name"))
+		keep(&w->threat, v);
+	else if (KEY(leaf, ln, "Path"))
+		keep(&w->path, v);
+	else if (KEY(leaf, ln, "Detection User"))
+		keep(&w->duser, v);
 }
 
 /* Sets f unless the value is absent, "" or "-". */
@@ -370,6 +382,26 @@ static void wset(struct cg_logrec *r, enum cg_logfield f, const struct jval *v)
 	if (v->p && v->n && !(v->n == 1 && v->p[0] == '-'))
 		jset(r, f, v);
 }
+
+/* Microsoft Defender's Operational channel: detections (1116, and 1006 of older versions) and
+ * real-time protection turned off (5001). */
+static int defender(struct wj *w)
+{
+	struct cg_logrec *r = w->r;
+	if (!(w->channel.p && cg_ld_find(w->channel.p, w->channel.n, LD_LIT("Defender"))) &&
+	    !(w->provider.p && cg_ld_find(w->provider.p, w->provider.n, LD_LIT("Defender"))))
+		return 0;
+	r->decoder = "defender";
+	wset(r, CG_LF_THREAT, &w->threat);
+	wset(r, CG_LF_PATH, &w->path);
+	wset(r, CG_LF_USER, &w->duser);
+	if (cg_logrec_is(r, CG_LF_EVENTID, "1116") || cg_logrec_is(r, CG_LF_EVENTID, "1006"))
+		cg_logrec_set(r, CG_LF_ACTION, CG_LA_MALWARE, strlen(CG_LA_MALWARE));
+	else if (cg_logrec_is(r, CG_LF_EVENTID, "5001"))
+		cg_logrec_set(r, CG_LF_ACTION, CG_LA_AV_DISABLED, strlen(CG_LA_AV_DISABLED));
+	return 1;
+}
+
 
 int cg_ld_winjson(const struct cg_logdec_opts *o, const char *p, size_t n, struct cg_logrec *r)
 {
@@ -391,6 +423,9 @@ int cg_ld_winjson(const struct cg_logdec_opts *o, const char *p, size_t n, struc
 		w.ip.p += 7, w.ip.n -= 7;
 	if (w.ip.p && cg_ld_iplen(w.ip.p, w.ip.n) == w.ip.n)
 		cg_logrec_set(r, CG_LF_SRCIP, w.ip.p, w.ip.n);
+	r->format = "winevent";
+	if (defender(&w))
+		return 0;
 	if (cg_logrec_is(r, CG_LF_EVENTID, "4732") || cg_logrec_is(r, CG_LF_EVENTID, "4728") ||
 	    cg_logrec_is(r, CG_LF_EVENTID, "4756")) {
 		wset(r, CG_LF_GROUP, &w.tuser);

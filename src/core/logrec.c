@@ -5,11 +5,11 @@
 #include "canhgac/logrec.h"
 #include "banned.h"
 
-_Static_assert(CG_LF_COUNT == 22, "names[] follows enum cg_logfield");
+_Static_assert(CG_LF_COUNT == 24, "names[] follows enum cg_logfield");
 static const char *const names[CG_LF_COUNT] = {
-    "host",  "program", "pid",     "msg",       "srcip",   "srcport", "user",  "srcuser",
-    "group", "action",  "service", "method",    "url",     "status",  "bytes", "referer",
-    "ua",    "level",   "eventid", "logontype", "command", "tty"};
+    "host",  "program", "pid",     "msg",       "srcip",   "srcport", "user",   "srcuser",
+    "group", "action",  "service", "method",    "url",     "status",  "bytes",  "referer",
+    "ua",    "level",   "eventid", "logontype", "command", "tty",     "threat", "path"};
 
 const char *cg_logfield_name(enum cg_logfield f)
 {
