@@ -31,11 +31,11 @@ for l in open(sys.argv[1]):
     if e.get("kind")=="log.alert" and e["rule"]["id"]==sys.argv[2]: seen.add(e["key"]["srcip"])
 print("\n".join(sorted(seen)))' "$W/$1.out" "$2" | sed '/^$/d'; }
 
-# The log has no year: give canhgac the generator's year through the clock (end of that year).
-NOW="$YEAR-12-31T23:59:59Z"
-t cg_rules "$BIN" logs analyze --json --now "$NOW" --tz 0 "$A/auth.log"
-t cg_f2b_win "$BIN" logs analyze --json --now "$NOW" --tz 0 --no-builtin-rules --fail2ban "$F2B_SSHD" --maxretry 5 --findtime 600 "$A/auth.log"
-t cg_f2b_tot "$BIN" logs analyze --json --now "$NOW" --tz 0 --no-builtin-rules --fail2ban "$F2B_SSHD" --maxretry 6 --findtime all "$A/auth.log"
+# The log has no year: read it as of the end of the generator's year (--date).
+DATE="31/12/$YEAR"
+t cg_rules "$BIN" logs analyze --json --date "$DATE" --tz 0 "$A/auth.log"
+t cg_f2b_win "$BIN" logs analyze --json --date "$DATE" --tz 0 --no-builtin-rules --fail2ban "$F2B_SSHD" --maxretry 5 --findtime 600 "$A/auth.log"
+t cg_f2b_tot "$BIN" logs analyze --json --date "$DATE" --tz 0 --no-builtin-rules --fail2ban "$F2B_SSHD" --maxretry 6 --findtime all "$A/auth.log"
 t f2b fail2ban-regex -o ip "$A/auth.log" "$F2B_SSHD"
 t grepawk sh -c "grep -E 'sshd\\[[0-9]+\\]: (Failed password for|Invalid user|error: maximum authentication attempts exceeded)' '$A/auth.log' | grep -oE 'from [0-9a-f.:]+ port' | awk '{c[\$2]++} END{for(i in c) if(c[i]>5) print i}'"
 
