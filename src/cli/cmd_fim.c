@@ -177,7 +177,7 @@ static int run(struct fim_run *r, struct fim_args *a, int check)
 	const char *excl[CG_MAX_EXCLUDES];
 	json_t *excl_arr = NULL;
 	int64_t t0 = cg_mono_ns();
-	int rc, have, found = 0, save;
+	int rc, have, found = 0, save, walked = 0;
 
 	have = cg_fimdb_info(r->db, r->name, &info);
 	if (have < 0) {
@@ -221,6 +221,7 @@ static int run(struct fim_run *r, struct fim_args *a, int check)
 	r->old = old;
 	r->webroot_all = a->webroot || (have && info.webroot);
 	rc = fim_walk(r, (const char *const *)roots, a->npaths);
+	walked = 1;
 	if (rc)
 		goto out;
 	if (check)
@@ -236,7 +237,7 @@ out:
 	if (rc && rc != CG_EEXIST && rc != CG_ENOENT && rc != CG_EINVAL)
 		cg_cli_err("fim %s: %s", a->sub, cg_strerror(rc));
 	rc = rc || r->st.errors ? CG_EXIT_ERROR : found ? CG_EXIT_FOUND : CG_EXIT_OK;
-	if (r->cur || r->old)
+	if (walked)
 		fim_print_summary(r, a->sub, (cg_mono_ns() - t0) / 1000000, rc);
 	cg_fim_entries_free(old, r->nold);
 	r->old = NULL;
