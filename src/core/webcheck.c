@@ -241,12 +241,12 @@ static void check_refs(const struct cg_web_keywords *kw, const struct cg_html_do
 		if (!cg_html_url_host(r->url, host, sizeof(host)) || own_host(host, site))
 			continue;
 		k = cg_kw_in_host(kw, host);
-		if (r->hidden && r->kind == CG_HREF_LINK &&
+		if (r->hidden && (r->kind == CG_HREF_LINK || r->kind == CG_HREF_IFRAME) &&
 		    (x = add(f, CG_WEB_HIDDEN_LINK, k ? CG_SEV_HIGH : CG_SEV_MEDIUM, "browser",
 		             host))) {
 			ref_evidence(x, r);
-			what(x, "liên kết ẩn (%s) tới trang khác: %s",
-			     "hidden link (%s) to another site: %s", r->hidden, host);
+			what(x, "liên kết hoặc khung ẩn (%s) tới trang khác: %s",
+			     "hidden link or frame (%s) to another site: %s", r->hidden, host);
 		}
 		if (k && (x = add(f, CG_WEB_INJECTION, CG_SEV_HIGH, "browser", host))) {
 			ref_evidence(x, r);

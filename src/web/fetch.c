@@ -7,6 +7,7 @@
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
 #include "canhgac/limits.h"
+#include "canhgac/timeutil.h"
 #include "canhgac/webfetch.h"
 #include "banned.h"
 
@@ -41,16 +42,6 @@ int cg_fetch_global_init(void)
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? CG_OK : CG_EINTERNAL;
 }
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 int cg_fetch_parse_certdate(const char *s, int64_t *out)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -64,8 +55,13 @@ int cg_fetch_parse_certdate(const char *s, int64_t *out)
 	if (!m || strlen(mon) != 3 || (m - months) % 3 || d < 1 || d > 31 || hh > 23 || mm > 59 ||
 	    ss > 60 || y < 1970 || y > 9999)
 		return CG_EPARSE;
-	*out = days_from_civil(y, (unsigned)((m - months) / 3 + 1), d) * 86400 + hh * 3600 +
-	       mm * 60 + ss;
+	char iso[40];
+	int64_t ms;
+	snprintf(iso, sizeof(iso), "%04u-%02u-%02uT%02u:%02u:%02uZ", y,
+	         (unsigned)((m - months) / 3 + 1), d, hh, mm, ss > 59 ? 59 : ss);
+	if (cg_time_parse_iso8601(iso, &ms) != 0)
+		return CG_EPARSE;
+	*out = ms / 1000;
 	return CG_OK;
 }
 
