@@ -37,6 +37,7 @@ static int query_error(DWORD e, const char *name, struct cg_diags *d)
 	case ERROR_PATH_NOT_FOUND:
 		return cg_diags_add(d, CG_ENOENT, name, 0, 0, "không có tệp hoặc kênh này",
 		                    "no such file or channel");
+	case 0: /* wine's EvtQuery fails without setting an error */
 	case ERROR_CALL_NOT_IMPLEMENTED:
 	case ERROR_NOT_SUPPORTED:
 	case ERROR_PROC_NOT_FOUND:
