@@ -40,7 +40,7 @@ t f2b fail2ban-regex -o ip "$A/auth.log" "$F2B_SSHD"
 t grepawk sh -c "grep -E 'sshd\\[[0-9]+\\]: (Failed password for|Invalid user|error: maximum authentication attempts exceeded)' '$A/auth.log' | grep -oE 'from [0-9a-f.:]+ port' | awk '{c[\$2]++} END{for(i in c) if(c[i]>5) print i}'"
 
 ips cg_rules ssh-bruteforce > "$W/cg_window.txt"; ips cg_rules ssh-many-failures > "$W/cg_total.txt"
-ips cg_f2b_win fail2ban:sshd > "$W/cgf_window.txt"; ips cg_f2b_tot fail2ban:sshd > "$W/cgf_total.txt"
+ips cg_f2b_win fail2ban-sshd > "$W/cgf_window.txt"; ips cg_f2b_tot fail2ban-sshd > "$W/cgf_total.txt"
 awk '{c[$1]++} END{for(i in c) if(c[i]>5) print i}' "$W/f2b.out" | sort > "$W/f2b_total.txt"
 sort "$W/grepawk.out" > "$W/grepawk_total.txt"
 cmpset() { if cmp -s "$1" "$2"; then echo "same ($(wc -l < "$1"))"; else echo "DIFF: $(comm -23 "$1" "$2" | wc -l) missing, $(comm -13 "$1" "$2" | wc -l) extra ($(wc -l < "$2") vs $(wc -l < "$1"))"; fi; }

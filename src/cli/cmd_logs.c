@@ -30,11 +30,8 @@ static int logs_test(struct cg_cli *c, int argc, char **argv)
 
 /* Subcommands of `canhgac logs`; argv[0] is the subcommand's name. */
 static const struct logs_sub subs[] = {
-    {"decode", logs_decode},
-    {"analyze", cg_logs_analyze},
-    {"watch", cg_logs_watch},
-    {"test", logs_test},
-    {"export-json", cg_cmd_evtx},
+    {"decode", logs_decode}, {"analyze", cg_logs_analyze}, {"watch", cg_logs_watch},
+    {"test", logs_test},     {"export-json", cg_cmd_evtx},
 };
 
 enum { OPT_FORMAT = OPT_COMMON_LAST, OPT_SUMMARY, OPT_TZ };

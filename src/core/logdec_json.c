@@ -402,7 +402,6 @@ static int defender(struct wj *w)
 	return 1;
 }
 
-
 int cg_ld_winjson(const struct cg_logdec_opts *o, const char *p, size_t n, struct cg_logrec *r)
 {
 	struct wj w;
