@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#ifdef _WIN32
+#define timegm _mkgmtime /* the Windows C runtime's name for it */
+#endif
 
 #include "canhgac/alloc.h"
 #include "canhgac/error.h"
