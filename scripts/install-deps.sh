@@ -9,7 +9,7 @@ python3 ca-certificates
 libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libyara-dev libarchive-dev
 libseccomp-dev zlib1g-dev util-linux e2fsprogs libutf8proc-dev libexpat1-dev libxlsxwriter-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils libpcre2-dev libcurl4-openssl-dev
-fail2ban libevtx-dev"
+fail2ban libevtx-dev libmicrohttpd-dev libpq-dev libsodium-dev postgresql"
 
 ARCH=$(dpkg --print-architecture)
 # Hyperscan is built for x86-64 only; elsewhere canhgac uses its portable matcher.
@@ -47,8 +47,9 @@ apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
 # fail2ban is installed for its filter files (tests load them unchanged) and fail2ban-regex
-# (the peer of bench/logs.sh); its service must never run here.
-for svc in clamav-freshclam fail2ban; do
+# (the peer of bench/logs.sh); its service must never run here. PostgreSQL is installed for the
+# storage tests, which start throwaway clusters of their own (tests/pg/).
+for svc in clamav-freshclam fail2ban postgresql; do
 	if command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/$svc ]; then
 		update-rc.d $svc disable >/dev/null 2>&1 || true
 	fi
