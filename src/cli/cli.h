@@ -123,6 +123,7 @@ int cg_cmd_inventory(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_report(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_logs(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_rules(struct cg_cli *c, int argc, char **argv);
+int cg_cmd_server(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_fim(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_web(struct cg_cli *c, int argc, char **argv);
 /* `logs export-json` (logs_evtx.c): argv[0] is the command's name, options follow. */

@@ -521,6 +521,44 @@ static const struct help helps[] = {
      "  --summary        only each file's summary\n"
      "  --tz ±HH:MM      zone of time stamps written without one (default +07:00)\n\n" COMMON_EN
      "\nExit status: analyze/watch: 0 no alert, 1 alerts, 2 error; decode: 0 done, 2 error.\n"},
+    {"server",
+     "Cách dùng: canhgac server init [--admin TÊN] [--db URL] [--tls-names TÊN,...]\n"
+     "           canhgac server run [--listen ĐỊA_CHỈ] [--port N] [--db URL] [--threads N]\n"
+     "                              [--public-url URL] [--tls-names TÊN,...]\n"
+     "                              [--retention-days N] [--ingest-queue N] [--ready-fd FD]\n\n"
+     "Máy chủ trung tâm của Sở: API HTTPS /api/v1 (docs/api.md), nhận sự kiện của tác tử\n"
+     "(docs/agent-protocol.md), lưu vào DATA_DIR/server/ (SQLite mặc định, hoặc PostgreSQL với\n"
+     "--db postgresql://...).\n"
+     "init: tạo CSDL, CA và chứng thư của máy chủ, đơn vị gốc và quản trị viên đầu tiên (mặc\n"
+     "định 'admin'); in mật khẩu dùng một lần (phải đổi và bật TOTP khi đăng nhập lần đầu).\n"
+     "run: phục vụ cho đến khi nhận SIGINT/SIGTERM.\n"
+     "  --listen ĐỊA_CHỈ   địa chỉ nghe (mặc định 127.0.0.1; 0.0.0.0 là mọi giao diện)\n"
+     "  --port N           cổng (mặc định 8443; 0 = cổng trống bất kỳ)\n"
+     "  --db URL           sqlite:TỆP hoặc postgresql://người@máy:cổng/csdl\n"
+     "  --public-url URL   địa chỉ tác tử dùng, ghi vào mã đăng ký (mặc định https://ĐỊA_CHỈ:N)\n"
+     "  --tls-names TÊN    tên/IP trong chứng thư máy chủ (mặc định localhost,127.0.0.1)\n"
+     "  --retention-days N số ngày giữ sự kiện (mặc định 30)\n"
+     "  --ready-fd FD      ghi \"ready CỔNG\" vào FD khi đã nghe (cho kịch bản)\n\n" COMMON_VI
+     "\nMã thoát: 0 dừng bình thường, 2 lỗi.\n",
+     "Usage: canhgac server init [--admin LOGIN] [--db URL] [--tls-names NAME,...]\n"
+     "       canhgac server run [--listen ADDR] [--port N] [--db URL] [--threads N]\n"
+     "                          [--public-url URL] [--tls-names NAME,...]\n"
+     "                          [--retention-days N] [--ingest-queue N] [--ready-fd FD]\n\n"
+     "The Department's central server: HTTPS API /api/v1 (docs/api.md), agents' events\n"
+     "(docs/agent-protocol.md), stored under DATA_DIR/server/ (SQLite by default, or PostgreSQL\n"
+     "with --db postgresql://...).\n"
+     "init: creates the database, the server's CA and certificate, the root unit and the first\n"
+     "administrator (default 'admin'); prints a one-time password (change it and set up TOTP at\n"
+     "the first login).\n"
+     "run: serves until SIGINT/SIGTERM.\n"
+     "  --listen ADDR      address to listen on (default 127.0.0.1; 0.0.0.0 for all)\n"
+     "  --port N           port (default 8443; 0 = any free port)\n"
+     "  --db URL           sqlite:FILE or postgresql://user@host:port/db\n"
+     "  --public-url URL   the URL agents use, put in enrolment tokens (default https://ADDR:N)\n"
+     "  --tls-names NAMES  names/IPs in the server certificate (default localhost,127.0.0.1)\n"
+     "  --retention-days N days of events kept (default 30)\n"
+     "  --ready-fd FD      writes \"ready PORT\" to FD once listening (for scripts)\n\n" COMMON_EN
+     "\nExit status: 0 stopped normally, 2 error.\n"},
     {"rules",
      "Cách dùng: canhgac rules check TỆP|THƯ_MỤC...\n"
      "           canhgac rules list [--json]\n\n"

@@ -1,0 +1,285 @@
+/* hosts_srv.c - hosts (enrolled agents) in the caller's scope: list, details with findings and
+ * tasks, revocation, and the tasks an admin pushes to a host. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/srv.h"
+
+#include "banned.h"
+
+#define ONLINE_MS (3LL * 60 * 1000)
+
+#define HOST_COLS                                                                                 \
+	"SELECT g.id, g.uid, n.code, g.hostname, g.os, g.last_seen_ms, g.last_ip, g.revoked, "        \
+	"g.enrolled_ms, g.unit_id, g.facts, g.self, g.cloned_from FROM agents g JOIN units n ON "     \
+	"n.id = g.unit_id "
+
+static json_t *host_json(struct cg_rows *h, size_t i, int full)
+{
+	int64_t seen = cg_rows_int(h, i, 5, 0);
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:b,s:b,s:I}", "id", cg_rows_get(h, i, 1),
+	                      "unit", cg_rows_get(h, i, 2), "hostname", cg_rows_get(h, i, 3), "os",
+	                      cg_rows_get(h, i, 4), "last_seen_ms", (json_int_t)seen, "last_ip",
+	                      cg_rows_get(h, i, 6), "revoked", cg_rows_int(h, i, 7, 0) != 0, "online",
+	                      cg_srv_now_ms() - seen < ONLINE_MS, "enrolled_ms",
+	                      (json_int_t)cg_rows_int(h, i, 8, 0));
+	if (full) {
+		json_t *f = json_loads(cg_rows_get(h, i, 10), 0, NULL);
+		json_t *sf = json_loads(cg_rows_get(h, i, 11), 0, NULL);
+		json_object_set_new(o, "facts", f ? f : json_object());
+		json_object_set_new(o, "self", sf ? sf : json_object());
+	}
+	return o;
+}
+
+int cg_h_hosts_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_VIEWER))
+		return CG_EPERM;
+	char like[300];
+	snprintf(like, sizeof like, "%s%%", q->who.unit_path);
+	const char *unit = cg_req_arg(q, "unit");
+	long limit = cg_req_arg_long(q, "limit", 200, 1, 5000);
+	long offset = cg_req_arg_long(q, "offset", 0, 0, 100000000);
+	struct cg_rows *h = NULL;
+	int rc = cg_db_query(q->db, &h,
+	                     HOST_COLS "WHERE n.path LIKE ? AND (? = '' OR n.code = ?) "
+	                               "ORDER BY g.hostname, g.id LIMIT ? OFFSET ?",
+	                     "tttii", like, unit ? unit : "", unit ? unit : "", (int64_t)limit,
+	                     (int64_t)offset);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < h->n; i++)
+		json_array_append_new(arr, host_json(h, i, 0));
+	cg_rows_free(h);
+	cg_resp_json(r, 200, json_pack("{s:o}", "hosts", arr));
+	return 0;
+}
+
+/* The host named by path parameter 0 (its uid), in scope; 404 otherwise. */
+static int load_host(struct cg_req *q, struct cg_resp *r, struct cg_rows **h)
+{
+	int rc = cg_db_query(q->db, h, HOST_COLS "WHERE g.uid = ?", "t", q->params[0]);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	if ((*h)->n != 1 || cg_srv_scope_unit(q, r, cg_rows_int(*h, 0, 9, 0))) {
+		cg_rows_free(*h);
+		*h = NULL;
+		cg_resp_404(r);
+		return CG_ENOENT;
+	}
+	return 0;
+}
+
+static json_t *host_extra(struct cg_req *q, int64_t id)
+{
+	json_t *o = json_object(), *arr;
+	struct cg_rows *x = NULL;
+	arr = json_array();
+	if (cg_db_query(q->db, &x, "SELECT addr, source, first_ms, last_ms FROM host_addrs WHERE "
+	                           "agent_id = ? ORDER BY source, addr",
+	                "i", id) == 0)
+		for (size_t i = 0; i < x->n; i++)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:I,s:I}", "addr", cg_rows_get(x, i, 0),
+			                                     "source", cg_rows_get(x, i, 1), "first_ms",
+			                                     (json_int_t)cg_rows_int(x, i, 2, 0), "last_ms",
+			                                     (json_int_t)cg_rows_int(x, i, 3, 0)));
+	json_object_set_new(o, "addresses", arr);
+	cg_rows_free(x);
+	x = NULL;
+	arr = json_array();
+	if (cg_db_query(q->db, &x, "SELECT path, sha256, signature, first_ms, last_ms, quarantined "
+	                           "FROM host_files WHERE agent_id = ? ORDER BY last_ms DESC LIMIT 500",
+	                "i", id) == 0)
+		for (size_t i = 0; i < x->n; i++)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:I,s:I,s:b}", "path",
+			                                     cg_rows_get(x, i, 0), "sha256",
+			                                     cg_rows_get(x, i, 1), "signature",
+			                                     cg_rows_get(x, i, 2), "first_ms",
+			                                     (json_int_t)cg_rows_int(x, i, 3, 0), "last_ms",
+			                                     (json_int_t)cg_rows_int(x, i, 4, 0), "quarantined",
+			                                     cg_rows_int(x, i, 5, 0) != 0));
+	json_object_set_new(o, "findings", arr);
+	cg_rows_free(x);
+	x = NULL;
+	arr = json_array();
+	if (cg_db_query(q->db, &x, "SELECT id, kind, state, created_ms, updated_ms FROM tasks WHERE "
+	                           "agent_id = ? ORDER BY id DESC LIMIT 50",
+	                "i", id) == 0)
+		for (size_t i = 0; i < x->n; i++)
+			json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:I,s:I}", "id",
+			                                     (json_int_t)cg_rows_int(x, i, 0, 0), "kind",
+			                                     cg_rows_get(x, i, 1), "state",
+			                                     cg_rows_get(x, i, 2), "created_ms",
+			                                     (json_int_t)cg_rows_int(x, i, 3, 0), "updated_ms",
+			                                     (json_int_t)cg_rows_int(x, i, 4, 0)));
+	json_object_set_new(o, "tasks", arr);
+	cg_rows_free(x);
+	return o;
+}
+
+int cg_h_hosts_get(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_VIEWER))
+		return CG_EPERM;
+	struct cg_rows *h = NULL;
+	int rc = load_host(q, r, &h);
+	if (rc != 0)
+		return rc;
+	json_t *o = host_json(h, 0, 1);
+	json_t *extra = host_extra(q, cg_rows_int(h, 0, 0, 0));
+	json_object_update(o, extra);
+	json_decref(extra);
+	cg_rows_free(h);
+	cg_resp_json(r, 200, o);
+	return 0;
+}
+
+int cg_h_hosts_revoke(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
+		return CG_EPERM;
+	struct cg_rows *h = NULL;
+	int rc = load_host(q, r, &h);
+	if (rc != 0)
+		return rc;
+	rc = cg_db_exec(q->db, NULL, "UPDATE agents SET revoked = 1 WHERE id = ?", "i",
+	                cg_rows_int(h, 0, 0, 0));
+	if (rc == 0)
+		cg_srv_audit(q, "agent.revoke", q->params[0], NULL);
+	cg_rows_free(h);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	cg_resp_json(r, 200, json_pack("{s:b}", "ok", 1));
+	return 0;
+}
+
+/* Checks a task's kind and arguments. A quarantine may name only a (path, sha256) that this
+ * host itself reported. Returns 0 or answers 400 in r. */
+static int check_task(struct cg_req *q, struct cg_resp *r, int64_t agent_id, const char *kind,
+                      json_t *args)
+{
+	if (strcmp(kind, "scan") == 0) {
+		const char *mode = json_string_value(json_object_get(args, "mode"));
+		json_t *paths = json_object_get(args, "paths");
+		if (!mode || (strcmp(mode, "quick") && strcmp(mode, "full") && strcmp(mode, "path")) ||
+		    (strcmp(mode, "path") == 0 &&
+		     (!json_is_array(paths) || !json_array_size(paths) || json_array_size(paths) > 64)))
+			return cg_resp_err(r, 400, "bad_args",
+			                   "Quét: 'mode' là quick, full hoặc path (kèm 'paths')",
+			                   "Scan: 'mode' is quick, full or path (with 'paths')");
+		return 0;
+	}
+	if (strcmp(kind, "inventory") == 0 || strcmp(kind, "bundle_update") == 0)
+		return 0;
+	if (strcmp(kind, "quarantine") == 0) {
+		const char *path = json_string_value(json_object_get(args, "path"));
+		const char *sha = json_string_value(json_object_get(args, "sha256"));
+		int64_t n = 0;
+		if (!path || !sha ||
+		    cg_db_query_int(q->db, &n,
+		                    "SELECT COUNT(*) FROM host_files WHERE agent_id = ? AND path = ? AND "
+		                    "sha256 = ?",
+		                    "itt", agent_id, path, sha) != 0 ||
+		    n != 1)
+			return cg_resp_err(r, 400, "not_reported",
+			                   "Chỉ cách ly được tệp (đường dẫn, SHA-256) mà chính máy này đã báo",
+			                   "Only a file (path, SHA-256) this host itself reported can be "
+			                   "quarantined");
+		return 0;
+	}
+	if (strcmp(kind, "restore") == 0) {
+		if (!json_is_string(json_object_get(args, "id")))
+			return cg_resp_err(r, 400, "bad_args", "Khôi phục: cần 'id' của mục cách ly",
+			                   "Restore: the quarantine 'id' is required");
+		return 0;
+	}
+	return cg_resp_err(r, 400, "bad_kind",
+	                   "'kind' phải là scan, inventory, bundle_update, quarantine hoặc restore",
+	                   "'kind' must be scan, inventory, bundle_update, quarantine or restore");
+}
+
+int cg_h_tasks_create(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
+		return CG_EPERM;
+	struct cg_rows *h = NULL;
+	int rc = load_host(q, r, &h);
+	if (rc != 0)
+		return rc;
+	int64_t agent_id = cg_rows_int(h, 0, 0, 0), id = 0;
+	cg_rows_free(h);
+	json_t *j = cg_req_json(q, r);
+	if (!j)
+		return CG_EINVAL;
+	const char *kind = json_string_value(json_object_get(j, "kind"));
+	json_t *args = json_object_get(j, "args");
+	if (!args)
+		args = json_object_get(j, "kind") ? json_object() : NULL;
+	else
+		json_incref(args);
+	rc = CG_EINVAL;
+	if (!kind || !json_is_object(args)) {
+		cg_resp_err(r, 400, "bad_request", "Cần 'kind' và 'args'", "'kind' and 'args' required");
+		goto out;
+	}
+	if (check_task(q, r, agent_id, kind, args) != 0)
+		goto out;
+	char *aj = json_dumps(args, JSON_COMPACT | JSON_ENSURE_ASCII);
+	int64_t now = cg_srv_now_ms();
+	rc = aj && strlen(aj) < 16384
+	             ? cg_db_query_int(q->db, &id,
+	                               "INSERT INTO tasks (agent_id, kind, args, created_by, created_ms, "
+	                               "updated_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+	                               "ittiii", agent_id, kind, aj, q->who.user_id, now, now)
+	             : CG_ELIMIT;
+	free(aj);
+	if (rc != 0) {
+		cg_resp_dberr(r, rc);
+		goto out;
+	}
+	char obj[64];
+	snprintf(obj, sizeof obj, "task:%lld", (long long)id);
+	cg_srv_audit(q, "task.create", obj,
+	             json_pack("{s:s,s:s,s:O}", "host", q->params[0], "kind", kind, "args", args));
+	cg_resp_json(r, 201, json_pack("{s:I,s:s}", "id", (json_int_t)id, "state", "queued"));
+out:
+	json_decref(args);
+	json_decref(j);
+	return rc;
+}
+
+int cg_h_tasks_get(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_VIEWER))
+		return CG_EPERM;
+	struct cg_rows *t = NULL;
+	int rc = cg_db_query(q->db, &t,
+	                     "SELECT t.id, g.uid, t.kind, t.args, t.state, t.result, t.created_ms, "
+	                     "t.updated_ms, g.unit_id FROM tasks t JOIN agents g ON g.id = t.agent_id "
+	                     "WHERE t.id = ?",
+	                     "i", cg_param_id(q, 0));
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	if (t->n != 1 || cg_srv_scope_unit(q, r, cg_rows_int(t, 0, 8, 0))) {
+		cg_rows_free(t);
+		return cg_resp_404(r);
+	}
+	json_t *args = json_loads(cg_rows_get(t, 0, 3), 0, NULL);
+	json_t *res = json_loads(cg_rows_get(t, 0, 5), 0, NULL);
+	json_t *o = json_pack("{s:I,s:s,s:s,s:o,s:s,s:o,s:I,s:I}", "id",
+	                      (json_int_t)cg_rows_int(t, 0, 0, 0), "host", cg_rows_get(t, 0, 1), "kind",
+	                      cg_rows_get(t, 0, 2), "args", args ? args : json_object(), "state",
+	                      cg_rows_get(t, 0, 4), "result", res ? res : json_object(), "created_ms",
+	                      (json_int_t)cg_rows_int(t, 0, 6, 0), "updated_ms",
+	                      (json_int_t)cg_rows_int(t, 0, 7, 0));
+	cg_rows_free(t);
+	cg_resp_json(r, 200, o);
+	return 0;
+}

@@ -1,0 +1,330 @@
+/* ingest.c - agents' event batches, stored exactly once with group commit.
+ *
+ * HTTP threads hand their batch to one writer thread and wait. The writer takes every batch
+ * waiting, stores them in one transaction (one savepoint per batch, so a batch that hits an
+ * identity conflict is undone alone), commits once, and only then wakes the waiting threads,
+ * which acknowledge: an acknowledged event is durable. Each event's (agent, epoch, seq) goes to
+ * event_keys with the SHA-256 of its canonical JSON; a resent event with the same digest is a
+ * duplicate (acknowledged, not stored again), a different digest is an identity conflict.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "canhgac/auth.h"
+#include "server/srv.h"
+
+#include "banned.h"
+
+#define MAX_GROUP 64
+
+struct item {
+	struct cg_caller agent;
+	const char *epoch;
+	json_t *events;
+	int done;
+	int rc;
+	int64_t acked;
+	struct item *next;
+};
+
+struct cg_ingest {
+	struct cg_srv *srv;
+	struct cg_db *db;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_work, cv_done;
+	struct item *head, *tail;
+	int queued;
+	int stop;
+};
+
+static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64_t now)
+{
+	const char *kind = json_string_value(json_object_get(ev, "kind"));
+	if (!kind)
+		return 0;
+	if (strcmp(kind, "malware.detected") == 0) {
+		const char *path = json_string_value(json_object_get(ev, "path"));
+		const char *sha = json_string_value(json_object_get(json_object_get(ev, "digests"),
+		                                                    "sha256"));
+		const char *sig = json_string_value(json_object_get(json_object_get(ev, "signature"),
+		                                                    "name"));
+		if (!path || !sha || strlen(sha) != 64 || strlen(path) > 4096)
+			return 0;
+		int rc = cg_db_exec(db, NULL,
+		                    "INSERT INTO host_files (agent_id, path, sha256, signature, first_ms, "
+		                    "last_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, path, sha256) "
+		                    "DO UPDATE SET last_ms = excluded.last_ms",
+		                    "ittiii", a->agent_id, path, sha, sig ? sig : "", now, now);
+		if (rc != 0)
+			return rc;
+		char dedupe[200];
+		snprintf(dedupe, sizeof dedupe, "malware:%lld:%s", (long long)a->agent_id, sha);
+		return cg_srv_alert_raise(db, a->agent_unit, a->agent_id, "malware.detected", 3, dedupe,
+		                          sig ? sig : "malware",
+		                          json_pack("{s:s,s:s,s:s?}", "path", path, "sha256", sha,
+		                                    "signature", sig));
+	}
+	if (strcmp(kind, "log.alert") == 0 || strncmp(kind, "fim.", 4) == 0 ||
+	    strncmp(kind, "web.", 4) == 0) {
+		json_int_t sev = json_integer_value(json_object_get(ev, "severity_level"));
+		if (sev < 2)
+			return 0;
+		const char *rule = json_string_value(json_object_get(ev, "rule"));
+		const char *key = json_string_value(json_object_get(ev, "key"));
+		const char *path = json_string_value(json_object_get(ev, "path"));
+		char dedupe[400];
+		snprintf(dedupe, sizeof dedupe, "%s:%lld:%.100s:%.200s", kind, (long long)a->agent_id,
+		         rule ? rule : "", key ? key : path ? path : "");
+		return cg_srv_alert_raise(db, a->agent_unit, a->agent_id, kind, (int)(sev > 4 ? 4 : sev),
+		                          dedupe, rule ? rule : kind, json_deep_copy(ev));
+	}
+	return 0;
+}
+
+/* Stores one event. Returns 0, 1 when it was a duplicate, or CG_EEXIST on a conflict. */
+static int store_one(struct cg_db *db, const struct cg_caller *a, const char *epoch, int64_t seq,
+                     json_t *ev, int64_t now)
+{
+	char *body = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	if (!body)
+		return CG_ENOMEM;
+	char dg[CG_SHA256_HEX];
+	cg_sha256_hex(body, strlen(body), dg);
+	int64_t ch = 0;
+	int rc = cg_db_exec(db, &ch,
+	                    "INSERT INTO event_keys (agent_id, epoch, seq, digest, received_ms) VALUES "
+	                    "(?, ?, ?, ?, ?) ON CONFLICT (agent_id, epoch, seq) DO NOTHING",
+	                    "ititi", a->agent_id, epoch, seq, dg, now);
+	if (rc == 0 && ch == 0) {
+		struct cg_rows *r = NULL;
+		rc = cg_db_query(db, &r,
+		                 "SELECT digest FROM event_keys WHERE agent_id = ? AND epoch = ? AND seq = ?",
+		                 "iti", a->agent_id, epoch, seq);
+		if (rc == 0)
+			rc = r->n == 1 && strcmp(cg_rows_get(r, 0, 0), dg) == 0 ? 1 : CG_EEXIST;
+		cg_rows_free(r);
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	json_int_t t = json_integer_value(json_object_get(ev, "time_ms"));
+	json_int_t sev = json_integer_value(json_object_get(ev, "severity_level"));
+	const char *kind = json_string_value(json_object_get(ev, "kind"));
+	rc = cg_db_exec(db, NULL,
+	                "INSERT INTO events (agent_id, unit_id, received_ms, time_ms, kind, severity, "
+	                "body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                "iiiitit", a->agent_id, a->agent_unit, now, (int64_t)(t > 0 ? t : now),
+	                kind && strlen(kind) < 64 ? kind : "unknown",
+	                (int64_t)(sev >= 0 && sev <= 4 ? sev : 0), body);
+	if (rc == 0)
+		rc = derive(db, a, ev, now);
+out:
+	free(body);
+	return rc;
+}
+
+static int store_batch(struct cg_db *db, struct item *it, int64_t now)
+{
+	size_t i;
+	json_t *e;
+	int64_t hw = 0;
+	json_array_foreach (it->events, i, e) {
+		int64_t seq = (int64_t)json_integer_value(json_object_get(e, "seq"));
+		int rc = store_one(db, &it->agent, it->epoch, seq, json_object_get(e, "event"), now);
+		if (rc < 0)
+			return rc;
+		hw = seq;
+	}
+	it->acked = hw;
+	return cg_db_exec(db, NULL,
+	                  "UPDATE agents SET hw_seq = CASE WHEN epoch = ? AND hw_seq < ? THEN ? ELSE "
+	                  "hw_seq END, last_seen_ms = ? WHERE id = ?",
+	                  "tiiii", it->epoch, hw, hw, now, it->agent.agent_id);
+}
+
+static void write_group(struct cg_ingest *g, struct item *list)
+{
+	int64_t now = cg_srv_now_ms();
+	int rc = cg_db_begin_write(g->db);
+	for (struct item *it = list; it; it = it->next) {
+		if (rc != 0) {
+			it->rc = rc;
+			continue;
+		}
+		it->rc = cg_db_exec(g->db, NULL, "SAVEPOINT b", "");
+		if (it->rc == 0)
+			it->rc = store_batch(g->db, it, now);
+		if (it->rc == 0)
+			rc = cg_db_exec(g->db, NULL, "RELEASE SAVEPOINT b", "");
+		else
+			rc = cg_db_exec(g->db, NULL, "ROLLBACK TO SAVEPOINT b", "") == 0
+			             ? cg_db_exec(g->db, NULL, "RELEASE SAVEPOINT b", "")
+			             : CG_EIO;
+	}
+	if (rc == 0)
+		rc = cg_db_commit(g->db);
+	if (rc != 0) {
+		cg_db_rollback(g->db);
+		for (struct item *it = list; it; it = it->next)
+			if (it->rc == 0)
+				it->rc = rc;
+	}
+}
+
+static void *writer(void *arg)
+{
+	struct cg_ingest *g = arg;
+	pthread_mutex_lock(&g->mu);
+	for (;;) {
+		while (!g->head && !g->stop)
+			pthread_cond_wait(&g->cv_work, &g->mu);
+		if (!g->head && g->stop)
+			break;
+		struct item *list = g->head, *last = list;
+		int n = 1;
+		while (last->next && n < MAX_GROUP) {
+			last = last->next;
+			n++;
+		}
+		g->head = last->next;
+		if (!g->head)
+			g->tail = NULL;
+		last->next = NULL;
+		g->queued -= n;
+		pthread_mutex_unlock(&g->mu);
+		write_group(g, list);
+		pthread_mutex_lock(&g->mu);
+		for (struct item *it = list; it; it = it->next)
+			it->done = 1;
+		pthread_cond_broadcast(&g->cv_done);
+	}
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+int cg_ingest_start(struct cg_srv *s, struct cg_ingest **out)
+{
+	struct cg_ingest *g = calloc(1, sizeof *g);
+	if (!g)
+		return CG_ENOMEM;
+	g->srv = s;
+	int rc = cg_db_open(s->cfg.db_url, &g->db, NULL);
+	if (rc != 0) {
+		free(g);
+		return rc;
+	}
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->cv_work, NULL);
+	pthread_cond_init(&g->cv_done, NULL);
+	if (pthread_create(&g->thread, NULL, writer, g) != 0) {
+		cg_db_close(g->db);
+		free(g);
+		return CG_ENOMEM;
+	}
+	*out = g;
+	return 0;
+}
+
+void cg_ingest_stop(struct cg_ingest *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&g->mu);
+	g->stop = 1;
+	pthread_cond_signal(&g->cv_work);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->thread, NULL);
+	cg_db_close(g->db);
+	pthread_cond_destroy(&g->cv_work);
+	pthread_cond_destroy(&g->cv_done);
+	pthread_mutex_destroy(&g->mu);
+	free(g);
+}
+
+int cg_ingest_submit(struct cg_ingest *g, const struct cg_caller *agent, const char *epoch,
+                     json_t *events, int64_t *acked)
+{
+	struct item it = { .agent = *agent, .epoch = epoch, .events = events };
+	pthread_mutex_lock(&g->mu);
+	if (g->queued >= g->srv->cfg.ingest_queue || g->stop) {
+		pthread_mutex_unlock(&g->mu);
+		return CG_ELIMIT;
+	}
+	if (g->tail)
+		g->tail->next = &it;
+	else
+		g->head = &it;
+	g->tail = &it;
+	g->queued++;
+	pthread_cond_signal(&g->cv_work);
+	while (!it.done)
+		pthread_cond_wait(&g->cv_done, &g->mu);
+	pthread_mutex_unlock(&g->mu);
+	*acked = it.acked;
+	return it.rc;
+}
+
+/* Checks the shape of a batch before it is queued: 1..1000 objects with strictly increasing
+ * positive seqs and an object `event` of at most 64 KiB each. */
+static int check_batch(json_t *events, struct cg_resp *r)
+{
+	size_t i, n = json_array_size(events);
+	json_t *e;
+	int64_t prev = 0;
+	if (!json_is_array(events) || n == 0 || n > CG_SRV_MAX_BATCH)
+		return cg_resp_err(r, 400, "bad_batch", "'events' phải là mảng 1–1000 phần tử",
+		                   "'events' must be an array of 1–1000 items");
+	json_array_foreach (events, i, e) {
+		json_t *s = json_object_get(e, "seq");
+		if (!json_is_integer(s) || json_integer_value(s) <= prev ||
+		    !json_is_object(json_object_get(e, "event"))) {
+			char vi[200], en[200];
+			snprintf(vi, sizeof vi, "Sự kiện thứ %zu: cần 'seq' tăng dần và đối tượng 'event'",
+			         i + 1);
+			snprintf(en, sizeof en, "Event %zu: needs an increasing 'seq' and an 'event' object",
+			         i + 1);
+			return cg_resp_err(r, 400, "bad_batch", vi, en);
+		}
+		prev = (int64_t)json_integer_value(s);
+	}
+	return 0;
+}
+
+int cg_h_agent_events(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	if (cg_need_agent(q, r))
+		return CG_EPERM;
+	json_t *j = cg_req_json(q, r);
+	if (!j)
+		return CG_EINVAL;
+	const char *epoch = json_string_value(json_object_get(j, "epoch"));
+	json_t *events = json_object_get(j, "events");
+	int64_t acked = 0;
+	int rc = CG_EINVAL;
+	if (!epoch || strlen(epoch) != 32) {
+		cg_resp_err(r, 400, "bad_request", "Cần 'epoch' (32 chữ số hex)",
+		            "'epoch' (32 hex digits) is required");
+		goto out;
+	}
+	if (check_batch(events, r) != 0)
+		goto out;
+	/* The request's own pooled handle is not needed while the writer works. */
+	rc = cg_ingest_submit(s->ingest, &q->who, epoch, events, &acked);
+	if (rc == CG_ELIMIT) {
+		r->retry_after = 5 + (int)(cg_srv_now_ms() % 20);
+		cg_resp_err(r, 429, "busy", "Máy chủ đang bận; gửi lại sau", "Server busy; retry later");
+	} else if (rc == CG_EEXIST) {
+		cg_resp_err(r, 409, "identity_conflict",
+		            "Danh tính tác tử bị trùng (máy nhân bản hoặc ổ đĩa bị khôi phục); hãy đăng ký "
+		            "lại",
+		            "The agent identity is shared (a cloned or rolled-back disk); re-enrol");
+	} else if (rc != 0) {
+		cg_resp_dberr(r, rc);
+	} else {
+		cg_resp_json(r, 200, json_pack("{s:I}", "acked", (json_int_t)acked));
+	}
+out:
+	json_decref(j);
+	return rc;
+}

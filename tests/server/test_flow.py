@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""The issue's end-to-end scenario on a real server and real agents over loopback TLS:
+first login with TOTP, units and users, enrolment, a botnet list naming one agent's address,
+a pushed scan that finds the EICAR test file, the recorded action, and the findings, alerts and
+handled/total figures through the API; then authorisation, cloned agents and tokens.
+
+Usage: test_flow.py CANHGAC SRCDIR [DB_URL]   (DB_URL empty = the embedded SQLite)
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cgapi import Api, Server, q  # noqa: E402
+import openapi_check  # noqa: E402
+
+CG, SRC = sys.argv[1], sys.argv[2]
+DB = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else None
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def agent(datadir, *args, conf=None, check_rc=True):
+    cmd = [CG, "--lang", "en", "agent"] + list(args) + ["--data-dir", datadir]
+    if conf:
+        cmd += ["--config", conf]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if check_rc and r.returncode != 0:
+        raise AssertionError("%s -> %d\n%s%s" % (" ".join(cmd), r.returncode, r.stdout, r.stderr))
+    return r
+
+
+def agent_conf(path, hostname, source):
+    with open(path, "w") as f:
+        f.write("# test agent\nhostname = %s\nsource_address = %s\nheartbeat_s = 60\n"
+                % (hostname, source))
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="cg-srv-")
+    srv = Server(CG, os.path.join(tmp, "srv"), DB)
+    try:
+        run(tmp, srv)
+    finally:
+        srv.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    if failures:
+        print("%d check(s) failed" % len(failures))
+        sys.exit(1)
+
+
+def run(tmp, srv):
+    pw = srv.init("admin")
+    check(pw is not None and len(pw) >= 20, "server init prints a one-time password")
+    port = srv.start()
+    adm = Api(port, srv.ca)
+    missing, extra = openapi_check.check_static(SRC)
+    check(not missing and not extra, "docs/openapi.json lists exactly the routes (%s %s)"
+          % (missing, extra))
+    bad = openapi_check.check_live(SRC, adm)
+    check(not bad, "every documented operation answers on the server (%s)" % bad)
+    st, j, _ = adm.call("GET", "/api/v1/units")
+    check(st == 401, "no session: 401")
+    st, j = adm.login("admin", "wrong-password-123")
+    check(st == 401, "wrong password: 401")
+    adm.first_login("admin", pw, "Mat-khau-moi-2026", admin=True)
+    me = adm.ok("GET", "/api/v1/me")
+    check(me["role"] == "dept_admin" and not me["totp_required"], "admin logged in with TOTP")
+
+    # CSRF: a cookie session without the token is refused.
+    st, j, _ = adm.call("POST", "/api/v1/units", {"code": "x", "name": "x"}, csrf=False)
+    check(st == 403 and j["error"] == "csrf", "POST without CSRF token: 403")
+
+    adm.ok("POST", "/api/v1/units", {"code": "thpt-a", "name": "Trường THPT A", "parent": "so"})
+    adm.ok("POST", "/api/v1/units", {"code": "thpt-b", "name": "Trường THPT B", "parent": "so"})
+    units = adm.ok("GET", "/api/v1/units")
+    check(units["total"] == 3, "three units")
+
+    for login, unit in (("gv.a", "thpt-a"), ("gv.b", "thpt-b")):
+        adm.ok("POST", "/api/v1/users", {"login": login, "name": "Nguyễn Văn " + login[-1].upper(),
+                                         "role": "unit_admin", "unit": unit,
+                                         "password": "Tam-thoi-12345"})
+    ua, ub = Api(port, srv.ca), Api(port, srv.ca)
+    ua.first_login("gv.a", "Tam-thoi-12345", "Truong-A-2026-x")
+    ub.first_login("gv.b", "Tam-thoi-12345", "Truong-B-2026-x")
+
+    tok_a = ua.ok("POST", "/api/v1/units/thpt-a/enroll-tokens", {"hours": 24})["token"]
+    tok_b = ub.ok("POST", "/api/v1/units/thpt-b/enroll-tokens", {"hours": 24})["token"]
+    st, _, _ = ub.call("POST", "/api/v1/units/thpt-a/enroll-tokens", {"hours": 24})
+    check(st == 404, "unit admin B cannot make tokens for unit A: 404")
+
+    # Three real agents: two in school A, one in school B, each from its own loopback address.
+    ag = {}
+    for name, tok, src in (("a1", tok_a, "127.0.0.2"), ("a2", tok_a, "127.0.0.3"),
+                           ("b1", tok_b, "127.0.0.4")):
+        d = os.path.join(tmp, "agent-" + name)
+        os.makedirs(d)
+        conf = os.path.join(tmp, name + ".conf")
+        agent_conf(conf, "pc-" + name, src)
+        agent(d, "enroll", tok, conf=conf)
+        agent(d, "run", "--once", conf=conf)
+        ag[name] = (d, conf)
+    hosts = adm.ok("GET", "/api/v1/hosts")["hosts"]
+    check(len(hosts) == 3, "three hosts enrolled")
+    hid = {h["hostname"]: h["id"] for h in hosts}
+    ha = ua.ok("GET", "/api/v1/hosts")["hosts"]
+    check(sorted(h["hostname"] for h in ha) == ["pc-a1", "pc-a2"], "unit A sees only its hosts")
+
+    # A botnet list naming agent a1's address (as the server saw it).
+    lst = "STT,IP,Thời gian,Botnet\n1,127.0.0.2,01/12/2026 10:00,Mirai\n2,203.0.113.77,01/12/2026 11:00,Gafgyt\n"
+    st, j, _ = adm.call("POST", q("/api/v1/feeds", kind="botnet", name="botnet-12-2026.csv"),
+                        raw=lst.encode(), ctype="text/csv")
+    check(st == 201 and j["entries"] == 2, "botnet list imported (%s)" % (j,))
+    check(st == 201 and j["matched"] >= 1, "the list matched a host")
+    m = ua.ok("GET", "/api/v1/botnet/matches")["matches"]
+    check(len(m) == 1 and m[0]["hostname"] == "pc-a1" and m[0]["addr"] == "127.0.0.2",
+          "unit A's triage names pc-a1")
+    tri = adm.ok("GET", "/api/v1/botnet/triage")
+    check(tri["total"] == 1 and tri["handled"] == 0, "triage 0/1 before action")
+    check(ub.ok("GET", "/api/v1/botnet/matches")["matches"] == [], "unit B sees no match of A")
+
+    # Scan pushed to a1 finds the EICAR test file.
+    scandir = os.path.join(tmp, "scan-a1")
+    os.makedirs(scandir)
+    with open(os.path.join(scandir, "eicar.com"), "wb") as f:
+        f.write(EICAR)
+    bundle = os.path.join(SRC, "data", "bundles", "sample")
+    task = ua.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a1"],
+                 {"kind": "scan", "args": {"mode": "path", "paths": [scandir]}})
+    d, conf = ag["a1"]
+    agent(d, "run", "--once", "--bundle", bundle, conf=conf)
+    t = ua.ok("GET", "/api/v1/tasks/%d" % task["id"])
+    check(t["state"] == "done", "scan task done (%s)" % t["state"])
+    al = ua.ok("GET", q("/api/v1/alerts", kind="malware.detected"))["alerts"]
+    check(len(al) == 1 and al[0]["hostname"] == "pc-a1", "one malware alert on pc-a1")
+    h = ua.ok("GET", "/api/v1/hosts/%s" % hid["pc-a1"])
+    files = [f["path"] for f in h["findings"]]
+    check(os.path.join(scandir, "eicar.com") in files, "host findings list the EICAR file")
+    check(ub.ok("GET", "/api/v1/alerts")["alerts"] == [], "unit B sees no alert of A")
+
+    # Record the action: handled/total becomes 1/1; the alert is resolved.
+    ua.ok("POST", "/api/v1/botnet/matches/%d" % m[0]["id"],
+          {"action": "Quét và cách ly mã độc trên pc-a1", "handled": True})
+    ua.ok("POST", "/api/v1/alerts/%d" % al[0]["id"], {"state": "resolved", "comment": "Đã cách ly"})
+    tri = adm.ok("GET", "/api/v1/botnet/triage")
+    check(tri["total"] == 1 and tri["handled"] == 1, "triage 1/1 after action")
+    aud = adm.ok("GET", "/api/v1/audit")["audit"]
+    check(any(a["action"] == "botnet.handle" and a["actor"] == "gv.a" for a in aud),
+          "audit log records who handled it")
+
+    authz(tmp, srv, adm, ua, ub, hid, al[0]["id"], task["id"], m[0]["id"])
+    tokens_and_clones(tmp, srv, adm, ua, ag, tok_a, hid)
+
+
+def authz(tmp, srv, adm, ua, ub, hid, alert_id, task_id, match_id):
+    """Unit admin B gets 404 for every object of school A, on every endpoint."""
+    a_objs = [("GET", "/api/v1/units/thpt-a", None),
+              ("POST", "/api/v1/units/thpt-a/addresses", {"addr": "198.51.100.1"}),
+              ("POST", "/api/v1/units/thpt-a/enroll-tokens", {}),
+              ("GET", "/api/v1/hosts/%s" % hid["pc-a1"], None),
+              ("POST", "/api/v1/hosts/%s/revoke" % hid["pc-a1"], {}),
+              ("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a1"], {"kind": "inventory", "args": {}}),
+              ("GET", "/api/v1/tasks/%d" % task_id, None),
+              ("GET", "/api/v1/alerts/%d" % alert_id, None),
+              ("POST", "/api/v1/alerts/%d" % alert_id, {"state": "new"}),
+              ("POST", "/api/v1/botnet/matches/%d" % match_id, {"action": "x"})]
+    for method, path, body in a_objs:
+        st, _, _ = ub.call(method, path, body)
+        check(st == 404, "unit B %s %s: 404 (got %d)" % (method, path, st))
+    anon = Api(srv.port, srv.ca)
+    for method, path, body in a_objs + [("GET", "/api/v1/alerts", None),
+                                        ("GET", "/api/v1/hosts", None),
+                                        ("GET", "/api/v1/audit", None)]:
+        st, _, _ = anon.call(method, path, body)
+        check(st == 401, "no session %s %s: 401 (got %d)" % (method, path, st))
+    st, _, _ = ub.call("GET", "/api/v1/audit")
+    check(st == 403, "unit admin cannot read the whole audit log: 403")
+    st, _, _ = ub.call("POST", "/api/v1/feeds?kind=botnet", raw=b"1.2.3.4\n")
+    check(st == 403, "unit admin cannot import Department feeds: 403")
+    # A quarantine may only name a file the host reported.
+    st, j, _ = ua.call("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a1"],
+                       {"kind": "quarantine", "args": {"path": "/etc/passwd", "sha256": "0" * 64}})
+    check(st == 400 and j["error"] == "not_reported", "quarantine of an unreported file refused")
+
+
+def tokens_and_clones(tmp, srv, adm, ua, ag, tok_a, hid):
+    # Expired token.
+    short = ua.ok("POST", "/api/v1/units/thpt-a/enroll-tokens", {"seconds": 1})["token"]
+    time.sleep(2.2)
+    d = os.path.join(tmp, "agent-late")
+    os.makedirs(d)
+    r = agent(d, "enroll", short, check_rc=False)
+    check(r.returncode != 0 and "expired" in (r.stdout + r.stderr).lower(),
+          "expired token refused (%s)" % (r.stderr.strip()[-200:],))
+    # Tampered and revoked agent secrets.
+    d1, conf1 = ag["a1"]
+    st, _, _ = Api(srv.port, srv.ca).call("GET", "/api/v1/agent/tasks",
+                                         headers={"Authorization": "Bearer cga_" + "A" * 43})
+    check(st == 401, "tampered agent secret: 401")
+    # A clone of a2's disk with another hostname: detected, re-enrolled under a new identity,
+    # and no event lost or stored twice.
+    d2, conf2 = ag["a2"]
+    dc = os.path.join(tmp, "agent-clone")
+    shutil.copytree(d2, dc)
+    confc = os.path.join(tmp, "clone.conf")
+    agent_conf(confc, "pc-a2-clone", "127.0.0.5")
+    for dd, cc, tag in ((d2, conf2, "orig"), (dc, confc, "clone")):
+        ev = os.path.join(tmp, "ev-%s.json" % tag)
+        with open(ev, "w") as f:
+            for i in range(3):
+                f.write('{"schema":"canhgac.event/1","time_ms":%d,"kind":"test.event",'
+                        '"severity":"info","severity_level":0,"detail":"%s %d"}\n'
+                        % (int(time.time() * 1000), tag, i))
+        agent(dd, "event", ev, conf=cc)
+    agent(d2, "run", "--once", conf=conf2)
+    agent(dc, "run", "--once", conf=confc)
+    agent(dc, "run", "--once", conf=confc)
+    hosts = adm.ok("GET", "/api/v1/hosts")["hosts"]
+    names = sorted(h["hostname"] for h in hosts)
+    check("pc-a2-clone" in names and "pc-a2" in names, "the clone got its own identity (%s)" % names)
+    cl = adm.ok("GET", q("/api/v1/alerts", kind="agent.cloned"))["alerts"]
+    check(len(cl) == 1, "an agent.cloned alert was raised")
+    evs = adm.ok("GET", q("/api/v1/events", kind="test.event", limit=100))["events"]
+    details = sorted(e["event"]["detail"] for e in evs)
+    want = sorted(["orig %d" % i for i in range(3)] + ["clone %d" % i for i in range(3)])
+    check(details == want, "every event stored exactly once (%s)" % details)
+    # Revoke a1: its secret is refused from then on.
+    ua.ok("POST", "/api/v1/hosts/%s/revoke" % hid["pc-a1"], {})
+    r = agent(d1, "run", "--once", conf=conf1, check_rc=False)
+    check(r.returncode != 0, "a revoked agent is refused")
+
+
+if __name__ == "__main__":
+    main()
