@@ -13,9 +13,14 @@
  * Results are read fully into memory (struct cg_rows), capped at CG_DB_MAX_ROWS rows and
  * CG_DB_MAX_RESULT bytes (CG_ELIMIT beyond): callers page with LIMIT/OFFSET or keyset paging.
  *
+ * Text values must be valid UTF-8 (PostgreSQL refuses anything else; SQLite is held to the same
+ * rule): invalid UTF-8 is CG_EINVAL. SQLite's numbered placeholders (?NNN) are CG_EINVAL. A `?`
+ * inside a quoted string, a quoted identifier or a comment is not a placeholder.
+ *
  * A handle is used by one thread at a time; struct cg_dbpool hands handles to threads.
- * Errors: 0 or a negative CG_E* code. A constraint violation is CG_EEXIST. The last error text of
- * the back end is kept in the handle (cg_db_errmsg) for logs; it is never shown to clients.
+ * Errors: 0 or a negative CG_E* code. A unique or primary key violation is CG_EEXIST (other
+ * constraint violations too, on SQLite). The last error text of the back end is kept in the
+ * handle (cg_db_errmsg) for logs; it is never shown to clients.
  */
 #ifndef CANHGAC_DB_H
 #define CANHGAC_DB_H
@@ -25,8 +30,12 @@
 
 #include "canhgac/error.h"
 
-#define CG_DB_MAX_ROWS 100000
-#define CG_DB_MAX_RESULT (64u << 20)
+#define CG_DB_MAX_ROWS 100000       /* rows of one result */
+#define CG_DB_MAX_RESULT (64u << 20) /* bytes of one result's values and names; of one value bound */
+#define CG_DB_MAX_PARAMS 4096        /* values bound to one statement */
+#define CG_DB_MAX_COLUMNS 1024       /* columns of one result */
+#define CG_DB_MAX_URL 4096           /* bytes of a database URL */
+#define CG_DB_MAX_POOL 64            /* handles in one pool */
 
 struct cg_db;
 
@@ -40,21 +49,34 @@ void cg_db_close(struct cg_db *db);
 enum cg_db_kind cg_db_kind(const struct cg_db *db);
 const char *cg_db_errmsg(const struct cg_db *db);
 
-/* Transactions. begin_write takes SQLite's write lock at once (BEGIN IMMEDIATE). A commit is
- * durable when it returns 0. Nested begin is CG_EINVAL. */
+/* Transactions. begin_write takes SQLite's write lock at once (BEGIN IMMEDIATE): use it for any
+ * transaction that will write, so that two writers queue instead of failing on a lock upgrade.
+ * A commit is durable when it returns 0 (SQLite synchronous=FULL; PostgreSQL's
+ * synchronous_commit is left on). Nested begin, and commit or rollback outside a transaction,
+ * are CG_EINVAL.
+ * When a statement fails inside a transaction, the transaction is failed on both back ends (as
+ * PostgreSQL does): further statements give CG_EINVAL, commit rolls back and gives CG_EINVAL;
+ * call cg_db_rollback. Use INSERT ... ON CONFLICT DO NOTHING for rows that may exist already.
+ * A failed commit rolls back. */
 int cg_db_begin(struct cg_db *db);
 int cg_db_begin_write(struct cg_db *db);
 int cg_db_commit(struct cg_db *db);
 int cg_db_rollback(struct cg_db *db);
 
-/* Runs one statement. *changes (may be NULL) gets the number of rows changed. */
+/* Runs one statement; rows it returns (RETURNING) are read and dropped. *changes (may be NULL)
+ * gets the number of rows inserted, updated or deleted. The number of type letters must equal
+ * the number of placeholders (CG_EINVAL). On SQLite the prepared statement is cached in the
+ * handle, keyed by the SQL text: pass constant SQL and bind the values. */
 int cg_db_exec(struct cg_db *db, int64_t *changes, const char *sql, const char *types, ...);
 
-/* Runs several statements without parameters (migrations, schema). */
+/* Runs several statements without parameters (migrations, schema). Not cached. */
 int cg_db_exec_script(struct cg_db *db, const char *sql);
 
 /* A materialised result. Every value is kept as text (NULL for SQL NULL) with its length;
- * integers are decimal, blobs are raw bytes (len gives their size). */
+ * integers are decimal, reals the shortest decimal that reads back as the same double, blobs
+ * raw bytes (len gives their size; a NUL follows every value). PostgreSQL booleans read as "t" or
+ * "f". The whole result is one allocation owned by the caller (cg_rows_free, NULL is fine).
+ * Beyond CG_DB_MAX_ROWS rows or CG_DB_MAX_RESULT bytes the query fails with CG_ELIMIT. */
 struct cg_rows {
 	size_t n, ncol;
 	char **names;  /* ncol column names */
@@ -65,17 +87,24 @@ struct cg_rows {
 int cg_db_query(struct cg_db *db, struct cg_rows **out, const char *sql, const char *types, ...);
 void cg_rows_free(struct cg_rows *r);
 const char *cg_rows_get(const struct cg_rows *r, size_t row, size_t col); /* NULL if out of range */
+/* The value as int64; dflt when NULL, out of range or not a whole decimal number. */
 int64_t cg_rows_int(const struct cg_rows *r, size_t row, size_t col, int64_t dflt);
 
 /* Convenience: the first column of the first row as int64 (CG_ENOENT when no row). */
 int cg_db_query_int(struct cg_db *db, int64_t *out, const char *sql, const char *types, ...);
 
 /* Migrations: applies every embedded migration newer than the schema's version, each in its own
- * transaction, recording it in table schema_migrations. Idempotent. *version gets the result. */
+ * transaction, recording it in table schema_migrations. Idempotent; safe when several processes
+ * migrate at once (SQLite's write lock; a PostgreSQL advisory lock). *version (may be NULL) gets
+ * the resulting version. A database newer than the program is CG_EUNSUPP. Must not be called
+ * inside a transaction. */
 int cg_db_migrate(struct cg_db *db, int *version, struct cg_diags *d);
 
-/* A pool of handles on one database for threads. SQLite: handles share the file (WAL); writes
- * are serialised by SQLite's lock. acquire blocks up to timeout_ms (CG_ETIMEOUT). */
+/* A pool of handles on one database for threads; size 1..CG_DB_MAX_POOL, all opened at once.
+ * SQLite: handles share the file (WAL); writes are serialised by SQLite's lock. acquire blocks up
+ * to timeout_ms (negative: no bound) and returns NULL when the time is up (a timeout, as
+ * CG_ETIMEOUT) or p is NULL; a PostgreSQL connection found broken is reconnected first. release
+ * rolls back a transaction left open. close must come after every handle was released. */
 struct cg_dbpool;
 int cg_dbpool_open(const char *url, int size, struct cg_dbpool **out, struct cg_diags *d);
 struct cg_db *cg_dbpool_acquire(struct cg_dbpool *p, int timeout_ms);
