@@ -30,12 +30,13 @@
 
 #include "canhgac/error.h"
 
-#define CG_DB_MAX_ROWS 100000       /* rows of one result */
-#define CG_DB_MAX_RESULT (64u << 20) /* bytes of one result's values and names; of one value bound */
-#define CG_DB_MAX_PARAMS 4096        /* values bound to one statement */
-#define CG_DB_MAX_COLUMNS 1024       /* columns of one result */
-#define CG_DB_MAX_URL 4096           /* bytes of a database URL */
-#define CG_DB_MAX_POOL 64            /* handles in one pool */
+#define CG_DB_MAX_ROWS 100000 /* rows of one result */
+#define CG_DB_MAX_RESULT                                                                           \
+	(64u << 20)            /* bytes of one result's values and names; of one value bound */
+#define CG_DB_MAX_PARAMS 4096  /* values bound to one statement */
+#define CG_DB_MAX_COLUMNS 1024 /* columns of one result */
+#define CG_DB_MAX_URL 4096     /* bytes of a database URL */
+#define CG_DB_MAX_POOL 64      /* handles in one pool */
 
 struct cg_db;
 
@@ -79,9 +80,9 @@ int cg_db_exec_script(struct cg_db *db, const char *sql);
  * Beyond CG_DB_MAX_ROWS rows or CG_DB_MAX_RESULT bytes the query fails with CG_ELIMIT. */
 struct cg_rows {
 	size_t n, ncol;
-	char **names;  /* ncol column names */
-	char **v;      /* n * ncol values, row-major; NULL for SQL NULL */
-	size_t *len;   /* n * ncol lengths */
+	char **names; /* ncol column names */
+	char **v;     /* n * ncol values, row-major; NULL for SQL NULL */
+	size_t *len;  /* n * ncol lengths */
 };
 
 int cg_db_query(struct cg_db *db, struct cg_rows **out, const char *sql, const char *types, ...);

@@ -36,8 +36,9 @@ int cg_db_open(const char *url, struct cg_db **out, struct cg_diags *d)
 	if (has_prefix(url, "sqlite:"))
 		url += 7;
 	if (!*url)
-		return cg_diags_add(d, CG_EINVAL, "db", 0, 0,
-		                    CG_MSG("thiếu đường dẫn tệp SQLite", "SQLite file path missing"));
+		return cg_diags_add(
+		    d, CG_EINVAL, "db", 0, 0,
+		    CG_MSG("thiếu đường dẫn tệp SQLite", "SQLite file path missing"));
 	return cg_db_sqlite_open(url, out, d);
 }
 
@@ -126,7 +127,8 @@ static int decode_params(struct cg_db *db, const char *types, va_list ap, struct
 			q->len = va_arg(ap, size_t);
 			q->type = DB_P_BLOB;
 			if (!q->p && q->len) {
-				DB_ERR_SET(db, "parameter %zu: NULL blob of %zu bytes", n + 1, q->len);
+				DB_ERR_SET(db, "parameter %zu: NULL blob of %zu bytes", n + 1,
+				           q->len);
 				return CG_EINVAL;
 			}
 			break;
@@ -333,7 +335,8 @@ static int scan_params(const char *sql, char *out, size_t *count)
 		const char *start = s;
 		if (*s == '\'' || *s == '"') {
 			char q = *s++;
-			int esc = q == '\'' && start > sql && (start[-1] == 'E' || start[-1] == 'e');
+			int esc =
+			    q == '\'' && start > sql && (start[-1] == 'E' || start[-1] == 'e');
 			while (*s && !(*s == q && s[1] != q)) {
 				if ((esc && *s == '\\' && s[1]) || (*s == q && s[1] == q))
 					s++;

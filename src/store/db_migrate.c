@@ -66,18 +66,20 @@ static int check_files(const struct cg_db_migration_file *files, size_t n, enum 
 		enum variant var = V_BAD;
 		int v = parse_name(files[i].name, &var);
 		if (v == 0)
-			return cg_diags_add(d, CG_EINTERNAL, files[i].name, 0, 0,
-			                    CG_MSG("tên tệp chuyển đổi sai, cần NNN_tên.sql",
-			                           "bad migration file name, expected NNN_name.sql"));
+			return cg_diags_add(
+			    d, CG_EINTERNAL, files[i].name, 0, 0,
+			    CG_MSG("tên tệp chuyển đổi sai, cần NNN_tên.sql",
+			           "bad migration file name, expected NNN_name.sql"));
 		if (v > top)
 			top = v;
 	}
 	for (int v = 1; v <= top; v++) {
 		if (!pick(files, n, v, want))
-			return cg_diags_add(d, CG_EINTERNAL, "migrations", 0, 0,
-			                    CG_MSG("thiếu tệp chuyển đổi số %03d cho cơ sở dữ liệu này",
-			                           "migration %03d missing for this database"),
-			                    v);
+			return cg_diags_add(
+			    d, CG_EINTERNAL, "migrations", 0, 0,
+			    CG_MSG("thiếu tệp chuyển đổi số %03d cho cơ sở dữ liệu này",
+			           "migration %03d missing for this database"),
+			    v);
 	}
 	*max = top;
 	return 0;
@@ -99,35 +101,38 @@ static int step(struct cg_db *db, const struct cg_db_migration_file *files, size
 	                           "version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
 	                           " applied BIGINT NOT NULL)");
 	if (rc == 0)
-		rc = cg_db_query_int(db, &v, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-		                     "");
+		rc = cg_db_query_int(db, &v,
+		                     "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
 	if (rc)
 		goto fail;
 	*cur = (int)v;
 	if (v > max) {
 		cg_db_rollback(db);
-		return cg_diags_add(d, CG_EUNSUPP, "migrations", 0, 0,
-		                    CG_MSG("cơ sở dữ liệu ở phiên bản %d, mới hơn chương trình (%d)",
-		                           "the database is at version %d, newer than the program (%d)"),
-		                    (int)v, max);
+		return cg_diags_add(
+		    d, CG_EUNSUPP, "migrations", 0, 0,
+		    CG_MSG("cơ sở dữ liệu ở phiên bản %d, mới hơn chương trình (%d)",
+		           "the database is at version %d, newer than the program (%d)"),
+		    (int)v, max);
 	}
 	if (v == max)
 		return cg_db_commit(db);
 	f = pick(files, n, (int)v + 1, want);
 	rc = cg_db_exec_script(db, f->data);
 	if (rc == 0)
-		rc = cg_db_exec(db, NULL, "INSERT INTO schema_migrations(version, name, applied)"
-		                          " VALUES (?, ?, ?)", "iti", v + 1, f->name,
-		                (int64_t)time(NULL));
+		rc = cg_db_exec(db, NULL,
+		                "INSERT INTO schema_migrations(version, name, applied)"
+		                " VALUES (?, ?, ?)",
+		                "iti", v + 1, f->name, (int64_t)time(NULL));
 	if (rc == 0)
 		rc = cg_db_commit(db);
 	if (rc == 0) {
 		*cur = (int)v + 1;
 		return 0;
 	}
-	cg_diags_add(d, rc, f->name, 0, 0,
-	             CG_MSG("chuyển đổi cơ sở dữ liệu thất bại: %s", "database migration failed: %s"),
-	             db->err);
+	cg_diags_add(
+	    d, rc, f->name, 0, 0,
+	    CG_MSG("chuyển đổi cơ sở dữ liệu thất bại: %s", "database migration failed: %s"),
+	    db->err);
 	if (db->tx != DB_TX_NONE)
 		cg_db_rollback(db);
 	return rc;
@@ -171,6 +176,6 @@ int cg_db_migrate_files(struct cg_db *db, const struct cg_db_migration_file *fil
 
 int cg_db_migrate(struct cg_db *db, int *version, struct cg_diags *d)
 {
-	return cg_db_migrate_files(db, cg_db_migrations_builtin, cg_db_migrations_builtin_n, version,
-	                           d);
+	return cg_db_migrate_files(db, cg_db_migrations_builtin, cg_db_migrations_builtin_n,
+	                           version, d);
 }

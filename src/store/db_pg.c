@@ -269,10 +269,10 @@ int cg_db_pg_open(const char *conninfo, struct cg_db **out, struct cg_diags *d)
 	}
 	if (PQstatus(g->c) != CONNECTION_OK) {
 		rc = pg_err(g, NULL);
-		cg_diags_add(d, rc, "db", 0, 0,
-		             CG_MSG("không kết nối được PostgreSQL: %s",
-		                    "cannot connect to PostgreSQL: %s"),
-		             g->base.err);
+		cg_diags_add(
+		    d, rc, "db", 0, 0,
+		    CG_MSG("không kết nối được PostgreSQL: %s", "cannot connect to PostgreSQL: %s"),
+		    g->base.err);
 		pg_close(&g->base);
 		return rc;
 	}

@@ -139,10 +139,12 @@ static int bind_all(struct db_sqlite *s, sqlite3_stmt *st, const struct db_param
 			rc = sqlite3_bind_double(st, k, p[i].d);
 			break;
 		case DB_P_TEXT:
-			rc = sqlite3_bind_text64(st, k, p[i].p, p[i].len, SQLITE_STATIC, SQLITE_UTF8);
+			rc = sqlite3_bind_text64(st, k, p[i].p, p[i].len, SQLITE_STATIC,
+			                         SQLITE_UTF8);
 			break;
 		default:
-			/* an empty blob is X'' and not NULL: SQLite binds NULL for a NULL pointer */
+			/* an empty blob is X'' and not NULL: SQLite binds NULL for a NULL pointer
+			 */
 			rc = sqlite3_bind_blob64(st, k, p[i].p ? p[i].p : "", p[i].len,
 			                         SQLITE_STATIC);
 			break;
@@ -158,7 +160,10 @@ static size_t fmt_real(char *buf, size_t size, double v)
 {
 	int n = 0;
 	if (!isfinite(v))
-		return (size_t)snprintf(buf, size, "%s", isnan(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+		return (size_t)snprintf(buf, size, "%s",
+		                        isnan(v) ? "NaN"
+		                        : v > 0  ? "Infinity"
+		                                 : "-Infinity");
 	for (int prec = 15; prec <= 17; prec++) {
 		n = snprintf(buf, size, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)
@@ -285,8 +290,8 @@ int cg_db_sqlite_open(const char *path, struct cg_db **out, struct cg_diags *d)
 	s->base.ops = &sqlite_ops;
 	/* NOMUTEX: a handle is used by one thread at a time (db.h), so SQLite's own locking of the
 	 * connection is not needed. */
-	rc = sqlite3_open_v2(path, &s->h,
-	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(
+	    path, &s->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = cg_diags_add(d, s->h ? sq_err(s, rc) : CG_ENOMEM, path, 0, 0,
 		                  CG_MSG("không mở được cơ sở dữ liệu SQLite: %s",

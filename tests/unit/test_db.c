@@ -105,14 +105,16 @@ static void test_types(void **state)
 	for (int i = 0; i < 256; i++)
 		blob[i] = (unsigned char)(255 - i); /* NUL bytes inside: index 255 and more */
 	blob[10] = 0;
-	mktable(db, "ty", is_pg(db) ? "i BIGINT, n BIGINT, r DOUBLE PRECISION, s TEXT, b BYTEA, e BYTEA"
-	                            : "i INTEGER, n INTEGER, r REAL, s TEXT, b BLOB, e BLOB");
-	OK(db, cg_db_exec(db, &changes, "INSERT INTO ty(i, n, r, s, b, e) VALUES (?, ?, ?, ?, ?, ?)",
-	                  "iIdtbb", INT64_MAX, INT64_MIN, 0.1, vi, blob, sizeof(blob), "", (size_t)0));
+	mktable(db, "ty",
+	        is_pg(db) ? "i BIGINT, n BIGINT, r DOUBLE PRECISION, s TEXT, b BYTEA, e BYTEA"
+	                  : "i INTEGER, n INTEGER, r REAL, s TEXT, b BLOB, e BLOB");
+	OK(db,
+	   cg_db_exec(db, &changes, "INSERT INTO ty(i, n, r, s, b, e) VALUES (?, ?, ?, ?, ?, ?)",
+	              "iIdtbb", INT64_MAX, INT64_MIN, 0.1, vi, blob, sizeof(blob), "", (size_t)0));
 	assert_int_equal(changes, 1);
 	OK(db, cg_db_exec(db, NULL, "INSERT INTO ty(i, n, r, s, b) VALUES (?, ?, ?, ?, ?)", "iIdtb",
-	                  (int64_t)-42, (int64_t)7, -1.5e300, (const char *)NULL, (const void *)NULL,
-	                  (size_t)0));
+	                  (int64_t)-42, (int64_t)7, -1.5e300, (const char *)NULL,
+	                  (const void *)NULL, (size_t)0));
 	OK(db, cg_db_query(db, &r, "SELECT i, n, r, s, b, e, id FROM ty ORDER BY id", ""));
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->ncol, 7);
@@ -181,13 +183,14 @@ static void test_returning_conflict(void **state)
 	assert_int_equal(cg_db_exec(db, NULL, "INSERT INTO ev(id, agent, seq) VALUES (?, ?, ?)",
 	                            "iti", id1, "pc-02", (int64_t)9),
 	                 CG_EEXIST);
-	OK(db, cg_db_exec(db, &changes, "UPDATE ev SET seq = seq + 10 WHERE agent = ?", "t", "pc-01"));
+	OK(db,
+	   cg_db_exec(db, &changes, "UPDATE ev SET seq = seq + 10 WHERE agent = ?", "t", "pc-01"));
 	assert_int_equal(changes, 2);
 	OK(db, cg_db_query_int(db, &n, "SELECT COUNT(*) FROM ev", ""));
 	assert_int_equal(n, 2);
 	/* RETURNING through exec: the rows are dropped, the change counted */
-	OK(db, cg_db_exec(db, &changes, "DELETE FROM ev WHERE seq > ? RETURNING id", "i",
-	                  (int64_t)0));
+	OK(db,
+	   cg_db_exec(db, &changes, "DELETE FROM ev WHERE seq > ? RETURNING id", "i", (int64_t)0));
 	assert_int_equal(changes, 2);
 	cg_db_close(db);
 }
@@ -239,10 +242,11 @@ static void test_transactions(void **state)
 
 static void drop_schema(struct cg_db *db)
 {
-	OK(db, cg_db_exec_script(db, "DROP TABLE IF EXISTS schema_migrations;"
-	                             " DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS two_plain;"
-	                             " DROP TABLE IF EXISTS two_sqlite; DROP TABLE IF EXISTS two_pg;"
-	                             " DROP TABLE IF EXISTS three"));
+	OK(db,
+	   cg_db_exec_script(db, "DROP TABLE IF EXISTS schema_migrations;"
+	                         " DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS two_plain;"
+	                         " DROP TABLE IF EXISTS two_sqlite; DROP TABLE IF EXISTS two_pg;"
+	                         " DROP TABLE IF EXISTS three"));
 }
 
 static void test_migrate(void **state)
@@ -347,26 +351,29 @@ static void test_caps(void **state)
 	int64_t one = 0;
 	(void)state;
 
-	OK(db, cg_db_query(db, &r,
-	                   "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < "
-	                   "?) SELECT x FROM c",
-	                   "i", (int64_t)CG_DB_MAX_ROWS));
+	OK(db,
+	   cg_db_query(db, &r,
+	               "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < "
+	               "?) SELECT x FROM c",
+	               "i", (int64_t)CG_DB_MAX_ROWS));
 	assert_int_equal(r->n, CG_DB_MAX_ROWS);
 	assert_int_equal(cg_rows_int(r, CG_DB_MAX_ROWS - 1, 0, 0), CG_DB_MAX_ROWS);
 	cg_rows_free(r);
 	r = NULL;
-	assert_int_equal(cg_db_query(db, &r,
-	                             "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-	                             "WHERE x < ?) SELECT x FROM c",
-	                             "i", (int64_t)CG_DB_MAX_ROWS + 1),
-	                 CG_ELIMIT);
+	assert_int_equal(
+	    cg_db_query(db, &r,
+	                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+	                "WHERE x < ?) SELECT x FROM c",
+	                "i", (int64_t)CG_DB_MAX_ROWS + 1),
+	    CG_ELIMIT);
 	assert_null(r);
 	/* 65 values of 1 MiB pass CG_DB_MAX_RESULT */
 	assert_int_equal(
 	    cg_db_query(db, &r,
-	                is_pg(db) ? "SELECT repeat('x', 1048576) FROM generate_series(1, 65)"
-	                          : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-	                            "WHERE x < 65) SELECT zeroblob(1048576) FROM c",
+	                is_pg(db)
+	                    ? "SELECT repeat('x', 1048576) FROM generate_series(1, 65)"
+	                    : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+	                      "WHERE x < 65) SELECT zeroblob(1048576) FROM c",
 	                ""),
 	    CG_ELIMIT);
 	/* the handle is still usable after a result was cut off */
@@ -482,8 +489,8 @@ int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = {CASES, cmocka_unit_test(test_open_errors)};
 	const struct CMUnitTest pg_tests[] = {CASES};
-	int fails = cmocka_run_group_tests_name("sqlite", sqlite_tests, setup_sqlite,
-	                                        teardown_sqlite);
+	int fails =
+	    cmocka_run_group_tests_name("sqlite", sqlite_tests, setup_sqlite, teardown_sqlite);
 	const char *pg = getenv("CG_TEST_PG_URL");
 	if (pg && *pg)
 		fails += cmocka_run_group_tests_name("postgresql", pg_tests, setup_pg, teardown_pg);
