@@ -30,9 +30,11 @@
 
 #include "canhgac/error.h"
 
-#define CG_DB_MAX_ROWS 100000 /* rows of one result */
-#define CG_DB_MAX_RESULT                                                                           \
-	(64u << 20)            /* bytes of one result's values and names; of one value bound */
+/* Caps. CG_DB_MAX_RESULT bounds the bytes of one result (values and names) and of one value
+ * bound; CG_DB_MAX_BATCH the values (rows times columns) of one cg_db_exec_batch. */
+#define CG_DB_MAX_ROWS 100000
+#define CG_DB_MAX_RESULT (64u << 20)
+#define CG_DB_MAX_BATCH 1000000
 #define CG_DB_MAX_PARAMS 4096  /* values bound to one statement */
 #define CG_DB_MAX_COLUMNS 1024 /* columns of one result */
 #define CG_DB_MAX_URL 4096     /* bytes of a database URL */
@@ -70,6 +72,28 @@ int cg_db_rollback(struct cg_db *db);
  * handle, keyed by the SQL text: pass constant SQL and bind the values. */
 int cg_db_exec(struct cg_db *db, int64_t *changes, const char *sql, const char *types, ...);
 
+/* The same with the values in an array, for statements built at run time (a multi-row VALUES).
+ * type is one of the letters above; p is the text ('t', NULL for SQL NULL) or the blob ('b',
+ * with len); i serves 'i' and 'I', d serves 'd'. */
+struct cg_db_val {
+	char type;
+	int64_t i;
+	double d;
+	const void *p;
+	size_t len;
+};
+int cg_db_exec_vals(struct cg_db *db, int64_t *changes, const char *sql, const struct cg_db_val *v,
+                    size_t n);
+
+/* Runs one statement nrows times, row r bound to v[r * ncol .. r * ncol + ncol). For bulk
+ * inserts: on PostgreSQL the statements go out in a pipeline (one round trip per 256 rows
+ * instead of one per row), on SQLite they reuse one prepared statement. All or nothing: outside a
+ * transaction the batch runs in its own (begin_write ... commit); inside one, an error fails
+ * the transaction as usual. Rows returned (RETURNING) are dropped. *changes (may be NULL) gets
+ * the rows changed in all. The first error is returned (CG_EEXIST on a unique violation). */
+int cg_db_exec_batch(struct cg_db *db, int64_t *changes, const char *sql, const struct cg_db_val *v,
+                     size_t ncol, size_t nrows);
+
 /* Runs several statements without parameters (migrations, schema). Not cached. */
 int cg_db_exec_script(struct cg_db *db, const char *sql);
 
@@ -86,6 +110,8 @@ struct cg_rows {
 };
 
 int cg_db_query(struct cg_db *db, struct cg_rows **out, const char *sql, const char *types, ...);
+int cg_db_query_vals(struct cg_db *db, struct cg_rows **out, const char *sql,
+                     const struct cg_db_val *v, size_t n);
 void cg_rows_free(struct cg_rows *r);
 const char *cg_rows_get(const struct cg_rows *r, size_t row, size_t col); /* NULL if out of range */
 /* The value as int64; dflt when NULL, out of range or not a whole decimal number. */

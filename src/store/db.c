@@ -92,69 +92,120 @@ static int utf8_ok(const unsigned char *s, size_t n)
 	return 1;
 }
 
-/* Decodes the type string into p (room for strlen(types) values). */
-static int decode_params(struct cg_db *db, const char *types, va_list ap, struct db_param *p,
-                         size_t *np)
+/* Checks one value (the k-th, 0-based) and turns it into a bound parameter. */
+static int to_param(struct cg_db *db, const struct cg_db_val *v, size_t k, struct db_param *q)
 {
-	size_t n = 0;
-	for (const char *t = types ? types : ""; *t; t++, n++) {
-		struct db_param *q = &p[n];
-		memset(q, 0, sizeof(*q));
-		switch (*t) {
-		case 'i':
-			q->type = DB_P_INT;
-			q->i = va_arg(ap, int64_t);
-			break;
-		case 'I':
-			q->i = va_arg(ap, int64_t);
-			q->type = q->i == INT64_MIN ? DB_P_NULL : DB_P_INT;
-			break;
-		case 'd':
-			q->type = DB_P_REAL;
-			q->d = va_arg(ap, double);
-			break;
-		case 't':
-			q->p = va_arg(ap, const char *);
-			q->type = q->p ? DB_P_TEXT : DB_P_NULL;
-			q->len = q->p ? strlen(q->p) : 0;
-			if (q->p && !utf8_ok((const unsigned char *)q->p, q->len)) {
-				DB_ERR_SET(db, "parameter %zu: text is not valid UTF-8", n + 1);
-				return CG_EINVAL;
-			}
-			break;
-		case 'b':
-			q->p = va_arg(ap, const void *);
-			q->len = va_arg(ap, size_t);
-			q->type = DB_P_BLOB;
-			if (!q->p && q->len) {
-				DB_ERR_SET(db, "parameter %zu: NULL blob of %zu bytes", n + 1,
-				           q->len);
-				return CG_EINVAL;
-			}
-			break;
-		default:
-			DB_ERR_SET(db, "unknown type letter '%c' in \"%s\"", *t, types);
+	memset(q, 0, sizeof(*q));
+	q->letter = v->type;
+	q->i = v->i;
+	q->d = v->d;
+	q->p = v->p;
+	switch (v->type) {
+	case 'i':
+		q->type = DB_P_INT;
+		return 0;
+	case 'I':
+		q->type = v->i == INT64_MIN ? DB_P_NULL : DB_P_INT;
+		return 0;
+	case 'd':
+		q->type = DB_P_REAL;
+		return 0;
+	case 't':
+		q->type = v->p ? DB_P_TEXT : DB_P_NULL;
+		q->len = v->p ? strlen(v->p) : 0;
+		if (q->len > CG_DB_MAX_RESULT) {
+			DB_ERR_SET(db, "parameter %zu: %zu bytes", k + 1, q->len);
+			return CG_ELIMIT;
+		}
+		if (v->p && !utf8_ok(v->p, q->len)) {
+			DB_ERR_SET(db, "parameter %zu: text is not valid UTF-8", k + 1);
+			return CG_EINVAL;
+		}
+		return 0;
+	case 'b':
+		q->type = DB_P_BLOB;
+		q->len = v->len;
+		if (!v->p && v->len) {
+			DB_ERR_SET(db, "parameter %zu: NULL blob of %zu bytes", k + 1, v->len);
 			return CG_EINVAL;
 		}
 		if (q->len > CG_DB_MAX_RESULT) {
-			DB_ERR_SET(db, "parameter %zu: %zu bytes", n + 1, q->len);
+			DB_ERR_SET(db, "parameter %zu: %zu bytes", k + 1, q->len);
 			return CG_ELIMIT;
 		}
+		return 0;
+	default:
+		DB_ERR_SET(db, "parameter %zu: unknown type letter '%c'", k + 1, v->type);
+		return CG_EINVAL;
 	}
-	*np = n;
+}
+
+/* Decodes the type string into p (room for strlen(types) values). */
+static int decode_params(struct cg_db *db, const char *types, va_list ap, struct db_param *p)
+{
+	size_t n = 0;
+	for (const char *t = types; *t; t++, n++) {
+		struct cg_db_val v;
+		memset(&v, 0, sizeof(v));
+		v.type = *t;
+		switch (*t) {
+		case 'i':
+		case 'I':
+			v.i = va_arg(ap, int64_t);
+			break;
+		case 'd':
+			v.d = va_arg(ap, double);
+			break;
+		case 't':
+			v.p = va_arg(ap, const char *);
+			break;
+		case 'b':
+			v.p = va_arg(ap, const void *);
+			v.len = va_arg(ap, size_t);
+			break;
+		default:
+			break; /* to_param reports it; the arguments cannot be read further */
+		}
+		int rc = to_param(db, &v, n, &p[n]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Checks that sql has np placeholders. */
+static int check_count(struct cg_db *db, const char *sql, size_t np)
+{
+	size_t nq = 0;
+	if (cg_db_count_params(sql, &nq)) {
+		DB_ERR_SET(db, "numbered placeholders (?NNN) are not portable");
+		return CG_EINVAL;
+	}
+	if (nq != np) {
+		DB_ERR_SET(db, "%zu placeholders but %zu values", nq, np);
+		return CG_EINVAL;
+	}
 	return 0;
 }
 
 /* Runs one statement with the decoded parameters. Outside a transaction each statement commits
  * on its own. Inside one, an error of the back end leaves the transaction failed (PostgreSQL
  * aborts it anyway; SQLite is made to behave the same), so only a rollback is allowed next. */
-static int run(struct cg_db *db, struct db_rows_build *rb, int64_t *changes, const char *sql,
-               const char *types, va_list ap)
+static int run_p(struct cg_db *db, struct db_rows_build *rb, int64_t *changes, const char *sql,
+                 const struct db_param *p, size_t np)
 {
-	struct db_param small[32], *p = small;
-	size_t np = 0, nq = 0, nt = types ? strlen(types) : 0;
-	int rc;
+	int rc = check_count(db, sql, np);
+	if (rc)
+		return rc;
+	rc = db->ops->run(db, sql, p, np, rb, changes);
+	if (rc && db->tx == DB_TX_OPEN)
+		db->tx = DB_TX_FAILED;
+	return rc;
+}
 
+/* The checks before any statement; n values are to be bound. */
+static int precheck(struct cg_db *db, int64_t *changes, const char *sql, size_t n)
+{
 	if (changes)
 		*changes = 0;
 	if (!db || !sql)
@@ -163,34 +214,132 @@ static int run(struct cg_db *db, struct db_rows_build *rb, int64_t *changes, con
 		DB_ERR_SET(db, "statement in a failed transaction: roll back first");
 		return CG_EINVAL;
 	}
-	if (nt > CG_DB_MAX_PARAMS) {
-		DB_ERR_SET(db, "%zu parameters, more than %d", nt, CG_DB_MAX_PARAMS);
+	if (n > CG_DB_MAX_PARAMS) {
+		DB_ERR_SET(db, "%zu parameters, more than %d", n, CG_DB_MAX_PARAMS);
 		return CG_ELIMIT;
 	}
+	return 0;
+}
+
+static int run(struct cg_db *db, struct db_rows_build *rb, int64_t *changes, const char *sql,
+               const char *types, va_list ap)
+{
+	struct db_param small[32], *p = small;
+	size_t nt = types ? strlen(types) : 0;
+	int rc = precheck(db, changes, sql, nt);
+
+	if (rc)
+		return rc;
 	if (nt > sizeof(small) / sizeof(small[0])) {
 		p = cg_calloc(nt, sizeof(*p));
 		if (!p)
 			return CG_ENOMEM;
 	}
-	rc = decode_params(db, types, ap, p, &np);
-	if (rc)
-		goto out;
-	rc = cg_db_count_params(sql, &nq);
-	if (rc) {
-		DB_ERR_SET(db, "numbered placeholders (?NNN) are not portable");
-		goto out;
-	}
-	if (nq != np) {
-		DB_ERR_SET(db, "%zu placeholders but %zu values", nq, np);
-		rc = CG_EINVAL;
-		goto out;
-	}
-	rc = db->ops->run(db, sql, p, np, rb, changes);
-	if (rc && db->tx == DB_TX_OPEN)
-		db->tx = DB_TX_FAILED;
-out:
+	rc = decode_params(db, types ? types : "", ap, p);
+	if (rc == 0)
+		rc = run_p(db, rb, changes, sql, p, nt);
 	if (p != small)
 		cg_free(p);
+	return rc;
+}
+
+static int run_vals(struct cg_db *db, struct db_rows_build *rb, int64_t *changes, const char *sql,
+                    const struct cg_db_val *v, size_t n)
+{
+	struct db_param small[32], *p = small;
+	int rc = precheck(db, changes, sql, n);
+
+	if (rc)
+		return rc;
+	if (!v && n)
+		return CG_EINVAL;
+	if (n > sizeof(small) / sizeof(small[0])) {
+		p = cg_calloc(n, sizeof(*p));
+		if (!p)
+			return CG_ENOMEM;
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = to_param(db, &v[i], i, &p[i]);
+	if (rc == 0)
+		rc = run_p(db, rb, changes, sql, p, n);
+	if (p != small)
+		cg_free(p);
+	return rc;
+}
+
+int cg_db_exec_vals(struct cg_db *db, int64_t *changes, const char *sql, const struct cg_db_val *v,
+                    size_t n)
+{
+	return run_vals(db, NULL, changes, sql, v, n);
+}
+
+int cg_db_query_vals(struct cg_db *db, struct cg_rows **out, const char *sql,
+                     const struct cg_db_val *v, size_t n)
+{
+	struct db_rows_build rb;
+	int rc;
+
+	if (!out)
+		return CG_EINVAL;
+	*out = NULL;
+	memset(&rb, 0, sizeof(rb));
+	rc = run_vals(db, &rb, NULL, sql, v, n);
+	if (rc == 0)
+		rc = cg_db_rb_finish(&rb, out);
+	cg_db_rb_clear(&rb);
+	return rc;
+}
+
+int cg_db_exec_batch(struct cg_db *db, int64_t *changes, const char *sql, const struct cg_db_val *v,
+                     size_t ncol, size_t nrows)
+{
+	struct db_param *p = NULL;
+	int rc = precheck(db, changes, sql, ncol), own = 0;
+	size_t total;
+
+	if (rc)
+		return rc;
+	if (nrows > CG_DB_MAX_BATCH || (ncol && nrows > CG_DB_MAX_BATCH / ncol)) {
+		DB_ERR_SET(db, "batch of %zu rows of %zu values", nrows, ncol);
+		return CG_ELIMIT;
+	}
+	total = ncol * nrows;
+	if (!v && total)
+		return CG_EINVAL;
+	if (nrows == 0)
+		return 0;
+	rc = check_count(db, sql, ncol);
+	if (rc)
+		return rc;
+	p = cg_calloc(total ? total : 1, sizeof(*p));
+	if (!p)
+		return CG_ENOMEM;
+	/* one prepared statement serves every row: their type letters must agree */
+	for (size_t i = 0; rc == 0 && i < total; i++) {
+		rc = to_param(db, &v[i], i % ncol, &p[i]);
+		if (rc == 0 && v[i].type != v[i % ncol].type) {
+			DB_ERR_SET(db, "batch row %zu: type letters differ from the first row",
+			           i / ncol);
+			rc = CG_EINVAL;
+		}
+	}
+	if (rc)
+		goto out;
+	if (db->tx == DB_TX_NONE) {
+		rc = cg_db_begin_write(db);
+		if (rc)
+			goto out;
+		own = 1;
+	}
+	rc = db->ops->batch(db, sql, p, ncol, nrows, changes);
+	if (rc)
+		db->tx = DB_TX_FAILED;
+	if (own && rc)
+		cg_db_rollback(db);
+	else if (own)
+		rc = cg_db_commit(db);
+out:
+	cg_free(p);
 	return rc;
 }
 

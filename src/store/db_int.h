@@ -16,6 +16,7 @@ struct db_param {
 	double d;
 	const char *p; /* text (NUL-terminated) or blob bytes */
 	size_t len;
+	char letter; /* of the type string ('I' and 't' may give DB_P_NULL) */
 };
 
 /* Builds a struct cg_rows: values are appended to one arena (offsets while it grows), capped at
@@ -35,6 +36,9 @@ struct db_ops {
 	 * the result rows go there; *changes gets the rows changed. */
 	int (*run)(struct cg_db *db, const char *sql, const struct db_param *p, size_t np,
 	           struct db_rows_build *rb, int64_t *changes);
+	/* Runs sql nrows times, with p[r * ncol ...] for row r; adds up *changes. */
+	int (*batch)(struct cg_db *db, const char *sql, const struct db_param *p, size_t ncol,
+	             size_t nrows, int64_t *changes);
 	int (*script)(struct cg_db *db, const char *sql);
 	/* Called by the pool before a handle is handed out: reconnects a broken connection. */
 	int (*check)(struct cg_db *db);

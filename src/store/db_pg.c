@@ -1,6 +1,8 @@
 /* db_pg.c - the PostgreSQL back end of db.h through libpq: `?` rewritten to $n, values sent as
  * text (blobs as binary bytea), results read in text format one row at a time so that the caps
- * of db.h hold before a huge result is in memory; bytea is decoded with PQunescapeBytea. */
+ * of db.h hold before a huge result is in memory; bytea is decoded with PQunescapeBytea.
+ * Statements are prepared once per connection (a cache keyed by the SQL and the type string),
+ * which saves the server parsing and planning each of a batch's inserts again. */
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +19,22 @@
 #define OID_INT8 20
 #define OID_FLOAT8 701
 
+#define CACHE_SIZE 64 /* prepared statements kept per connection */
+
+struct cached {
+	char *sql;   /* owned copy of the SQL as given; NULL for a free slot */
+	char *types; /* owned copy of the type string */
+	uint64_t hash;
+	uint64_t used; /* for least-recently-used eviction */
+	char name[16]; /* "cg_N" on the server */
+};
+
 struct db_pg {
 	struct cg_db base;
 	PGconn *c;
+	char state[6]; /* SQLSTATE of the last error */
+	struct cached cache[CACHE_SIZE];
+	uint64_t tick, serial;
 };
 
 static void no_notices(void *arg, const char *msg)
@@ -34,6 +49,7 @@ static int pg_err(struct db_pg *g, const PGresult *res)
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(g->c);
 	size_t n;
+	snprintf(g->state, sizeof(g->state), "%s", state ? state : "");
 	DB_ERR_SET(&g->base, "postgresql: %s%s%s", state ? state : "", state ? " " : "",
 	           msg ? msg : "");
 	n = strlen(g->base.err);
@@ -59,16 +75,32 @@ static int pg_err(struct db_pg *g, const PGresult *res)
 	return CG_EIO;
 }
 
-/* Turns the parameters into libpq's arrays; text forms go to the caller-provided buffer tb
+/* The declared type of a placeholder by its letter; text is left for the server to infer from
+ * the context, so that it fits any column type. */
+static Oid letter_oid(char letter)
+{
+	switch (letter) {
+	case 'i':
+	case 'I':
+		return OID_INT8;
+	case 'd':
+		return OID_FLOAT8;
+	case 'b':
+		return OID_BYTEA;
+	default:
+		return 0;
+	}
+}
+
+/* Turns the parameters into libpq's arrays; text forms of numbers go to the caller's buffer tb
  * (32 bytes per value). */
 static void pg_params(const struct db_param *p, size_t np, const char **val, int *len, int *fmt,
-                      Oid *types, char *tb)
+                      char *tb)
 {
 	for (size_t i = 0; i < np; i++) {
 		char *t = tb + i * 32;
 		len[i] = 0;
 		fmt[i] = 0;
-		types[i] = 0;
 		switch (p[i].type) {
 		case DB_P_NULL:
 			val[i] = NULL;
@@ -76,12 +108,10 @@ static void pg_params(const struct db_param *p, size_t np, const char **val, int
 		case DB_P_INT:
 			snprintf(t, 32, "%lld", (long long)p[i].i);
 			val[i] = t;
-			types[i] = OID_INT8;
 			break;
 		case DB_P_REAL:
 			snprintf(t, 32, "%.17g", p[i].d);
 			val[i] = t;
-			types[i] = OID_FLOAT8;
 			break;
 		case DB_P_TEXT:
 			val[i] = p[i].p;
@@ -90,7 +120,6 @@ static void pg_params(const struct db_param *p, size_t np, const char **val, int
 			val[i] = p[i].p ? p[i].p : "";
 			len[i] = (int)p[i].len;
 			fmt[i] = 1;
-			types[i] = OID_BYTEA;
 			break;
 		}
 	}
@@ -171,46 +200,235 @@ static int read_results(struct db_pg *g, struct db_rows_build *rb, int64_t *chan
 	return rc;
 }
 
+static uint64_t fnv1a(const char *s, uint64_t h)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+static void cache_drop(struct cached *c)
+{
+	cg_free(c->sql);
+	cg_free(c->types);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Forgets every prepared statement (after a reconnect the server has none). */
+static void cache_clear(struct db_pg *g)
+{
+	for (size_t i = 0; i < CACHE_SIZE; i++)
+		cache_drop(&g->cache[i]);
+}
+
+/* The prepared statement for sql with these parameter types, from the cache or prepared now
+ * (evicting the least recently used one, which is deallocated on the server). */
+static int get_stmt(struct db_pg *g, const char *sql, const char *letters, const struct db_param *p,
+                    size_t np, struct cached **out)
+{
+	uint64_t h = fnv1a(letters, fnv1a(sql, 0xcbf29ce484222325ull));
+	struct cached *victim = &g->cache[0], *c;
+	Oid small[32], *types = np <= 32 ? small : cg_calloc(np, sizeof(Oid));
+	PGresult *res = NULL;
+	char *q = NULL;
+	size_t nq = 0;
+	int rc;
+
+	for (size_t i = 0; i < CACHE_SIZE; i++) {
+		c = &g->cache[i];
+		if (c->sql && c->hash == h && strcmp(c->sql, sql) == 0 &&
+		    strcmp(c->types, letters) == 0) {
+			c->used = ++g->tick;
+			*out = c;
+			rc = 0;
+			goto out;
+		}
+		if (!c->sql || (victim->sql && c->used < victim->used))
+			victim = c;
+	}
+	rc = types ? cg_db_rewrite_params(sql, &q, &nq) : CG_ENOMEM;
+	if (rc)
+		goto out;
+	if (victim->sql) {
+		char dealloc[40];
+		snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", victim->name);
+		PQclear(PQexec(g->c, dealloc));
+		cache_drop(victim);
+	}
+	for (size_t i = 0; i < np; i++)
+		types[i] = letter_oid(p[i].letter);
+	snprintf(victim->name, sizeof(victim->name), "cg_%llu", (unsigned long long)++g->serial);
+	res = PQprepare(g->c, victim->name, q, (int)np, types);
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		rc = pg_err(g, res);
+		goto out;
+	}
+	victim->sql = cg_strdup(sql);
+	victim->types = cg_strdup(letters);
+	if (!victim->sql || !victim->types) {
+		/* the server keeps the statement under a name nobody uses again; harmless */
+		cache_drop(victim);
+		rc = CG_ENOMEM;
+		goto out;
+	}
+	victim->hash = h;
+	victim->used = ++g->tick;
+	*out = victim;
+out:
+	PQclear(res);
+	cg_free(q);
+	if (types != small)
+		cg_free(types);
+	return rc;
+}
+
+/* The arrays libpq takes for np values, on the stack for up to 32. */
+struct pg_bufs {
+	const char *sval[32], **val;
+	int slen[32], sfmt[32], *len, *fmt;
+	char stb[32 * 32], sletters[33], *tb, *letters;
+};
+
+static int bufs_init(struct pg_bufs *b, size_t np)
+{
+	b->val = b->sval;
+	b->len = b->slen;
+	b->fmt = b->sfmt;
+	b->tb = b->stb;
+	b->letters = b->sletters;
+	if (np <= 32)
+		return 0;
+	b->val = cg_calloc(np, sizeof(*b->val));
+	b->len = cg_calloc(np, sizeof(*b->len));
+	b->fmt = cg_calloc(np, sizeof(*b->fmt));
+	b->tb = cg_malloc(np * 32);
+	b->letters = cg_malloc(np + 1);
+	if (b->val && b->len && b->fmt && b->tb && b->letters)
+		return 0;
+	return CG_ENOMEM; /* the caller still calls bufs_free */
+}
+
+static void bufs_free(struct pg_bufs *b)
+{
+	if (b->val == b->sval)
+		return;
+	cg_free(b->val);
+	cg_free(b->len);
+	cg_free(b->fmt);
+	cg_free(b->tb);
+	cg_free(b->letters);
+}
+
 static int pg_run(struct cg_db *db, const char *sql, const struct db_param *p, size_t np,
                   struct db_rows_build *rb, int64_t *changes)
 {
 	struct db_pg *g = (struct db_pg *)db;
-	const char **val = NULL;
-	int *len = NULL, *fmt = NULL, rc;
-	Oid *types = NULL;
-	char *tb = NULL, *q = NULL;
-	size_t nq = 0;
+	struct cached *c = NULL;
+	struct pg_bufs b;
+	int rc = bufs_init(&b, np);
 
-	rc = cg_db_rewrite_params(sql, &q, &nq);
 	if (rc)
-		return rc;
-	if (np) {
-		val = cg_calloc(np, sizeof(*val));
-		len = cg_calloc(np, sizeof(*len));
-		fmt = cg_calloc(np, sizeof(*fmt));
-		types = cg_calloc(np, sizeof(*types));
-		tb = cg_malloc(np * 32);
-		if (!val || !len || !fmt || !types || !tb) {
-			rc = CG_ENOMEM;
-			goto out;
-		}
-		pg_params(p, np, val, len, fmt, types, tb);
-	}
+		goto out;
+	for (size_t i = 0; i < np; i++)
+		b.letters[i] = p[i].letter;
+	b.letters[np] = 0;
+	pg_params(p, np, b.val, b.len, b.fmt, b.tb);
+	rc = get_stmt(g, sql, b.letters, p, np, &c);
+	if (rc)
+		goto out;
 	/* Text results; one row at a time so the caps apply before libpq holds everything. */
-	if (!PQsendQueryParams(g->c, q, (int)np, types, val, len, fmt, 0)) {
+	if (!PQsendQueryPrepared(g->c, c->name, (int)np, b.val, b.len, b.fmt, 0)) {
 		rc = pg_err(g, NULL);
 		goto out;
 	}
 	if (rb)
 		(void)PQsetSingleRowMode(g->c); /* without it the rows come in one result */
 	rc = read_results(g, rb, changes);
+	/* The statement is gone (DISCARD ALL) or its result type changed under a schema change:
+	 * prepare it again next time. */
+	if (rc && (strcmp(g->state, "26000") == 0 || strcmp(g->state, "0A000") == 0))
+		cache_drop(c);
 out:
-	cg_free(q);
-	cg_free(val);
-	cg_free(len);
-	cg_free(fmt);
-	cg_free(types);
-	cg_free(tb);
+	bufs_free(&b);
+	return rc;
+}
+
+#define PIPE_CHUNK 256 /* statements sent before their results are read */
+
+/* Reads the results of `sent` pipelined statements and the sync point after them. */
+static int pipe_read(struct db_pg *g, size_t sent, int64_t *total)
+{
+	PGresult *res;
+	int rc = 0;
+	for (size_t i = 0; i < sent; i++) {
+		while ((res = PQgetResult(g->c)) != NULL) {
+			ExecStatusType st = PQresultStatus(res);
+			if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+				*total += strtoll(PQcmdTuples(res), NULL, 10);
+			else if (st != PGRES_PIPELINE_ABORTED && rc == 0)
+				rc = pg_err(g, res);
+			PQclear(res);
+		}
+		if (PQstatus(g->c) != CONNECTION_OK)
+			return rc ? rc : pg_err(g, NULL);
+	}
+	res = PQgetResult(g->c);
+	if (!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+		rc = rc ? rc : pg_err(g, res);
+	PQclear(res);
+	return rc;
+}
+
+/* Sends n rows of statement c in one pipeline, then reads their results. */
+static int pipe_chunk(struct db_pg *g, struct cached *c, const struct db_param *p, size_t ncol,
+                      size_t n, struct pg_bufs *b, int64_t *total)
+{
+	size_t sent = 0;
+	int rc = 0, rr;
+	if (!PQenterPipelineMode(g->c))
+		return pg_err(g, NULL);
+	for (; sent < n; sent++) {
+		pg_params(p + sent * ncol, ncol, b->val, b->len, b->fmt, b->tb);
+		if (!PQsendQueryPrepared(g->c, c->name, (int)ncol, b->val, b->len, b->fmt, 0)) {
+			rc = pg_err(g, NULL);
+			break;
+		}
+	}
+	if (!PQpipelineSync(g->c))
+		return rc ? rc : pg_err(g, NULL); /* the connection is gone; the pool resets it */
+	rr = pipe_read(g, sent, total);
+	if (rc == 0)
+		rc = rr;
+	if (!PQexitPipelineMode(g->c) && rc == 0)
+		rc = pg_err(g, NULL);
+	return rc;
+}
+
+static int pg_batch(struct cg_db *db, const char *sql, const struct db_param *p, size_t ncol,
+                    size_t nrows, int64_t *changes)
+{
+	struct db_pg *g = (struct db_pg *)db;
+	struct cached *c = NULL;
+	struct pg_bufs b;
+	int64_t total = 0;
+	int rc = bufs_init(&b, ncol);
+
+	if (rc) {
+		bufs_free(&b);
+		return rc;
+	}
+	for (size_t i = 0; i < ncol; i++)
+		b.letters[i] = p[i].letter;
+	b.letters[ncol] = 0;
+	/* db.c checked that every row has the first row's type letters */
+	rc = get_stmt(g, sql, b.letters, p, ncol, &c);
+	for (size_t r = 0; rc == 0 && r < nrows; r += PIPE_CHUNK) {
+		size_t n = nrows - r < PIPE_CHUNK ? nrows - r : PIPE_CHUNK;
+		rc = pipe_chunk(g, c, p + r * ncol, ncol, n, &b, &total);
+	}
+	if (rc == 0 && changes)
+		*changes = total;
+	bufs_free(&b);
 	return rc;
 }
 
@@ -233,6 +451,7 @@ static int pg_check(struct cg_db *db)
 	if (PQstatus(g->c) == CONNECTION_OK)
 		return 0;
 	PQreset(g->c);
+	cache_clear(g);
 	if (PQstatus(g->c) != CONNECTION_OK)
 		return pg_err(g, NULL);
 	PQsetNoticeProcessor(g->c, no_notices, NULL);
@@ -243,10 +462,11 @@ static void pg_close(struct cg_db *db)
 {
 	struct db_pg *g = (struct db_pg *)db;
 	PQfinish(g->c);
+	cache_clear(g);
 	cg_free(g);
 }
 
-static const struct db_ops pg_ops = {pg_run, pg_script, pg_check, pg_close};
+static const struct db_ops pg_ops = {pg_run, pg_batch, pg_script, pg_check, pg_close};
 
 int cg_db_pg_open(const char *conninfo, struct cg_db **out, struct cg_diags *d)
 {

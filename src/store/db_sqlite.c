@@ -249,6 +249,22 @@ out:
 	return rc;
 }
 
+static int sq_batch(struct cg_db *db, const char *sql, const struct db_param *p, size_t ncol,
+                    size_t nrows, int64_t *changes)
+{
+	int64_t total = 0;
+	for (size_t r = 0; r < nrows; r++) {
+		int64_t n = 0;
+		int rc = sq_run(db, sql, p + r * ncol, ncol, NULL, &n);
+		if (rc)
+			return rc;
+		total += n;
+	}
+	if (changes)
+		*changes = total;
+	return 0;
+}
+
 static int sq_script(struct cg_db *db, const char *sql)
 {
 	struct db_sqlite *s = (struct db_sqlite *)db;
@@ -275,7 +291,7 @@ static void sq_close(struct cg_db *db)
 	cg_free(s);
 }
 
-static const struct db_ops sqlite_ops = {sq_run, sq_script, sq_check, sq_close};
+static const struct db_ops sqlite_ops = {sq_run, sq_batch, sq_script, sq_check, sq_close};
 
 int cg_db_sqlite_open(const char *path, struct cg_db **out, struct cg_diags *d)
 {

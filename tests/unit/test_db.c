@@ -240,6 +240,77 @@ static void test_transactions(void **state)
 	cg_db_close(db);
 }
 
+static void test_vals_batch(void **state)
+{
+	struct cg_db *db = open_db();
+	struct cg_db_val v[3 * 600];
+	struct cg_rows *r = NULL;
+	char text[600][16];
+	int64_t changes = -1;
+	(void)state;
+
+	mktable(db, "bt",
+	        is_pg(db) ? "k BIGINT UNIQUE, s TEXT, b BYTEA"
+	                  : "k INTEGER UNIQUE, s TEXT, b BLOB");
+	memset(v, 0, sizeof(v));
+	for (int i = 0; i < 600; i++) {
+		snprintf(text[i], sizeof(text[i]), "row %d", i);
+		v[3 * i].type = 'i';
+		v[3 * i].i = i;
+		v[3 * i + 1].type = 't';
+		v[3 * i + 1].p = i % 7 ? text[i] : NULL;
+		v[3 * i + 2].type = 'b';
+		v[3 * i + 2].p = "\0\1";
+		v[3 * i + 2].len = 2;
+	}
+	/* one statement with values from an array */
+	OK(db, cg_db_exec_vals(db, &changes, "INSERT INTO bt(k, s, b) VALUES (?, ?, ?), (?, ?, ?)",
+	                       v, 6));
+	assert_int_equal(changes, 2);
+	OK(db, cg_db_query_vals(db, &r, "SELECT k, s FROM bt WHERE k >= ? ORDER BY k", v, 1));
+	assert_int_equal(r->n, 2);
+	assert_null(cg_rows_get(r, 0, 1));
+	assert_string_equal(cg_rows_get(r, 1, 1), "row 1");
+	cg_rows_free(r);
+	/* a batch of 598 rows (more than one pipeline chunk on PostgreSQL) */
+	OK(db, cg_db_exec_batch(db, &changes, "INSERT INTO bt(k, s, b) VALUES (?, ?, ?)", v + 6, 3,
+	                        598));
+	assert_int_equal(changes, 598);
+	assert_int_equal(count(db, "bt"), 600);
+	OK(db, cg_db_exec_batch(db, &changes,
+	                        "INSERT INTO bt(k, s, b) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+	                        v, 3, 600));
+	assert_int_equal(changes, 0);
+	/* a duplicate in the middle: nothing of the batch stays */
+	OK(db, cg_db_exec(db, NULL, "DELETE FROM bt WHERE k >= ?", "i", (int64_t)300));
+	assert_int_equal(cg_db_exec_batch(db, &changes, "INSERT INTO bt(k, s, b) VALUES (?, ?, ?)",
+	                                  v + 3 * 290, 3, 300),
+	                 CG_EEXIST);
+	assert_int_equal(count(db, "bt"), 300);
+	/* inside a transaction the error fails the transaction */
+	OK(db, cg_db_begin_write(db));
+	OK(db, cg_db_exec_batch(db, &changes, "INSERT INTO bt(k, s, b) VALUES (?, ?, ?)",
+	                        v + 3 * 300, 3, 10));
+	assert_int_equal(
+	    cg_db_exec_batch(db, &changes, "INSERT INTO bt(k, s, b) VALUES (?, ?, ?)", v, 3, 1),
+	    CG_EEXIST);
+	assert_int_equal(cg_db_commit(db), CG_EINVAL);
+	assert_int_equal(count(db, "bt"), 300);
+	/* argument checks */
+	v[3].type = 'd';
+	assert_int_equal(
+	    cg_db_exec_batch(db, NULL, "INSERT INTO bt(k, s, b) VALUES (?, ?, ?)", v, 3, 2),
+	    CG_EINVAL);
+	assert_int_equal(cg_db_exec_batch(db, NULL, "INSERT INTO bt(k, s) VALUES (?, ?)", v, 3, 2),
+	                 CG_EINVAL);
+	OK(db, cg_db_exec_batch(db, &changes, "INSERT INTO bt(k) VALUES (?)", v, 1, 0));
+	v[0].type = 'x';
+	assert_int_equal(cg_db_exec_vals(db, NULL, "INSERT INTO bt(k) VALUES (?)", v, 1),
+	                 CG_EINVAL);
+	assert_int_equal(count(db, "bt"), 300);
+	cg_db_close(db);
+}
+
 static void drop_schema(struct cg_db *db)
 {
 	OK(db,
@@ -483,7 +554,8 @@ static void test_open_errors(void **state)
 #define CASES                                                                                      \
 	cmocka_unit_test(test_types), cmocka_unit_test(test_returning_conflict),                   \
 	    cmocka_unit_test(test_transactions), cmocka_unit_test(test_migrate),                   \
-	    cmocka_unit_test(test_qmark), cmocka_unit_test(test_caps), cmocka_unit_test(test_pool)
+	    cmocka_unit_test(test_qmark), cmocka_unit_test(test_caps),                             \
+	    cmocka_unit_test(test_pool), cmocka_unit_test(test_vals_batch)
 
 int main(void)
 {
