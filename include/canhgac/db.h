@@ -1,7 +1,9 @@
 /* db.h - one SQL interface over two back ends: SQLite (embedded default) and PostgreSQL (libpq).
  *
  * The server and its tools write portable SQL: `?` placeholders (rewritten to $1.. for
- * PostgreSQL), INSERT ... ON CONFLICT, RETURNING, and the types INTEGER/BIGINT, TEXT, REAL.
+ * PostgreSQL), INSERT ... ON CONFLICT, RETURNING, and the types INTEGER/BIGINT, TEXT and
+ * DOUBLE PRECISION (not REAL: 4 bytes on PostgreSQL; and INTEGER is 4 bytes there, so ids, times
+ * and counters are BIGINT).
  * Anything else that differs between the back ends lives in the numbered migrations, which may
  * have a back-end specific file (see src/store/migrations/README.md).
  *
@@ -18,9 +20,11 @@
  * inside a quoted string, a quoted identifier or a comment is not a placeholder.
  *
  * A handle is used by one thread at a time; struct cg_dbpool hands handles to threads.
- * Errors: 0 or a negative CG_E* code. A unique or primary key violation is CG_EEXIST (other
- * constraint violations too, on SQLite). The last error text of the back end is kept in the
- * handle (cg_db_errmsg) for logs; it is never shown to clients.
+ * Errors: 0 or a negative CG_E* code. A unique or primary key violation is CG_EEXIST; other
+ * constraint violations (NOT NULL, CHECK, foreign key), SQL errors and bad values are CG_EINVAL;
+ * a lock not obtained in time (SQLite's busy timeout) is CG_ETIMEOUT; a lost connection is
+ * CG_EIO. The last error text of the back end is kept in the handle (cg_db_errmsg) for logs; it
+ * is never shown to clients.
  */
 #ifndef CANHGAC_DB_H
 #define CANHGAC_DB_H
@@ -94,7 +98,9 @@ int cg_db_exec_vals(struct cg_db *db, int64_t *changes, const char *sql, const s
 int cg_db_exec_batch(struct cg_db *db, int64_t *changes, const char *sql, const struct cg_db_val *v,
                      size_t ncol, size_t nrows);
 
-/* Runs several statements without parameters (migrations, schema). Not cached. */
+/* Runs several statements without parameters (migrations, schema). Not cached. Outside a
+ * transaction PostgreSQL runs them as one, SQLite one by one: use a transaction when the
+ * statements must succeed or fail together. */
 int cg_db_exec_script(struct cg_db *db, const char *sql);
 
 /* A materialised result. Every value is kept as text (NULL for SQL NULL) with its length;

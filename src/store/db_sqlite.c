@@ -51,8 +51,8 @@ static int sq_err(struct db_sqlite *s, int rc)
 	case SQLITE_AUTH:
 	case SQLITE_CANTOPEN:
 		return CG_EPERM;
-	case SQLITE_CONSTRAINT:
-		return CG_EEXIST;
+	case SQLITE_CONSTRAINT: /* NOT NULL, CHECK, foreign key: as on PostgreSQL */
+		return CG_EINVAL;
 	case SQLITE_TOOBIG:
 	case SQLITE_RANGE:
 		return CG_ELIMIT;

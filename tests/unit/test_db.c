@@ -180,6 +180,9 @@ static void test_returning_conflict(void **state)
 	assert_int_equal(cg_db_exec(db, NULL, "INSERT INTO ev(agent, seq) VALUES (?, ?)", "ti",
 	                            "pc-01", (int64_t)2),
 	                 CG_EEXIST);
+	assert_int_equal(cg_db_exec(db, NULL, "INSERT INTO ev(agent, seq) VALUES (?, ?)", "ti",
+	                            (const char *)NULL, (int64_t)3),
+	                 CG_EINVAL);
 	assert_int_equal(cg_db_exec(db, NULL, "INSERT INTO ev(id, agent, seq) VALUES (?, ?, ?)",
 	                            "iti", id1, "pc-02", (int64_t)9),
 	                 CG_EEXIST);
@@ -551,6 +554,41 @@ static void test_open_errors(void **state)
 	cg_db_close(NULL);
 }
 
+/* Every allocation of ours failing in turn: errors come back, nothing leaks (ASan). */
+static void test_alloc_failures(void **state)
+{
+	int ok = 0;
+	(void)state;
+	for (long n = 0; n < 200 && !ok; n++) {
+		struct cg_diags d = CG_DIAGS_INIT;
+		struct cg_rows *r = NULL;
+		struct cg_db *db = NULL;
+		struct cg_db_val v[2] = {{'i', 1, 0, NULL, 0}, {'t', 0, 0, "x", 0}};
+		int rc;
+		cg_alloc_fail_after(n);
+		rc = cg_db_open(url, &db, &d);
+		if (rc == 0)
+			rc = cg_db_exec_script(db,
+			                       "CREATE TABLE IF NOT EXISTS af (k INTEGER, s TEXT)");
+		if (rc == 0)
+			rc = cg_db_exec_batch(db, NULL, "INSERT INTO af VALUES (?, ?)", v, 2, 1);
+		if (rc == 0)
+			rc =
+			    cg_db_query(db, &r, "SELECT k, s FROM af WHERE k = ?", "i", (int64_t)1);
+		cg_alloc_fail_after(-1);
+		if (rc == 0) {
+			assert_true(r->n >= 1);
+			ok = 1;
+		} else {
+			assert_int_equal(rc, CG_ENOMEM);
+		}
+		cg_rows_free(r);
+		cg_db_close(db);
+		cg_diags_clear(&d);
+	}
+	assert_true(ok);
+}
+
 #define CASES                                                                                      \
 	cmocka_unit_test(test_types), cmocka_unit_test(test_returning_conflict),                   \
 	    cmocka_unit_test(test_transactions), cmocka_unit_test(test_migrate),                   \
@@ -559,7 +597,8 @@ static void test_open_errors(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest sqlite_tests[] = {CASES, cmocka_unit_test(test_open_errors)};
+	const struct CMUnitTest sqlite_tests[] = {CASES, cmocka_unit_test(test_open_errors),
+	                                          cmocka_unit_test(test_alloc_failures)};
 	const struct CMUnitTest pg_tests[] = {CASES};
 	int fails =
 	    cmocka_run_group_tests_name("sqlite", sqlite_tests, setup_sqlite, teardown_sqlite);
