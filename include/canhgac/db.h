@@ -17,7 +17,8 @@
  *
  * Text values must be valid UTF-8 (PostgreSQL refuses anything else; SQLite is held to the same
  * rule): invalid UTF-8 is CG_EINVAL. SQLite's numbered placeholders (?NNN) are CG_EINVAL. A `?`
- * inside a quoted string, a quoted identifier or a comment is not a placeholder.
+ * inside a quoted string, a quoted identifier or a comment is not a placeholder (PostgreSQL's
+ * dollar-quoted strings are not recognised: keep them to cg_db_exec_script, which binds nothing).
  *
  * A handle is used by one thread at a time; struct cg_dbpool hands handles to threads.
  * Errors: 0 or a negative CG_E* code. A unique or primary key violation is CG_EEXIST; other

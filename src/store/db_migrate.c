@@ -72,6 +72,14 @@ static int check_files(const struct cg_db_migration_file *files, size_t n, enum 
 			           "bad migration file name, expected NNN_name.sql"));
 		if (v > top)
 			top = v;
+		for (size_t j = 0; j < i; j++) {
+			enum variant var2 = V_BAD;
+			if (parse_name(files[j].name, &var2) == v && var2 == var)
+				return cg_diags_add(d, CG_EINTERNAL, files[i].name, 0, 0,
+				                    CG_MSG("hai tệp chuyển đổi cùng số %03d",
+				                           "two migration files numbered %03d"),
+				                    v);
+		}
 	}
 	for (int v = 1; v <= top; v++) {
 		if (!pick(files, n, v, want))

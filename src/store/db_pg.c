@@ -452,6 +452,7 @@ static int pg_check(struct cg_db *db)
 		return 0;
 	PQreset(g->c);
 	cache_clear(g);
+	db->tx = DB_TX_NONE;
 	if (PQstatus(g->c) != CONNECTION_OK)
 		return pg_err(g, NULL);
 	PQsetNoticeProcessor(g->c, no_notices, NULL);

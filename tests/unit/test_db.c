@@ -340,6 +340,11 @@ static void test_migrate(void **state)
 	    {"001_meta.sql", "SELECT 1", 0},
 	    {"003_x.sql", "SELECT 1", 0},
 	};
+	static const struct cg_db_migration_file dup[] = {
+	    {"001_meta.sql", "SELECT 1", 0},
+	    {"002_x.sql", "SELECT 1", 0},
+	    {"002_y.sql", "SELECT 1", 0},
+	};
 	struct cg_diags d = CG_DIAGS_INIT;
 	struct cg_db *db = open_db();
 	int v = -1;
@@ -375,6 +380,7 @@ static void test_migrate(void **state)
 	assert_int_equal(count(db, "schema_migrations"), 2);
 	assert_int_not_equal(cg_db_exec_script(db, "SELECT * FROM three"), 0);
 	assert_int_equal(cg_db_migrate_files(db, gap, 2, &v, &d), CG_EINTERNAL);
+	assert_int_equal(cg_db_migrate_files(db, dup, 3, &v, &d), CG_EINTERNAL);
 	cg_diags_clear(&d);
 	OK(db, cg_db_begin(db));
 	assert_int_equal(cg_db_migrate(db, &v, &d), CG_EINVAL);
