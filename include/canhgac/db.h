@@ -12,6 +12,9 @@
  *   't' const char * (NUL-terminated UTF-8; NULL binds SQL NULL)
  *   'b' const void *, size_t   (a blob; BLOB in SQLite, BYTEA in PostgreSQL)
  *   'd' double
+ * On PostgreSQL 'i'/'I' are sent as bigint, 'd' as double precision, 'b' as bytea, and 't' takes
+ * the type the statement needs (text, or a number written as text). A function that takes an
+ * integer needs CAST(? AS INTEGER).
  * Results are read fully into memory (struct cg_rows), capped at CG_DB_MAX_ROWS rows and
  * CG_DB_MAX_RESULT bytes (CG_ELIMIT beyond): callers page with LIMIT/OFFSET or keyset paging.
  *

@@ -325,7 +325,7 @@ static int pg_run(struct cg_db *db, const char *sql, const struct db_param *p, s
 	struct db_pg *g = (struct db_pg *)db;
 	struct cached *c = NULL;
 	struct pg_bufs b;
-	int rc = bufs_init(&b, np);
+	int rc = bufs_init(&b, np), tries = 0;
 
 	if (rc)
 		goto out;
@@ -333,6 +333,8 @@ static int pg_run(struct cg_db *db, const char *sql, const struct db_param *p, s
 		b.letters[i] = p[i].letter;
 	b.letters[np] = 0;
 	pg_params(p, np, b.val, b.len, b.fmt, b.tb);
+again:
+	g->state[0] = 0;
 	rc = get_stmt(g, sql, b.letters, p, np, &c);
 	if (rc)
 		goto out;
@@ -345,9 +347,15 @@ static int pg_run(struct cg_db *db, const char *sql, const struct db_param *p, s
 		(void)PQsetSingleRowMode(g->c); /* without it the rows come in one result */
 	rc = read_results(g, rb, changes);
 	/* The statement is gone (DISCARD ALL) or its result type changed under a schema change:
-	 * prepare it again next time. */
-	if (rc && (strcmp(g->state, "26000") == 0 || strcmp(g->state, "0A000") == 0))
+	 * it did not run, so prepare it again; outside a transaction, retry at once. */
+	if (rc && (strcmp(g->state, "26000") == 0 || strcmp(g->state, "0A000") == 0)) {
 		cache_drop(c);
+		if (db->tx == DB_TX_NONE && tries++ == 0) {
+			if (rb)
+				cg_db_rb_clear(rb);
+			goto again;
+		}
+	}
 out:
 	bufs_free(&b);
 	return rc;

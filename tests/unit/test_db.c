@@ -543,6 +543,38 @@ static void test_pool(void **state)
 	cg_diags_clear(&d);
 }
 
+/* PostgreSQL: a connection killed under a pooled handle is reconnected by the pool, and
+ * prepared statements the server forgot are prepared again. */
+static void test_pg_reconnect(void **state)
+{
+	struct cg_diags d = CG_DIAGS_INIT;
+	struct cg_dbpool *p = NULL;
+	struct cg_db *db, *other = open_db();
+	int64_t pid = 0, v = 0;
+	(void)state;
+
+	OK(NULL, cg_dbpool_open(url, 1, &p, &d));
+	db = cg_dbpool_acquire(p, 1000);
+	OK(db, cg_db_query_int(db, &pid, "SELECT pg_backend_pid()", ""));
+	OK(db, cg_db_query_int(db, &v, "SELECT ? + 1", "i", (int64_t)41));
+	assert_int_equal(v, 42);
+	OK(db, cg_db_exec_script(db, "DEALLOCATE ALL"));
+	OK(db, cg_db_query_int(db, &v, "SELECT ? + 1", "i", (int64_t)1));
+	assert_int_equal(v, 2);
+	OK(other, cg_db_query_int(other, &v,
+	                          "SELECT COUNT(*) FROM pg_terminate_backend(CAST(? AS INTEGER))",
+	                          "i", pid));
+	assert_int_equal(cg_db_query_int(db, &v, "SELECT ? + 1", "i", (int64_t)1), CG_EIO);
+	cg_dbpool_release(p, db);
+	db = cg_dbpool_acquire(p, 1000);
+	OK(db, cg_db_query_int(db, &v, "SELECT ? + 1", "i", (int64_t)2));
+	assert_int_equal(v, 3);
+	cg_dbpool_release(p, db);
+	cg_dbpool_close(p);
+	cg_db_close(other);
+	cg_diags_clear(&d);
+}
+
 static void test_open_errors(void **state)
 {
 	struct cg_diags d = CG_DIAGS_INIT;
@@ -605,7 +637,7 @@ int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = {CASES, cmocka_unit_test(test_open_errors),
 	                                          cmocka_unit_test(test_alloc_failures)};
-	const struct CMUnitTest pg_tests[] = {CASES};
+	const struct CMUnitTest pg_tests[] = {CASES, cmocka_unit_test(test_pg_reconnect)};
 	int fails =
 	    cmocka_run_group_tests_name("sqlite", sqlite_tests, setup_sqlite, teardown_sqlite);
 	const char *pg = getenv("CG_TEST_PG_URL");
