@@ -1,10 +1,15 @@
 #!/bin/sh
 # with-pg.sh CMD [ARG...]: runs CMD with a throwaway PostgreSQL cluster (pg-start.sh) whose URL
 # is in CG_TEST_PG_URL, then stops and removes the cluster, also when CMD fails or the script is
-# interrupted. Exits with CMD's status.
+# interrupted. Exits with CMD's status, or 77 (meson's "skipped") when PostgreSQL is not
+# installed (scripts/install-deps.sh installs it).
 set -u
 [ $# -ge 1 ] || { echo "usage: $0 CMD [ARG...]" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -x "${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb" ]; then
+	echo "with-pg: PostgreSQL is not installed; skipped" >&2
+	exit 77
+fi
 D=$(mktemp -d /tmp/cg-pg-XXXXXX) || exit 1
 cleanup() { "$here/pg-stop.sh" "$D"; }
 trap cleanup EXIT
