@@ -76,13 +76,14 @@ int cg_db_rollback(struct cg_db *db);
 
 /* Runs one statement; rows it returns (RETURNING) are read and dropped. *changes (may be NULL)
  * gets the number of rows inserted, updated or deleted. The number of type letters must equal
- * the number of placeholders (CG_EINVAL). On SQLite the prepared statement is cached in the
- * handle, keyed by the SQL text: pass constant SQL and bind the values. */
+ * the number of placeholders (CG_EINVAL). The prepared statement is cached in the handle (64 per
+ * handle, least recently used dropped), keyed by the SQL text: pass constant SQL and bind the
+ * values. */
 int cg_db_exec(struct cg_db *db, int64_t *changes, const char *sql, const char *types, ...);
 
 /* The same with the values in an array, for statements built at run time (a multi-row VALUES).
  * type is one of the letters above; p is the text ('t', NULL for SQL NULL) or the blob ('b',
- * with len); i serves 'i' and 'I', d serves 'd'. */
+ * with len; text is NUL-terminated and len is not used); i serves 'i' and 'I', d serves 'd'. */
 struct cg_db_val {
 	char type;
 	int64_t i;
@@ -110,7 +111,7 @@ int cg_db_exec_script(struct cg_db *db, const char *sql);
 /* A materialised result. Every value is kept as text (NULL for SQL NULL) with its length;
  * integers are decimal, reals the shortest decimal that reads back as the same double, blobs
  * raw bytes (len gives their size; a NUL follows every value). PostgreSQL booleans read as "t" or
- * "f". The whole result is one allocation owned by the caller (cg_rows_free, NULL is fine).
+ * "f". The result belongs to the caller: cg_rows_free frees it whole (NULL is fine).
  * Beyond CG_DB_MAX_ROWS rows or CG_DB_MAX_RESULT bytes the query fails with CG_ELIMIT. */
 struct cg_rows {
 	size_t n, ncol;
@@ -127,7 +128,8 @@ const char *cg_rows_get(const struct cg_rows *r, size_t row, size_t col); /* NUL
 /* The value as int64; dflt when NULL, out of range or not a whole decimal number. */
 int64_t cg_rows_int(const struct cg_rows *r, size_t row, size_t col, int64_t dflt);
 
-/* Convenience: the first column of the first row as int64 (CG_ENOENT when no row). */
+/* Convenience: the first column of the first row as int64 (CG_ENOENT when no row; a NULL or a
+ * value that is not a whole number reads as 0, e.g. MAX() over no rows: use COALESCE). */
 int cg_db_query_int(struct cg_db *db, int64_t *out, const char *sql, const char *types, ...);
 
 /* Migrations: applies every embedded migration newer than the schema's version, each in its own
