@@ -343,8 +343,8 @@ again:
 		rc = pg_err(g, NULL);
 		goto out;
 	}
-	if (rb)
-		(void)PQsetSingleRowMode(g->c); /* without it the rows come in one result */
+	/* Also for exec: rows a RETURNING gives are then dropped one by one, never all held. */
+	(void)PQsetSingleRowMode(g->c); /* without it the rows come in one result */
 	rc = read_results(g, rb, changes);
 	/* The statement is gone (DISCARD ALL) or its result type changed under a schema change:
 	 * it did not run, so prepare it again; outside a transaction, retry at once. */
