@@ -391,6 +391,40 @@ static void test_migrate(void **state)
 	cg_db_close(db);
 }
 
+static void *migrate_thread(void *arg)
+{
+	struct cg_diags d = CG_DIAGS_INIT;
+	struct cg_db *db = NULL;
+	int *v = arg;
+	if (cg_db_open(url, &db, &d) == 0 && cg_db_migrate(db, v, &d) != 0)
+		*v = -1;
+	if (d.n)
+		fprintf(stderr, "migrate: %s\n", d.v[0].msg_en);
+	cg_db_close(db);
+	cg_diags_clear(&d);
+	return NULL;
+}
+
+/* Several processes (here threads with their own handles) migrating one fresh database. */
+static void test_migrate_concurrent(void **state)
+{
+	struct cg_db *db = open_db();
+	pthread_t th[4];
+	int v[4];
+	(void)state;
+	drop_schema(db);
+	for (int i = 0; i < 4; i++) {
+		v[i] = -2;
+		assert_int_equal(pthread_create(&th[i], NULL, migrate_thread, &v[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(v[i], 1);
+	}
+	assert_int_equal(count(db, "schema_migrations"), 1);
+	cg_db_close(db);
+}
+
 static void test_qmark(void **state)
 {
 	struct cg_db *db = open_db();
@@ -630,8 +664,9 @@ static void test_alloc_failures(void **state)
 #define CASES                                                                                      \
 	cmocka_unit_test(test_types), cmocka_unit_test(test_returning_conflict),                   \
 	    cmocka_unit_test(test_transactions), cmocka_unit_test(test_migrate),                   \
-	    cmocka_unit_test(test_qmark), cmocka_unit_test(test_caps),                             \
-	    cmocka_unit_test(test_pool), cmocka_unit_test(test_vals_batch)
+	    cmocka_unit_test(test_migrate_concurrent), cmocka_unit_test(test_qmark),               \
+	    cmocka_unit_test(test_caps), cmocka_unit_test(test_pool),                              \
+	    cmocka_unit_test(test_vals_batch)
 
 int main(void)
 {
