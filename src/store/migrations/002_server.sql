@@ -1,12 +1,13 @@
 -- 002_server: the central server's schema (issue 6). Portable SQL; {{id}} is the back end's
--- auto-numbered primary key and {{blob}} its binary type (db_migrate.c substitutes them).
+-- auto-numbered primary key, {{blob}} its binary type and {{key}} text sorted byte by byte
+-- (db_migrate.c substitutes them).
 -- Times are Unix milliseconds (UTC) in BIGINT columns named *_ms.
 
 CREATE TABLE units (
   id {{id}},
   code TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
-  name_key TEXT NOT NULL,            -- Vietnamese collation key (sorting and paging in SQL)
+  name_key {{key}} NOT NULL,         -- Vietnamese collation key (sorting and paging in SQL)
   parent_id BIGINT REFERENCES units(id),
   path TEXT NOT NULL,                -- materialised path of ids "/1/7/42/" for subtree scopes
   kind TEXT NOT NULL DEFAULT '',
@@ -36,7 +37,7 @@ CREATE TABLE users (
   id {{id}},
   login TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
-  name_key TEXT NOT NULL,
+  name_key {{key}} NOT NULL,
   pwhash TEXT NOT NULL,
   role TEXT NOT NULL,                -- 'dept_admin' | 'unit_admin' | 'viewer'
   unit_id BIGINT NOT NULL REFERENCES units(id),
