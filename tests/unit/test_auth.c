@@ -277,7 +277,9 @@ static void pki_chain(void **state)
 	assert_null(key);
 	assert_int_equal(cg_pki_new_server(ca, "junk", "localhost", &cert, &key), CG_EPARSE);
 	assert_int_equal(cg_pki_new_server("junk", cakey, "localhost", &cert, &key), CG_EPARSE);
-	assert_int_equal(cg_pki_new_ca("", &ca2, &ca2key), CG_EINVAL);
+	assert_int_equal(cg_pki_new_ca("", &cert, &key), CG_EINVAL);
+	assert_null(cert);
+	assert_int_equal(cg_pki_new_ca("a\nb", &cert, &key), CG_EINVAL);
 	X509_free(xca);
 	X509_free(xca2);
 	X509_free(xcert);

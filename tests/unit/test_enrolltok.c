@@ -292,6 +292,35 @@ static void crafted_good(void **state)
 	free(s);
 }
 
+/* Every allocation of encode and decode fails in turn: no crash, no leak, clean error. */
+static void alloc_failures(void **state)
+{
+	struct cg_enroll_token t, u;
+	struct cg_diags d = CG_DIAGS_INIT;
+	char *s = NULL;
+	int rc;
+	(void)state;
+
+	sample(&t);
+	for (long n = 0;; n++) {
+		cg_alloc_fail_after(n);
+		rc = cg_enroll_token_encode(&t, &s);
+		cg_alloc_fail_after(-1);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, CG_ENOMEM);
+		assert_null(s);
+	}
+	for (long n = 0; n < 8; n++) {
+		cg_alloc_fail_after(n);
+		(void)cg_enroll_token_decode("cgE1.e30", &u, &d);
+		cg_alloc_fail_after(-1);
+		cg_diags_clear(&d);
+	}
+	assert_int_equal(cg_enroll_token_decode(s, &u, NULL), 0);
+	cg_free(s);
+}
+
 static void sha256_and_ct(void **state)
 {
 	char h[CG_SHA256_HEX];
@@ -318,6 +347,7 @@ int main(void)
 	    cmocka_unit_test(too_long),
 	    cmocka_unit_test(missing_and_bad_fields),
 	    cmocka_unit_test(crafted_good),
+	    cmocka_unit_test(alloc_failures),
 	    cmocka_unit_test(sha256_and_ct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
