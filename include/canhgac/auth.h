@@ -19,51 +19,88 @@
 
 #include "canhgac/error.h"
 
-#define CG_PWHASH_LEN 128   /* buffer size for an encoded argon2id hash (crypto_pwhash_STRBYTES) */
-#define CG_SECRET_LEN 64    /* buffer size for a printable secret, prefix included */
+#define CG_PWHASH_LEN 128 /* buffer size for an encoded argon2id hash (crypto_pwhash_STRBYTES) */
+#define CG_SECRET_LEN 64  /* buffer size for a printable secret, prefix included */
 #define CG_SHA256_HEX 65
 #define CG_TOTP_SECRET_LEN 33 /* 160-bit secret in base32, 32 chars + NUL */
 
-int cg_auth_init(void); /* sodium_init(); call once at program start; idempotent */
+/* Where things are built: the enrolment token, cg_sha256_hex and cg_ct_streq are in core
+ * (src/core/enrolltok.c, authutil.c; portable, the Windows agent uses them); the rest is the
+ * cg_auth library (src/auth/, Linux only for now). */
 
-/* Passwords. Rejects passwords shorter than 10 or longer than 256 bytes (CG_EINVAL). */
+/* sodium_init(); call once at program start; idempotent. CG_ECRYPTO when libsodium cannot start
+ * (no entropy source). */
+int cg_auth_init(void);
+
+/* Passwords. Lengths in bytes (UTF-8 as typed; no normalisation). */
+#define CG_PW_MIN 10
+#define CG_PW_MAX 256
+/* Hashes with argon2id, OPSLIMIT/MEMLIMIT_INTERACTIVE (about 64 MiB and 0.1 s). CG_EINVAL for a
+ * password shorter than CG_PW_MIN or longer than CG_PW_MAX, CG_ENOMEM when libsodium fails. */
 int cg_pw_hash(const char *password, char out[CG_PWHASH_LEN]);
-int cg_pw_verify(const char *hash, const char *password); /* 0 match, CG_EPERM mismatch */
+/* 0 match, CG_EPERM mismatch (a password of a length cg_pw_hash refuses never matches),
+ * CG_EINVAL when hash is not an argon2id hash string. */
+int cg_pw_verify(const char *hash, const char *password);
+/* 1 when hash was made with other parameters than today's (rehash after a successful login),
+ * 0 when current, CG_EINVAL when it is not an argon2id hash string. */
+int cg_pw_needs_rehash(const char *hash);
 
-/* Random secrets: prefix is e.g. "cgs_" (session), "cga_" (agent), "cgt_" (API token). */
+/* Random secrets: prefix is e.g. "cgs_" (session), "cga_" (agent), "cgt_" (API token), "cge_"
+ * (enrolment). prefix: 1..15 characters of [a-z0-9_], else CG_EINVAL. out gets prefix + 43
+ * base64url characters (32 bytes from libsodium's CSPRNG). */
 int cg_secret_new(const char *prefix, char out[CG_SECRET_LEN]);
-/* SHA-256 of a string, lower-case hex. */
+/* SHA-256 of p[0..n), lower-case hex (64 characters + NUL). Portable (digest.h). On the only
+ * possible failure (out of memory) out is "", which never equals a stored hash. */
 void cg_sha256_hex(const void *p, size_t n, char out[CG_SHA256_HEX]);
-/* Constant-time equality of two NUL-terminated strings of equal length; 0 when equal. */
+/* Equality of two NUL-terminated strings, constant time in their contents (the lengths are not
+ * hidden); 0 when equal, -1 otherwise (also when either is NULL). */
 int cg_ct_streq(const char *a, const char *b);
 
-/* TOTP. now is unix seconds. cg_totp_check returns 0 when code matches step -1, 0 or +1. */
+/* TOTP. now is unix seconds. Secrets are base32 (RFC 4648, either case, '=' padding allowed),
+ * at least 16 characters (80 bits) and at most CG_MAX_TOTP_SECRET; CG_EINVAL otherwise. */
+/* 20 random bytes as 32 upper-case base32 characters. */
 int cg_totp_secret_new(char out[CG_TOTP_SECRET_LEN]);
+/* The 6-digit code of the 30 s step holding now (now >= 0). */
 int cg_totp_code(const char *secret_b32, int64_t now, char out[7]);
+/* 0 when code (exactly 6 digits) matches step -1, 0 or +1 around now, CG_EPERM when not
+ * (including a malformed code), CG_EINVAL for a bad secret or now < 30. */
 int cg_totp_check(const char *secret_b32, int64_t now, const char *code);
-/* otpauth://totp/canhgac:USER?secret=...&issuer=canhgac for authenticator apps. */
+/* The same, and *step (when not NULL) gets the step counter (unix s / 30) that matched: callers
+ * store it and refuse a code whose step is not greater than the last one used (replay). */
+int cg_totp_check_step(const char *secret_b32, int64_t now, const char *code, int64_t *step);
+/* otpauth://totp/canhgac:USER?secret=...&issuer=canhgac for authenticator apps; USER (1..256
+ * bytes) is percent-encoded. CG_ELIMIT when cap is too small. */
 int cg_totp_uri(const char *user, const char *secret_b32, char *out, size_t cap);
 
-/* Enrolment tokens. */
+/* Enrolment tokens: at most CG_MAX_ENROLL_TOKEN (limits.h) bytes. Pure (no I/O), portable. */
 struct cg_enroll_token {
-	char unit[64];
-	char secret[CG_SECRET_LEN];
-	int64_t expires;           /* unix s */
-	char ca_fp[CG_SHA256_HEX]; /* SHA-256 of the CA certificate DER, hex */
-	char url[512];             /* server base URL, https://host:port */
+	char unit[64];              /* unit code: 1..63 printable ASCII, no space at either end */
+	char secret[CG_SECRET_LEN]; /* "cge_" + 43 base64url characters (cg_secret_new("cge_")) */
+	int64_t expires;            /* unix s, > 0 */
+	char ca_fp[CG_SHA256_HEX];  /* SHA-256 of the CA certificate DER, 64 lower-case hex */
+	char url[512];              /* server base URL, https://host:port, no white space */
 };
-/* Encodes into a malloc'd string. */
+/* Encodes into a string allocated with cg_malloc (free with cg_free or free). CG_EINVAL when a
+ * field breaks the rules above (the same checks as decoding). */
 int cg_enroll_token_encode(const struct cg_enroll_token *t, char **out);
 /* Parses a pasted token (surrounding white space ignored). CG_EPARSE with a diagnostic that says
- * what is wrong (not a canhgac token, truncated, bad field). */
+ * what is wrong (not a canhgac token, another version, truncated, missing, unknown or bad
+ * field); t is written only on success. The base64url must be canonical (no padding). */
 int cg_enroll_token_decode(const char *s, struct cg_enroll_token *t, struct cg_diags *d);
 
-/* PKI. Creates a CA (10 years) and a server certificate (2 years) whose subjectAltName lists
- * `names` (DNS names or IP addresses, comma-separated, e.g. "localhost,127.0.0.1"). Outputs are
- * malloc'd PEM strings; keys are unencrypted PEM (the caller writes them mode 0600). */
+/* PKI. Creates a CA (10 years; CN cn, 1..64 bytes; basicConstraints critical CA:TRUE,
+ * pathlen:0; keyUsage critical keyCertSign, cRLSign) and a server certificate (2 years; CN the
+ * first name; keyUsage digitalSignature; extendedKeyUsage serverAuth) whose subjectAltName lists
+ * `names` (DNS names or IP addresses, comma-separated, e.g. "localhost,127.0.0.1", at most
+ * CG_MAX_PKI_NAMES; CG_EINVAL for a name that is neither). Keys are ECDSA P-256, serials random
+ * 128-bit, signatures SHA-256, notBefore one hour back. Outputs are PEM strings allocated with
+ * cg_malloc (free with cg_free or free); keys are unencrypted PKCS#8 PEM (the caller writes
+ * them mode 0600). cg_pki_new_server gives CG_EPARSE when the CA PEM does not read, CG_EINVAL
+ * when the key does not match the certificate or the certificate is not a CA; PEM inputs are
+ * capped at CG_MAX_PKI_PEM (CG_ELIMIT). */
 int cg_pki_new_ca(const char *cn, char **ca_cert, char **ca_key);
-int cg_pki_new_server(const char *ca_cert, const char *ca_key, const char *names,
-                      char **cert, char **key);
+int cg_pki_new_server(const char *ca_cert, const char *ca_key, const char *names, char **cert,
+                      char **key);
 /* SHA-256 over the DER of the first certificate in a PEM string, lower-case hex. */
 int cg_pki_fingerprint(const char *cert_pem, char out[CG_SHA256_HEX]);
 

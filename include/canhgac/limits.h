@@ -235,4 +235,10 @@
 #define CG_MAX_WINEVT_DEPTH 32           /* element nesting inside one event */
 #define CG_MAX_WINEVT_RECORDS 50000000ul /* records read from one .evtx file or channel */
 
+/* Server authentication (auth.h). */
+#define CG_MAX_ENROLL_TOKEN 2048    /* one enrolment token, bytes, prefix included */
+#define CG_MAX_PKI_PEM (64ul << 10) /* one PEM certificate or key given to the PKI functions */
+#define CG_MAX_PKI_NAMES 32         /* subjectAltName entries of a server certificate */
+#define CG_MAX_TOTP_SECRET 128      /* base32 characters of a TOTP secret */
+
 #endif
