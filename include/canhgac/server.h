@@ -15,7 +15,7 @@
 
 struct cg_server_config {
 	char data_dir[1024];  /* DATA_DIR/server */
-	char db_url[1024];    /* "" = sqlite:DATA_DIR/server/server.db */
+	char db_url[1100];    /* "" = sqlite:DATA_DIR/server/server.db */
 	char listen_addr[64]; /* "127.0.0.1" default; "0.0.0.0" for every interface */
 	int port;             /* 8443 default */
 	int threads;          /* HTTP thread pool, default 2 x CPUs, at least 4 */

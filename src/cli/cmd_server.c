@@ -63,7 +63,7 @@ static int parse(struct cg_cli *c, int argc, char **argv, struct cg_server_confi
                  const char **admin, int *ready_fd)
 {
 	int opt;
-	long v;
+	long v = 0;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", s_opts, NULL)) != -1) {

@@ -160,12 +160,12 @@ int cg_srv_new_agent(struct cg_req *q, int64_t unit_id, const char *epoch, int64
                      char uid[40], char secret[CG_SECRET_LEN], int64_t *id)
 {
 	char tmp[CG_SECRET_LEN], h[CG_SHA256_HEX];
-	int rc = cg_secret_new("", tmp);
+	int rc = cg_secret_new("ag_", tmp);
 	if (rc == 0)
 		rc = cg_secret_new("cga_", secret);
 	if (rc != 0)
 		return rc;
-	snprintf(uid, 40, "ag-%.20s", tmp);
+	snprintf(uid, 40, "ag-%.20s", tmp + 3);
 	cg_sha256_hex(secret, strlen(secret), h);
 	int64_t now = cg_srv_now_ms();
 	return cg_db_query_int(q->db, id,

@@ -304,7 +304,7 @@ int cg_h_login(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	throttle(s, kl, -1);
 	char sid[CG_SECRET_LEN], csrf[CG_SECRET_LEN], h[CG_SHA256_HEX];
-	if (cg_secret_new("cgs_", sid) != 0 || cg_secret_new("", csrf) != 0)
+	if (cg_secret_new("cgs_", sid) != 0 || cg_secret_new("csrf_", csrf) != 0)
 		goto out;
 	cg_sha256_hex(sid, strlen(sid), h);
 	int64_t now = cg_srv_now_ms();

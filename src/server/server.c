@@ -106,7 +106,7 @@ static int create_admin(struct cg_db *db, const char *login, char **password_out
 		return rc;
 	char pw[CG_SECRET_LEN], hash[CG_PWHASH_LEN], key[512];
 	int64_t now = cg_srv_now_ms();
-	rc = cg_secret_new("", pw);
+	rc = cg_secret_new("cgp_", pw);
 	if (rc == 0)
 		rc = cg_pw_hash(pw, hash);
 	if (rc == 0)
@@ -201,6 +201,7 @@ int cg_server_run(const struct cg_server_config *cfg, int ready_fd, struct cg_di
 	struct cg_srv s;
 	memset(&s, 0, sizeof s);
 	s.cfg = *cfg;
+	int auto_url = !s.cfg.public_url[0];
 	resolve(&s.cfg);
 	struct cg_http *h = NULL;
 	char *pw = NULL;
@@ -214,6 +215,13 @@ int cg_server_run(const struct cg_server_config *cfg, int ready_fd, struct cg_di
 		rc = cg_ingest_start(&s, &s.ingest);
 	if (rc == 0)
 		rc = cg_http_start(&s, &h);
+	if (rc == 0 && auto_url && s.cfg.port == 0) {
+		/* Port 0: the URL in enrolment tokens names the port actually bound. */
+		char *colon = strrchr(s.cfg.public_url, ':');
+		if (colon)
+			snprintf(colon, sizeof s.cfg.public_url - (size_t)(colon - s.cfg.public_url), ":%d",
+			         cg_http_port(h));
+	}
 	if (rc == 0) {
 		cg_stop_on_signals();
 		if (!s.cfg.quiet)

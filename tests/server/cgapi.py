@@ -118,7 +118,7 @@ class Server:
         self.port = None
 
     def init(self, admin="admin"):
-        args = [self.cg, "--lang", "en", "--data-dir", self.datadir, "server", "init",
+        args = [self.cg, "server", "init", "--lang", "en", "--data-dir", self.datadir,
                 "--admin", admin]
         if self.db:
             args += ["--db", self.db]
@@ -130,7 +130,7 @@ class Server:
 
     def start(self, port=0):
         r, w = os.pipe()
-        args = [self.cg, "--quiet", "--data-dir", self.datadir, "server", "run", "--port",
+        args = [self.cg, "server", "run", "--quiet", "--data-dir", self.datadir, "--port",
                 str(port), "--ready-fd", str(w)] + self.extra
         if self.db:
             args += ["--db", self.db]

@@ -30,7 +30,7 @@ def check(cond, what):
 
 
 def agent(datadir, *args, conf=None, check_rc=True):
-    cmd = [CG, "--lang", "en", "agent"] + list(args) + ["--data-dir", datadir]
+    cmd = [CG, "agent"] + list(args) + ["--lang", "en", "--data-dir", datadir]
     if conf:
         cmd += ["--config", conf]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
