@@ -171,7 +171,7 @@ int cg_srv_new_agent(struct cg_req *q, int64_t unit_id, const char *epoch, int64
 	return cg_db_query_int(q->db, id,
 	                       "INSERT INTO agents (uid, unit_id, secret_hash, epoch, cloned_from, "
 	                       "enrolled_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                       "titIii", uid, unit_id, h, epoch, cloned_from ? cloned_from : INT64_MIN,
+	                       "tittIii", uid, unit_id, h, epoch, cloned_from ? cloned_from : INT64_MIN,
 	                       now, now);
 }
 

@@ -39,8 +39,12 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t cap)
 
 const char *cg_req_arg(struct cg_req *q, const char *name)
 {
-	if (!q->conn)
+	if (!q->conn) {
+		for (const char *const *a = q->args; a && a[0] && a[1]; a += 2)
+			if (strcmp(a[0], name) == 0)
+				return a[1];
 		return NULL;
+	}
 	return MHD_lookup_connection_value((struct MHD_Connection *)q->conn, MHD_GET_ARGUMENT_KIND,
 	                                   name);
 }

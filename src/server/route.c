@@ -2,6 +2,7 @@
  * segment captures one path segment (1..127 bytes, no '/') into q->params. Unknown paths get 404,
  * a known path with another method 405. Every request is authenticated before its handler runs;
  * the handler then applies its own guard (user role, agent) and the scope checks. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,10 @@ int cg_srv_dispatch(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	cg_srv_authenticate(s, q);
 	int rc = hit->fn(s, q, r);
+	/* Internal errors go to the server's log (journald), never to the client. */
+	if (r->status >= 500)
+		fprintf(stderr, "canhgac server: %s %s -> %d (%s): %s\n", q->method, q->path, r->status,
+		        cg_strerror(rc), cg_db_errmsg(q->db));
 	cg_dbpool_release(s->pool, q->db);
 	q->db = NULL;
 	return rc;

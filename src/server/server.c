@@ -196,23 +196,42 @@ static void sweep(struct cg_srv *s)
 	cg_dbpool_release(s->pool, db);
 }
 
+int cg_srv_open(struct cg_srv *s, const struct cg_server_config *cfg, struct cg_diags *d)
+{
+	memset(s, 0, sizeof *s);
+	s->cfg = *cfg;
+	resolve(&s->cfg);
+	char *pw = NULL;
+	pthread_mutex_init(&s->throttle_mu, NULL);
+	int rc = cg_server_init(&s->cfg, NULL, &pw, d);
+	free(pw);
+	if (rc == 0)
+		rc = load_pki(s);
+	if (rc == 0)
+		rc = cg_dbpool_open(s->cfg.db_url, s->cfg.threads + 4, &s->pool, d);
+	if (rc == 0)
+		rc = cg_ingest_start(s, &s->ingest);
+	return rc;
+}
+
+void cg_srv_close(struct cg_srv *s)
+{
+	cg_ingest_stop(s->ingest);
+	cg_dbpool_close(s->pool);
+	pthread_mutex_destroy(&s->throttle_mu);
+	free(s->throttle);
+	free(s->ca_pem);
+	free(s->cert_pem);
+	free(s->key_pem);
+	memset(s, 0, sizeof *s);
+}
+
 int cg_server_run(const struct cg_server_config *cfg, int ready_fd, struct cg_diags *d)
 {
 	struct cg_srv s;
-	memset(&s, 0, sizeof s);
-	s.cfg = *cfg;
-	int auto_url = !s.cfg.public_url[0];
-	resolve(&s.cfg);
 	struct cg_http *h = NULL;
-	char *pw = NULL;
-	int rc = cg_server_init(&s.cfg, NULL, &pw, d);
-	pthread_mutex_init(&s.throttle_mu, NULL);
-	if (rc == 0)
-		rc = load_pki(&s);
-	if (rc == 0)
-		rc = cg_dbpool_open(s.cfg.db_url, s.cfg.threads + 4, &s.pool, d);
-	if (rc == 0)
-		rc = cg_ingest_start(&s, &s.ingest);
+	int auto_url = !cfg->public_url[0];
+	int rc = cg_srv_open(&s, cfg, d);
 	if (rc == 0)
 		rc = cg_http_start(&s, &h);
 	if (rc == 0 && auto_url && s.cfg.port == 0) {
@@ -235,7 +254,7 @@ int cg_server_run(const struct cg_server_config *cfg, int ready_fd, struct cg_di
 				rc = CG_EIO;
 		}
 		int64_t last_sweep = 0;
-		while (!cg_stop_requested()) {
+		while (rc == 0 && !cg_stop_requested()) {
 			if (cg_srv_now_ms() - last_sweep > 3600000) {
 				sweep(&s);
 				last_sweep = cg_srv_now_ms();
@@ -244,14 +263,7 @@ int cg_server_run(const struct cg_server_config *cfg, int ready_fd, struct cg_di
 		}
 	}
 	cg_http_stop(h);
-	cg_ingest_stop(s.ingest);
-	cg_dbpool_close(s.pool);
-	pthread_mutex_destroy(&s.throttle_mu);
-	free(s.throttle);
-	free(s.ca_pem);
-	free(s.cert_pem);
-	free(s.key_pem);
-	free(pw);
+	cg_srv_close(&s);
 	return rc;
 }
 

@@ -61,6 +61,7 @@ struct cg_req {
 	struct cg_caller who;
 	struct cg_db *db; /* a pooled handle for this request */
 	void *conn;       /* opaque: the HTTP adapter's connection (query arguments) */
+	const char *const *args; /* without conn: query arguments as NULL-ended name, value pairs */
 };
 
 struct cg_resp {
@@ -85,6 +86,11 @@ struct cg_srv {
 	void *throttle; /* login throttling table (auth_srv.c) */
 	volatile int inflight;
 };
+
+/* Opens the server state (database pool, PKI, ingest writer) without listening; cg_srv_close
+ * undoes it. cg_server_run and the API fuzz target use these. */
+int cg_srv_open(struct cg_srv *s, const struct cg_server_config *cfg, struct cg_diags *d);
+void cg_srv_close(struct cg_srv *s);
 
 typedef int (*cg_handler)(struct cg_srv *s, struct cg_req *q, struct cg_resp *r);
 
