@@ -1,5 +1,5 @@
-/* test_agentconf.c - the agent's configuration file: defaults, every key, schedules, and
- * file:line diagnostics for bad lines. */
+/* test_agentconf.c - the agent's pure parsers: the configuration file (defaults, every key,
+ * schedules, file:line diagnostics for bad lines) and /proc/net/{tcp,udp}{,6}. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "canhgac/agent.h"
 #include "canhgac/agentconf.h"
 #include "canhgac/error.h"
 
@@ -116,6 +117,54 @@ static void errors(void **state)
 	cg_diags_clear(&d);
 }
 
+static void procnet(void **state)
+{
+	const char *tcp =
+	    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
+	    "   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0"
+	    "        0 1595 1 000000005fe8e588 100 0 0 10 0\n"
+	    "   1: 0100007F:0277 0200007F:C350 01 00000000:00000000 00:00000000 00000000  1000"
+	    "        0 4242 1\n"
+	    "   2: 0100007F:0277 0200007F:C351 06 00000000:00000000 00:00000000 00000000  1000"
+	    "        0 0 1\n"
+	    "   3: garbage\n";
+	const char *tcp6 =
+	    "  sl  local_address                         remote_address                        st\n"
+	    "   0: 00000000000000000000000001000000:0050 00000000000000000000000000000000:0000 0A "
+	    "00000000:00000000 00:00000000 00000000   33        0 777 1\n";
+	const char *udp = "  sl  local_address rem_address   st\n"
+	                  "  9: 00000000:0044 00000000:0000 07 00000000:00000000 00:00000000 "
+	                  "00000000 0 0 55 2 0\n";
+	struct cg_netconns c = {0};
+	size_t bad = 0;
+	json_t *e;
+	(void)state;
+	assert_int_equal(cg_procnet_parse(tcp, strlen(tcp), "tcp", &c, &bad), 0);
+	assert_int_equal(cg_procnet_parse(tcp6, strlen(tcp6), "tcp6", &c, &bad), 0);
+	assert_int_equal(cg_procnet_parse(udp, strlen(udp), "udp", &c, &bad), 0);
+	assert_int_equal(bad, 1);
+	assert_int_equal(c.n_listening, 3);
+	assert_string_equal(c.listening[0].local, "0.0.0.0");
+	assert_int_equal(c.listening[0].lport, 22);
+	assert_int_equal(c.listening[0].inode, 1595);
+	assert_string_equal(c.listening[1].local, "::1");
+	assert_int_equal(c.listening[1].lport, 80);
+	assert_string_equal(c.listening[2].proto, "udp");
+	assert_int_equal(c.listening[2].lport, 68);
+	assert_int_equal(c.n_established, 1);
+	assert_string_equal(c.established[0].local, "127.0.0.1");
+	assert_string_equal(c.established[0].remote, "127.0.0.2");
+	assert_int_equal(c.established[0].rport, 50000);
+	assert_int_equal(c.established[0].uid, 1000);
+	e = cg_netconns_event(&c, 1795599672345);
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "kind")), "net.connections");
+	assert_int_equal(json_array_size(json_object_get(e, "listening")), 3);
+	json_decref(e);
+	assert_int_equal(cg_procnet_parse(tcp, 3, "sctp", &c, NULL), CG_EINVAL);
+	cg_netconns_clear(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +172,7 @@ int main(void)
 	    cmocka_unit_test(defaults),
 	    cmocka_unit_test(schedules),
 	    cmocka_unit_test(errors),
+	    cmocka_unit_test(procnet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
