@@ -32,6 +32,9 @@ static const struct command commands[] = {
     {"rules", cg_cmd_rules},
     {"fim", cg_cmd_fim},
     {"web", cg_cmd_web},
+#ifndef _WIN32
+    {"agent", cg_cmd_agent},
+#endif
 };
 /* clang-format on */
 
