@@ -1,6 +1,7 @@
 /* agent_event.c - `canhgac agent event [FILE]`: other commands' --json output into the agent's
- * spool. Every line is checked first (JSON object, schema canhgac.event/1, kind, severity,
- * time_ms); one bad line and nothing is appended. */
+ * spool. Every line is checked first (JSON object, schema canhgac.event/1, kind, time_ms, and
+ * severity when present: summaries have none and count as info); one bad line and nothing is
+ * appended. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ static char *check_line(const char *line, size_t len, const char *src, unsigned 
 	json_t *tm = json_object_get(o, "time_ms");
 	char *out = NULL;
 
+	*sev = CG_SEV_INFO; /* summaries carry no severity */
 	if (!o)
 		fprintf(stderr, cg_tr("%s:%lu: JSON sai: %s\n", "%s:%lu: bad JSON: %s\n"), src, ln,
 		        err.text);
@@ -42,7 +44,8 @@ static char *check_line(const char *line, size_t len, const char *src, unsigned 
 	         json_string_length(json_object_get(o, "kind")) == 0)
 		fprintf(stderr, cg_tr("%s:%lu: thiếu trường kind\n", "%s:%lu: no kind field\n"), src,
 		        ln);
-	else if (!sv || cg_severity_parse(sv, sev) != 0)
+	else if ((sv && cg_severity_parse(sv, sev) != 0) ||
+	         (!sv && json_object_get(o, "severity")))
 		fprintf(stderr,
 		        cg_tr("%s:%lu: severity phải là info, low, medium, high hoặc critical\n",
 		              "%s:%lu: severity must be info, low, medium, high or critical\n"),
