@@ -64,6 +64,10 @@ int cg_netconns_read(struct cg_netconns *out);
 /* The `net.connections` event record (severity info); NULL on ENOMEM. */
 json_t *cg_netconns_event(const struct cg_netconns *c, int64_t now_ms);
 
+/* Reads a /proc file (whose size stat() reports as 0) until its end, at most max bytes
+ * (CG_ELIMIT beyond); *buf is NUL-terminated, cg_free. */
+int cg_agent_read_proc(const char *path, size_t max, char **buf, size_t *len);
+
 /* Builds the common fields of an agent event (schema, time, time_ms, kind, severity, host). */
 json_t *cg_agent_event_new(const char *kind, int sev, int64_t now_ms);
 

@@ -1,6 +1,8 @@
 /* facts.c - the host facts of the agent's heartbeat (host name, OS, machine id, addresses, MACs,
  * uptime) and its own CPU and memory use. Linux: getifaddrs, /etc/os-release, /proc. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netpacket/packet.h>
@@ -16,6 +18,48 @@
 #include "canhgac/sys.h"
 #include "canhgac/timeutil.h"
 #include "banned.h"
+
+int cg_agent_read_proc(const char *path, size_t max, char **buf, size_t *len)
+{
+	size_t cap = 0, n = 0;
+	char *p = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return cg_from_errno(errno);
+	for (;;) {
+		ssize_t got;
+		if (cg_grow((void **)&p, &cap, n + 4097, 1, max + 4097)) {
+			rc = n >= max ? CG_ELIMIT : CG_ENOMEM;
+			break;
+		}
+		got = read(fd, p + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = cg_from_errno(errno);
+			break;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > max) {
+			rc = CG_ELIMIT;
+			break;
+		}
+	}
+	close(fd);
+	if (rc) {
+		cg_free(p);
+		return rc;
+	}
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return 0;
+}
 
 static void copy(char *dst, size_t cap, const char *s)
 {
@@ -95,7 +139,7 @@ static void addresses(struct cg_agent_facts *f)
 void cg_agent_facts_get(struct cg_agent_facts *f)
 {
 	const struct cg_host_facts *h = cg_host_facts();
-	uint8_t *buf = NULL;
+	char *buf = NULL;
 	size_t len;
 
 	memset(f, 0, sizeof(*f));
@@ -104,8 +148,8 @@ void cg_agent_facts_get(struct cg_agent_facts *f)
 	copy(f->machine_id, sizeof(f->machine_id), h->machine_id);
 	os_version(f->os_version, sizeof(f->os_version));
 	addresses(f);
-	if (cg_read_file("/proc/uptime", 4096, &buf, &len) == 0)
-		f->uptime_s = strtoll((const char *)buf, NULL, 10);
+	if (cg_agent_read_proc("/proc/uptime", 4096, &buf, &len) == 0)
+		f->uptime_s = strtoll(buf, NULL, 10);
 	cg_free(buf);
 }
 
@@ -138,14 +182,14 @@ json_t *cg_agent_facts_json(const struct cg_agent_facts *f)
 
 static long rss_kb(void)
 {
-	uint8_t *buf = NULL;
+	char *buf = NULL;
 	size_t len;
 	long kb = 0;
 	const char *p;
 
-	if (cg_read_file("/proc/self/status", 64 << 10, &buf, &len) != 0)
+	if (cg_agent_read_proc("/proc/self/status", 64 << 10, &buf, &len) != 0)
 		return 0;
-	p = strstr((const char *)buf, "\nVmRSS:");
+	p = strstr(buf, "\nVmRSS:");
 	if (p)
 		kb = strtol(p + 7, NULL, 10);
 	cg_free(buf);

@@ -191,11 +191,11 @@ int cg_netconns_read(struct cg_netconns *out)
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; rc == 0 && i < 4; i++) {
 		char path[64];
-		uint8_t *buf = NULL;
+		char *buf = NULL;
 		size_t len = 0;
 		snprintf(path, sizeof(path), "/proc/net/%s", protos[i]);
-		if (cg_read_file(path, CG_AGENT_MAX_PROCNET, &buf, &len) == 0)
-			rc = cg_procnet_parse((const char *)buf, len, protos[i], out, NULL);
+		if (cg_agent_read_proc(path, CG_AGENT_MAX_PROCNET, &buf, &len) == 0)
+			rc = cg_procnet_parse(buf, len, protos[i], out, NULL);
 		cg_free(buf); /* a missing file (no IPv6) is not an error */
 	}
 	if (rc)
