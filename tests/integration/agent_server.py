@@ -74,6 +74,8 @@ class H(http.server.BaseHTTPRequestHandler):
         self.handle_any("POST")
 
 
+if mode == "scan":
+    state["tasks"] = [{"id": 8, "kind": "scan", "args": {"mode": "path", "paths": [sys.argv[6]]}}]
 srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(cert, key)

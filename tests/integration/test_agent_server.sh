@@ -20,7 +20,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=o
 start() { # start MODE: the stand-in server, its port in $PORT
 	rm -f "$T/port"
 	python3 "$SRC/tests/integration/agent_server.py" "$P/srv.pem" "$P/srv.key" "$T/port" \
-		"$T/req.log" "$1" & SRV=$!
+		"$T/req.log" "$1" "${2:-}" & SRV=$!
 	for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
 	PORT=$(cat "$T/port")
 }
@@ -103,6 +103,23 @@ cp "$P/ca.pem" "$T/data/agent/ca.pem"
 identity "http://127.0.0.1:$PORT"
 expect_rc 2 "http:// refused" "${A[@]}" run --once
 identity "https://127.0.0.1:$PORT"
+
+# a scan task: `canhgac scan --json` as a low-priority child, its records with "task": 8
+stop; mkdir -p "$T/files"; eicar > "$T/files/eicar.com"; : > "$T/req.log"
+start scan "$T/files"
+identity "https://127.0.0.1:$PORT"
+expect_rc 0 "scan task" env CANHGAC_BUNDLE="$SRC/bundles/sample" "${A[@]}" run --once
+jq_py '
+reqs=[json.loads(l) for l in open(sys.argv[1])]
+evs=[e["event"] for r in reqs if r["path"]=="/api/v1/agent/events" for e in r["body"]["events"]]
+mal=[e for e in evs if e["kind"]=="malware.detected"]
+summ=[e for e in evs if e["kind"]=="scan.summary"]
+assert mal and all(e["task"]==8 for e in mal), evs
+assert summ and summ[0]["task"]==8 and evs.index(summ[0])>evs.index(mal[-1])
+st=[r["body"] for r in reqs if r["path"]=="/api/v1/agent/tasks/8"]
+assert [b["state"] for b in st]==["running","done"] and st[1]["result"]["exit_code"]==1, st
+print("scan ok")' "$T/req.log" > "$T/py" 2>&1
+contains "$T/py" "scan ok" "findings and summary spooled with the task id, task done"
 
 # 429 with Retry-After: the round fails, nothing lost
 stop; start busy
