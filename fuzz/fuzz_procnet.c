@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	if (cg_procnet_parse((const char *)data + 1, size - 1, protos[data[0] & 3], &c, &bad) == 0) {
+	if (cg_procnet_parse((const char *)data + 1, size - 1, protos[data[0] & 3], &c, &bad) ==
+	    0) {
 		e = cg_netconns_event(&c, 0);
 		json_decref(e);
 	}

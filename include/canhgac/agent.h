@@ -9,8 +9,8 @@
 
 #include "canhgac/error.h"
 
-#define CG_AGENT_MAX_ADDRS 64     /* IP addresses and MACs reported */
-#define CG_AGENT_MAX_CONNS 4096   /* listening and established entries each, per event */
+#define CG_AGENT_MAX_ADDRS 64             /* IP addresses and MACs reported */
+#define CG_AGENT_MAX_CONNS 4096           /* listening and established entries each, per event */
 #define CG_AGENT_MAX_PROCNET (16ul << 20) /* bytes read from one /proc/net file */
 
 /* Host facts of the heartbeat (docs/agent-protocol.md). */

@@ -47,8 +47,8 @@ int cg_agent_request(struct cg_agent_client *c, const char *method, const char *
 /* Enrolment's first step: GET base_url/api/v1/ca.pem WITHOUT verifying TLS (the only such
  * fetch), check that SHA-256 over the first certificate's DER equals fp_hex (CG_ECRYPTO when
  * not), and save that certificate alone, as PEM, atomically at save_path. */
-int cg_agent_fetch_ca(const char *base_url, const char *fp_hex, const char *save_path,
-                      char *err, size_t errcap);
+int cg_agent_fetch_ca(const char *base_url, const char *fp_hex, const char *save_path, char *err,
+                      size_t errcap);
 
 /* The wait before retry number `attempt` (0-based): full jitter, a uniform random value in
  * [0, min(10 min, 2 s * 2^attempt)], but never less than Retry-After (seconds, 0 = none). rnd is

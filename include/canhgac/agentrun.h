@@ -13,17 +13,17 @@
 
 struct cg_agent {
 	struct cg_agentconf conf;
-	char data_dir[4096];  /* DATA_DIR */
-	char dir[4096];       /* DATA_DIR/agent: spool.db, ca.pem, identity.json */
-	char exe[4096];       /* this program, run for scans ("/proc/self/exe" resolved) */
+	char data_dir[4096]; /* DATA_DIR */
+	char dir[4096];      /* DATA_DIR/agent: spool.db, ca.pem, identity.json */
+	char exe[4096];      /* this program, run for scans ("/proc/self/exe" resolved) */
 	struct cg_spool *spool;
 	struct cg_agent_identity id;
 	int have_id;
 	struct cg_agent_client *client;
 	struct cg_agent_self self;
-	int heartbeat_s;      /* the server's value wins over the configuration's */
-	unsigned attempt;     /* failed cycles in a row, for the backoff */
-	long retry_after;     /* the last Retry-After seen */
+	int heartbeat_s;  /* the server's value wins over the configuration's */
+	unsigned attempt; /* failed cycles in a row, for the backoff */
+	long retry_after; /* the last Retry-After seen */
 	int64_t last_netconn_ms;
 	int64_t last_sched_ms; /* when the scheduled scan last started */
 };

@@ -23,11 +23,11 @@
 #include "canhgac/error.h"
 #include "canhgac/event.h"
 
-#define CG_SPOOL_EPOCH_LEN 33                    /* 32 hex digits + NUL */
-#define CG_SPOOL_DEFAULT_MAX (256ull << 20)      /* default bound, bytes */
-#define CG_SPOOL_MIN_MAX (64ull << 10)           /* smallest bound accepted, bytes */
-#define CG_MAX_SPOOL_EVENT (2ul << 20)           /* one event's JSON, bytes */
-#define CG_MAX_SPOOL_MANY 100000ul               /* events of one cg_spool_append_many */
+#define CG_SPOOL_EPOCH_LEN 33               /* 32 hex digits + NUL */
+#define CG_SPOOL_DEFAULT_MAX (256ull << 20) /* default bound, bytes */
+#define CG_SPOOL_MIN_MAX (64ull << 10)      /* smallest bound accepted, bytes */
+#define CG_MAX_SPOOL_EVENT (2ul << 20)      /* one event's JSON, bytes */
+#define CG_MAX_SPOOL_MANY 100000ul          /* events of one cg_spool_append_many */
 
 struct cg_spool;
 

@@ -26,8 +26,8 @@ int cg_agent_tasks(struct cg_agent *a);
 void cg_agent_sched_tick(struct cg_agent *a, int64_t now_ms);
 /* Runs `canhgac scan --json` on paths at low priority (nice, idle I/O class) and spools every
  * record it prints, with "task": task_id when task_id > 0. *exit_code receives its status. */
-int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, size_t n,
-                  int full, int *exit_code, long *records);
+int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, size_t n, int full,
+                  int *exit_code, long *records);
 /* Spools a host.inventory event of the dpkg database. */
 int cg_agent_inventory(struct cg_agent *a, long task_id);
 

@@ -113,7 +113,8 @@ int cg_agent_client_new(const char *base_url, const char *ca_file, const char *s
 	n = strlen(base_url);
 	while (n > 0 && base_url[n - 1] == '/')
 		n--;
-	if (n >= sizeof(c->base) || strlen(ca_file) >= sizeof(c->ca_file) || !(c->h = curl_easy_init())) {
+	if (n >= sizeof(c->base) || strlen(ca_file) >= sizeof(c->ca_file) ||
+	    !(c->h = curl_easy_init())) {
 		cg_agent_client_free(c);
 		return CG_EINVAL;
 	}
@@ -252,8 +253,8 @@ out:
 	return rc;
 }
 
-int cg_agent_fetch_ca(const char *base_url, const char *fp_hex, const char *save_path,
-                      char *err, size_t errcap)
+int cg_agent_fetch_ca(const char *base_url, const char *fp_hex, const char *save_path, char *err,
+                      size_t errcap)
 {
 	struct sink s = {NULL, 0, 0, CG_AGENT_MAX_CA_PEM, 0};
 	char url[1024], errbuf[CURL_ERROR_SIZE] = "", fp[65], *one = NULL;

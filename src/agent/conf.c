@@ -21,8 +21,8 @@ enum key {
 	K_COUNT
 };
 static const char *const key_names[K_COUNT] = {
-    "server",      "data_dir",      "heartbeat_s",  "scan_schedule",
-    "scan_paths",  "memory_cap_mb", "spool_max_mb", "cpu_nice",
+    "server",     "data_dir",      "heartbeat_s",  "scan_schedule",
+    "scan_paths", "memory_cap_mb", "spool_max_mb", "cpu_nice",
 };
 
 void cg_agentconf_defaults(struct cg_agentconf *c)
@@ -171,14 +171,24 @@ static int apply(enum key k, char *v, struct cg_agentconf *c)
 }
 
 static const char *const expect_vi[K_COUNT] = {
-    "một địa chỉ https://", "một đường dẫn tuyệt đối", "số giây từ 10 đến 86400",
-    "off, daily HH:MM hoặc weekly mon HH:MM", "các đường dẫn tuyệt đối cách nhau bởi dấu phẩy",
-    "0 hoặc từ 16 đến 65536 MB", "từ 1 đến 65536 MB", "từ 0 đến 19",
+    "một địa chỉ https://",
+    "một đường dẫn tuyệt đối",
+    "số giây từ 10 đến 86400",
+    "off, daily HH:MM hoặc weekly mon HH:MM",
+    "các đường dẫn tuyệt đối cách nhau bởi dấu phẩy",
+    "0 hoặc từ 16 đến 65536 MB",
+    "từ 1 đến 65536 MB",
+    "từ 0 đến 19",
 };
 static const char *const expect_en[K_COUNT] = {
-    "an https:// URL", "an absolute path", "seconds from 10 to 86400",
-    "off, daily HH:MM or weekly mon HH:MM", "comma-separated absolute paths",
-    "0 or 16 to 65536 MB", "1 to 65536 MB", "0 to 19",
+    "an https:// URL",
+    "an absolute path",
+    "seconds from 10 to 86400",
+    "off, daily HH:MM or weekly mon HH:MM",
+    "comma-separated absolute paths",
+    "0 or 16 to 65536 MB",
+    "1 to 65536 MB",
+    "0 to 19",
 };
 
 /* One line (NUL-terminated, without its end); returns 0 or CG_EPARSE after a diagnostic. */
@@ -215,8 +225,8 @@ static int one_line(char *s, const char *src, unsigned long ln, unsigned *seen,
 	if (apply((enum key)k, v, c))
 		return cg_diags_add(d, CG_EPARSE, src, ln, (unsigned)(v - s) + 1,
 		                    "giá trị sai cho '%s': cần %s%.0s",
-		                    "bad value for '%s': expected %.0s%s",
-		                    key_names[k], expect_vi[k], expect_en[k]);
+		                    "bad value for '%s': expected %.0s%s", key_names[k],
+		                    expect_vi[k], expect_en[k]);
 	return 0;
 }
 
@@ -242,7 +252,8 @@ int cg_agentconf_parse(const char *buf, size_t len, const char *source, struct c
 		if (n && buf[i + n - 1] == '\r')
 			n--;
 		if (n >= sizeof(line) || memchr(buf + i, '\0', n)) {
-			rc = cg_diags_add(d, CG_EPARSE, src, ln, 0, "dòng quá dài hoặc chứa byte NUL",
+			rc = cg_diags_add(d, CG_EPARSE, src, ln, 0,
+			                  "dòng quá dài hoặc chứa byte NUL",
 			                  "line too long or contains a NUL byte");
 		} else {
 			memcpy(line, buf + i, n);

@@ -49,7 +49,8 @@ static int post_retry(struct cg_agent *a, const char *path, json_t *body, struct
 		a->retry_after = 0;
 		rc = cg_agent_call(a, "POST", path, body, r);
 		if (rc == CG_ECRYPTO)
-			return rc; /* a TLS failure against the pinned CA does not go away by waiting */
+			return rc; /* a TLS failure against the pinned CA does not go away by
+			              waiting */
 		if (rc == 0 && r->status != 429 && r->status != 503)
 			return 0;
 		cg_sleep_ms((long)cg_agent_backoff_random(i, a->retry_after));
@@ -74,7 +75,8 @@ int cg_agent_enroll(struct cg_agent *a, const char *url, const char *token, stru
 	if (!url || !*url)
 		url = t.url;
 	if (strncmp(url, "https://", 8) != 0) {
-		rc = cg_diags_add(d, CG_EINVAL, "url", 0, 0, "chỉ chấp nhận https://, không dùng '%.200s'",
+		rc = cg_diags_add(d, CG_EINVAL, "url", 0, 0,
+		                  "chỉ chấp nhận https://, không dùng '%.200s'",
 		                  "only https:// is accepted, not '%.200s'", url);
 		goto out;
 	}
@@ -98,7 +100,8 @@ int cg_agent_enroll(struct cg_agent *a, const char *url, const char *token, stru
 	if (rc == 0 && r.status != 201 && r.status != 200) {
 		rc = r.status == 401 ? CG_EPERM : CG_EIO;
 		cg_diags_add(d, rc, url, 0, 0, "máy chủ từ chối đăng ký: HTTP %ld %s",
-		             "the server refused enrolment: HTTP %ld %s", r.status, cg_agent_errcode(&r));
+		             "the server refused enrolment: HTTP %ld %s", r.status,
+		             cg_agent_errcode(&r));
 	} else if (rc == 0) {
 		rc = take_identity(a, &r);
 	}

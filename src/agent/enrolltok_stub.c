@@ -8,7 +8,8 @@ int cg_enroll_token_decode(const char *s, struct cg_enroll_token *t, struct cg_d
 {
 	(void)s;
 	(void)t;
-	return cg_diags_add(d, CG_EUNSUPP, "token", 0, 0,
-	                    "bản dựng này chưa đọc được mã đăng ký (thiếu src/core/enrolltok.c)",
-	                    "this build cannot read enrolment tokens yet (src/core/enrolltok.c missing)");
+	return cg_diags_add(
+	    d, CG_EUNSUPP, "token", 0, 0,
+	    "bản dựng này chưa đọc được mã đăng ký (thiếu src/core/enrolltok.c)",
+	    "this build cannot read enrolment tokens yet (src/core/enrolltok.c missing)");
 }

@@ -205,7 +205,8 @@ void cg_agent_self_sample(struct cg_agent_self *s)
 		cpu = (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec +
 		      (int64_t)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
 	if (s->last_wall_ms > 0 && wall > s->last_wall_ms)
-		s->cpu_pct = (double)(cpu - s->last_cpu_us) / 10.0 / (double)(wall - s->last_wall_ms);
+		s->cpu_pct =
+		    (double)(cpu - s->last_cpu_us) / 10.0 / (double)(wall - s->last_wall_ms);
 	s->last_cpu_us = cpu;
 	s->last_wall_ms = wall;
 	s->rss_kb = rss_kb();

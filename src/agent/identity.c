@@ -73,8 +73,8 @@ int cg_agent_identity_load(const char *path, struct cg_agent_identity *id)
 
 int cg_agent_identity_save(const char *path, const struct cg_agent_identity *id)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "agent_id", id->agent_id, "secret", id->secret,
-	                      "server", id->server, "unit", id->unit);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "agent_id", id->agent_id, "secret",
+	                      id->secret, "server", id->server, "unit", id->unit);
 	char *js = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
 	int rc = js ? cg_write_file_atomic(path, js, strlen(js), 0600) : CG_ENOMEM;
 	if (js)

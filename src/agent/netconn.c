@@ -112,8 +112,7 @@ static int push(struct cg_netconn **v, size_t *n, size_t *dropped, const struct 
 }
 
 /* "  0: 0100007F:0277 00000000:0000 0A 00000000:00000000 00:00000000 00000000  0  0 1234 ..." */
-static int line(const char *p, const char *end, const char *proto, struct cg_netconns *out,
-                int *ok)
+static int line(const char *p, const char *end, const char *proto, struct cg_netconns *out, int *ok)
 {
 	struct cg_netconn c;
 	int v6 = proto[3] == '6', tcp = proto[0] == 't';
@@ -205,9 +204,9 @@ int cg_netconns_read(struct cg_netconns *out)
 
 static json_t *conn_json(const struct cg_netconn *c, int with_remote)
 {
-	json_t *o = json_pack("{s:s, s:s, s:i, s:I, s:I}", "proto", c->proto, "local", c->local,
-	                      "port", (int)c->lport, "uid", (json_int_t)c->uid, "inode",
-	                      (json_int_t)c->inode);
+	json_t *o =
+	    json_pack("{s:s, s:s, s:i, s:I, s:I}", "proto", c->proto, "local", c->local, "port",
+	              (int)c->lport, "uid", (json_int_t)c->uid, "inode", (json_int_t)c->inode);
 	if (o && with_remote) {
 		json_object_set_new(o, "remote", json_string(c->remote));
 		json_object_set_new(o, "remote_port", json_integer(c->rport));

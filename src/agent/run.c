@@ -33,7 +33,8 @@ int cg_agent_open(struct cg_agent *a, const struct cg_agentconf *conf, const cha
 	memset(a, 0, sizeof(*a));
 	a->conf = *conf;
 	a->heartbeat_s = conf->heartbeat_s;
-	if ((size_t)snprintf(a->data_dir, sizeof(a->data_dir), "%s", data_dir) >= sizeof(a->data_dir) ||
+	if ((size_t)snprintf(a->data_dir, sizeof(a->data_dir), "%s", data_dir) >=
+	        sizeof(a->data_dir) ||
 	    (size_t)snprintf(a->dir, sizeof(a->dir), "%s/agent", data_dir) >= sizeof(a->dir))
 		return CG_ELIMIT;
 	if (cg_path_real("/proc/self/exe", a->exe, sizeof(a->exe)) != 0)
@@ -87,9 +88,8 @@ int cg_agent_call(struct cg_agent *a, const char *method, const char *path, cons
 	if (r->status == 429 || r->status == 503)
 		a->retry_after = r->retry_after;
 	if (r->status >= 400)
-		cg_agent_log(r->status == 429 ? CG_LOG_INFO : CG_LOG_WARNING,
-		             "%s %s: HTTP %ld %s", "%s %s: HTTP %ld %s", method, path, r->status,
-		             cg_agent_errcode(r));
+		cg_agent_log(r->status == 429 ? CG_LOG_INFO : CG_LOG_WARNING, "%s %s: HTTP %ld %s",
+		             "%s %s: HTTP %ld %s", method, path, r->status, cg_agent_errcode(r));
 	return 0;
 }
 
@@ -167,8 +167,8 @@ static json_t *batch_body(const struct cg_spool_batch *b)
 			e = json_pack("{s:s, s:s, s:s, s:i}", "schema", CG_EVENT_SCHEMA, "kind",
 			              "spool.unreadable", "severity", "low", "severity_level", 1);
 		}
-		if (json_array_append_new(evs, json_pack("{s:I, s:o}", "seq", (json_int_t)b->v[i].seq,
-		                                         "event", e))) {
+		if (json_array_append_new(
+		        evs, json_pack("{s:I, s:o}", "seq", (json_int_t)b->v[i].seq, "event", e))) {
 			json_decref(evs);
 			return NULL;
 		}
@@ -243,7 +243,8 @@ static void netconn_tick(struct cg_agent *a, int64_t now)
 		return;
 	ev = cg_netconns_event(&c, now);
 	if (ev && cg_agent_spool_json(a, ev))
-		cg_agent_log(CG_LOG_ERR, "không ghi được vào hàng đợi", "cannot write to the spool");
+		cg_agent_log(CG_LOG_ERR, "không ghi được vào hàng đợi",
+		             "cannot write to the spool");
 	json_decref(ev);
 	cg_netconns_clear(&c);
 }

@@ -26,7 +26,8 @@
 static void low_priority(int nice_v)
 {
 	(void)setpriority(PRIO_PROCESS, 0, nice_v);
-	(void)syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT);
+	(void)syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+	              IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT);
 }
 
 static pid_t spawn(char *const argv[], int nice_v, int *out_fd)
@@ -71,8 +72,8 @@ static int spool_line(struct cg_agent *a, long task_id, const char *line, size_t
 	return rc;
 }
 
-int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, size_t n,
-                  int full, int *exit_code, long *records)
+int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, size_t n, int full,
+                  int *exit_code, long *records)
 {
 	char *argv[MAX_SCAN_ARGS], *line = NULL;
 	size_t k = 0, cap = 0;

@@ -140,8 +140,9 @@ int cg_spool_open(const char *path, uint64_t max_bytes, struct cg_spool **out)
 	if (rc == 0)
 		rc = cg_spool_exec(s, "COMMIT");
 	if (rc == 0)
-		rc = cg_spool_prep(s, "INSERT INTO events(seq, sev, time_ms, body) VALUES (?1, ?2, ?3, ?4)",
-		                   &s->ins);
+		rc = cg_spool_prep(
+		    s, "INSERT INTO events(seq, sev, time_ms, body) VALUES (?1, ?2, ?3, ?4)",
+		    &s->ins);
 out:
 	if (rc) {
 		if (s->db)
@@ -247,12 +248,13 @@ int cg_spool_ack(struct cg_spool *s, const char *epoch, uint64_t upto_seq)
 	if (rc == 0 && strcmp(epoch, s->st.epoch) != 0)
 		rc = CG_ECHANGED;
 	if (rc == 0)
-		rc = cg_spool_prep(s,
-		                   "DELETE FROM events WHERE seq <= ?1 RETURNING length(CAST(body AS BLOB))",
-		                   &st);
+		rc = cg_spool_prep(
+		    s, "DELETE FROM events WHERE seq <= ?1 RETURNING length(CAST(body AS BLOB))",
+		    &st);
 	if (rc == 0) {
 		int r;
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)(upto_seq > INT64_MAX ? INT64_MAX : upto_seq));
+		sqlite3_bind_int64(st, 1,
+		                   (sqlite3_int64)(upto_seq > INT64_MAX ? INT64_MAX : upto_seq));
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 			s->st.pending -= s->st.pending ? 1 : 0;
 			s->st.bytes -= (uint64_t)sqlite3_column_int64(st, 0) <= s->st.bytes

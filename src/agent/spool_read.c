@@ -46,8 +46,10 @@ static int count_drop(struct cg_spool *s, const char *kind)
 
 	if (!kind || !*kind)
 		kind = "?";
-	rc = cg_spool_prep(s, "SELECT (SELECT count(*) FROM drops WHERE kind = ?1),"
-	                      " (SELECT count(*) FROM drops)", &st);
+	rc = cg_spool_prep(s,
+	                   "SELECT (SELECT count(*) FROM drops WHERE kind = ?1),"
+	                   " (SELECT count(*) FROM drops)",
+	                   &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_TRANSIENT);
@@ -58,8 +60,10 @@ static int count_drop(struct cg_spool *s, const char *kind)
 	sqlite3_finalize(st);
 	if (!known && kinds >= MAX_DROP_KINDS)
 		kind = "other";
-	rc = cg_spool_prep(s, "INSERT INTO drops(kind, n) VALUES (?1, 1)"
-	                      " ON CONFLICT(kind) DO UPDATE SET n = n + 1", &st);
+	rc = cg_spool_prep(s,
+	                   "INSERT INTO drops(kind, n) VALUES (?1, 1)"
+	                   " ON CONFLICT(kind) DO UPDATE SET n = n + 1",
+	                   &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_TRANSIENT);
@@ -189,8 +193,9 @@ static char *drop_report(struct cg_spool *s, int64_t now, uint64_t *total)
 	json_object_set_new(o, "severity_level", json_integer(CG_SEV_MEDIUM));
 	json_object_set_new(o, "dropped", json_integer((json_int_t)*total));
 	json_object_set(o, "by_kind", by);
-	json_object_set_new(o, "detail", json_string("agent spool full: oldest low-severity events"
-	                                             " dropped"));
+	json_object_set_new(o, "detail",
+	                    json_string("agent spool full: oldest low-severity events"
+	                                " dropped"));
 	out = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 out:
 	sqlite3_finalize(st);
@@ -264,7 +269,8 @@ static int read_batch(struct cg_spool *s, size_t max_events, size_t max_bytes,
 	int rc, r;
 
 	memcpy(b->epoch, s->st.epoch, CG_SPOOL_EPOCH_LEN);
-	rc = cg_spool_prep(s, "SELECT seq, sev, time_ms, body FROM events ORDER BY seq LIMIT ?1", &st);
+	rc = cg_spool_prep(s, "SELECT seq, sev, time_ms, body FROM events ORDER BY seq LIMIT ?1",
+	                   &st);
 	if (rc)
 		return rc;
 	b->v = cg_calloc(max_events, sizeof(*b->v));
@@ -293,11 +299,14 @@ static int read_batch(struct cg_spool *s, size_t max_events, size_t max_bytes,
 	if (rc == 0 && r != SQLITE_ROW && r != SQLITE_DONE)
 		rc = CG_EIO;
 	sqlite3_finalize(st);
+	if (b->n == 0) { /* nothing to send holds no memory */
+		cg_free(b->v);
+		b->v = NULL;
+	}
 	return rc;
 }
 
-int cg_spool_peek(struct cg_spool *s, size_t max_events, size_t max_bytes,
-                  struct cg_spool_batch *b)
+int cg_spool_peek(struct cg_spool *s, size_t max_events, size_t max_bytes, struct cg_spool_batch *b)
 {
 	int rc;
 

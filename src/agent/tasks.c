@@ -15,8 +15,8 @@
 #define MAX_TASKS 100 /* tasks taken from one answer */
 #define DPKG_STATUS "/var/lib/dpkg/status"
 
-static const char *const quick_default[] = {"/home", "/root", "/tmp", "/var/tmp", "/srv",
-                                            "/var/www"};
+static const char *const quick_default[] = {"/home",    "/root", "/tmp",
+                                            "/var/tmp", "/srv",  "/var/www"};
 
 static int post_state(struct cg_agent *a, long id, const char *state, json_t *result)
 {
@@ -55,7 +55,8 @@ static size_t scan_paths(const struct cg_agent *a, json_t *args, const char **ou
 		json_array_foreach(v, i, p)
 		{
 			const char *s = json_string_value(p);
-			if (s && s[0] == '/' && strlen(s) < CG_AGENT_PATH_LEN && n < CG_AGENT_MAX_PATHS)
+			if (s && s[0] == '/' && strlen(s) < CG_AGENT_PATH_LEN &&
+			    n < CG_AGENT_MAX_PATHS)
 				out[n++] = s;
 		}
 		return n;
@@ -91,10 +92,10 @@ static json_t *packages_json(const struct cg_pkginv *inv)
 	json_t *v = json_array();
 	for (size_t i = 0; v && i < inv->n; i++) {
 		const struct cg_pkg *p = &inv->pkgs[i];
-		if (json_array_append_new(
-		        v, json_pack("{s:s, s:s, s:s?, s:s, s:s}", "name", p->name, "version", p->version,
-		                     "arch", p->arch, "source", p->source, "source_version",
-		                     p->source_version))) {
+		if (json_array_append_new(v, json_pack("{s:s, s:s, s:s?, s:s, s:s}", "name",
+		                                       p->name, "version", p->version, "arch",
+		                                       p->arch, "source", p->source,
+		                                       "source_version", p->source_version))) {
 			json_decref(v);
 			return NULL;
 		}
@@ -206,7 +207,8 @@ void cg_agent_sched_tick(struct cg_agent *a, int64_t now_ms)
 
 	if (slot == 0)
 		return;
-	if (a->last_sched_ms == 0 && cg_spool_meta_get(a->spool, "last_sched_ms", v, sizeof(v)) == 0)
+	if (a->last_sched_ms == 0 &&
+	    cg_spool_meta_get(a->spool, "last_sched_ms", v, sizeof(v)) == 0)
 		a->last_sched_ms = strtoll(v, NULL, 10);
 	if (slot <= a->last_sched_ms)
 		return;

@@ -42,23 +42,24 @@ static char *check_line(const char *line, size_t len, const char *src, unsigned 
 		        ln, CG_EVENT_SCHEMA);
 	else if (!json_is_string(json_object_get(o, "kind")) ||
 	         json_string_length(json_object_get(o, "kind")) == 0)
-		fprintf(stderr, cg_tr("%s:%lu: thiếu trường kind\n", "%s:%lu: no kind field\n"), src,
-		        ln);
-	else if ((sv && cg_severity_parse(sv, sev) != 0) ||
-	         (!sv && json_object_get(o, "severity")))
+		fprintf(stderr, cg_tr("%s:%lu: thiếu trường kind\n", "%s:%lu: no kind field\n"),
+		        src, ln);
+	else if ((sv && cg_severity_parse(sv, sev) != 0) || (!sv && json_object_get(o, "severity")))
 		fprintf(stderr,
 		        cg_tr("%s:%lu: severity phải là info, low, medium, high hoặc critical\n",
 		              "%s:%lu: severity must be info, low, medium, high or critical\n"),
 		        src, ln);
 	else if (!json_is_integer(tm) || json_integer_value(tm) < 0)
-		fprintf(stderr, cg_tr("%s:%lu: thiếu time_ms (số nguyên)\n",
-		                      "%s:%lu: no time_ms (integer)\n"),
-		        src, ln);
+		fprintf(
+		    stderr,
+		    cg_tr("%s:%lu: thiếu time_ms (số nguyên)\n", "%s:%lu: no time_ms (integer)\n"),
+		    src, ln);
 	else if (!(out = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)))
 		fprintf(stderr, "%s:%lu: %s\n", src, ln, cg_strerror(CG_ENOMEM));
 	else if (strlen(out) > CG_MAX_SPOOL_EVENT) {
-		fprintf(stderr, cg_tr("%s:%lu: bản ghi lớn quá %lu byte\n",
-		                      "%s:%lu: record larger than %lu bytes\n"),
+		fprintf(stderr,
+		        cg_tr("%s:%lu: bản ghi lớn quá %lu byte\n",
+		              "%s:%lu: record larger than %lu bytes\n"),
 		        src, ln, CG_MAX_SPOOL_EVENT);
 		free(out);
 		out = NULL;
@@ -98,7 +99,8 @@ static void read_all(FILE *f, const char *src, struct lines *l)
 		if (got == 0)
 			continue; /* blank lines are allowed */
 		if (l->n >= CG_MAX_SPOOL_MANY) {
-			fprintf(stderr, cg_tr("%s:%lu: quá %lu bản ghi\n", "%s:%lu: over %lu records\n"),
+			fprintf(stderr,
+			        cg_tr("%s:%lu: quá %lu bản ghi\n", "%s:%lu: over %lu records\n"),
 			        src, ln, CG_MAX_SPOOL_MANY);
 			l->bad++;
 			break;
@@ -140,13 +142,15 @@ int cg_agent_cli_event(struct cg_agent *a, const char *file)
 	} else if (l.n) {
 		rc = cg_spool_append_many(a->spool, l.v, l.n, NULL, &first);
 		if (rc)
-			cg_cli_err(cg_tr("không ghi được vào hàng đợi: %s", "cannot write to the spool: %s"),
+			cg_cli_err(cg_tr("không ghi được vào hàng đợi: %s",
+			                 "cannot write to the spool: %s"),
 			           cg_strerror(rc));
 	}
 	if (rc == 0 && l.n)
-		fprintf(stderr, cg_tr("đã thêm %zu bản ghi (seq %llu..)\n",
-		                      "added %zu records (seq %llu..)\n"),
-		        l.n, (unsigned long long)first);
+		fprintf(
+		    stderr,
+		    cg_tr("đã thêm %zu bản ghi (seq %llu..)\n", "added %zu records (seq %llu..)\n"),
+		    l.n, (unsigned long long)first);
 	for (size_t i = 0; i < l.n; i++)
 		free((char *)l.v[i].json); /* jansson's allocation */
 	cg_free(l.v);

@@ -82,10 +82,11 @@ static int cmd_enroll(struct cg_agent *a, int argc, char **argv)
 	cg_cli_print_diags(&d);
 	cg_diags_clear(&d);
 	if (rc == CG_EEXIST) {
-		cg_cli_err(cg_tr("máy đã đăng ký (agent_id %s); xóa %s/identity.json để đăng ký lại",
-		                 "already enrolled (agent_id %s); remove %s/identity.json to enrol "
-		                 "again"),
-		           a->id.agent_id, a->dir);
+		cg_cli_err(
+		    cg_tr("máy đã đăng ký (agent_id %s); xóa %s/identity.json để đăng ký lại",
+		          "already enrolled (agent_id %s); remove %s/identity.json to enrol "
+		          "again"),
+		    a->id.agent_id, a->dir);
 		return CG_EXIT_ERROR;
 	}
 	if (rc) {
@@ -134,14 +135,13 @@ static int cmd_status(struct cg_cli *c, struct cg_agent *a)
 	if (cg_spool_meta_get(a->spool, "last_contact_ms", last, sizeof(last)) == 0)
 		cg_time_iso8601_ms(when, strtoll(last, NULL, 10));
 	if (c->json) {
-		json_t *o = json_pack("{s:b, s:s?, s:s?, s:s?, s:s, s:I, s:I, s:I, s:I, s:s?}",
-		                      "enrolled", a->have_id, "agent_id",
-		                      a->have_id ? a->id.agent_id : NULL, "unit",
-		                      a->have_id ? a->id.unit : NULL, "server",
-		                      a->have_id ? a->id.server : NULL, "epoch", st.epoch, "pending",
-		                      (json_int_t)st.pending, "bytes", (json_int_t)st.bytes, "dropped",
-		                      (json_int_t)st.dropped, "next_seq", (json_int_t)st.next_seq,
-		                      "last_contact", when[0] ? when : NULL);
+		json_t *o = json_pack(
+		    "{s:b, s:s?, s:s?, s:s?, s:s, s:I, s:I, s:I, s:I, s:s?}", "enrolled",
+		    a->have_id, "agent_id", a->have_id ? a->id.agent_id : NULL, "unit",
+		    a->have_id ? a->id.unit : NULL, "server", a->have_id ? a->id.server : NULL,
+		    "epoch", st.epoch, "pending", (json_int_t)st.pending, "bytes",
+		    (json_int_t)st.bytes, "dropped", (json_int_t)st.dropped, "next_seq",
+		    (json_int_t)st.next_seq, "last_contact", when[0] ? when : NULL);
 		if (!o || json_dumpf(o, stdout, JSON_COMPACT) != 0)
 			rc = CG_ENOMEM;
 		putchar('\n');
@@ -174,7 +174,8 @@ static int dispatch(struct cg_cli *c, struct cg_agent *a, const char *sub, int o
 		return cmd_status(c, a);
 	if (strcmp(sub, "event") == 0 && argc <= 1)
 		return cg_agent_cli_event(a, argc ? argv[0] : NULL);
-	cg_cli_err(cg_tr("đối số không hợp lệ cho 'agent %s'", "bad arguments for 'agent %s'"), sub);
+	cg_cli_err(cg_tr("đối số không hợp lệ cho 'agent %s'", "bad arguments for 'agent %s'"),
+	           sub);
 	cg_cli_usage_hint("agent");
 	return CG_EXIT_ERROR;
 }

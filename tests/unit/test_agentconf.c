@@ -168,11 +168,8 @@ static void procnet(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(full_file),
-	    cmocka_unit_test(defaults),
-	    cmocka_unit_test(schedules),
-	    cmocka_unit_test(errors),
-	    cmocka_unit_test(procnet),
+	    cmocka_unit_test(full_file), cmocka_unit_test(defaults), cmocka_unit_test(schedules),
+	    cmocka_unit_test(errors),    cmocka_unit_test(procnet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

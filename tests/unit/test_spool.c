@@ -39,7 +39,8 @@ static int teardown(void **state)
 /* An event of `kind` padded to about `size` bytes. */
 static size_t ev(char *buf, size_t cap, const char *kind, int n, size_t size)
 {
-	int k = snprintf(buf, cap, "{\"schema\":\"canhgac.event/1\",\"kind\":\"%s\",\"n\":%d,\"pad\":\"",
+	int k = snprintf(buf, cap,
+	                 "{\"schema\":\"canhgac.event/1\",\"kind\":\"%s\",\"n\":%d,\"pad\":\"",
 	                 kind, n);
 	size_t len = (size_t)k;
 	while (len + 2 < size && len + 3 < cap)
@@ -249,7 +250,8 @@ static void crash_kill(void **state)
 			_exit(3);
 		for (int i = 1;; i++) {
 			char buf[256];
-			int len = snprintf(buf, sizeof(buf), "{\"kind\":\"crash.test\",\"n\":%d}", i);
+			int len =
+			    snprintf(buf, sizeof(buf), "{\"kind\":\"crash.test\",\"n\":%d}", i);
 			if (cg_spool_append(s, buf, (size_t)len, CG_SEV_INFO, i, NULL, &seq) ||
 			    write(fd[1], &seq, sizeof(seq)) != sizeof(seq))
 				_exit(4);
