@@ -17,7 +17,7 @@ int64_t cg_agent_backoff_ms(unsigned attempt, long retry_after_s, uint32_t rnd)
 		cap *= 2;
 	if (cap > CG_AGENT_BACKOFF_MAX_MS)
 		cap = CG_AGENT_BACKOFF_MAX_MS;
-	ms = (int64_t)((double)rnd / 4294967295.0 * (double)cap);
+	ms = (int64_t)(((uint64_t)rnd * (uint64_t)(cap + 1)) >> 32); /* uniform in [0, cap] */
 	if (retry_after_s > 0) {
 		int64_t ra = (int64_t)(retry_after_s > 86400 ? 86400 : retry_after_s) * 1000;
 		if (ms < ra)
