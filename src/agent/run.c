@@ -1,5 +1,6 @@
 /* run.c - the agent's loop (agentrun.h): heartbeat, flushing the spool in acknowledged batches,
  * tasks and scheduled scans, with jittered backoff when the server is away or busy. */
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -261,8 +262,10 @@ static int round_once(struct cg_agent *a)
 	rc = cg_agent_heartbeat(a, &tasks);
 	if (rc == 0)
 		rc = cg_agent_flush(a);
-	if (rc == 0 && tasks > 0)
+	if (rc == 0 && tasks > 0) {
 		rc = cg_agent_tasks(a);
+		malloc_trim(0); /* an inventory's or a batch's memory goes back: idle RSS stays small */
+	}
 	if (rc == 0)
 		rc = cg_agent_flush(a); /* what the tasks found */
 	return rc;
