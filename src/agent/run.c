@@ -202,6 +202,8 @@ static int flush_one(struct cg_agent *a)
 			rc = CG_EIO;
 			goto out;
 		}
+		if (acked > (json_int_t)b.v[b.n - 1].seq) /* never delete what was not sent */
+			acked = (json_int_t)b.v[b.n - 1].seq;
 		rc = cg_spool_ack(a->spool, b.epoch, (uint64_t)acked);
 		rc = rc == 0 || rc == CG_ECHANGED ? 1 : rc;
 	} else if (r.status == 409 && strcmp(cg_agent_errcode(&r), "identity_conflict") == 0) {

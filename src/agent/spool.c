@@ -203,7 +203,8 @@ int cg_spool_append_many(struct cg_spool *s, const struct cg_spool_item *v, size
 	if (n > CG_MAX_SPOOL_MANY)
 		return CG_ELIMIT;
 	for (size_t i = 0; i < n; i++)
-		if (!v[i].json || v[i].len == 0)
+		if (!v[i].json || v[i].len == 0 || (int)v[i].severity < CG_SEV_INFO ||
+		    (int)v[i].severity > CG_SEV_CRITICAL)
 			return CG_EINVAL;
 		else if (v[i].len > CG_MAX_SPOOL_EVENT)
 			return CG_ELIMIT;
