@@ -266,7 +266,8 @@ static int round_once(struct cg_agent *a)
 		rc = cg_agent_flush(a);
 	if (rc == 0 && tasks > 0) {
 		rc = cg_agent_tasks(a);
-		malloc_trim(0); /* an inventory's or a batch's memory goes back: idle RSS stays small */
+		malloc_trim(
+		    0); /* an inventory's or a batch's memory goes back: idle RSS stays small */
 	}
 	if (rc == 0)
 		rc = cg_agent_flush(a); /* what the tasks found */
