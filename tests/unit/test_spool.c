@@ -278,6 +278,48 @@ static void crash_kill(void **state)
 	cg_spool_close(s);
 }
 
+/* Two processes append at once (`agent run` and `agent event`): every append gets its own seq,
+ * none is lost, numbering has no gap. */
+static void two_writers(void **state)
+{
+	pid_t pid[2];
+	struct cg_spool *s;
+	struct cg_spool_batch b = {0};
+	int status;
+	(void)state;
+
+	assert_int_equal(cg_spool_open(path, 0, &s), 0); /* created before the race */
+	cg_spool_close(s);
+	for (int w = 0; w < 2; w++) {
+		pid[w] = fork();
+		assert_true(pid[w] >= 0);
+		if (pid[w] == 0) {
+			if (cg_spool_open(path, 0, &s))
+				_exit(3);
+			for (int i = 0; i < 100; i++) {
+				char buf[64];
+				int len =
+				    snprintf(buf, sizeof(buf), "{\"kind\":\"w%d\",\"n\":%d}", w, i);
+				if (cg_spool_append(s, buf, (size_t)len, CG_SEV_LOW, i, NULL, NULL))
+					_exit(4);
+			}
+			cg_spool_close(s);
+			_exit(0);
+		}
+	}
+	for (int w = 0; w < 2; w++) {
+		assert_int_equal(waitpid(pid[w], &status, 0), pid[w]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	assert_int_equal(cg_spool_open(path, 0, &s), 0);
+	assert_int_equal(cg_spool_peek(s, 1000, 1 << 20, &b), 0);
+	assert_int_equal(b.n, 200);
+	for (size_t i = 0; i < b.n; i++)
+		assert_int_equal(b.v[i].seq, i + 1);
+	cg_spool_batch_clear(&b);
+	cg_spool_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +328,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(bound_and_drops, setup, teardown),
 	    cmocka_unit_test_setup_teardown(many_and_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(crash_kill, setup, teardown),
+	    cmocka_unit_test_setup_teardown(two_writers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
