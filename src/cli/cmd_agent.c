@@ -70,13 +70,25 @@ static int open_agent(struct cg_cli *c, const char *conf_path, struct cg_agent *
 static int cmd_enroll(struct cg_agent *a, int argc, char **argv)
 {
 	struct cg_diags d = CG_DIAGS_INIT;
-	const char *url = argc == 2 ? argv[0] : NULL, *token = argv[argc - 1];
+	const char *url = argc == 2 ? argv[0] : NULL, *token;
+	static char line[8192];
 	int rc;
 
 	if (argc < 1 || argc > 2) {
 		cg_cli_err("%s", cg_tr("cần: agent enroll [URL] MÃ_ĐĂNG_KÝ",
 		                       "expected: agent enroll [URL] TOKEN"));
 		return CG_EXIT_ERROR;
+	}
+	token = argv[argc - 1];
+	/* "-": the token from standard input, so it does not show in the process list */
+	if (strcmp(token, "-") == 0) {
+		if (!fgets(line, sizeof(line), stdin)) {
+			cg_cli_err("%s", cg_tr("không đọc được mã từ đầu vào chuẩn",
+			                       "cannot read the token from standard input"));
+			return CG_EXIT_ERROR;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		token = line;
 	}
 	rc = cg_agent_enroll(a, url, token, &d);
 	cg_cli_print_diags(&d);

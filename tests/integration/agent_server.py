@@ -7,6 +7,7 @@ import http.server, json, ssl, sys, threading
 
 cert, key, portfile, logfile, mode = sys.argv[1:6]
 SECRET = "cga_testsecret"
+TOKENFILE = sys.argv[8] if len(sys.argv) > 8 else ""  # the valid enrolment token, read when used
 state = {"stored": {}, "tasks": [{"id": 7, "kind": "inventory", "args": {}}], "conflicts": 0,
          "heartbeats": 0}
 lock = threading.Lock()
@@ -31,6 +32,19 @@ class H(http.server.BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(n) or b"null") if n else None
         with lock, open(logfile, "a") as f:
             f.write(json.dumps({"method": method, "path": self.path, "auth": self.headers.get("Authorization"), "body": body}) + "\n")
+        if self.path == "/api/v1/ca.pem" and method == "GET":
+            pem = open(sys.argv[7], "rb").read()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-pem-file")
+            self.send_header("Content-Length", str(len(pem)))
+            self.end_headers()
+            return self.wfile.write(pem)
+        if self.path == "/api/v1/agent/enroll" and method == "POST":
+            token = open(TOKENFILE).read().strip() if TOKENFILE else None
+            ok = body and token and body.get("token") == token and len(body.get("epoch", "")) == 32
+            if not ok:
+                return self.answer(401, {"error": "token_invalid"})
+            return self.answer(201, {"agent_id": "ag-1", "secret": SECRET, "unit": "THPT-A", "heartbeat_s": 60})
         if self.headers.get("Authorization") != "Bearer " + SECRET:
             return self.answer(401, {"error": "agent_unknown"})
         with lock:
