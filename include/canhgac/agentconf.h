@@ -5,7 +5,8 @@
  *   heartbeat_s = 60                10..86400
  *   scan_schedule = daily 02:00     `off`, `daily HH:MM`, `weekly mon HH:MM` (local time)
  *   scan_paths = /home, /srv        comma-separated absolute paths, at most CG_AGENT_MAX_PATHS
- *   memory_cap_mb = 0               0: no cap; else 16..65536 (documented for systemd MemoryMax)
+ *   memory_cap_mb = 0               0: no cap; else 16..65536: RLIMIT_DATA of scans (and the
+ *                                   value to give systemd's MemoryMax)
  *   spool_max_mb = 256              1..65536
  *   cpu_nice = 10                   0..19
  * The parser is pure: it reads a buffer and reports every problem as file:line in Vietnamese and

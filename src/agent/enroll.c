@@ -72,6 +72,11 @@ int cg_agent_enroll(struct cg_agent *a, const char *url, const char *token, stru
 	rc = cg_enroll_token_decode(token, &t, d);
 	if (rc)
 		goto out;
+	if (t.expires > 0 && t.expires < cg_now_ms() / 1000) {
+		rc = cg_diags_add(d, CG_EPERM, "token", 0, 0, "mã đăng ký đã hết hạn",
+		                  "the enrolment token has expired");
+		goto out;
+	}
 	if (!url || !*url)
 		url = t.url;
 	if (strncmp(url, "https://", 8) != 0) {

@@ -22,15 +22,21 @@
 #define IOPRIO_CLASS_IDLE 3
 #define IOPRIO_CLASS_SHIFT 13
 
-/* In the child, before exec: nice and the idle I/O class (best effort). */
-static void low_priority(int nice_v)
+/* In the child, before exec: nice, the idle I/O class (best effort) and the memory cap
+ * (RLIMIT_DATA: private writable memory, heap, mmaps and thread stacks; 0 = none). */
+static void low_priority(int nice_v, unsigned cap_mb)
 {
+	if (cap_mb) {
+		struct rlimit rl;
+		rl.rlim_cur = rl.rlim_max = (rlim_t)cap_mb << 20;
+		(void)setrlimit(RLIMIT_DATA, &rl);
+	}
 	(void)setpriority(PRIO_PROCESS, 0, nice_v);
 	(void)syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
 	              IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT);
 }
 
-static pid_t spawn(char *const argv[], int nice_v, int *out_fd)
+static pid_t spawn(char *const argv[], int nice_v, unsigned cap_mb, int *out_fd)
 {
 	int p[2];
 	pid_t pid;
@@ -47,7 +53,7 @@ static pid_t spawn(char *const argv[], int nice_v, int *out_fd)
 		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (nul < 0 || dup2(nul, 0) < 0 || dup2(p[1], 1) < 0)
 			_exit(127);
-		low_priority(nice_v);
+		low_priority(nice_v, cap_mb);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -98,7 +104,7 @@ int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, si
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = (char *)paths[i];
 	argv[k] = NULL;
-	pid = spawn(argv, a->conf.cpu_nice, &fd);
+	pid = spawn(argv, a->conf.cpu_nice, a->conf.memory_cap_mb, &fd);
 	if (pid < 0)
 		return CG_EIO;
 	f = fdopen(fd, "r");
