@@ -58,6 +58,7 @@ static const struct help helps[] = {
      "  rules ...            quy tắc nhật ký: check (kiểm tra tệp), list (đang dùng)\n"
      "  fim ...              toàn vẹn tệp, web shell: baseline, check, show, list\n"
      "  web check|baseline   kiểm tra trang web: bị thay giao diện, chèn cờ bạc, liên kết ẩn\n"
+     "  agent ...            tác tử gửi về máy chủ: enroll, run, status, event\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -79,6 +80,7 @@ static const struct help helps[] = {
      "  rules ...            log rules: check (validate files), list (in effect)\n"
      "  fim ...              file integrity, web shells: baseline, check, show, list\n"
      "  web check|baseline   check websites: defacement, gambling injection, hidden links\n"
+     "  agent ...            the agent that reports to the server: enroll, run, status, event\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -658,6 +660,36 @@ static const struct help helps[] = {
      "  --warn-days N        warn about certificates expiring within N days (default "
      "30)\n\n" COMMON_EN
      "\nExit status: 0 nothing found, 1 findings, 2 error (a site could not be fetched...).\n"},
+    {"agent",
+     "Cách dùng: canhgac agent enroll [URL] MÃ_ĐĂNG_KÝ\n"
+     "           canhgac agent run [--once]\n"
+     "           canhgac agent status [--json]\n"
+     "           canhgac agent event [TỆP]\n\n"
+     "Tác tử: ghi mọi sự kiện vào hàng đợi trên đĩa (DATA_DIR/agent/spool.db) rồi gửi theo lô\n"
+     "tới máy chủ qua HTTPS, chỉ tin CA có dấu vân tay trong mã đăng ký. Xem docs/agent.md.\n"
+     "enroll: lấy và ghim CA của máy chủ, đăng ký máy với mã do quản trị viên cấp.\n"
+     "run: chạy liên tục (dịch vụ systemd): nhịp tim, gửi hàng đợi, nhiệm vụ, quét theo lịch.\n"
+     "status: danh tính, epoch, số sự kiện chờ gửi, bị bỏ, lần liên lạc cuối.\n"
+     "event: thêm các bản ghi canhgac.event/1 (mỗi dòng một JSON) từ TỆP hoặc đầu vào chuẩn;\n"
+     "tất cả hoặc không dòng nào.\n"
+     "  --once               run: một vòng (nhịp tim, gửi, nhiệm vụ) rồi thoát\n"
+     "  --config TỆP         tệp cấu hình (mặc định /etc/canhgac/agent.conf)\n\n" COMMON_VI
+     "\nMã thoát: 0 thành công, 2 lỗi.\n",
+     "Usage: canhgac agent enroll [URL] TOKEN\n"
+     "       canhgac agent run [--once]\n"
+     "       canhgac agent status [--json]\n"
+     "       canhgac agent event [FILE]\n\n"
+     "The agent: writes every event to an on-disk spool (DATA_DIR/agent/spool.db), then sends\n"
+     "it in batches to the server over HTTPS, trusting only the CA whose fingerprint the\n"
+     "enrolment token carries. See docs/agent.md.\n"
+     "enroll: fetch and pin the server's CA, enrol this machine with an administrator's token.\n"
+     "run: run for ever (systemd service): heartbeat, spool flush, tasks, scheduled scans.\n"
+     "status: identity, epoch, events waiting, dropped, last contact.\n"
+     "event: append canhgac.event/1 records (one JSON per line) from FILE or standard input;\n"
+     "all lines or none.\n"
+     "  --once               run: one round (heartbeat, flush, tasks), then exit\n"
+     "  --config FILE        configuration file (default /etc/canhgac/agent.conf)\n\n" COMMON_EN
+     "\nExit status: 0 success, 2 error.\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

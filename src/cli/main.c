@@ -34,6 +34,7 @@ static const struct command commands[] = {
     {"web", cg_cmd_web},
 #ifndef _WIN32
     {"server", cg_cmd_server},
+    {"agent", cg_cmd_agent},
 #endif
 };
 /* clang-format on */

@@ -1,0 +1,50 @@
+/* agentrun.h - `canhgac agent run` and `agent enroll` as library calls: the state of one
+ * agent (configuration, spool, identity, client) and its loop. Linux for now; the Windows
+ * service will drive the same calls. */
+#ifndef CANHGAC_AGENTRUN_H
+#define CANHGAC_AGENTRUN_H
+
+#include <stdint.h>
+
+#include "canhgac/agent.h"
+#include "canhgac/agentclient.h"
+#include "canhgac/agentconf.h"
+#include "canhgac/spool.h"
+
+struct cg_agent {
+	struct cg_agentconf conf;
+	char data_dir[4096]; /* DATA_DIR */
+	char dir[4096];      /* DATA_DIR/agent: spool.db, ca.pem, identity.json */
+	char exe[4096];      /* this program, run for scans ("/proc/self/exe" resolved) */
+	struct cg_spool *spool;
+	struct cg_agent_identity id;
+	int have_id;
+	struct cg_agent_client *client;
+	struct cg_agent_self self;
+	int heartbeat_s;  /* the server's value wins over the configuration's */
+	unsigned attempt; /* failed cycles in a row, for the backoff */
+	long retry_after; /* the last Retry-After seen */
+	int64_t last_netconn_ms;
+	int64_t last_sched_ms; /* when the scheduled scan last started */
+};
+
+/* Opens DATA_DIR/agent (created 0700), the spool (bounded by conf.spool_max_mb) and, when
+ * present, the identity and its client. */
+int cg_agent_open(struct cg_agent *a, const struct cg_agentconf *conf, const char *data_dir);
+void cg_agent_close(struct cg_agent *a);
+
+/* Enrols with a token (url: NULL for the token's own server URL). Fails with CG_EEXIST when
+ * already enrolled. Diagnostics for a token that cannot be read. */
+int cg_agent_enroll(struct cg_agent *a, const char *url, const char *token, struct cg_diags *d);
+
+/* The loop: heartbeat, flush the spool, tasks, scheduled scans, until cg_stop_requested();
+ * with once, one round and return (0 when the server was reached and the spool flushed). */
+int cg_agent_run(struct cg_agent *a, int once);
+
+/* One heartbeat; *tasks receives the server's pending task count. */
+int cg_agent_heartbeat(struct cg_agent *a, long *tasks);
+/* Sends the spool in batches (at most 500 events, 1 MiB) until empty; deletes only what the
+ * server acknowledged. */
+int cg_agent_flush(struct cg_agent *a);
+
+#endif

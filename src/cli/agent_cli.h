@@ -1,0 +1,12 @@
+/* agent_cli.h - the agent command's files (cmd_agent.c, agent_event.c). */
+#ifndef CANHGAC_AGENT_CLI_H
+#define CANHGAC_AGENT_CLI_H
+
+#include "canhgac/agentrun.h"
+
+/* `agent event [FILE]`: validates every line of FILE (standard input when NULL or "-") as a
+ * canhgac.event/1 record and appends them all to the spool in one transaction, or none.
+ * Returns an exit code. */
+int cg_agent_cli_event(struct cg_agent *a, const char *file);
+
+#endif
