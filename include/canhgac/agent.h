@@ -29,6 +29,8 @@ struct cg_agent_facts {
 /* Gathers the facts (getifaddrs without loopback, /etc/os-release, /proc/uptime). Never fails:
  * what cannot be read stays empty. */
 void cg_agent_facts_get(struct cg_agent_facts *f);
+/* Process-wide: the host name reported instead of the system's (agent.conf hostname). */
+void cg_agent_facts_set_hostname(const char *name);
 /* {"hostname", "os", "os_version", "machine_id", "ips", "macs", "uptime_s"}; NULL on ENOMEM. */
 json_t *cg_agent_facts_json(const struct cg_agent_facts *f);
 

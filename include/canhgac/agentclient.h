@@ -35,6 +35,8 @@ void cg_http_resp_clear(struct cg_http_resp *r);
 int cg_agent_client_new(const char *base_url, const char *ca_file, const char *secret,
                         struct cg_agent_client **out);
 void cg_agent_client_free(struct cg_agent_client *c);
+/* Process-wide: the local address every connection leaves from ("" or NULL = any). */
+void cg_agent_client_set_source(const char *addr);
 int cg_agent_client_set_secret(struct cg_agent_client *c, const char *secret);
 
 /* method "GET" or "POST"; path e.g. "/api/v1/agent/heartbeat"; body may be NULL. Returns 0 when

@@ -41,6 +41,8 @@ struct cg_agentconf {
 	unsigned memory_cap_mb;
 	unsigned spool_max_mb;
 	int cpu_nice;
+	char hostname[64];       /* the name this host reports (default: the system's); "" unset */
+	char source_address[64]; /* local address for connections to the server; "" = any */
 };
 
 /* Defaults: no server, no data_dir (the program's default), heartbeat 60 s, no schedule, no

@@ -66,9 +66,20 @@ static int curl_once(void)
 	return 0;
 }
 
+/* The local address connections to the server leave from (agent.conf source_address), set once
+ * at start; "" = the system's choice. */
+static char source_addr[64];
+
+void cg_agent_client_set_source(const char *addr)
+{
+	snprintf(source_addr, sizeof(source_addr), "%s", addr ? addr : "");
+}
+
 /* Options every request gets: https only, no redirects, timeouts, no signals. */
 static void base_opts(CURL *h, struct sink *s, char *errbuf)
 {
+	if (source_addr[0])
+		curl_easy_setopt(h, CURLOPT_INTERFACE, source_addr);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "canhgac/agentconf.h"
+#include "canhgac/ipaddr.h"
 #include "banned.h"
 
 #define MAX_LINE 8192
@@ -18,11 +19,14 @@ enum key {
 	K_MEMCAP,
 	K_SPOOLMAX,
 	K_NICE,
+	K_HOSTNAME,
+	K_SOURCE,
 	K_COUNT
 };
 static const char *const key_names[K_COUNT] = {
     "server",     "data_dir",      "heartbeat_s",  "scan_schedule",
     "scan_paths", "memory_cap_mb", "spool_max_mb", "cpu_nice",
+    "hostname",   "source_address",
 };
 
 void cg_agentconf_defaults(struct cg_agentconf *c)
@@ -165,6 +169,18 @@ static int apply(enum key k, char *v, struct cg_agentconf *c)
 			return CG_EPARSE;
 		c->cpu_nice = (int)n;
 		return 0;
+	case K_HOSTNAME:
+		for (const char *p = v; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_'))
+				return CG_EPARSE;
+		return *v ? set_string(c->hostname, sizeof(c->hostname), v) : CG_EPARSE;
+	case K_SOURCE: {
+		struct cg_ip ip;
+		if (cg_ip_parse(v, strlen(v), &ip) != 0)
+			return CG_EPARSE;
+		return set_string(c->source_address, sizeof(c->source_address), v);
+	}
 	default:
 		return CG_EPARSE;
 	}
@@ -179,6 +195,8 @@ static const char *const expect_vi[K_COUNT] = {
     "0 hoặc từ 16 đến 65536 MB",
     "từ 1 đến 65536 MB",
     "từ 0 đến 19",
+    "tên máy (chữ, số, - . _)",
+    "một địa chỉ IPv4 hoặc IPv6 của máy",
 };
 static const char *const expect_en[K_COUNT] = {
     "an https:// URL",
@@ -189,6 +207,8 @@ static const char *const expect_en[K_COUNT] = {
     "0 or 16 to 65536 MB",
     "1 to 65536 MB",
     "0 to 19",
+    "a host name (letters, digits, - . _)",
+    "an IPv4 or IPv6 address of this host",
 };
 
 /* One line (NUL-terminated, without its end); returns 0 or CG_EPARSE after a diagnostic. */

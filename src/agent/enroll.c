@@ -24,8 +24,13 @@ static int take_identity(struct cg_agent *a, const struct cg_http_resp *r)
 	const char *id = json_string_value(json_object_get(r->json, "agent_id"));
 	const char *sec = json_string_value(json_object_get(r->json, "secret"));
 	const char *unit = json_string_value(json_object_get(r->json, "unit"));
-	char path[4200];
+	char path[4200], keep[CG_SECRET_LEN];
 
+	/* A re-enrolment that keeps this identity (200) may not send the secret again. */
+	if (!sec && r->status == 200 && a->have_id) {
+		snprintf(keep, sizeof(keep), "%s", a->id.secret);
+		sec = keep;
+	}
 	if (!id || !sec || strlen(id) >= sizeof(a->id.agent_id) || strlen(sec) >= CG_SECRET_LEN ||
 	    (unit && strlen(unit) >= sizeof(a->id.unit)))
 		return CG_EPARSE;

@@ -136,6 +136,13 @@ static void addresses(struct cg_agent_facts *f)
 	freeifaddrs(ifa);
 }
 
+static char hostname_override[64];
+
+void cg_agent_facts_set_hostname(const char *name)
+{
+	snprintf(hostname_override, sizeof(hostname_override), "%s", name ? name : "");
+}
+
 void cg_agent_facts_get(struct cg_agent_facts *f)
 {
 	const struct cg_host_facts *h = cg_host_facts();
@@ -143,7 +150,7 @@ void cg_agent_facts_get(struct cg_agent_facts *f)
 	size_t len;
 
 	memset(f, 0, sizeof(*f));
-	copy(f->hostname, sizeof(f->hostname), h->hostname);
+	copy(f->hostname, sizeof(f->hostname), hostname_override[0] ? hostname_override : h->hostname);
 	copy(f->os, sizeof(f->os), h->os);
 	copy(f->machine_id, sizeof(f->machine_id), h->machine_id);
 	os_version(f->os_version, sizeof(f->os_version));

@@ -34,6 +34,8 @@ int cg_agent_open(struct cg_agent *a, const struct cg_agentconf *conf, const cha
 	memset(a, 0, sizeof(*a));
 	a->conf = *conf;
 	a->heartbeat_s = conf->heartbeat_s;
+	cg_agent_facts_set_hostname(conf->hostname);
+	cg_agent_client_set_source(conf->source_address);
 	if ((size_t)snprintf(a->data_dir, sizeof(a->data_dir), "%s", data_dir) >=
 	        sizeof(a->data_dir) ||
 	    (size_t)snprintf(a->dir, sizeof(a->dir), "%s/agent", data_dir) >= sizeof(a->dir))
@@ -149,6 +151,10 @@ int cg_agent_heartbeat(struct cg_agent *a, long *tasks)
 		if (hb >= 10 && hb <= 86400)
 			a->heartbeat_s = (int)hb;
 		contact(a);
+	} else if (rc == 0 && r.status == 409 &&
+	           strcmp(cg_agent_errcode(&r), "identity_conflict") == 0) {
+		/* Another machine reports under this identity (a clone): re-enrol. */
+		rc = cg_agent_reenroll(a);
 	} else if (rc == 0) {
 		rc = r.status == 401 ? CG_EPERM : CG_EIO;
 	}
@@ -207,7 +213,13 @@ static int flush_one(struct cg_agent *a)
 		rc = cg_spool_ack(a->spool, b.epoch, (uint64_t)acked);
 		rc = rc == 0 || rc == CG_ECHANGED ? 1 : rc;
 	} else if (r.status == 409 && strcmp(cg_agent_errcode(&r), "identity_conflict") == 0) {
-		rc = cg_agent_reenroll(a);
+		/* The server already holds the identical resends before the conflict: drop them
+		 * before renumbering, so they are not stored twice. */
+		json_int_t acked = json_integer_value(json_object_get(r.json, "acked"));
+		if (acked >= (json_int_t)b.v[0].seq && acked <= (json_int_t)b.v[b.n - 1].seq)
+			rc = cg_spool_ack(a->spool, b.epoch, (uint64_t)acked);
+		if (rc == 0 || rc == CG_ECHANGED)
+			rc = cg_agent_reenroll(a);
 		rc = rc ? rc : 1;
 	} else {
 		rc = r.status == 401 ? CG_EPERM : CG_EIO;

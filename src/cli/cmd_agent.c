@@ -180,8 +180,12 @@ static int dispatch(struct cg_cli *c, struct cg_agent *a, const char *sub, int o
 {
 	if (strcmp(sub, "enroll") == 0)
 		return cmd_enroll(a, argc, argv);
-	if (strcmp(sub, "run") == 0 && argc == 0)
+	if (strcmp(sub, "run") == 0 && argc == 0) {
+		/* --bundle reaches the scans, which run as child processes. */
+		if (c->bundle_dir && setenv("CANHGAC_BUNDLE", c->bundle_dir, 1) != 0)
+			return CG_EXIT_ERROR;
 		return cmd_run(a, once);
+	}
 	if (strcmp(sub, "status") == 0 && argc == 0)
 		return cmd_status(c, a);
 	if (strcmp(sub, "event") == 0 && argc <= 1)

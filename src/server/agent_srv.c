@@ -119,17 +119,34 @@ static void macs_text(json_t *facts, char *out, size_t cap)
 		used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? "," : "", v[i]);
 }
 
-/* Records the facts and addresses an agent reported, and the source address the server saw. */
-int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_t now)
+/* Records the facts and addresses an agent reported, and the source address the server saw.
+ * The identity facts (host name, machine id) are written at enrolment (identity=1); later
+ * (identity=0) they must match, else the identity is shared by another machine: CG_ECHANGED and
+ * nothing is stored. */
+int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_t now,
+                       int identity)
 {
 	char macs[1400];
+	int rc = 0;
+	if (!identity) {
+		struct cg_rows *r = NULL;
+		rc = cg_db_query(q->db, &r, "SELECT hostname, machine_id FROM agents WHERE id = ?", "i",
+		                 agent_id);
+		int differ = rc == 0 && r->n == 1 &&
+		             (strcmp(cg_rows_get(r, 0, 0), fact(facts, "hostname")) != 0 ||
+		              strcmp(cg_rows_get(r, 0, 1), fact(facts, "machine_id")) != 0);
+		cg_rows_free(r);
+		if (rc != 0 || differ)
+			return rc ? rc : CG_ECHANGED;
+	}
 	macs_text(facts, macs, sizeof macs);
 	char *fj = json_dumps(facts, JSON_COMPACT | JSON_ENSURE_ASCII);
-	int rc = cg_db_exec(q->db, NULL,
-	                    "UPDATE agents SET hostname = ?, os = ?, machine_id = ?, macs = ?, "
-	                    "facts = ?, last_seen_ms = ?, last_ip = ? WHERE id = ?",
-	                    "tttttiti", fact(facts, "hostname"), fact(facts, "os"),
-	                    fact(facts, "machine_id"), macs, fj ? fj : "{}", now, q->ip, agent_id);
+	rc = cg_db_exec(q->db, NULL,
+	                "UPDATE agents SET hostname = ?, os = ?, machine_id = ?, macs = ?, facts = ?, "
+	                "last_seen_ms = ?, last_ip = ? WHERE id = ?",
+	                "tttttiti", fact(facts, "hostname"), fact(facts, "os"),
+	                fact(facts, "machine_id"), macs, fj && strlen(fj) < 65536 ? fj : "{}", now,
+	                q->ip, agent_id);
 	free(fj);
 	size_t i;
 	json_t *a;
@@ -226,7 +243,7 @@ int cg_h_agent_enroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc == 0)
 		rc = cg_srv_new_agent(q, unit_id, epoch, 0, uid, secret, &id);
 	if (rc == 0)
-		rc = cg_srv_store_facts(q, id, facts, now);
+		rc = cg_srv_store_facts(q, id, facts, now, 1);
 	if (rc == 0) {
 		snprintf(q->who.agent_uid, sizeof q->who.agent_uid, "%s", uid);
 		q->who.kind = 2;

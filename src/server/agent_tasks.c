@@ -71,7 +71,7 @@ int cg_h_agent_reenroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	int64_t id = 0;
 	rc = cg_srv_new_agent(q, q->who.agent_unit, epoch, q->who.agent_id, uid, secret, &id);
 	if (rc == 0)
-		rc = cg_srv_store_facts(q, id, facts, now);
+		rc = cg_srv_store_facts(q, id, facts, now, 1);
 	if (rc == 0) {
 		char dedupe[96], title_vi[300];
 		snprintf(dedupe, sizeof dedupe, "agent.cloned:%lld", (long long)id);
@@ -112,7 +112,7 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	int64_t now = cg_srv_now_ms(), pending = 0;
 	json_t *facts = json_object_get(j, "facts");
 	if (json_is_object(facts))
-		rc = cg_srv_store_facts(q, q->who.agent_id, facts, now);
+		rc = cg_srv_store_facts(q, q->who.agent_id, facts, now, 0);
 	else
 		rc = cg_db_exec(q->db, NULL, "UPDATE agents SET last_seen_ms = ?, last_ip = ? WHERE id = ?",
 		                "iti", now, q->ip, q->who.agent_id);
@@ -129,6 +129,11 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		                     "SELECT COUNT(*) FROM tasks WHERE agent_id = ? AND state = 'queued'", "i",
 		                     q->who.agent_id);
 	json_decref(j);
+	if (rc == CG_ECHANGED)
+		return cg_resp_err(r, 409, "identity_conflict",
+		                   "Một máy khác đang dùng danh tính tác tử này (máy nhân bản); hãy đăng ký "
+		                   "lại",
+		                   "Another machine uses this agent identity (a clone); re-enrol");
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	cg_resp_json(r, 200, json_pack("{s:I,s:i,s:n}", "tasks", (json_int_t)pending, "heartbeat_s",

@@ -128,12 +128,20 @@ static int store_batch(struct cg_db *db, struct item *it, int64_t now)
 {
 	size_t i;
 	json_t *e;
-	int64_t hw = 0;
+	int64_t hw = 0, dup_prefix = 0;
+	int all_dup = 1;
 	json_array_foreach (it->events, i, e) {
 		int64_t seq = (int64_t)json_integer_value(json_object_get(e, "seq"));
 		int rc = store_one(db, &it->agent, it->epoch, seq, json_object_get(e, "event"), now);
-		if (rc < 0)
+		if (rc < 0) {
+			/* On a conflict the events before it that were stored earlier (identical
+			 * resends) are acknowledged, so the agent does not renumber and resend them. */
+			it->acked = dup_prefix;
 			return rc;
+		}
+		all_dup = all_dup && rc == 1;
+		if (all_dup)
+			dup_prefix = seq;
 		hw = seq;
 	}
 	it->acked = hw;
@@ -319,6 +327,7 @@ int cg_h_agent_events(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		            "Danh tính tác tử bị trùng (máy nhân bản hoặc ổ đĩa bị khôi phục); hãy đăng ký "
 		            "lại",
 		            "The agent identity is shared (a cloned or rolled-back disk); re-enrol");
+		json_object_set_new(r->json, "acked", json_integer(acked));
 	} else if (rc != 0) {
 		cg_resp_dberr(r, rc);
 	} else {

@@ -175,7 +175,8 @@ int cg_ingest_submit(struct cg_ingest *g, const struct cg_caller *agent, const c
 /* Agents (agent_srv.c): a new agent row with a fresh uid and secret; the facts an agent sent. */
 int cg_srv_new_agent(struct cg_req *q, int64_t unit_id, const char *epoch, int64_t cloned_from,
                      char uid[40], char secret[64], int64_t *id);
-int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_t now);
+int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_t now,
+                       int identity);
 
 /* Alerts (alerts_srv.c): raises or refreshes the alert with this dedupe key (a resolved one
  * reopens); takes detail. severity is the 0-4 scale of docs/events.md. */

@@ -6,6 +6,7 @@ handled/total figures through the API; then authorisation, cloned agents and tok
 
 Usage: test_flow.py CANHGAC SRCDIR [DB_URL]   (DB_URL empty = the embedded SQLite)
 """
+import datetime
 import os
 import shutil
 import subprocess
@@ -116,7 +117,10 @@ def run(tmp, srv):
     check(sorted(h["hostname"] for h in ha) == ["pc-a1", "pc-a2"], "unit A sees only its hosts")
 
     # A botnet list naming agent a1's address (as the server saw it).
-    lst = "STT,IP,Thời gian,Botnet\n1,127.0.0.2,01/12/2026 10:00,Mirai\n2,203.0.113.77,01/12/2026 11:00,Gafgyt\n"
+    vn = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7)))
+    when = vn.strftime("%d/%m/%Y %H:%M")
+    lst = ("STT,IP,Thời gian,Botnet\n1,127.0.0.2,%s,Mirai\n2,203.0.113.77,%s,Gafgyt\n"
+           % (when, when))
     st, j, _ = adm.call("POST", q("/api/v1/feeds", kind="botnet", name="botnet-12-2026.csv"),
                         raw=lst.encode(), ctype="text/csv")
     check(st == 201 and j["entries"] == 2, "botnet list imported (%s)" % (j,))
@@ -133,13 +137,13 @@ def run(tmp, srv):
     os.makedirs(scandir)
     with open(os.path.join(scandir, "eicar.com"), "wb") as f:
         f.write(EICAR)
-    bundle = os.path.join(SRC, "data", "bundles", "sample")
+    bundle = os.path.join(SRC, "bundles", "sample")
     task = ua.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a1"],
                  {"kind": "scan", "args": {"mode": "path", "paths": [scandir]}})
     d, conf = ag["a1"]
     agent(d, "run", "--once", "--bundle", bundle, conf=conf)
     t = ua.ok("GET", "/api/v1/tasks/%d" % task["id"])
-    check(t["state"] == "done", "scan task done (%s)" % t["state"])
+    check(t["state"] == "done", "scan task done (%s %s)" % (t["state"], t["result"]))
     al = ua.ok("GET", q("/api/v1/alerts", kind="malware.detected"))["alerts"]
     check(len(al) == 1 and al[0]["hostname"] == "pc-a1", "one malware alert on pc-a1")
     h = ua.ok("GET", "/api/v1/hosts/%s" % hid["pc-a1"])
