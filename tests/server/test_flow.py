@@ -4,7 +4,8 @@ first login with TOTP, units and users, enrolment, a botnet list naming one agen
 a pushed scan that finds the EICAR test file, the recorded action, and the findings, alerts and
 handled/total figures through the API; then authorisation, cloned agents and tokens.
 
-Usage: test_flow.py CANHGAC SRCDIR [DB_URL]   (DB_URL empty = the embedded SQLite)
+Usage: test_flow.py CANHGAC SRCDIR [DB_URL|pg]   (none = the embedded SQLite; pg = the cluster
+of tests/pg/with-pg.sh)
 """
 import datetime
 import os
@@ -20,6 +21,8 @@ import openapi_check  # noqa: E402
 
 CG, SRC = sys.argv[1], sys.argv[2]
 DB = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else None
+if DB == "pg":  # under tests/pg/with-pg.sh
+    DB = os.environ["CG_TEST_PG_URL"]
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 failures = []
 
