@@ -17,10 +17,13 @@
 
 #define MAX_GROUP 64
 
+struct pev;
+
 struct item {
 	struct cg_caller agent;
 	const char *epoch;
-	json_t *events;
+	struct pev *ev;
+	size_t n;
 	int done;
 	int rc;
 	int64_t acked;
@@ -82,68 +85,140 @@ static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64
 	return 0;
 }
 
-/* Stores one event. Returns 0, 1 when it was a duplicate, or CG_EEXIST on a conflict. */
-static int store_one(struct cg_db *db, const struct cg_caller *a, const char *epoch, int64_t seq,
-                     json_t *ev, int64_t now)
-{
-	char *body = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	if (!body)
-		return CG_ENOMEM;
+/* One event of a batch, prepared by the HTTP thread: its canonical JSON (sorted keys) and the
+ * SHA-256 of that text, so the writer only stores. */
+struct pev {
+	int64_t seq, time_ms, sev;
+	char *body;
 	char dg[CG_SHA256_HEX];
-	cg_sha256_hex(body, strlen(body), dg);
-	int64_t ch = 0;
-	int rc = cg_db_exec(db, &ch,
-	                    "INSERT INTO event_keys (agent_id, epoch, seq, digest, received_ms) VALUES "
-	                    "(?, ?, ?, ?, ?) ON CONFLICT (agent_id, epoch, seq) DO NOTHING",
-	                    "ititi", a->agent_id, epoch, seq, dg, now);
-	if (rc == 0 && ch == 0) {
-		struct cg_rows *r = NULL;
-		rc = cg_db_query(db, &r,
-		                 "SELECT digest FROM event_keys WHERE agent_id = ? AND epoch = ? AND seq = ?",
-		                 "iti", a->agent_id, epoch, seq);
-		if (rc == 0)
-			rc = r->n == 1 && strcmp(cg_rows_get(r, 0, 0), dg) == 0 ? 1 : CG_EEXIST;
-		cg_rows_free(r);
-		goto out;
+	const char *kind;
+	json_t *ev;
+	int state; /* 0 new, 1 duplicate, 2 conflict */
+};
+
+#define CHUNK 400
+
+static int is_derived(const char *kind)
+{
+	return strcmp(kind, "malware.detected") == 0 || strcmp(kind, "log.alert") == 0 ||
+	       strncmp(kind, "fim.", 4) == 0 || strncmp(kind, "web.", 4) == 0;
+}
+
+/* Appends "(?, ?, ...)" n times, comma-separated, with k placeholders each. */
+static void values_sql(char *sql, size_t cap, const char *head, size_t n, int k, const char *tail)
+{
+	size_t used = (size_t)snprintf(sql, cap, "%s", head);
+	for (size_t i = 0; i < n && used < cap; i++) {
+		used += (size_t)snprintf(sql + used, cap - used, "%s(", i ? ", " : "");
+		for (int j = 0; j < k && used < cap; j++)
+			used += (size_t)snprintf(sql + used, cap - used, "%s?", j ? ", " : "");
+		if (used < cap)
+			used += (size_t)snprintf(sql + used, cap - used, ")");
 	}
-	if (rc != 0)
-		goto out;
-	json_int_t t = json_integer_value(json_object_get(ev, "time_ms"));
-	json_int_t sev = json_integer_value(json_object_get(ev, "severity_level"));
-	const char *kind = json_string_value(json_object_get(ev, "kind"));
-	rc = cg_db_exec(db, NULL,
-	                "INSERT INTO events (agent_id, unit_id, received_ms, time_ms, kind, severity, "
-	                "body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	                "iiiitit", a->agent_id, a->agent_unit, now, (int64_t)(t > 0 ? t : now),
-	                kind && strlen(kind) < 64 ? kind : "unknown",
-	                (int64_t)(sev >= 0 && sev <= 4 ? sev : 0), body);
-	if (rc == 0)
-		rc = derive(db, a, ev, now);
-out:
-	free(body);
+	if (used < cap)
+		snprintf(sql + used, cap - used, "%s", tail);
+}
+
+/* Claims (agent, epoch, seq) for events [from, from + n): those inserted are new; the others
+ * are compared with the stored digest. */
+static int claim_keys(struct cg_db *db, const struct item *it, struct pev *e, size_t n, int64_t now,
+                      char *sql, size_t cap, struct cg_db_val *v)
+{
+	struct cg_rows *r = NULL;
+	values_sql(sql, cap,
+	           "INSERT INTO event_keys (agent_id, epoch, seq, digest, received_ms) VALUES ", n, 5,
+	           " ON CONFLICT (agent_id, epoch, seq) DO NOTHING RETURNING seq");
+	for (size_t i = 0; i < n; i++) {
+		struct cg_db_val *x = &v[i * 5];
+		x[0] = (struct cg_db_val){ .type = 'i', .i = it->agent.agent_id };
+		x[1] = (struct cg_db_val){ .type = 't', .p = it->epoch };
+		x[2] = (struct cg_db_val){ .type = 'i', .i = e[i].seq };
+		x[3] = (struct cg_db_val){ .type = 't', .p = e[i].dg };
+		x[4] = (struct cg_db_val){ .type = 'i', .i = now };
+		e[i].state = 1;
+	}
+	int rc = cg_db_query_vals(db, &r, sql, v, n * 5);
+	for (size_t k = 0; rc == 0 && k < r->n; k++) {
+		int64_t seq = cg_rows_int(r, k, 0, -1);
+		for (size_t i = 0; i < n; i++)
+			if (e[i].seq == seq)
+				e[i].state = 0;
+	}
+	cg_rows_free(r);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (e[i].state == 0)
+			continue;
+		struct cg_rows *d = NULL;
+		rc = cg_db_query(db, &d,
+		                 "SELECT digest FROM event_keys WHERE agent_id = ? AND epoch = ? AND seq = ?",
+		                 "iti", it->agent.agent_id, it->epoch, e[i].seq);
+		if (rc == 0)
+			e[i].state = d->n == 1 && strcmp(cg_rows_get(d, 0, 0), e[i].dg) == 0 ? 1 : 2;
+		cg_rows_free(d);
+	}
 	return rc;
+}
+
+static int insert_events(struct cg_db *db, const struct item *it, struct pev *e, size_t n,
+                         int64_t now, char *sql, size_t cap, struct cg_db_val *v)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].state != 0)
+			continue;
+		struct cg_db_val *x = &v[k * 7];
+		x[0] = (struct cg_db_val){ .type = 'i', .i = it->agent.agent_id };
+		x[1] = (struct cg_db_val){ .type = 'i', .i = it->agent.agent_unit };
+		x[2] = (struct cg_db_val){ .type = 'i', .i = now };
+		x[3] = (struct cg_db_val){ .type = 'i', .i = e[i].time_ms > 0 ? e[i].time_ms : now };
+		x[4] = (struct cg_db_val){ .type = 't', .p = e[i].kind };
+		x[5] = (struct cg_db_val){ .type = 'i', .i = e[i].sev };
+		x[6] = (struct cg_db_val){ .type = 't', .p = e[i].body };
+		k++;
+	}
+	if (!k)
+		return 0;
+	values_sql(sql, cap,
+	           "INSERT INTO events (agent_id, unit_id, received_ms, time_ms, kind, severity, body) "
+	           "VALUES ",
+	           k, 7, "");
+	return cg_db_exec_vals(db, NULL, sql, v, k * 7);
 }
 
 static int store_batch(struct cg_db *db, struct item *it, int64_t now)
 {
-	size_t i;
-	json_t *e;
-	int64_t hw = 0, dup_prefix = 0;
-	int all_dup = 1;
-	json_array_foreach (it->events, i, e) {
-		int64_t seq = (int64_t)json_integer_value(json_object_get(e, "seq"));
-		int rc = store_one(db, &it->agent, it->epoch, seq, json_object_get(e, "event"), now);
-		if (rc < 0) {
-			/* On a conflict the events before it that were stored earlier (identical
-			 * resends) are acknowledged, so the agent does not renumber and resend them. */
-			it->acked = dup_prefix;
-			return rc;
-		}
-		all_dup = all_dup && rc == 1;
-		if (all_dup)
-			dup_prefix = seq;
-		hw = seq;
+	size_t cap = CHUNK * 24 + 256;
+	char *sql = malloc(cap);
+	struct cg_db_val *v = calloc(CHUNK * 7, sizeof *v);
+	int rc = sql && v ? 0 : CG_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < it->n; i += CHUNK) {
+		size_t n = it->n - i < CHUNK ? it->n - i : CHUNK;
+		rc = claim_keys(db, it, it->ev + i, n, now, sql, cap, v);
+		if (rc == 0)
+			rc = insert_events(db, it, it->ev + i, n, now, sql, cap, v);
 	}
+	/* A conflict undoes the batch; the identical resends before it are acknowledged, so the
+	 * agent does not renumber and resend them. */
+	int64_t dup_prefix = 0, hw = 0;
+	int leading = 1;
+	for (size_t i = 0; rc == 0 && i < it->n; i++) {
+		if (it->ev[i].state == 2) {
+			it->acked = dup_prefix;
+			rc = CG_EEXIST;
+			break;
+		}
+		leading = leading && it->ev[i].state == 1;
+		if (leading)
+			dup_prefix = it->ev[i].seq;
+		hw = it->ev[i].seq;
+	}
+	for (size_t i = 0; rc == 0 && i < it->n; i++)
+		if (it->ev[i].state == 0 && is_derived(it->ev[i].kind))
+			rc = derive(db, &it->agent, it->ev[i].ev, now);
+	free(sql);
+	free(v);
+	if (rc != 0)
+		return rc;
 	it->acked = hw;
 	return cg_db_exec(db, NULL,
 	                  "UPDATE agents SET hw_seq = CASE WHEN epoch = ? AND hw_seq < ? THEN ? ELSE "
@@ -250,10 +325,10 @@ void cg_ingest_stop(struct cg_ingest *g)
 	free(g);
 }
 
-int cg_ingest_submit(struct cg_ingest *g, const struct cg_caller *agent, const char *epoch,
-                     json_t *events, int64_t *acked)
+static int ingest_submit(struct cg_ingest *g, const struct cg_caller *agent, const char *epoch,
+                         struct pev *ev, size_t n, int64_t *acked)
 {
-	struct item it = { .agent = *agent, .epoch = epoch, .events = events };
+	struct item it = { .agent = *agent, .epoch = epoch, .ev = ev, .n = n };
 	pthread_mutex_lock(&g->mu);
 	if (g->queued >= g->srv->cfg.ingest_queue || g->stop) {
 		pthread_mutex_unlock(&g->mu);
@@ -271,6 +346,51 @@ int cg_ingest_submit(struct cg_ingest *g, const struct cg_caller *agent, const c
 	pthread_mutex_unlock(&g->mu);
 	*acked = it.acked;
 	return it.rc;
+}
+
+/* Canonical text, digest and fields of each event, computed in the calling HTTP thread. */
+static int prepare(json_t *events, struct pev **out)
+{
+	size_t i, n = json_array_size(events);
+	json_t *e;
+	struct pev *p = calloc(n ? n : 1, sizeof *p);
+	if (!p)
+		return CG_ENOMEM;
+	json_array_foreach (events, i, e) {
+		json_t *ev = json_object_get(e, "event");
+		struct pev *x = &p[i];
+		x->seq = (int64_t)json_integer_value(json_object_get(e, "seq"));
+		x->ev = ev;
+		x->body = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+		if (!x->body) {
+			for (size_t k = 0; k < i; k++)
+				free(p[k].body);
+			free(p);
+			return CG_ENOMEM;
+		}
+		cg_sha256_hex(x->body, strlen(x->body), x->dg);
+		x->time_ms = (int64_t)json_integer_value(json_object_get(ev, "time_ms"));
+		json_int_t sev = json_integer_value(json_object_get(ev, "severity_level"));
+		x->sev = sev >= 0 && sev <= 4 ? sev : 0;
+		const char *kind = json_string_value(json_object_get(ev, "kind"));
+		x->kind = kind && *kind && strlen(kind) < 64 ? kind : "unknown";
+	}
+	*out = p;
+	return 0;
+}
+
+int cg_ingest_submit(struct cg_ingest *g, const struct cg_caller *agent, const char *epoch,
+                     json_t *events, int64_t *acked)
+{
+	struct pev *ev = NULL;
+	size_t n = json_array_size(events);
+	int rc = prepare(events, &ev);
+	if (rc == 0)
+		rc = ingest_submit(g, agent, epoch, ev, n, acked);
+	for (size_t i = 0; ev && i < n; i++)
+		free(ev[i].body);
+	free(ev);
+	return rc;
 }
 
 /* Checks the shape of a batch before it is queued: 1..1000 objects with strictly increasing
