@@ -209,16 +209,43 @@ static void finish(struct job *j, long code, struct stats *st, int *retry_agent)
 	}
 }
 
+/* next() gives a slot its next job (1), nothing yet (0: pacing), or nothing more (-1). */
 typedef int (*next_fn)(struct job *j, double t);
 
+/* Runs one phase. A free slot asks next() for work; next() may decline until its time comes
+ * (pacing), and a job may carry not_before (a retry): the loop never sleeps inside a callback,
+ * so latencies are the server's, not the generator's. */
 static void run_phase(CURLM *m, struct job *jobs, int slots, next_fn next, double stop_at,
                       struct stats *st)
 {
-	int running = 0, feeding = 1;
+	int running = 0, exhausted = 0;
+	char *idle = calloc((size_t)slots, 1), *waiting = calloc((size_t)slots, 1);
 	for (int i = 0; i < slots; i++)
-		if (next(&jobs[i], now()))
-			curl_multi_add_handle(m, jobs[i].h), running++;
-	while (running) {
+		idle[i] = 1;
+	for (;;) {
+		double t = now();
+		int feeding = !exhausted && (stop_at <= 0 || t < stop_at);
+		for (int i = 0; i < slots; i++) {
+			if (waiting[i] && t >= jobs[i].not_before) {
+				waiting[i] = 0;
+				curl_multi_add_handle(m, jobs[i].h);
+				running++;
+			} else if (idle[i] && feeding) {
+				int k = next(&jobs[i], t);
+				if (k > 0) {
+					idle[i] = 0;
+					curl_multi_add_handle(m, jobs[i].h);
+					running++;
+				} else if (k < 0) {
+					exhausted = feeding = 0;
+				}
+			}
+		}
+		int pending_waits = 0;
+		for (int i = 0; i < slots; i++)
+			pending_waits |= waiting[i];
+		if (!running && !pending_waits && !feeding)
+			break;
 		int still;
 		curl_multi_perform(m, &still);
 		CURLMsg *msg;
@@ -232,25 +259,21 @@ static void run_phase(CURLM *m, struct job *jobs, int slots, next_fn next, doubl
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &code);
 			curl_multi_remove_handle(m, j->h);
 			running--;
-			int retry;
+			int retry, slot = (int)(j - jobs);
 			finish(j, msg->data.result == CURLE_OK ? code : 0, st, &retry);
-			if (stop_at > 0 && now() >= stop_at)
-				feeding = 0;
 			if (retry >= 0 && j->kind == 2) {
-				/* Storm: come back later on a fresh connection (jittered). */
-				j->not_before = now() + 1 + (rand() % 1000) / 1000.0;
+				/* Storm: come back after a jittered pause, on a fresh connection. */
 				make_heartbeat(j, retry, 1);
-				curl_multi_add_handle(m, j->h);
-				running++;
+				j->not_before = now() + 1 + (rand() % 2000) / 1000.0;
+				waiting[slot] = 1;
 				continue;
 			}
-			if (feeding && next(j, now())) {
-				curl_multi_add_handle(m, j->h);
-				running++;
-			}
+			idle[slot] = 1;
 		}
-		curl_multi_poll(m, NULL, 0, 50, NULL);
+		curl_multi_poll(m, NULL, 0, 5, NULL);
 	}
+	free(idle);
+	free(waiting);
 }
 
 static int cursor;
@@ -260,7 +283,7 @@ static int next_enroll(struct job *j, double t)
 {
 	(void)t;
 	if (cursor >= nagents)
-		return 0;
+		return -1;
 	make_enroll(j, cursor++);
 	return 1;
 }
@@ -274,12 +297,9 @@ static int next_sustain(struct job *j, double t)
 
 static int next_half(struct job *j, double t)
 {
-	/* Paced: wait for the next slot in time (heartbeats interleaved). */
-	while (t < pace_next) {
-		struct timespec ts = { 0, 2000000 };
-		nanosleep(&ts, NULL);
-		t = now();
-	}
+	/* Paced: nothing until the next slot in time (heartbeats interleaved). */
+	if (t < pace_next)
+		return 0;
 	pace_next += pace_interval;
 	int a = cursor++ % nagents;
 	if (cursor % 2)
@@ -293,7 +313,7 @@ static int next_storm(struct job *j, double t)
 {
 	(void)t;
 	if (cursor >= nagents)
-		return 0;
+		return -1;
 	make_heartbeat(j, cursor++, 1);
 	return 1;
 }
