@@ -295,18 +295,26 @@ static int next_sustain(struct job *j, double t)
 	return 1;
 }
 
+static double hb_interval, hb_next;
+
 static int next_half(struct job *j, double t)
 {
-	/* Paced: nothing until the next slot in time (heartbeats interleaved). */
-	if (t < pace_next)
-		return 0;
-	pace_next += pace_interval;
-	int a = cursor++ % nagents;
-	if (cursor % 2)
+	/* Two paced streams: event batches at half the sustained rate, and every agent's
+	 * heartbeat once a minute. Nothing until one of them is due. */
+	int a = cursor % nagents;
+	if (t >= pace_next) {
+		pace_next += pace_interval;
+		cursor++;
 		make_events(j, a, batch);
-	else
+		return 1;
+	}
+	if (t >= hb_next) {
+		hb_next += hb_interval;
+		cursor++;
 		make_heartbeat(j, a, 0);
-	return 1;
+		return 1;
+	}
+	return 0;
 }
 
 static int next_storm(struct job *j, double t)
@@ -368,8 +376,9 @@ int main(int argc, char **argv)
 	nlat = 0;
 	cursor = 0;
 	double batches_per_s = rate / 2 / batch, hb_per_s = nagents / 60.0;
-	pace_interval = 1.0 / (batches_per_s + hb_per_s > 0 ? 2 * (batches_per_s > hb_per_s ? batches_per_s : hb_per_s) : 1);
-	pace_next = now();
+	pace_interval = batches_per_s > 0 ? 1.0 / batches_per_s : 1;
+	hb_interval = 1.0 / hb_per_s;
+	pace_next = hb_next = now();
 	t0 = now();
 	run_phase(m, jobs, slots, next_half, t0 + seconds, &st);
 	dt = now() - t0;
