@@ -61,5 +61,7 @@ if [ -d "$V" ]; then
 	echo "\$ canhgac feed merge-replies $DEMO/gui-don-vi --units units.csv --out $DEMO/bao-cao.xlsx"
 	"$CG" feed merge-replies "$DEMO/gui-don-vi" --units "$V/units.csv" --out "$DEMO/bao-cao.xlsx"
 fi
+# The central server with an agent on this machine (issue 6).
+python3 "$TOP/scripts/demo_server.py" "$CG" "$DEMO" "$B" "$([ -d "$V" ] && echo "$V")"
 echo
 echo "Dữ liệu demo / demo data: $DEMO"

@@ -26,7 +26,7 @@ int cg_srv_alert_raise(struct cg_db *db, int64_t unit_id, int64_t agent_id, cons
 	                    "ON CONFLICT (dedupe) DO UPDATE SET count = alerts.count + 1, "
 	                    "last_ms = excluded.last_ms, updated_ms = excluded.updated_ms, "
 	                    "state = CASE WHEN alerts.state = 'resolved' THEN 'new' ELSE alerts.state END",
-	                    "iItittiiii", unit_id, agent_id ? agent_id : INT64_MIN, kind,
+	                    "iItitttiii", unit_id, agent_id ? agent_id : INT64_MIN, kind,
 	                    (int64_t)severity, dedupe, title, d && strlen(d) < 65536 ? d : "{}", now,
 	                    now, now);
 	free(d);

@@ -83,6 +83,9 @@ static int load_user(struct cg_req *q, int64_t uid)
 		q->who.role = role_parse(cg_rows_get(r, 0, 1));
 		q->who.unit_id = cg_rows_int(r, 0, 2, 0);
 		snprintf(q->who.unit_path, sizeof q->who.unit_path, "%s", cg_rows_get(r, 0, 3));
+		/* A department admin's scope is every unit, also those imported as other roots. */
+		if (q->who.role == CG_ROLE_DEPT_ADMIN)
+			snprintf(q->who.unit_path, sizeof q->who.unit_path, "/");
 		q->who.must_change = (int)cg_rows_int(r, 0, 4, 0);
 		if (q->who.role == CG_ROLE_DEPT_ADMIN && !cg_rows_get(r, 0, 5))
 			q->who.must_change |= 2; /* TOTP not set up yet */

@@ -58,7 +58,7 @@ static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64
 		                    "INSERT INTO host_files (agent_id, path, sha256, signature, first_ms, "
 		                    "last_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, path, sha256) "
 		                    "DO UPDATE SET last_ms = excluded.last_ms",
-		                    "ittiii", a->agent_id, path, sha, sig ? sig : "", now, now);
+		                    "itttii", a->agent_id, path, sha, sig ? sig : "", now, now);
 		if (rc != 0)
 			return rc;
 		char dedupe[200];

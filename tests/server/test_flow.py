@@ -149,6 +149,9 @@ def run(tmp, srv):
     check(t["state"] == "done", "scan task done (%s %s)" % (t["state"], t["result"]))
     al = ua.ok("GET", q("/api/v1/alerts", kind="malware.detected"))["alerts"]
     check(len(al) == 1 and al[0]["hostname"] == "pc-a1", "one malware alert on pc-a1")
+    check(al and al[0]["detail"].get("path") == os.path.join(scandir, "eicar.com")
+          and al[0]["detail"].get("signature", "").startswith("Canhgac.Test.EICAR"),
+          "the alert carries the file and the signature (%s)" % (al[0]["detail"] if al else None))
     h = ua.ok("GET", "/api/v1/hosts/%s" % hid["pc-a1"])
     files = [f["path"] for f in h["findings"]]
     check(os.path.join(scandir, "eicar.com") in files, "host findings list the EICAR file")
