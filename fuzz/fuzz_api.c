@@ -27,29 +27,29 @@ static char agent_secret[CG_SECRET_LEN];
 static const struct {
 	const char *method, *path;
 } routes[] = {
-	{ "POST", "/api/v1/login" },
-	{ "POST", "/api/v1/me/password" },
-	{ "POST", "/api/v1/me/totp" },
-	{ "POST", "/api/v1/me/tokens" },
-	{ "POST", "/api/v1/users" },
-	{ "POST", "/api/v1/units" },
-	{ "POST", "/api/v1/units/import" },
-	{ "POST", "/api/v1/units/thpt-a/addresses" },
-	{ "POST", "/api/v1/units/thpt-a/enroll-tokens" },
-	{ "POST", "/api/v1/agent/enroll" },
-	{ "POST", "/api/v1/agent/reenroll" },
-	{ "POST", "/api/v1/agent/heartbeat" },
-	{ "POST", "/api/v1/agent/events" },
-	{ "POST", "/api/v1/agent/tasks/1" },
-	{ "POST", "/api/v1/hosts/ag-fuzz/tasks" },
-	{ "POST", "/api/v1/alerts/1" },
-	{ "POST", "/api/v1/feeds" },
-	{ "POST", "/api/v1/botnet/matches/1" },
-	{ "GET", "/api/v1/hosts/ag-fuzz" },
-	{ "GET", "/api/v1/alerts" },
-	{ "GET", "/api/v1/botnet/triage" },
-	{ "GET", "/api/v1/events" },
-	{ "POST", "/api/v1/logout" },
+    {"POST", "/api/v1/login"},
+    {"POST", "/api/v1/me/password"},
+    {"POST", "/api/v1/me/totp"},
+    {"POST", "/api/v1/me/tokens"},
+    {"POST", "/api/v1/users"},
+    {"POST", "/api/v1/units"},
+    {"POST", "/api/v1/units/import"},
+    {"POST", "/api/v1/units/thpt-a/addresses"},
+    {"POST", "/api/v1/units/thpt-a/enroll-tokens"},
+    {"POST", "/api/v1/agent/enroll"},
+    {"POST", "/api/v1/agent/reenroll"},
+    {"POST", "/api/v1/agent/heartbeat"},
+    {"POST", "/api/v1/agent/events"},
+    {"POST", "/api/v1/agent/tasks/1"},
+    {"POST", "/api/v1/hosts/ag-fuzz/tasks"},
+    {"POST", "/api/v1/alerts/1"},
+    {"POST", "/api/v1/feeds"},
+    {"POST", "/api/v1/botnet/matches/1"},
+    {"GET", "/api/v1/hosts/ag-fuzz"},
+    {"GET", "/api/v1/alerts"},
+    {"GET", "/api/v1/botnet/triage"},
+    {"GET", "/api/v1/events"},
+    {"POST", "/api/v1/logout"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -59,38 +59,42 @@ static int seed(struct cg_db *db)
 	int64_t now = cg_srv_now_ms();
 	int rc = cg_pw_hash("fuzz-password-1", pw);
 	if (rc == 0)
-		rc = cg_db_exec(db, NULL,
-		                "INSERT INTO units (code, name, name_key, parent_id, path, created_ms, "
-		                "updated_ms) VALUES ('so', 'So', 'so', NULL, '/1/', 0, 0), "
-		                "('thpt-a', 'THPT A', 'a', 1, '/1/2/', 0, 0)",
-		                "");
-	const char *roles[] = { "dept_admin", "unit_admin", "viewer" };
-	char *toks[] = { tok_dept, tok_unit, tok_view };
+		rc = cg_db_exec(
+		    db, NULL,
+		    "INSERT INTO units (code, name, name_key, parent_id, path, created_ms, "
+		    "updated_ms) VALUES ('so', 'So', 'so', NULL, '/1/', 0, 0), "
+		    "('thpt-a', 'THPT A', 'a', 1, '/1/2/', 0, 0)",
+		    "");
+	const char *roles[] = {"dept_admin", "unit_admin", "viewer"};
+	char *toks[] = {tok_dept, tok_unit, tok_view};
 	for (int i = 0; rc == 0 && i < 3; i++) {
 		char login[16];
 		snprintf(login, sizeof login, "u%d", i);
-		rc = cg_db_exec(db, NULL,
-		                "INSERT INTO users (login, display_name, name_key, pwhash, role, unit_id, "
-		                "totp_secret, must_change, created_ms) VALUES (?, ?, ?, ?, ?, ?, "
-		                "'JBSWY3DPEHPK3PXP', 0, 0)",
-		                "tttttI", login, login, login, pw, roles[i], (int64_t)(i ? 2 : 1));
+		rc = cg_db_exec(
+		    db, NULL,
+		    "INSERT INTO users (login, display_name, name_key, pwhash, role, unit_id, "
+		    "totp_secret, must_change, created_ms) VALUES (?, ?, ?, ?, ?, ?, "
+		    "'JBSWY3DPEHPK3PXP', 0, 0)",
+		    "tttttI", login, login, login, pw, roles[i], (int64_t)(i ? 2 : 1));
 		if (rc == 0)
 			rc = cg_secret_new("cgt_", toks[i]);
 		cg_sha256_hex(toks[i], strlen(toks[i]), h);
 		if (rc == 0)
-			rc = cg_db_exec(db, NULL,
-			                "INSERT INTO api_tokens (hash, user_id, name, created_ms, expires_ms) "
-			                "VALUES (?, ?, 'fuzz', 0, ?)",
-			                "tii", h, (int64_t)(i + 1), now + 86400000LL * 365);
+			rc = cg_db_exec(
+			    db, NULL,
+			    "INSERT INTO api_tokens (hash, user_id, name, created_ms, expires_ms) "
+			    "VALUES (?, ?, 'fuzz', 0, ?)",
+			    "tii", h, (int64_t)(i + 1), now + 86400000LL * 365);
 	}
 	if (rc == 0)
 		rc = cg_secret_new("cga_", agent_secret);
 	cg_sha256_hex(agent_secret, strlen(agent_secret), h);
 	if (rc == 0)
-		rc = cg_db_exec(db, NULL,
-		                "INSERT INTO agents (uid, unit_id, secret_hash, epoch, enrolled_ms, "
-		                "last_seen_ms) VALUES ('ag-fuzz', 2, ?, ?, 0, 0)",
-		                "tt", h, "0123456789abcdef0123456789abcdef");
+		rc =
+		    cg_db_exec(db, NULL,
+		               "INSERT INTO agents (uid, unit_id, secret_hash, epoch, enrolled_ms, "
+		               "last_seen_ms) VALUES ('ag-fuzz', 2, ?, ?, 0, 0)",
+		               "tt", h, "0123456789abcdef0123456789abcdef");
 	if (rc == 0)
 		rc = cg_db_exec(db, NULL,
 		                "INSERT INTO tasks (agent_id, kind, created_ms, updated_ms) VALUES "
@@ -104,8 +108,8 @@ static char dir[] = "/tmp/cg-fuzz-api-XXXXXX";
 /* Removes the temporary server folder at exit. */
 static void cleanup(void)
 {
-	static const char *const files[] = { "server.db", "server.db-wal", "server.db-shm", "ca.pem",
-		                                  "ca.key", "cert.pem", "key.pem" };
+	static const char *const files[] = {"server.db", "server.db-wal", "server.db-shm", "ca.pem",
+	                                    "ca.key",    "cert.pem",      "key.pem"};
 	char p[128];
 	cg_srv_close(&srv);
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -151,18 +155,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&r, 0, sizeof r);
 	q.method = routes[data[0] % NROUTES].method;
 	q.path = routes[data[0] % NROUTES].path;
-	static const char *const args[] = { "kind", "botnet", "name", "list.csv", NULL, NULL };
+	static const char *const args[] = {"kind", "botnet", "name", "list.csv", NULL, NULL};
 	q.query = "";
 	q.args = args;
 	q.body = data + 2;
 	q.body_len = size - 2;
 	snprintf(q.ip, sizeof q.ip, "127.0.0.1");
 	switch (data[1] % 5) {
-	case 0: snprintf(auth, sizeof auth, "Bearer %s", tok_dept); break;
-	case 1: snprintf(auth, sizeof auth, "Bearer %s", tok_unit); break;
-	case 2: snprintf(auth, sizeof auth, "Bearer %s", tok_view); break;
-	case 3: snprintf(auth, sizeof auth, "Bearer %s", agent_secret); break;
-	default: auth[0] = 0;
+	case 0:
+		snprintf(auth, sizeof auth, "Bearer %s", tok_dept);
+		break;
+	case 1:
+		snprintf(auth, sizeof auth, "Bearer %s", tok_unit);
+		break;
+	case 2:
+		snprintf(auth, sizeof auth, "Bearer %s", tok_view);
+		break;
+	case 3:
+		snprintf(auth, sizeof auth, "Bearer %s", agent_secret);
+		break;
+	default:
+		auth[0] = 0;
 	}
 	q.authorization = auth[0] ? auth : NULL;
 	cg_srv_dispatch(&srv, &q, &r);

@@ -24,9 +24,8 @@ enum key {
 	K_COUNT
 };
 static const char *const key_names[K_COUNT] = {
-    "server",     "data_dir",      "heartbeat_s",  "scan_schedule",
-    "scan_paths", "memory_cap_mb", "spool_max_mb", "cpu_nice",
-    "hostname",   "source_address",
+    "server",        "data_dir",     "heartbeat_s", "scan_schedule", "scan_paths",
+    "memory_cap_mb", "spool_max_mb", "cpu_nice",    "hostname",      "source_address",
 };
 
 void cg_agentconf_defaults(struct cg_agentconf *c)

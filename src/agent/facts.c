@@ -150,7 +150,8 @@ void cg_agent_facts_get(struct cg_agent_facts *f)
 	size_t len;
 
 	memset(f, 0, sizeof(*f));
-	copy(f->hostname, sizeof(f->hostname), hostname_override[0] ? hostname_override : h->hostname);
+	copy(f->hostname, sizeof(f->hostname),
+	     hostname_override[0] ? hostname_override : h->hostname);
 	copy(f->os, sizeof(f->os), h->os);
 	copy(f->machine_id, sizeof(f->machine_id), h->machine_id);
 	os_version(f->os_version, sizeof(f->os_version));

@@ -76,18 +76,41 @@ static int parse(struct cg_cli *c, int argc, char **argv, struct cg_server_confi
 			continue;
 		int bad = 0;
 		switch (opt) {
-		case O_ADMIN: *admin = optarg; break;
-		case O_DB: bad = copy(cfg->db_url, sizeof cfg->db_url, optarg, "db"); break;
-		case O_LISTEN: bad = copy(cfg->listen_addr, sizeof cfg->listen_addr, optarg, "listen"); break;
+		case O_ADMIN:
+			*admin = optarg;
+			break;
+		case O_DB:
+			bad = copy(cfg->db_url, sizeof cfg->db_url, optarg, "db");
+			break;
+		case O_LISTEN:
+			bad = copy(cfg->listen_addr, sizeof cfg->listen_addr, optarg, "listen");
+			break;
 		case O_PUBLIC_URL:
 			bad = copy(cfg->public_url, sizeof cfg->public_url, optarg, "public-url");
 			break;
-		case O_TLS_NAMES: bad = copy(cfg->tls_names, sizeof cfg->tls_names, optarg, "tls-names"); break;
-		case O_PORT: bad = num(optarg, 0, 65535, &v); cfg->port = (int)v; break;
-		case O_THREADS: bad = num(optarg, 1, 256, &v); cfg->threads = (int)v; break;
-		case O_RETENTION: bad = num(optarg, 1, 3650, &v); cfg->retention_days = (int)v; break;
-		case O_QUEUE: bad = num(optarg, 1, 100000, &v); cfg->ingest_queue = (int)v; break;
-		case O_READY_FD: bad = num(optarg, 0, 1024, &v); *ready_fd = (int)v; break;
+		case O_TLS_NAMES:
+			bad = copy(cfg->tls_names, sizeof cfg->tls_names, optarg, "tls-names");
+			break;
+		case O_PORT:
+			bad = num(optarg, 0, 65535, &v);
+			cfg->port = (int)v;
+			break;
+		case O_THREADS:
+			bad = num(optarg, 1, 256, &v);
+			cfg->threads = (int)v;
+			break;
+		case O_RETENTION:
+			bad = num(optarg, 1, 3650, &v);
+			cfg->retention_days = (int)v;
+			break;
+		case O_QUEUE:
+			bad = num(optarg, 1, 100000, &v);
+			cfg->ingest_queue = (int)v;
+			break;
+		case O_READY_FD:
+			bad = num(optarg, 0, 1024, &v);
+			*ready_fd = (int)v;
+			break;
 		default:
 			cg_cli_err(cg_tr("tùy chọn không hợp lệ '%s'", "invalid option '%s'"),
 			           argv[optind - 1 < argc ? optind - 1 : argc - 1]);
@@ -95,7 +118,8 @@ static int parse(struct cg_cli *c, int argc, char **argv, struct cg_server_confi
 			return -1;
 		}
 		if (bad) {
-			cg_cli_err(cg_tr("giá trị không hợp lệ cho '%s': '%s'", "invalid value for '%s': '%s'"),
+			cg_cli_err(cg_tr("giá trị không hợp lệ cho '%s': '%s'",
+			                 "invalid value for '%s': '%s'"),
 			           argv[optind - 1 < argc ? optind - 1 : argc - 1], optarg);
 			return -1;
 		}

@@ -18,8 +18,8 @@
 static int letter_index(int32_t base, int mark)
 {
 	static const char order[] = "a..bcd.e.fghijklmno..pqrstu.vwxyz";
-	/* positions: a=0 ă=1 â=2 b=3 c=4 d=5 đ=6 e=7 ê=8 f=9 g h i j k l m n o=18 ô=19 ơ=20 p ... u=26
-	 * ư=27 v w x y z */
+	/* positions: a=0 ă=1 â=2 b=3 c=4 d=5 đ=6 e=7 ê=8 f=9 g h i j k l m n o=18 ô=19 ơ=20 p ...
+	 * u=26 ư=27 v w x y z */
 	if (base == 0x111)
 		return 6;
 	const char *p = strchr(order, (int)base);
@@ -44,12 +44,18 @@ static int letter_index(int32_t base, int mark)
 static int tone_of(int32_t c)
 {
 	switch (c) {
-	case 0x300: return 1; /* huyền */
-	case 0x309: return 2; /* hỏi */
-	case 0x303: return 3; /* ngã */
-	case 0x301: return 4; /* sắc */
-	case 0x323: return 5; /* nặng */
-	default: return -1;
+	case 0x300:
+		return 1; /* huyền */
+	case 0x309:
+		return 2; /* hỏi */
+	case 0x303:
+		return 3; /* ngã */
+	case 0x301:
+		return 4; /* sắc */
+	case 0x323:
+		return 5; /* nặng */
+	default:
+		return -1;
 	}
 }
 

@@ -32,7 +32,8 @@ int cg_h_enroll_token_new(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
 		return CG_EPERM;
 	int64_t uid = 0;
-	if (cg_db_query_int(q->db, &uid, "SELECT id FROM units WHERE code = ?", "t", q->params[0]) != 0 ||
+	if (cg_db_query_int(q->db, &uid, "SELECT id FROM units WHERE code = ?", "t",
+	                    q->params[0]) != 0 ||
 	    cg_srv_scope_unit(q, r, uid))
 		return cg_resp_404(r);
 	json_t *j = cg_req_json(q, r);
@@ -63,10 +64,11 @@ int cg_h_enroll_token_new(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc != 0)
 		return cg_resp_err(r, 500, "internal", "Lỗi nội bộ", "Internal error");
 	cg_sha256_hex(t.secret, strlen(t.secret), h);
-	rc = cg_db_exec(q->db, NULL,
-	                "INSERT INTO enroll_tokens (hash, unit_id, created_by, created_ms, expires_ms, "
-	                "max_uses) VALUES (?, ?, ?, ?, ?, ?)",
-	                "tiiiii", h, uid, q->who.user_id, now, t.expires * 1000, (int64_t)uses);
+	rc = cg_db_exec(
+	    q->db, NULL,
+	    "INSERT INTO enroll_tokens (hash, unit_id, created_by, created_ms, expires_ms, "
+	    "max_uses) VALUES (?, ?, ?, ?, ?, ?)",
+	    "tiiiii", h, uid, q->who.user_id, now, t.expires * 1000, (int64_t)uses);
 	if (rc == 0)
 		cg_srv_audit(q, "enroll_token.create", q->params[0],
 		             json_pack("{s:I,s:I}", "seconds", secs, "max_uses", uses));
@@ -74,8 +76,9 @@ int cg_h_enroll_token_new(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		free(tok);
 		return cg_resp_dberr(r, rc);
 	}
-	cg_resp_json(r, 201, json_pack("{s:s,s:I,s:I}", "token", tok, "expires",
-	                               (json_int_t)t.expires, "max_uses", uses));
+	cg_resp_json(r, 201,
+	             json_pack("{s:s,s:I,s:I}", "token", tok, "expires", (json_int_t)t.expires,
+	                       "max_uses", uses));
 	free(tok);
 	return 0;
 }
@@ -102,7 +105,8 @@ static void macs_text(json_t *facts, char *out, size_t cap)
 	const char *v[32];
 	size_t n = 0, i;
 	json_t *m;
-	json_array_foreach (json_object_get(facts, "macs"), i, m) {
+	json_array_foreach(json_object_get(facts, "macs"), i, m)
+	{
 		const char *s = json_string_value(m);
 		if (s && strlen(s) < 40 && n < 32)
 			v[n++] = s;
@@ -123,15 +127,14 @@ static void macs_text(json_t *facts, char *out, size_t cap)
  * The identity facts (host name, machine id) are written at enrolment (identity=1); later
  * (identity=0) they must match, else the identity is shared by another machine: CG_ECHANGED and
  * nothing is stored. */
-int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_t now,
-                       int identity)
+int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_t now, int identity)
 {
 	char macs[1400];
 	int rc = 0;
 	if (!identity) {
 		struct cg_rows *r = NULL;
-		rc = cg_db_query(q->db, &r, "SELECT hostname, machine_id FROM agents WHERE id = ?", "i",
-		                 agent_id);
+		rc = cg_db_query(q->db, &r, "SELECT hostname, machine_id FROM agents WHERE id = ?",
+		                 "i", agent_id);
 		int differ = rc == 0 && r->n == 1 &&
 		             (strcmp(cg_rows_get(r, 0, 0), fact(facts, "hostname")) != 0 ||
 		              strcmp(cg_rows_get(r, 0, 1), fact(facts, "machine_id")) != 0);
@@ -141,34 +144,37 @@ int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_
 	}
 	macs_text(facts, macs, sizeof macs);
 	char *fj = json_dumps(facts, JSON_COMPACT | JSON_ENSURE_ASCII);
-	rc = cg_db_exec(q->db, NULL,
-	                "UPDATE agents SET hostname = ?, os = ?, machine_id = ?, macs = ?, facts = ?, "
-	                "last_seen_ms = ?, last_ip = ? WHERE id = ?",
-	                "tttttiti", fact(facts, "hostname"), fact(facts, "os"),
-	                fact(facts, "machine_id"), macs, fj && strlen(fj) < 65536 ? fj : "{}", now,
-	                q->ip, agent_id);
+	rc = cg_db_exec(
+	    q->db, NULL,
+	    "UPDATE agents SET hostname = ?, os = ?, machine_id = ?, macs = ?, facts = ?, "
+	    "last_seen_ms = ?, last_ip = ? WHERE id = ?",
+	    "tttttiti", fact(facts, "hostname"), fact(facts, "os"), fact(facts, "machine_id"), macs,
+	    fj && strlen(fj) < 65536 ? fj : "{}", now, q->ip, agent_id);
 	free(fj);
 	size_t i;
 	json_t *a;
-	json_array_foreach (json_object_get(facts, "ips"), i, a) {
+	json_array_foreach(json_object_get(facts, "ips"), i, a)
+	{
 		const char *s = json_string_value(a);
 		struct cg_ip ip;
 		char canon[64];
 		if (rc != 0 || i >= 64 || !s || cg_ip_parse(s, strlen(s), &ip) != 0)
 			continue;
 		cg_ip_format(&ip, canon, sizeof canon);
-		rc = cg_db_exec(q->db, NULL,
-		                "INSERT INTO host_addrs (agent_id, addr, source, first_ms, last_ms) "
-		                "VALUES (?, ?, 'reported', ?, ?) ON CONFLICT (agent_id, addr, source) "
-		                "DO UPDATE SET last_ms = excluded.last_ms",
-		                "itii", agent_id, canon, now, now);
+		rc = cg_db_exec(
+		    q->db, NULL,
+		    "INSERT INTO host_addrs (agent_id, addr, source, first_ms, last_ms) "
+		    "VALUES (?, ?, 'reported', ?, ?) ON CONFLICT (agent_id, addr, source) "
+		    "DO UPDATE SET last_ms = excluded.last_ms",
+		    "itii", agent_id, canon, now, now);
 	}
 	if (rc == 0 && q->ip[0])
-		rc = cg_db_exec(q->db, NULL,
-		                "INSERT INTO host_addrs (agent_id, addr, source, first_ms, last_ms) "
-		                "VALUES (?, ?, 'seen', ?, ?) ON CONFLICT (agent_id, addr, source) "
-		                "DO UPDATE SET last_ms = excluded.last_ms",
-		                "itii", agent_id, q->ip, now, now);
+		rc =
+		    cg_db_exec(q->db, NULL,
+		               "INSERT INTO host_addrs (agent_id, addr, source, first_ms, last_ms) "
+		               "VALUES (?, ?, 'seen', ?, ?) ON CONFLICT (agent_id, addr, source) "
+		               "DO UPDATE SET last_ms = excluded.last_ms",
+		               "itii", agent_id, q->ip, now, now);
 	return rc;
 }
 
@@ -185,11 +191,11 @@ int cg_srv_new_agent(struct cg_req *q, int64_t unit_id, const char *epoch, int64
 	snprintf(uid, 40, "ag-%.20s", tmp + 3);
 	cg_sha256_hex(secret, strlen(secret), h);
 	int64_t now = cg_srv_now_ms();
-	return cg_db_query_int(q->db, id,
-	                       "INSERT INTO agents (uid, unit_id, secret_hash, epoch, cloned_from, "
-	                       "enrolled_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                       "tittIii", uid, unit_id, h, epoch, cloned_from ? cloned_from : INT64_MIN,
-	                       now, now);
+	return cg_db_query_int(
+	    q->db, id,
+	    "INSERT INTO agents (uid, unit_id, secret_hash, epoch, cloned_from, "
+	    "enrolled_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    "tittIii", uid, unit_id, h, epoch, cloned_from ? cloned_from : INT64_MIN, now, now);
 }
 
 static int bad_token(struct cg_resp *r)
@@ -205,14 +211,15 @@ int cg_h_agent_enroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (!j)
 		return CG_EINVAL;
 	struct cg_enroll_token t;
-	struct cg_diags d = { 0 };
+	struct cg_diags d = {0};
 	struct cg_rows *row = NULL;
 	int rc = CG_EINVAL;
 	const char *tok = json_string_value(json_object_get(j, "token"));
 	const char *epoch = json_string_value(json_object_get(j, "epoch"));
 	json_t *facts = json_object_get(j, "facts");
 	if (!tok || !valid_epoch(epoch) || !json_is_object(facts)) {
-		cg_resp_err(r, 400, "bad_request", "Cần 'token', 'epoch' (32 chữ số hex) và 'facts'",
+		cg_resp_err(r, 400, "bad_request",
+		            "Cần 'token', 'epoch' (32 chữ số hex) và 'facts'",
 		            "'token', 'epoch' (32 hex digits) and 'facts' are required");
 		goto out;
 	}
@@ -225,11 +232,12 @@ int cg_h_agent_enroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	int64_t now = cg_srv_now_ms(), id = 0;
 	rc = cg_db_begin_write(q->db);
 	if (rc == 0)
-		rc = cg_db_query(q->db, &row,
-		                 "SELECT e.id, e.unit_id, u.code FROM enroll_tokens e JOIN units u ON "
-		                 "u.id = e.unit_id WHERE e.hash = ? AND e.revoked = 0 AND e.expires_ms > ? "
-		                 "AND e.uses < e.max_uses",
-		                 "ti", h, now);
+		rc = cg_db_query(
+		    q->db, &row,
+		    "SELECT e.id, e.unit_id, u.code FROM enroll_tokens e JOIN units u ON "
+		    "u.id = e.unit_id WHERE e.hash = ? AND e.revoked = 0 AND e.expires_ms > ? "
+		    "AND e.uses < e.max_uses",
+		    "ti", h, now);
 	if (rc == 0 && row->n != 1) {
 		cg_db_rollback(q->db);
 		bad_token(r);
@@ -238,8 +246,9 @@ int cg_h_agent_enroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	int64_t unit_id = rc == 0 ? cg_rows_int(row, 0, 1, 0) : 0;
 	if (rc == 0)
-		rc = cg_db_exec(q->db, NULL, "UPDATE enroll_tokens SET uses = uses + 1 WHERE id = ?", "i",
-		                cg_rows_int(row, 0, 0, 0));
+		rc =
+		    cg_db_exec(q->db, NULL, "UPDATE enroll_tokens SET uses = uses + 1 WHERE id = ?",
+		               "i", cg_rows_int(row, 0, 0, 0));
 	if (rc == 0)
 		rc = cg_srv_new_agent(q, unit_id, epoch, 0, uid, secret, &id);
 	if (rc == 0)
@@ -258,8 +267,9 @@ int cg_h_agent_enroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		cg_resp_dberr(r, rc);
 		goto out;
 	}
-	cg_resp_json(r, 201, json_pack("{s:s,s:s,s:s,s:i}", "agent_id", uid, "secret", secret, "unit",
-	                               cg_rows_get(row, 0, 2), "heartbeat_s", 60));
+	cg_resp_json(r, 201,
+	             json_pack("{s:s,s:s,s:s,s:i}", "agent_id", uid, "secret", secret, "unit",
+	                       cg_rows_get(row, 0, 2), "heartbeat_s", 60));
 out:
 	cg_rows_free(row);
 	cg_diags_clear(&d);

@@ -43,8 +43,8 @@ int cg_h_agent_reenroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	rc = cg_db_begin_write(q->db);
 	if (rc == 0)
-		rc = cg_db_query(q->db, &a, "SELECT hostname, machine_id FROM agents WHERE id = ?", "i",
-		                 q->who.agent_id);
+		rc = cg_db_query(q->db, &a, "SELECT hostname, machine_id FROM agents WHERE id = ?",
+		                 "i", q->who.agent_id);
 	if (rc != 0 || a->n != 1) {
 		cg_db_rollback(q->db);
 		cg_resp_dberr(r, rc ? rc : CG_ENOENT);
@@ -56,15 +56,18 @@ int cg_h_agent_reenroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	           strcmp(cg_rows_get(a, 0, 1), fact(facts, "machine_id")) == 0;
 	int64_t now = cg_srv_now_ms();
 	if (same) {
-		rc = cg_db_exec(q->db, NULL, "UPDATE agents SET epoch = ?, hw_seq = 0, last_seen_ms = ? "
-		                             "WHERE id = ?",
+		rc = cg_db_exec(q->db, NULL,
+		                "UPDATE agents SET epoch = ?, hw_seq = 0, last_seen_ms = ? "
+		                "WHERE id = ?",
 		                "tii", epoch, now, q->who.agent_id);
 		if (rc == 0)
 			rc = cg_srv_audit(q, "agent.new_epoch", q->who.agent_uid, NULL);
 		if (rc == 0)
 			rc = cg_db_commit(q->db);
 		if (rc == 0)
-			cg_resp_json(r, 200, json_pack("{s:s,s:b}", "agent_id", q->who.agent_uid, "same", 1));
+			cg_resp_json(
+			    r, 200,
+			    json_pack("{s:s,s:b}", "agent_id", q->who.agent_uid, "same", 1));
 		goto done;
 	}
 	char uid[40], secret[CG_SECRET_LEN];
@@ -76,19 +79,22 @@ int cg_h_agent_reenroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		char dedupe[96], title_vi[300];
 		snprintf(dedupe, sizeof dedupe, "agent.cloned:%lld", (long long)id);
 		snprintf(title_vi, sizeof title_vi, "%s", fact(facts, "hostname"));
-		rc = cg_srv_alert_raise(q->db, q->who.agent_unit, id, "agent.cloned", 2, dedupe,
-		                        "Máy nhân bản dùng chung danh tính tác tử / Cloned machine shared "
-		                        "an agent identity",
-		                        json_pack("{s:s,s:s,s:s}", "original", q->who.agent_uid, "new", uid,
-		                                  "hostname", title_vi));
+		rc = cg_srv_alert_raise(
+		    q->db, q->who.agent_unit, id, "agent.cloned", 2, dedupe,
+		    "Máy nhân bản dùng chung danh tính tác tử / Cloned machine shared "
+		    "an agent identity",
+		    json_pack("{s:s,s:s,s:s}", "original", q->who.agent_uid, "new", uid, "hostname",
+		              title_vi));
 	}
 	if (rc == 0)
-		rc = cg_srv_audit(q, "agent.cloned", uid, json_pack("{s:s}", "from", q->who.agent_uid));
+		rc = cg_srv_audit(q, "agent.cloned", uid,
+		                  json_pack("{s:s}", "from", q->who.agent_uid));
 	if (rc == 0)
 		rc = cg_db_commit(q->db);
 	if (rc == 0)
-		cg_resp_json(r, 201, json_pack("{s:s,s:s,s:b}", "agent_id", uid, "secret", secret, "same",
-		                               0));
+		cg_resp_json(
+		    r, 201,
+		    json_pack("{s:s,s:s,s:b}", "agent_id", uid, "secret", secret, "same", 0));
 done:
 	if (rc != 0) {
 		cg_db_rollback(q->db);
@@ -114,7 +120,8 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (json_is_object(facts))
 		rc = cg_srv_store_facts(q, q->who.agent_id, facts, now, 0);
 	else
-		rc = cg_db_exec(q->db, NULL, "UPDATE agents SET last_seen_ms = ?, last_ip = ? WHERE id = ?",
+		rc = cg_db_exec(q->db, NULL,
+		                "UPDATE agents SET last_seen_ms = ?, last_ip = ? WHERE id = ?",
 		                "iti", now, q->ip, q->who.agent_id);
 	json_t *self = json_pack("{s:O?,s:O?}", "self", json_object_get(j, "self"), "spool",
 	                         json_object_get(j, "spool"));
@@ -125,19 +132,22 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		                q->who.agent_id);
 	free(sj);
 	if (rc == 0)
-		rc = cg_db_query_int(q->db, &pending,
-		                     "SELECT COUNT(*) FROM tasks WHERE agent_id = ? AND state = 'queued'", "i",
-		                     q->who.agent_id);
+		rc = cg_db_query_int(
+		    q->db, &pending,
+		    "SELECT COUNT(*) FROM tasks WHERE agent_id = ? AND state = 'queued'", "i",
+		    q->who.agent_id);
 	json_decref(j);
 	if (rc == CG_ECHANGED)
-		return cg_resp_err(r, 409, "identity_conflict",
-		                   "Một máy khác đang dùng danh tính tác tử này (máy nhân bản); hãy đăng ký "
-		                   "lại",
-		                   "Another machine uses this agent identity (a clone); re-enrol");
+		return cg_resp_err(
+		    r, 409, "identity_conflict",
+		    "Một máy khác đang dùng danh tính tác tử này (máy nhân bản); hãy đăng ký "
+		    "lại",
+		    "Another machine uses this agent identity (a clone); re-enrol");
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
-	cg_resp_json(r, 200, json_pack("{s:I,s:i,s:n}", "tasks", (json_int_t)pending, "heartbeat_s",
-	                               60, "bundle"));
+	cg_resp_json(
+	    r, 200,
+	    json_pack("{s:I,s:i,s:n}", "tasks", (json_int_t)pending, "heartbeat_s", 60, "bundle"));
 	return 0;
 }
 
@@ -149,10 +159,11 @@ int cg_h_agent_tasks(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	struct cg_rows *t = NULL;
 	int rc = cg_db_begin_write(q->db);
 	if (rc == 0)
-		rc = cg_db_query(q->db, &t,
-		                 "SELECT id, kind, args FROM tasks WHERE agent_id = ? AND state = 'queued' "
-		                 "ORDER BY id LIMIT 20",
-		                 "i", q->who.agent_id);
+		rc = cg_db_query(
+		    q->db, &t,
+		    "SELECT id, kind, args FROM tasks WHERE agent_id = ? AND state = 'queued' "
+		    "ORDER BY id LIMIT 20",
+		    "i", q->who.agent_id);
 	json_t *arr = json_array();
 	for (size_t i = 0; rc == 0 && i < t->n; i++) {
 		json_t *args = json_loads(cg_rows_get(t, i, 2), 0, NULL);
@@ -160,7 +171,8 @@ int cg_h_agent_tasks(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		                                     (json_int_t)cg_rows_int(t, i, 0, 0), "kind",
 		                                     cg_rows_get(t, i, 1), "args",
 		                                     args ? args : json_object()));
-		rc = cg_db_exec(q->db, NULL, "UPDATE tasks SET state = 'sent', updated_ms = ? WHERE id = ?",
+		rc = cg_db_exec(q->db, NULL,
+		                "UPDATE tasks SET state = 'sent', updated_ms = ? WHERE id = ?",
 		                "ii", cg_srv_now_ms(), cg_rows_int(t, i, 0, 0));
 	}
 	if (rc == 0)

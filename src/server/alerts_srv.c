@@ -10,7 +10,7 @@
 
 static const char *sev_name(int64_t s)
 {
-	static const char *n[] = { "info", "low", "medium", "high", "critical" };
+	static const char *n[] = {"info", "low", "medium", "high", "critical"};
 	return s >= 0 && s <= 4 ? n[s] : "info";
 }
 
@@ -20,23 +20,23 @@ int cg_srv_alert_raise(struct cg_db *db, int64_t unit_id, int64_t agent_id, cons
 	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(detail);
 	int64_t now = cg_srv_now_ms();
-	int rc = cg_db_exec(db, NULL,
-	                    "INSERT INTO alerts (unit_id, agent_id, kind, severity, dedupe, title, "
-	                    "detail, first_ms, last_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	                    "ON CONFLICT (dedupe) DO UPDATE SET count = alerts.count + 1, "
-	                    "last_ms = excluded.last_ms, updated_ms = excluded.updated_ms, "
-	                    "state = CASE WHEN alerts.state = 'resolved' THEN 'new' ELSE alerts.state END",
-	                    "iItitttiii", unit_id, agent_id ? agent_id : INT64_MIN, kind,
-	                    (int64_t)severity, dedupe, title, d && strlen(d) < 65536 ? d : "{}", now,
-	                    now, now);
+	int rc = cg_db_exec(
+	    db, NULL,
+	    "INSERT INTO alerts (unit_id, agent_id, kind, severity, dedupe, title, "
+	    "detail, first_ms, last_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT (dedupe) DO UPDATE SET count = alerts.count + 1, "
+	    "last_ms = excluded.last_ms, updated_ms = excluded.updated_ms, "
+	    "state = CASE WHEN alerts.state = 'resolved' THEN 'new' ELSE alerts.state END",
+	    "iItitttiii", unit_id, agent_id ? agent_id : INT64_MIN, kind, (int64_t)severity, dedupe,
+	    title, d && strlen(d) < 65536 ? d : "{}", now, now, now);
 	free(d);
 	return rc;
 }
 
-#define ALERT_COLS                                                                                \
-	"SELECT a.id, n.code, g.uid, g.hostname, a.kind, a.severity, a.title, a.state, us.login, "     \
-	"a.count, a.first_ms, a.last_ms, a.detail, a.unit_id FROM alerts a JOIN units n ON "          \
-	"n.id = a.unit_id LEFT JOIN agents g ON g.id = a.agent_id LEFT JOIN users us ON "             \
+#define ALERT_COLS                                                                                 \
+	"SELECT a.id, n.code, g.uid, g.hostname, a.kind, a.severity, a.title, a.state, us.login, " \
+	"a.count, a.first_ms, a.last_ms, a.detail, a.unit_id FROM alerts a JOIN units n ON "       \
+	"n.id = a.unit_id LEFT JOIN agents g ON g.id = a.agent_id LEFT JOIN users us ON "          \
 	"us.id = a.assignee_id "
 
 static json_t *alert_json(struct cg_rows *a, size_t i)
@@ -67,13 +67,13 @@ int cg_h_alerts_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	long limit = cg_req_arg_long(q, "limit", 100, 1, 1000);
 	long offset = cg_req_arg_long(q, "offset", 0, 0, 100000000);
 	struct cg_rows *a = NULL;
-	int rc = cg_db_query(q->db, &a,
-	                     ALERT_COLS "WHERE n.path LIKE ? AND (? = '' OR a.state = ?) AND "
-	                                "(? = '' OR a.kind = ?) AND a.severity >= ? "
-	                                "ORDER BY a.severity DESC, a.last_ms DESC, a.id LIMIT ? OFFSET ?",
-	                     "tttttiii", like, state ? state : "", state ? state : "",
-	                     kind ? kind : "", kind ? kind : "", (int64_t)minsev, (int64_t)limit,
-	                     (int64_t)offset);
+	int rc = cg_db_query(
+	    q->db, &a,
+	    ALERT_COLS "WHERE n.path LIKE ? AND (? = '' OR a.state = ?) AND "
+	               "(? = '' OR a.kind = ?) AND a.severity >= ? "
+	               "ORDER BY a.severity DESC, a.last_ms DESC, a.id LIMIT ? OFFSET ?",
+	    "tttttiii", like, state ? state : "", state ? state : "", kind ? kind : "",
+	    kind ? kind : "", (int64_t)minsev, (int64_t)limit, (int64_t)offset);
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
@@ -116,8 +116,8 @@ int cg_h_alerts_get(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	                "i", cg_rows_int(a, 0, 0, 0)) == 0)
 		for (size_t i = 0; i < c->n; i++)
 			json_array_append_new(arr, json_pack("{s:I,s:s?,s:s}", "ms",
-			                                     (json_int_t)cg_rows_int(c, i, 0, 0), "user",
-			                                     cg_rows_get(c, i, 1), "text",
+			                                     (json_int_t)cg_rows_int(c, i, 0, 0),
+			                                     "user", cg_rows_get(c, i, 1), "text",
 			                                     cg_rows_get(c, i, 2)));
 	json_object_set_new(o, "comments", arr);
 	cg_rows_free(c);
@@ -164,16 +164,18 @@ int cg_h_alerts_update(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	rc = cg_db_begin_write(q->db);
 	if (rc == 0 && state)
-		rc = cg_db_exec(q->db, NULL, "UPDATE alerts SET state = ?, updated_ms = ? WHERE id = ?",
-		                "tii", state, now, id);
+		rc = cg_db_exec(q->db, NULL,
+		                "UPDATE alerts SET state = ?, updated_ms = ? WHERE id = ?", "tii",
+		                state, now, id);
 	if (rc == 0 && assignee)
 		rc = cg_db_exec(q->db, NULL,
-		                "UPDATE alerts SET assignee_id = ?, updated_ms = ? WHERE id = ?", "iii", uid,
-		                now, id);
+		                "UPDATE alerts SET assignee_id = ?, updated_ms = ? WHERE id = ?",
+		                "iii", uid, now, id);
 	if (rc == 0 && comment)
-		rc = cg_db_exec(q->db, NULL,
-		                "INSERT INTO alert_comments (alert_id, user_id, ms, text) VALUES (?, ?, ?, ?)",
-		                "iiit", id, q->who.user_id, now, comment);
+		rc = cg_db_exec(
+		    q->db, NULL,
+		    "INSERT INTO alert_comments (alert_id, user_id, ms, text) VALUES (?, ?, ?, ?)",
+		    "iiit", id, q->who.user_id, now, comment);
 	char obj[32];
 	snprintf(obj, sizeof obj, "alert:%lld", (long long)id);
 	if (rc == 0)
@@ -205,13 +207,14 @@ int cg_h_events_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	long limit = cg_req_arg_long(q, "limit", 100, 1, 1000);
 	int64_t before = cg_req_arg_long(q, "before_id", 0, 0, INT64_MAX);
 	struct cg_rows *e = NULL;
-	int rc = cg_db_query(q->db, &e,
-	                     "SELECT e.id, g.uid, e.received_ms, e.kind, e.severity, e.body FROM events e "
-	                     "JOIN units n ON n.id = e.unit_id JOIN agents g ON g.id = e.agent_id "
-	                     "WHERE n.path LIKE ? AND (? = '' OR g.uid = ?) AND (? = '' OR e.kind = ?) "
-	                     "AND (? = 0 OR e.id < ?) ORDER BY e.id DESC LIMIT ?",
-	                     "tttttiii", like, host ? host : "", host ? host : "", kind ? kind : "",
-	                     kind ? kind : "", before, before, (int64_t)limit);
+	int rc = cg_db_query(
+	    q->db, &e,
+	    "SELECT e.id, g.uid, e.received_ms, e.kind, e.severity, e.body FROM events e "
+	    "JOIN units n ON n.id = e.unit_id JOIN agents g ON g.id = e.agent_id "
+	    "WHERE n.path LIKE ? AND (? = '' OR g.uid = ?) AND (? = '' OR e.kind = ?) "
+	    "AND (? = 0 OR e.id < ?) ORDER BY e.id DESC LIMIT ?",
+	    "tttttiii", like, host ? host : "", host ? host : "", kind ? kind : "",
+	    kind ? kind : "", before, before, (int64_t)limit);
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
@@ -238,22 +241,23 @@ int cg_h_audit_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	long limit = cg_req_arg_long(q, "limit", 100, 1, 1000);
 	long offset = cg_req_arg_long(q, "offset", 0, 0, 100000000);
 	struct cg_rows *a = NULL;
-	int rc = cg_db_query(q->db, &a,
-	                     "SELECT id, ms, actor, ip, action, object, detail FROM audit ORDER BY id "
-	                     "DESC LIMIT ? OFFSET ?",
-	                     "ii", (int64_t)limit, (int64_t)offset);
+	int rc =
+	    cg_db_query(q->db, &a,
+	                "SELECT id, ms, actor, ip, action, object, detail FROM audit ORDER BY id "
+	                "DESC LIMIT ? OFFSET ?",
+	                "ii", (int64_t)limit, (int64_t)offset);
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < a->n; i++) {
 		json_t *d = json_loads(cg_rows_get(a, i, 6), 0, NULL);
-		json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o}", "id",
-		                                     (json_int_t)cg_rows_int(a, i, 0, 0), "ms",
-		                                     (json_int_t)cg_rows_int(a, i, 1, 0), "actor",
-		                                     cg_rows_get(a, i, 2), "ip", cg_rows_get(a, i, 3),
-		                                     "action", cg_rows_get(a, i, 4), "object",
-		                                     cg_rows_get(a, i, 5), "detail",
-		                                     d ? d : json_object()));
+		json_array_append_new(
+		    arr,
+		    json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o}", "id",
+		              (json_int_t)cg_rows_int(a, i, 0, 0), "ms",
+		              (json_int_t)cg_rows_int(a, i, 1, 0), "actor", cg_rows_get(a, i, 2),
+		              "ip", cg_rows_get(a, i, 3), "action", cg_rows_get(a, i, 4), "object",
+		              cg_rows_get(a, i, 5), "detail", d ? d : json_object()));
 	}
 	cg_rows_free(a);
 	cg_resp_json(r, 200, json_pack("{s:o}", "audit", arr));

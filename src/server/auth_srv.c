@@ -71,11 +71,12 @@ static enum cg_role role_parse(const char *s)
 static int load_user(struct cg_req *q, int64_t uid)
 {
 	struct cg_rows *r = NULL;
-	int rc = cg_db_query(q->db, &r,
-	                     "SELECT u.login, u.role, u.unit_id, n.path, u.must_change, u.totp_secret "
-	                     "FROM users u JOIN units n ON n.id = u.unit_id "
-	                     "WHERE u.id = ? AND u.disabled = 0",
-	                     "i", uid);
+	int rc =
+	    cg_db_query(q->db, &r,
+	                "SELECT u.login, u.role, u.unit_id, n.path, u.must_change, u.totp_secret "
+	                "FROM users u JOIN units n ON n.id = u.unit_id "
+	                "WHERE u.id = ? AND u.disabled = 0",
+	                "i", uid);
 	if (rc == 0 && r->n == 1) {
 		q->who.kind = 1;
 		q->who.user_id = uid;
@@ -108,9 +109,11 @@ static void auth_bearer(struct cg_req *q, const char *tok)
 		    r->n == 1) {
 			q->who.kind = 2;
 			q->who.agent_id = cg_rows_int(r, 0, 0, 0);
-			snprintf(q->who.agent_uid, sizeof q->who.agent_uid, "%s", cg_rows_get(r, 0, 1));
+			snprintf(q->who.agent_uid, sizeof q->who.agent_uid, "%s",
+			         cg_rows_get(r, 0, 1));
 			q->who.agent_unit = cg_rows_int(r, 0, 2, 0);
-			snprintf(q->who.agent_epoch, sizeof q->who.agent_epoch, "%s", cg_rows_get(r, 0, 3));
+			snprintf(q->who.agent_epoch, sizeof q->who.agent_epoch, "%s",
+			         cg_rows_get(r, 0, 3));
 			q->who.agent_hw = cg_rows_int(r, 0, 4, 0);
 		}
 	} else if (strncmp(tok, "cgt_", 4) == 0) {
@@ -142,15 +145,17 @@ void cg_srv_authenticate(struct cg_srv *s, struct cg_req *q)
 	cg_sha256_hex(q->cookie_session, strlen(q->cookie_session), h);
 	int64_t now = cg_srv_now_ms();
 	struct cg_rows *r = NULL;
-	if (cg_db_query(q->db, &r,
-	                "SELECT user_id, csrf, last_ms FROM sessions WHERE hash = ? AND expires_ms > ? "
-	                "AND last_ms > ?",
-	                "tii", h, now, now - CG_SRV_IDLE_MS) == 0 &&
+	if (cg_db_query(
+	        q->db, &r,
+	        "SELECT user_id, csrf, last_ms FROM sessions WHERE hash = ? AND expires_ms > ? "
+	        "AND last_ms > ?",
+	        "tii", h, now, now - CG_SRV_IDLE_MS) == 0 &&
 	    r->n == 1) {
 		if (load_user(q, cg_rows_int(r, 0, 0, 0)) == 0 && q->who.kind == 1) {
 			snprintf(q->who.csrf, sizeof q->who.csrf, "%s", cg_rows_get(r, 0, 1));
 			if (now - cg_rows_int(r, 0, 2, 0) > 60000)
-				cg_db_exec(q->db, NULL, "UPDATE sessions SET last_ms = ? WHERE hash = ?", "it",
+				cg_db_exec(q->db, NULL,
+				           "UPDATE sessions SET last_ms = ? WHERE hash = ?", "it",
 				           now, h);
 		}
 	}
@@ -180,12 +185,13 @@ int cg_need_user(struct cg_req *q, struct cg_resp *r, enum cg_role min_role)
 		if (strcmp(p, "/api/v1/me") != 0 && strcmp(p, "/api/v1/me/password") != 0 &&
 		    strcmp(p, "/api/v1/me/totp") != 0 && strcmp(p, "/api/v1/logout") != 0) {
 			if (q->who.must_change & 1)
-				cg_resp_err(r, 403, "password_change_required", "Hãy đổi mật khẩu trước",
-				            "Change your password first");
+				cg_resp_err(r, 403, "password_change_required",
+				            "Hãy đổi mật khẩu trước", "Change your password first");
 			else
 				cg_resp_err(r, 403, "totp_required",
 				            "Quản trị Sở phải bật xác thực hai yếu tố (TOTP) trước",
-				            "Department admins must set up two-factor authentication (TOTP) first");
+				            "Department admins must set up two-factor "
+				            "authentication (TOTP) first");
 			return 1;
 		}
 	}
@@ -236,11 +242,12 @@ int cg_srv_audit(struct cg_req *q, const char *action, const char *object, json_
 	else
 		snprintf(actor, sizeof actor, "anonymous");
 	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-	int rc = cg_db_exec(q->db, NULL,
-	                    "INSERT INTO audit (ms, user_id, actor, ip, action, object, detail) "
-	                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-	                    "iIttttt", cg_srv_now_ms(), q->who.kind == 1 ? q->who.user_id : INT64_MIN,
-	                    actor, q->ip, action, object, d ? d : "{}");
+	int rc =
+	    cg_db_exec(q->db, NULL,
+	               "INSERT INTO audit (ms, user_id, actor, ip, action, object, detail) "
+	               "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	               "iIttttt", cg_srv_now_ms(), q->who.kind == 1 ? q->who.user_id : INT64_MIN,
+	               actor, q->ip, action, object, d ? d : "{}");
 	free(d);
 	json_decref(detail);
 	return rc;
@@ -248,7 +255,7 @@ int cg_srv_audit(struct cg_req *q, const char *action, const char *object, json_
 
 static json_t *me_json(struct cg_req *q)
 {
-	static const char *roles[] = { "", "viewer", "unit_admin", "dept_admin" };
+	static const char *roles[] = {"", "viewer", "unit_admin", "dept_admin"};
 	return json_pack("{s:I,s:s,s:s,s:I,s:b,s:b,s:s}", "id", (json_int_t)q->who.user_id, "login",
 	                 q->who.login, "role", roles[q->who.role], "unit_id",
 	                 (json_int_t)q->who.unit_id, "must_change_password",
@@ -283,9 +290,10 @@ int cg_h_login(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		            "Too many failed logins; wait and try again");
 		goto out;
 	}
-	if (cg_db_query(q->db, &u,
-	                "SELECT id, pwhash, totp_secret FROM users WHERE login = ? AND disabled = 0",
-	                "t", login) != 0) {
+	if (cg_db_query(
+	        q->db, &u,
+	        "SELECT id, pwhash, totp_secret FROM users WHERE login = ? AND disabled = 0", "t",
+	        login) != 0) {
 		cg_resp_dberr(r, CG_EIO);
 		goto out;
 	}
@@ -295,7 +303,8 @@ int cg_h_login(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		throttle(s, kl, 1);
 		throttle(s, ki, 1);
 		cg_resp_err(r, 401, code ? "totp_invalid" : "totp_needed",
-		            "Cần mã xác thực hai yếu tố (TOTP) đúng", "A valid TOTP code is required");
+		            "Cần mã xác thực hai yếu tố (TOTP) đúng",
+		            "A valid TOTP code is required");
 		goto out;
 	}
 	if (!ok) {
@@ -312,10 +321,11 @@ int cg_h_login(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	cg_sha256_hex(sid, strlen(sid), h);
 	int64_t now = cg_srv_now_ms();
 	int64_t uid = cg_rows_int(u, 0, 0, 0);
-	if (cg_db_exec(q->db, NULL,
-	               "INSERT INTO sessions (hash, user_id, csrf, created_ms, expires_ms, last_ms, ip) "
-	               "VALUES (?, ?, ?, ?, ?, ?, ?)",
-	               "titiiit", h, uid, csrf, now, now + CG_SRV_SESSION_MS, now, q->ip) != 0) {
+	if (cg_db_exec(
+	        q->db, NULL,
+	        "INSERT INTO sessions (hash, user_id, csrf, created_ms, expires_ms, last_ms, ip) "
+	        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	        "titiiit", h, uid, csrf, now, now + CG_SRV_SESSION_MS, now, q->ip) != 0) {
 		cg_resp_dberr(r, CG_EIO);
 		goto out;
 	}

@@ -49,12 +49,12 @@ static int add_match(struct cg_db *db, int64_t feed_id, const char *addr, int64_
                      const char *family, int64_t unit_id, int64_t agent_id, size_t *matched)
 {
 	int64_t ch = 0;
-	int rc = cg_db_exec(db, &ch,
-	                    "INSERT INTO botnet_matches (feed_id, addr, listed_ms, family, unit_id, "
-	                    "agent_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (feed_id, addr, unit_id) "
-	                    "DO NOTHING",
-	                    "itItiI", feed_id, addr, t, family, unit_id,
-	                    agent_id ? agent_id : INT64_MIN);
+	int rc = cg_db_exec(
+	    db, &ch,
+	    "INSERT INTO botnet_matches (feed_id, addr, listed_ms, family, unit_id, "
+	    "agent_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (feed_id, addr, unit_id) "
+	    "DO NOTHING",
+	    "itItiI", feed_id, addr, t, family, unit_id, agent_id ? agent_id : INT64_MIN);
 	if (rc == 0 && ch)
 		(*matched)++;
 	return rc;
@@ -67,7 +67,8 @@ int cg_srv_botnet_match(struct cg_db *db, int64_t feed_id, size_t *matched)
 	struct cg_rows *f = NULL;
 	int rc = load_unit_addrs(db, &ua, &nua);
 	if (rc == 0)
-		rc = cg_db_query(db, &f, "SELECT addr, listed_ms, family FROM feed_ips WHERE feed_id = ?",
+		rc = cg_db_query(db, &f,
+		                 "SELECT addr, listed_ms, family FROM feed_ips WHERE feed_id = ?",
 		                 "i", feed_id);
 	*matched = 0;
 	for (size_t i = 0; rc == 0 && i < f->n; i++) {
@@ -77,12 +78,13 @@ int cg_srv_botnet_match(struct cg_db *db, int64_t feed_id, size_t *matched)
 		const char *family = cg_rows_get(f, i, 2);
 		struct cg_rows *h = NULL;
 		/* Hosts that had the address when it was listed (a day's slack either side). */
-		rc = cg_db_query(db, &h,
-		                 "SELECT DISTINCT a.agent_id, g.unit_id FROM host_addrs a JOIN agents g ON "
-		                 "g.id = a.agent_id WHERE a.addr = ? AND (? = 0 OR (a.first_ms <= ? AND "
-		                 "a.last_ms >= ?))",
-		                 "tiii", addr, (int64_t)(t == INT64_MIN ? 0 : 1),
-		                 t == INT64_MIN ? 0 : t + SLACK_MS, t == INT64_MIN ? 0 : t - SLACK_MS);
+		rc = cg_db_query(
+		    db, &h,
+		    "SELECT DISTINCT a.agent_id, g.unit_id FROM host_addrs a JOIN agents g ON "
+		    "g.id = a.agent_id WHERE a.addr = ? AND (? = 0 OR (a.first_ms <= ? AND "
+		    "a.last_ms >= ?))",
+		    "tiii", addr, (int64_t)(t == INT64_MIN ? 0 : 1),
+		    t == INT64_MIN ? 0 : t + SLACK_MS, t == INT64_MIN ? 0 : t - SLACK_MS);
 		int found = 0;
 		for (size_t k = 0; rc == 0 && k < h->n; k++, found = 1)
 			rc = add_match(db, feed_id, addr, t, family, cg_rows_int(h, k, 1, 0),
@@ -106,24 +108,26 @@ int cg_srv_botnet_match(struct cg_db *db, int64_t feed_id, size_t *matched)
 	return rc;
 }
 
-static int store_feed(struct cg_req *q, const struct cg_feed *f, const char *name,
-                      const char *sha, int64_t *feed_id)
+static int store_feed(struct cg_req *q, const struct cg_feed *f, const char *name, const char *sha,
+                      int64_t *feed_id)
 {
 	int64_t now = cg_srv_now_ms();
-	int rc = cg_db_query_int(q->db, feed_id,
-	                         "INSERT INTO feeds (kind, name, source, sha256, entries, imported_by, "
-	                         "imported_ms) VALUES ('botnet', ?, ?, ?, ?, ?, ?) RETURNING id",
-	                         "tttiii", name, name, sha, (int64_t)f->nentries, q->who.user_id, now);
+	int rc =
+	    cg_db_query_int(q->db, feed_id,
+	                    "INSERT INTO feeds (kind, name, source, sha256, entries, imported_by, "
+	                    "imported_ms) VALUES ('botnet', ?, ?, ?, ?, ?, ?) RETURNING id",
+	                    "tttiii", name, name, sha, (int64_t)f->nentries, q->who.user_id, now);
 	for (size_t i = 0; rc == 0 && i < f->nentries; i++) {
 		const struct cg_feed_entry *e = &f->entries[i];
 		if (e->type != CG_IOC_IP)
 			continue;
-		rc = cg_db_exec(q->db, NULL,
-		                "INSERT INTO feed_ips (feed_id, addr, listed_ms, family, line) VALUES "
-		                "(?, ?, ?, ?, ?) ON CONFLICT (feed_id, addr, line) DO NOTHING",
-		                "itIti", *feed_id, e->value,
-		                e->time == CG_TIME_NONE ? INT64_MIN : e->time * 1000, e->family,
-		                (int64_t)e->line);
+		rc = cg_db_exec(
+		    q->db, NULL,
+		    "INSERT INTO feed_ips (feed_id, addr, listed_ms, family, line) VALUES "
+		    "(?, ?, ?, ?, ?) ON CONFLICT (feed_id, addr, line) DO NOTHING",
+		    "itIti", *feed_id, e->value,
+		    e->time == CG_TIME_NONE ? INT64_MIN : e->time * 1000, e->family,
+		    (int64_t)e->line);
 	}
 	return rc;
 }
@@ -152,30 +156,33 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		                   "The server takes 'kind=botnet' for now");
 	if (!name || !*name || strlen(name) > 200)
 		name = "botnet.csv";
-	struct cg_diags d = { 0 };
+	struct cg_diags d = {0};
 	struct cg_feed *f = NULL;
-	struct cg_feed_parse_opts o = { .kind = CG_FEED_BOTNET, .format = CG_FMT_AUTO,
-		                            .columns = cg_req_arg(q, "columns"),
-		                            .now = cg_srv_now_ms() / 1000, .tz_offset = 25200 };
+	struct cg_feed_parse_opts o = {.kind = CG_FEED_BOTNET,
+	                               .format = CG_FMT_AUTO,
+	                               .columns = cg_req_arg(q, "columns"),
+	                               .now = cg_srv_now_ms() / 1000,
+	                               .tz_offset = 25200};
 	char sha[CG_SHA256_HEX];
 	int64_t feed_id = 0, exists = 0;
 	size_t matched = 0;
 	cg_sha256_hex(q->body, q->body_len, sha);
 	int rc = cg_feed_parse(q->body, q->body_len, name, &o, &f, &d);
 	if (rc != 0) {
-		cg_resp_json(r, 400, json_pack("{s:s,s:s,s:s,s:o}", "error", "bad_feed", "message_vi",
-		                               "Không đọc được danh sách; không nhập gì", "message_en",
-		                               "The list could not be read; nothing imported",
-		                               "diagnostics", diags_json(&d)));
+		cg_resp_json(r, 400,
+		             json_pack("{s:s,s:s,s:s,s:o}", "error", "bad_feed", "message_vi",
+		                       "Không đọc được danh sách; không nhập gì", "message_en",
+		                       "The list could not be read; nothing imported",
+		                       "diagnostics", diags_json(&d)));
 		goto out;
 	}
 	if (cg_db_query_int(q->db, &exists,
 	                    "SELECT id FROM feeds WHERE kind = 'botnet' AND sha256 = ?", "t",
 	                    sha) == 0) {
-		cg_resp_json(r, 409, json_pack("{s:s,s:s,s:s,s:I}", "error", "duplicate", "message_vi",
-		                               "Danh sách này đã được nhập", "message_en",
-		                               "This list was already imported", "id",
-		                               (json_int_t)exists));
+		cg_resp_json(r, 409,
+		             json_pack("{s:s,s:s,s:s,s:I}", "error", "duplicate", "message_vi",
+		                       "Danh sách này đã được nhập", "message_en",
+		                       "This list was already imported", "id", (json_int_t)exists));
 		rc = CG_EEXIST;
 		goto out;
 	}
@@ -187,7 +194,8 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc == 0)
 		rc = cg_srv_audit(q, "feed.import", name,
 		                  json_pack("{s:s,s:I,s:I}", "kind", kind, "entries",
-		                            (json_int_t)f->nentries, "matched", (json_int_t)matched));
+		                            (json_int_t)f->nentries, "matched",
+		                            (json_int_t)matched));
 	if (rc == 0)
 		rc = cg_db_commit(q->db);
 	if (rc != 0) {
@@ -195,10 +203,11 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		cg_resp_dberr(r, rc);
 		goto out;
 	}
-	cg_resp_json(r, 201, json_pack("{s:I,s:I,s:I,s:I,s:s,s:o}", "id", (json_int_t)feed_id,
-	                               "entries", (json_int_t)f->nentries, "rows_bad",
-	                               (json_int_t)f->rows_bad, "matched", (json_int_t)matched,
-	                               "format", f->format_detail, "diagnostics", diags_json(&d)));
+	cg_resp_json(r, 201,
+	             json_pack("{s:I,s:I,s:I,s:I,s:s,s:o}", "id", (json_int_t)feed_id, "entries",
+	                       (json_int_t)f->nentries, "rows_bad", (json_int_t)f->rows_bad,
+	                       "matched", (json_int_t)matched, "format", f->format_detail,
+	                       "diagnostics", diags_json(&d)));
 out:
 	cg_feed_free(f);
 	cg_diags_clear(&d);
@@ -211,20 +220,21 @@ int cg_h_feeds_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (cg_need_user(q, r, CG_ROLE_VIEWER))
 		return CG_EPERM;
 	struct cg_rows *f = NULL;
-	int rc = cg_db_query(q->db, &f,
-	                     "SELECT id, kind, name, sha256, entries, imported_ms FROM feeds ORDER BY "
-	                     "id DESC LIMIT 500",
-	                     "");
+	int rc =
+	    cg_db_query(q->db, &f,
+	                "SELECT id, kind, name, sha256, entries, imported_ms FROM feeds ORDER BY "
+	                "id DESC LIMIT 500",
+	                "");
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < f->n; i++)
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:I,s:I}", "id",
-		                                     (json_int_t)cg_rows_int(f, i, 0, 0), "kind",
-		                                     cg_rows_get(f, i, 1), "name", cg_rows_get(f, i, 2),
-		                                     "sha256", cg_rows_get(f, i, 3), "entries",
-		                                     (json_int_t)cg_rows_int(f, i, 4, 0), "imported_ms",
-		                                     (json_int_t)cg_rows_int(f, i, 5, 0)));
+		json_array_append_new(
+		    arr, json_pack(
+		             "{s:I,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)cg_rows_int(f, i, 0, 0),
+		             "kind", cg_rows_get(f, i, 1), "name", cg_rows_get(f, i, 2), "sha256",
+		             cg_rows_get(f, i, 3), "entries", (json_int_t)cg_rows_int(f, i, 4, 0),
+		             "imported_ms", (json_int_t)cg_rows_int(f, i, 5, 0)));
 	cg_rows_free(f);
 	cg_resp_json(r, 200, json_pack("{s:o}", "feeds", arr));
 	return 0;

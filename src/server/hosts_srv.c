@@ -9,9 +9,9 @@
 
 #define ONLINE_MS (3LL * 60 * 1000)
 
-#define HOST_COLS                                                                                 \
-	"SELECT g.id, g.uid, n.code, g.hostname, g.os, g.last_seen_ms, g.last_ip, g.revoked, "        \
-	"g.enrolled_ms, g.unit_id, g.facts, g.self, g.cloned_from FROM agents g JOIN units n ON "     \
+#define HOST_COLS                                                                                  \
+	"SELECT g.id, g.uid, n.code, g.hostname, g.os, g.last_seen_ms, g.last_ip, g.revoked, "     \
+	"g.enrolled_ms, g.unit_id, g.facts, g.self, g.cloned_from FROM agents g JOIN units n ON "  \
 	"n.id = g.unit_id "
 
 static json_t *host_json(struct cg_rows *h, size_t i, int full)
@@ -20,8 +20,8 @@ static json_t *host_json(struct cg_rows *h, size_t i, int full)
 	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:b,s:b,s:I}", "id", cg_rows_get(h, i, 1),
 	                      "unit", cg_rows_get(h, i, 2), "hostname", cg_rows_get(h, i, 3), "os",
 	                      cg_rows_get(h, i, 4), "last_seen_ms", (json_int_t)seen, "last_ip",
-	                      cg_rows_get(h, i, 6), "revoked", cg_rows_int(h, i, 7, 0) != 0, "online",
-	                      cg_srv_now_ms() - seen < ONLINE_MS, "enrolled_ms",
+	                      cg_rows_get(h, i, 6), "revoked", cg_rows_int(h, i, 7, 0) != 0,
+	                      "online", cg_srv_now_ms() - seen < ONLINE_MS, "enrolled_ms",
 	                      (json_int_t)cg_rows_int(h, i, 8, 0));
 	if (full) {
 		json_t *f = json_loads(cg_rows_get(h, i, 10), 0, NULL);
@@ -78,43 +78,47 @@ static json_t *host_extra(struct cg_req *q, int64_t id)
 	json_t *o = json_object(), *arr;
 	struct cg_rows *x = NULL;
 	arr = json_array();
-	if (cg_db_query(q->db, &x, "SELECT addr, source, first_ms, last_ms FROM host_addrs WHERE "
-	                           "agent_id = ? ORDER BY source, addr",
+	if (cg_db_query(q->db, &x,
+	                "SELECT addr, source, first_ms, last_ms FROM host_addrs WHERE "
+	                "agent_id = ? ORDER BY source, addr",
 	                "i", id) == 0)
 		for (size_t i = 0; i < x->n; i++)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:I,s:I}", "addr", cg_rows_get(x, i, 0),
-			                                     "source", cg_rows_get(x, i, 1), "first_ms",
-			                                     (json_int_t)cg_rows_int(x, i, 2, 0), "last_ms",
-			                                     (json_int_t)cg_rows_int(x, i, 3, 0)));
+			json_array_append_new(
+			    arr, json_pack("{s:s,s:s,s:I,s:I}", "addr", cg_rows_get(x, i, 0),
+			                   "source", cg_rows_get(x, i, 1), "first_ms",
+			                   (json_int_t)cg_rows_int(x, i, 2, 0), "last_ms",
+			                   (json_int_t)cg_rows_int(x, i, 3, 0)));
 	json_object_set_new(o, "addresses", arr);
 	cg_rows_free(x);
 	x = NULL;
 	arr = json_array();
-	if (cg_db_query(q->db, &x, "SELECT path, sha256, signature, first_ms, last_ms, quarantined "
-	                           "FROM host_files WHERE agent_id = ? ORDER BY last_ms DESC LIMIT 500",
+	if (cg_db_query(q->db, &x,
+	                "SELECT path, sha256, signature, first_ms, last_ms, quarantined "
+	                "FROM host_files WHERE agent_id = ? ORDER BY last_ms DESC LIMIT 500",
 	                "i", id) == 0)
 		for (size_t i = 0; i < x->n; i++)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:I,s:I,s:b}", "path",
-			                                     cg_rows_get(x, i, 0), "sha256",
-			                                     cg_rows_get(x, i, 1), "signature",
-			                                     cg_rows_get(x, i, 2), "first_ms",
-			                                     (json_int_t)cg_rows_int(x, i, 3, 0), "last_ms",
-			                                     (json_int_t)cg_rows_int(x, i, 4, 0), "quarantined",
-			                                     cg_rows_int(x, i, 5, 0) != 0));
+			json_array_append_new(
+			    arr, json_pack("{s:s,s:s,s:s,s:I,s:I,s:b}", "path",
+			                   cg_rows_get(x, i, 0), "sha256", cg_rows_get(x, i, 1),
+			                   "signature", cg_rows_get(x, i, 2), "first_ms",
+			                   (json_int_t)cg_rows_int(x, i, 3, 0), "last_ms",
+			                   (json_int_t)cg_rows_int(x, i, 4, 0), "quarantined",
+			                   cg_rows_int(x, i, 5, 0) != 0));
 	json_object_set_new(o, "findings", arr);
 	cg_rows_free(x);
 	x = NULL;
 	arr = json_array();
-	if (cg_db_query(q->db, &x, "SELECT id, kind, state, created_ms, updated_ms FROM tasks WHERE "
-	                           "agent_id = ? ORDER BY id DESC LIMIT 50",
+	if (cg_db_query(q->db, &x,
+	                "SELECT id, kind, state, created_ms, updated_ms FROM tasks WHERE "
+	                "agent_id = ? ORDER BY id DESC LIMIT 50",
 	                "i", id) == 0)
 		for (size_t i = 0; i < x->n; i++)
-			json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:I,s:I}", "id",
-			                                     (json_int_t)cg_rows_int(x, i, 0, 0), "kind",
-			                                     cg_rows_get(x, i, 1), "state",
-			                                     cg_rows_get(x, i, 2), "created_ms",
-			                                     (json_int_t)cg_rows_int(x, i, 3, 0), "updated_ms",
-			                                     (json_int_t)cg_rows_int(x, i, 4, 0)));
+			json_array_append_new(
+			    arr, json_pack("{s:I,s:s,s:s,s:I,s:I}", "id",
+			                   (json_int_t)cg_rows_int(x, i, 0, 0), "kind",
+			                   cg_rows_get(x, i, 1), "state", cg_rows_get(x, i, 2),
+			                   "created_ms", (json_int_t)cg_rows_int(x, i, 3, 0),
+			                   "updated_ms", (json_int_t)cg_rows_int(x, i, 4, 0)));
 	json_object_set_new(o, "tasks", arr);
 	cg_rows_free(x);
 	return o;
@@ -166,9 +170,11 @@ static int check_task(struct cg_req *q, struct cg_resp *r, int64_t agent_id, con
 	if (strcmp(kind, "scan") == 0) {
 		const char *mode = json_string_value(json_object_get(args, "mode"));
 		json_t *paths = json_object_get(args, "paths");
-		if (!mode || (strcmp(mode, "quick") && strcmp(mode, "full") && strcmp(mode, "path")) ||
+		if (!mode ||
+		    (strcmp(mode, "quick") && strcmp(mode, "full") && strcmp(mode, "path")) ||
 		    (strcmp(mode, "path") == 0 &&
-		     (!json_is_array(paths) || !json_array_size(paths) || json_array_size(paths) > 64)))
+		     (!json_is_array(paths) || !json_array_size(paths) ||
+		      json_array_size(paths) > 64)))
 			return cg_resp_err(r, 400, "bad_args",
 			                   "Quét: 'mode' là quick, full hoặc path (kèm 'paths')",
 			                   "Scan: 'mode' is quick, full or path (with 'paths')");
@@ -181,20 +187,23 @@ static int check_task(struct cg_req *q, struct cg_resp *r, int64_t agent_id, con
 		const char *sha = json_string_value(json_object_get(args, "sha256"));
 		int64_t n = 0;
 		if (!path || !sha ||
-		    cg_db_query_int(q->db, &n,
-		                    "SELECT COUNT(*) FROM host_files WHERE agent_id = ? AND path = ? AND "
-		                    "sha256 = ?",
-		                    "itt", agent_id, path, sha) != 0 ||
+		    cg_db_query_int(
+		        q->db, &n,
+		        "SELECT COUNT(*) FROM host_files WHERE agent_id = ? AND path = ? AND "
+		        "sha256 = ?",
+		        "itt", agent_id, path, sha) != 0 ||
 		    n != 1)
-			return cg_resp_err(r, 400, "not_reported",
-			                   "Chỉ cách ly được tệp (đường dẫn, SHA-256) mà chính máy này đã báo",
-			                   "Only a file (path, SHA-256) this host itself reported can be "
-			                   "quarantined");
+			return cg_resp_err(
+			    r, 400, "not_reported",
+			    "Chỉ cách ly được tệp (đường dẫn, SHA-256) mà chính máy này đã báo",
+			    "Only a file (path, SHA-256) this host itself reported can be "
+			    "quarantined");
 		return 0;
 	}
 	if (strcmp(kind, "restore") == 0) {
 		if (!json_is_string(json_object_get(args, "id")))
-			return cg_resp_err(r, 400, "bad_args", "Khôi phục: cần 'id' của mục cách ly",
+			return cg_resp_err(r, 400, "bad_args",
+			                   "Khôi phục: cần 'id' của mục cách ly",
 			                   "Restore: the quarantine 'id' is required");
 		return 0;
 	}
@@ -225,7 +234,8 @@ int cg_h_tasks_create(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		json_incref(args);
 	rc = CG_EINVAL;
 	if (!kind || !json_is_object(args)) {
-		cg_resp_err(r, 400, "bad_request", "Cần 'kind' và 'args'", "'kind' and 'args' required");
+		cg_resp_err(r, 400, "bad_request", "Cần 'kind' và 'args'",
+		            "'kind' and 'args' required");
 		goto out;
 	}
 	if (check_task(q, r, agent_id, kind, args) != 0)
@@ -233,11 +243,12 @@ int cg_h_tasks_create(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	char *aj = json_dumps(args, JSON_COMPACT | JSON_ENSURE_ASCII);
 	int64_t now = cg_srv_now_ms();
 	rc = aj && strlen(aj) < 16384
-	             ? cg_db_query_int(q->db, &id,
-	                               "INSERT INTO tasks (agent_id, kind, args, created_by, created_ms, "
-	                               "updated_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-	                               "ittiii", agent_id, kind, aj, q->who.user_id, now, now)
-	             : CG_ELIMIT;
+	         ? cg_db_query_int(
+	               q->db, &id,
+	               "INSERT INTO tasks (agent_id, kind, args, created_by, created_ms, "
+	               "updated_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+	               "ittiii", agent_id, kind, aj, q->who.user_id, now, now)
+	         : CG_ELIMIT;
 	free(aj);
 	if (rc != 0) {
 		cg_resp_dberr(r, rc);
@@ -260,11 +271,12 @@ int cg_h_tasks_get(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (cg_need_user(q, r, CG_ROLE_VIEWER))
 		return CG_EPERM;
 	struct cg_rows *t = NULL;
-	int rc = cg_db_query(q->db, &t,
-	                     "SELECT t.id, g.uid, t.kind, t.args, t.state, t.result, t.created_ms, "
-	                     "t.updated_ms, g.unit_id FROM tasks t JOIN agents g ON g.id = t.agent_id "
-	                     "WHERE t.id = ?",
-	                     "i", cg_param_id(q, 0));
+	int rc =
+	    cg_db_query(q->db, &t,
+	                "SELECT t.id, g.uid, t.kind, t.args, t.state, t.result, t.created_ms, "
+	                "t.updated_ms, g.unit_id FROM tasks t JOIN agents g ON g.id = t.agent_id "
+	                "WHERE t.id = ?",
+	                "i", cg_param_id(q, 0));
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	if (t->n != 1 || cg_srv_scope_unit(q, r, cg_rows_int(t, 0, 8, 0))) {
@@ -273,12 +285,11 @@ int cg_h_tasks_get(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	json_t *args = json_loads(cg_rows_get(t, 0, 3), 0, NULL);
 	json_t *res = json_loads(cg_rows_get(t, 0, 5), 0, NULL);
-	json_t *o = json_pack("{s:I,s:s,s:s,s:o,s:s,s:o,s:I,s:I}", "id",
-	                      (json_int_t)cg_rows_int(t, 0, 0, 0), "host", cg_rows_get(t, 0, 1), "kind",
-	                      cg_rows_get(t, 0, 2), "args", args ? args : json_object(), "state",
-	                      cg_rows_get(t, 0, 4), "result", res ? res : json_object(), "created_ms",
-	                      (json_int_t)cg_rows_int(t, 0, 6, 0), "updated_ms",
-	                      (json_int_t)cg_rows_int(t, 0, 7, 0));
+	json_t *o = json_pack(
+	    "{s:I,s:s,s:s,s:o,s:s,s:o,s:I,s:I}", "id", (json_int_t)cg_rows_int(t, 0, 0, 0), "host",
+	    cg_rows_get(t, 0, 1), "kind", cg_rows_get(t, 0, 2), "args", args ? args : json_object(),
+	    "state", cg_rows_get(t, 0, 4), "result", res ? res : json_object(), "created_ms",
+	    (json_int_t)cg_rows_int(t, 0, 6, 0), "updated_ms", (json_int_t)cg_rows_int(t, 0, 7, 0));
 	cg_rows_free(t);
 	cg_resp_json(r, 200, o);
 	return 0;

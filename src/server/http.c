@@ -20,7 +20,8 @@ struct conn_state {
 
 static void client_ip(struct MHD_Connection *c, char *out, size_t cap)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	out[0] = 0;
 	if (!ci || !ci->client_addr)
 		return;
@@ -29,7 +30,8 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t cap)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
 		          (socklen_t)cap);
 	} else if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		const struct in6_addr *a6 =
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
 		if (IN6_IS_ADDR_V4MAPPED(a6))
 			inet_ntop(AF_INET, &a6->s6_addr[12], out, (socklen_t)cap);
 		else
@@ -69,7 +71,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct cg_resp *r, in
 		}
 		len = buf ? strlen(buf) : 0;
 	}
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(buf);
 		return MHD_NO;
@@ -96,8 +99,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct cg_resp *r, in
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
 	struct cg_srv *s = cls;
 	(void)version;
@@ -130,14 +133,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		st->len += n;
 		return MHD_YES;
 	}
-	struct cg_resp r = { .status = 200 };
+	struct cg_resp r = {.status = 200};
 	if (st->too_big) {
 		cg_resp_err(&r, 413, "too_large", "Nội dung yêu cầu quá lớn (tối đa 4 MiB)",
 		            "Request body too large (4 MiB at most)");
 		return send_resp(c, &r, 1);
 	}
-	struct cg_req q = { .method = method, .path = url, .query = "", .body = st->body,
-		                .body_len = st->len, .conn = c };
+	struct cg_req q = {.method = method,
+	                   .path = url,
+	                   .query = "",
+	                   .body = st->body,
+	                   .body_len = st->len,
+	                   .conn = c};
 	q.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	q.cookie_session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "cg_session");
 	q.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -189,16 +196,16 @@ int cg_http_start(struct cg_srv *s, struct cg_http **out)
 	if (!s->cfg.plain_http)
 		flags |= MHD_USE_TLS;
 	struct MHD_OptionItem opts[] = {
-		{ MHD_OPTION_SOCK_ADDR, 0, (void *)sa },
-		{ MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, NULL },
-		{ MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_conns, NULL },
-		{ MHD_OPTION_CONNECTION_TIMEOUT, 120, NULL },
-		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL },
-		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL },
-		{ MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL },
-		{ s->cfg.plain_http ? MHD_OPTION_END : MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem },
-		{ MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem },
-		{ MHD_OPTION_END, 0, NULL },
+	    {MHD_OPTION_SOCK_ADDR, 0, (void *)sa},
+	    {MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, NULL},
+	    {MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_conns, NULL},
+	    {MHD_OPTION_CONNECTION_TIMEOUT, 120, NULL},
+	    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
+	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
+	    {MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL},
+	    {s->cfg.plain_http ? MHD_OPTION_END : MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem},
+	    {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem},
+	    {MHD_OPTION_END, 0, NULL},
 	};
 	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 	                                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
@@ -211,7 +218,7 @@ int cg_http_start(struct cg_srv *s, struct cg_http **out)
 int cg_http_port(struct cg_http *h)
 {
 	const union MHD_DaemonInfo *di =
-		MHD_get_daemon_info((struct MHD_Daemon *)h, MHD_DAEMON_INFO_BIND_PORT);
+	    MHD_get_daemon_info((struct MHD_Daemon *)h, MHD_DAEMON_INFO_BIND_PORT);
 	return di ? (int)di->port : -1;
 }
 

@@ -48,25 +48,26 @@ static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64
 		return 0;
 	if (strcmp(kind, "malware.detected") == 0) {
 		const char *path = json_string_value(json_object_get(ev, "path"));
-		const char *sha = json_string_value(json_object_get(json_object_get(ev, "digests"),
-		                                                    "sha256"));
-		const char *sig = json_string_value(json_object_get(json_object_get(ev, "signature"),
-		                                                    "name"));
+		const char *sha =
+		    json_string_value(json_object_get(json_object_get(ev, "digests"), "sha256"));
+		const char *sig =
+		    json_string_value(json_object_get(json_object_get(ev, "signature"), "name"));
 		if (!path || !sha || strlen(sha) != 64 || strlen(path) > 4096)
 			return 0;
-		int rc = cg_db_exec(db, NULL,
-		                    "INSERT INTO host_files (agent_id, path, sha256, signature, first_ms, "
-		                    "last_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, path, sha256) "
-		                    "DO UPDATE SET last_ms = excluded.last_ms",
-		                    "itttii", a->agent_id, path, sha, sig ? sig : "", now, now);
+		int rc = cg_db_exec(
+		    db, NULL,
+		    "INSERT INTO host_files (agent_id, path, sha256, signature, first_ms, "
+		    "last_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, path, sha256) "
+		    "DO UPDATE SET last_ms = excluded.last_ms",
+		    "itttii", a->agent_id, path, sha, sig ? sig : "", now, now);
 		if (rc != 0)
 			return rc;
 		char dedupe[200];
 		snprintf(dedupe, sizeof dedupe, "malware:%lld:%s", (long long)a->agent_id, sha);
-		return cg_srv_alert_raise(db, a->agent_unit, a->agent_id, "malware.detected", 3, dedupe,
-		                          sig ? sig : "malware",
-		                          json_pack("{s:s,s:s,s:s?}", "path", path, "sha256", sha,
-		                                    "signature", sig));
+		return cg_srv_alert_raise(
+		    db, a->agent_unit, a->agent_id, "malware.detected", 3, dedupe,
+		    sig ? sig : "malware",
+		    json_pack("{s:s,s:s,s:s?}", "path", path, "sha256", sha, "signature", sig));
 	}
 	if (strcmp(kind, "log.alert") == 0 || strncmp(kind, "fim.", 4) == 0 ||
 	    strncmp(kind, "web.", 4) == 0) {
@@ -77,10 +78,14 @@ static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64
 		const char *key = json_string_value(json_object_get(ev, "key"));
 		const char *path = json_string_value(json_object_get(ev, "path"));
 		char dedupe[400];
-		snprintf(dedupe, sizeof dedupe, "%s:%lld:%.100s:%.200s", kind, (long long)a->agent_id,
-		         rule ? rule : "", key ? key : path ? path : "");
-		return cg_srv_alert_raise(db, a->agent_unit, a->agent_id, kind, (int)(sev > 4 ? 4 : sev),
-		                          dedupe, rule ? rule : kind, json_deep_copy(ev));
+		snprintf(dedupe, sizeof dedupe, "%s:%lld:%.100s:%.200s", kind,
+		         (long long)a->agent_id, rule ? rule : "",
+		         key    ? key
+		         : path ? path
+		                : "");
+		return cg_srv_alert_raise(db, a->agent_unit, a->agent_id, kind,
+		                          (int)(sev > 4 ? 4 : sev), dedupe, rule ? rule : kind,
+		                          json_deep_copy(ev));
 	}
 	return 0;
 }
@@ -126,15 +131,15 @@ static int claim_keys(struct cg_db *db, const struct item *it, struct pev *e, si
 {
 	struct cg_rows *r = NULL;
 	values_sql(sql, cap,
-	           "INSERT INTO event_keys (agent_id, epoch, seq, digest, received_ms) VALUES ", n, 5,
-	           " ON CONFLICT (agent_id, epoch, seq) DO NOTHING RETURNING seq");
+	           "INSERT INTO event_keys (agent_id, epoch, seq, digest, received_ms) VALUES ", n,
+	           5, " ON CONFLICT (agent_id, epoch, seq) DO NOTHING RETURNING seq");
 	for (size_t i = 0; i < n; i++) {
 		struct cg_db_val *x = &v[i * 5];
-		x[0] = (struct cg_db_val){ .type = 'i', .i = it->agent.agent_id };
-		x[1] = (struct cg_db_val){ .type = 't', .p = it->epoch };
-		x[2] = (struct cg_db_val){ .type = 'i', .i = e[i].seq };
-		x[3] = (struct cg_db_val){ .type = 't', .p = e[i].dg };
-		x[4] = (struct cg_db_val){ .type = 'i', .i = now };
+		x[0] = (struct cg_db_val){.type = 'i', .i = it->agent.agent_id};
+		x[1] = (struct cg_db_val){.type = 't', .p = it->epoch};
+		x[2] = (struct cg_db_val){.type = 'i', .i = e[i].seq};
+		x[3] = (struct cg_db_val){.type = 't', .p = e[i].dg};
+		x[4] = (struct cg_db_val){.type = 'i', .i = now};
 		e[i].state = 1;
 	}
 	int rc = cg_db_query_vals(db, &r, sql, v, n * 5);
@@ -149,11 +154,13 @@ static int claim_keys(struct cg_db *db, const struct item *it, struct pev *e, si
 		if (e[i].state == 0)
 			continue;
 		struct cg_rows *d = NULL;
-		rc = cg_db_query(db, &d,
-		                 "SELECT digest FROM event_keys WHERE agent_id = ? AND epoch = ? AND seq = ?",
-		                 "iti", it->agent.agent_id, it->epoch, e[i].seq);
+		rc = cg_db_query(
+		    db, &d,
+		    "SELECT digest FROM event_keys WHERE agent_id = ? AND epoch = ? AND seq = ?",
+		    "iti", it->agent.agent_id, it->epoch, e[i].seq);
 		if (rc == 0)
-			e[i].state = d->n == 1 && strcmp(cg_rows_get(d, 0, 0), e[i].dg) == 0 ? 1 : 2;
+			e[i].state =
+			    d->n == 1 && strcmp(cg_rows_get(d, 0, 0), e[i].dg) == 0 ? 1 : 2;
 		cg_rows_free(d);
 	}
 	return rc;
@@ -167,21 +174,22 @@ static int insert_events(struct cg_db *db, const struct item *it, struct pev *e,
 		if (e[i].state != 0)
 			continue;
 		struct cg_db_val *x = &v[k * 7];
-		x[0] = (struct cg_db_val){ .type = 'i', .i = it->agent.agent_id };
-		x[1] = (struct cg_db_val){ .type = 'i', .i = it->agent.agent_unit };
-		x[2] = (struct cg_db_val){ .type = 'i', .i = now };
-		x[3] = (struct cg_db_val){ .type = 'i', .i = e[i].time_ms > 0 ? e[i].time_ms : now };
-		x[4] = (struct cg_db_val){ .type = 't', .p = e[i].kind };
-		x[5] = (struct cg_db_val){ .type = 'i', .i = e[i].sev };
-		x[6] = (struct cg_db_val){ .type = 't', .p = e[i].body };
+		x[0] = (struct cg_db_val){.type = 'i', .i = it->agent.agent_id};
+		x[1] = (struct cg_db_val){.type = 'i', .i = it->agent.agent_unit};
+		x[2] = (struct cg_db_val){.type = 'i', .i = now};
+		x[3] = (struct cg_db_val){.type = 'i', .i = e[i].time_ms > 0 ? e[i].time_ms : now};
+		x[4] = (struct cg_db_val){.type = 't', .p = e[i].kind};
+		x[5] = (struct cg_db_val){.type = 'i', .i = e[i].sev};
+		x[6] = (struct cg_db_val){.type = 't', .p = e[i].body};
 		k++;
 	}
 	if (!k)
 		return 0;
-	values_sql(sql, cap,
-	           "INSERT INTO events (agent_id, unit_id, received_ms, time_ms, kind, severity, body) "
-	           "VALUES ",
-	           k, 7, "");
+	values_sql(
+	    sql, cap,
+	    "INSERT INTO events (agent_id, unit_id, received_ms, time_ms, kind, severity, body) "
+	    "VALUES ",
+	    k, 7, "");
 	return cg_db_exec_vals(db, NULL, sql, v, k * 7);
 }
 
@@ -220,10 +228,11 @@ static int store_batch(struct cg_db *db, struct item *it, int64_t now)
 	if (rc != 0)
 		return rc;
 	it->acked = hw;
-	return cg_db_exec(db, NULL,
-	                  "UPDATE agents SET hw_seq = CASE WHEN epoch = ? AND hw_seq < ? THEN ? ELSE "
-	                  "hw_seq END, last_seen_ms = ? WHERE id = ?",
-	                  "tiiii", it->epoch, hw, hw, now, it->agent.agent_id);
+	return cg_db_exec(
+	    db, NULL,
+	    "UPDATE agents SET hw_seq = CASE WHEN epoch = ? AND hw_seq < ? THEN ? ELSE "
+	    "hw_seq END, last_seen_ms = ? WHERE id = ?",
+	    "tiiii", it->epoch, hw, hw, now, it->agent.agent_id);
 }
 
 static void write_group(struct cg_ingest *g, struct item *list)
@@ -242,8 +251,8 @@ static void write_group(struct cg_ingest *g, struct item *list)
 			rc = cg_db_exec(g->db, NULL, "RELEASE SAVEPOINT b", "");
 		else
 			rc = cg_db_exec(g->db, NULL, "ROLLBACK TO SAVEPOINT b", "") == 0
-			             ? cg_db_exec(g->db, NULL, "RELEASE SAVEPOINT b", "")
-			             : CG_EIO;
+			         ? cg_db_exec(g->db, NULL, "RELEASE SAVEPOINT b", "")
+			         : CG_EIO;
 	}
 	if (rc == 0)
 		rc = cg_db_commit(g->db);
@@ -328,7 +337,7 @@ void cg_ingest_stop(struct cg_ingest *g)
 static int ingest_submit(struct cg_ingest *g, const struct cg_caller *agent, const char *epoch,
                          struct pev *ev, size_t n, int64_t *acked)
 {
-	struct item it = { .agent = *agent, .epoch = epoch, .ev = ev, .n = n };
+	struct item it = {.agent = *agent, .epoch = epoch, .ev = ev, .n = n};
 	pthread_mutex_lock(&g->mu);
 	if (g->queued >= g->srv->cfg.ingest_queue || g->stop) {
 		pthread_mutex_unlock(&g->mu);
@@ -356,7 +365,8 @@ static int prepare(json_t *events, struct pev **out)
 	struct pev *p = calloc(n ? n : 1, sizeof *p);
 	if (!p)
 		return CG_ENOMEM;
-	json_array_foreach (events, i, e) {
+	json_array_foreach(events, i, e)
+	{
 		json_t *ev = json_object_get(e, "event");
 		struct pev *x = &p[i];
 		x->seq = (int64_t)json_integer_value(json_object_get(e, "seq"));
@@ -403,14 +413,16 @@ static int check_batch(json_t *events, struct cg_resp *r)
 	if (!json_is_array(events) || n == 0 || n > CG_SRV_MAX_BATCH)
 		return cg_resp_err(r, 400, "bad_batch", "'events' phải là mảng 1–1000 phần tử",
 		                   "'events' must be an array of 1–1000 items");
-	json_array_foreach (events, i, e) {
+	json_array_foreach(events, i, e)
+	{
 		json_t *s = json_object_get(e, "seq");
 		if (!json_is_integer(s) || json_integer_value(s) <= prev ||
 		    !json_is_object(json_object_get(e, "event"))) {
 			char vi[200], en[200];
-			snprintf(vi, sizeof vi, "Sự kiện thứ %zu: cần 'seq' tăng dần và đối tượng 'event'",
-			         i + 1);
-			snprintf(en, sizeof en, "Event %zu: needs an increasing 'seq' and an 'event' object",
+			snprintf(vi, sizeof vi,
+			         "Sự kiện thứ %zu: cần 'seq' tăng dần và đối tượng 'event'", i + 1);
+			snprintf(en, sizeof en,
+			         "Event %zu: needs an increasing 'seq' and an 'event' object",
 			         i + 1);
 			return cg_resp_err(r, 400, "bad_batch", vi, en);
 		}
@@ -441,12 +453,14 @@ int cg_h_agent_events(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	rc = cg_ingest_submit(s->ingest, &q->who, epoch, events, &acked);
 	if (rc == CG_ELIMIT) {
 		r->retry_after = 5 + (int)(cg_srv_now_ms() % 20);
-		cg_resp_err(r, 429, "busy", "Máy chủ đang bận; gửi lại sau", "Server busy; retry later");
+		cg_resp_err(r, 429, "busy", "Máy chủ đang bận; gửi lại sau",
+		            "Server busy; retry later");
 	} else if (rc == CG_EEXIST) {
-		cg_resp_err(r, 409, "identity_conflict",
-		            "Danh tính tác tử bị trùng (máy nhân bản hoặc ổ đĩa bị khôi phục); hãy đăng ký "
-		            "lại",
-		            "The agent identity is shared (a cloned or rolled-back disk); re-enrol");
+		cg_resp_err(
+		    r, 409, "identity_conflict",
+		    "Danh tính tác tử bị trùng (máy nhân bản hoặc ổ đĩa bị khôi phục); hãy đăng ký "
+		    "lại",
+		    "The agent identity is shared (a cloned or rolled-back disk); re-enrol");
 		json_object_set_new(r->json, "acked", json_integer(acked));
 	} else if (rc != 0) {
 		cg_resp_dberr(r, rc);

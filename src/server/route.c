@@ -17,43 +17,43 @@ struct route {
 };
 
 static const struct route routes[] = {
-	{ "GET", "/api/v1/health", cg_h_health },
-	{ "GET", "/api/v1/ca.pem", cg_h_ca },
-	{ "POST", "/api/v1/login", cg_h_login },
-	{ "POST", "/api/v1/logout", cg_h_logout },
-	{ "GET", "/api/v1/me", cg_h_me },
-	{ "POST", "/api/v1/me/password", cg_h_password },
-	{ "POST", "/api/v1/me/totp", cg_h_totp_setup },
-	{ "POST", "/api/v1/me/tokens", cg_h_api_token_new },
-	{ "GET", "/api/v1/users", cg_h_users_list },
-	{ "POST", "/api/v1/users", cg_h_users_create },
-	{ "GET", "/api/v1/units", cg_h_units_list },
-	{ "POST", "/api/v1/units", cg_h_units_create },
-	{ "POST", "/api/v1/units/import", cg_h_units_import },
-	{ "GET", "/api/v1/units/:", cg_h_units_get },
-	{ "POST", "/api/v1/units/:/addresses", cg_h_units_addr_add },
-	{ "POST", "/api/v1/units/:/enroll-tokens", cg_h_enroll_token_new },
-	{ "POST", "/api/v1/agent/enroll", cg_h_agent_enroll },
-	{ "POST", "/api/v1/agent/reenroll", cg_h_agent_reenroll },
-	{ "POST", "/api/v1/agent/heartbeat", cg_h_agent_heartbeat },
-	{ "POST", "/api/v1/agent/events", cg_h_agent_events },
-	{ "GET", "/api/v1/agent/tasks", cg_h_agent_tasks },
-	{ "POST", "/api/v1/agent/tasks/:", cg_h_agent_task_update },
-	{ "GET", "/api/v1/hosts", cg_h_hosts_list },
-	{ "GET", "/api/v1/hosts/:", cg_h_hosts_get },
-	{ "POST", "/api/v1/hosts/:/revoke", cg_h_hosts_revoke },
-	{ "POST", "/api/v1/hosts/:/tasks", cg_h_tasks_create },
-	{ "GET", "/api/v1/tasks/:", cg_h_tasks_get },
-	{ "GET", "/api/v1/events", cg_h_events_list },
-	{ "GET", "/api/v1/alerts", cg_h_alerts_list },
-	{ "GET", "/api/v1/alerts/:", cg_h_alerts_get },
-	{ "POST", "/api/v1/alerts/:", cg_h_alerts_update },
-	{ "GET", "/api/v1/feeds", cg_h_feeds_list },
-	{ "POST", "/api/v1/feeds", cg_h_feeds_import },
-	{ "GET", "/api/v1/botnet/matches", cg_h_botnet_matches },
-	{ "POST", "/api/v1/botnet/matches/:", cg_h_botnet_handle },
-	{ "GET", "/api/v1/botnet/triage", cg_h_botnet_triage },
-	{ "GET", "/api/v1/audit", cg_h_audit_list },
+    {"GET", "/api/v1/health", cg_h_health},
+    {"GET", "/api/v1/ca.pem", cg_h_ca},
+    {"POST", "/api/v1/login", cg_h_login},
+    {"POST", "/api/v1/logout", cg_h_logout},
+    {"GET", "/api/v1/me", cg_h_me},
+    {"POST", "/api/v1/me/password", cg_h_password},
+    {"POST", "/api/v1/me/totp", cg_h_totp_setup},
+    {"POST", "/api/v1/me/tokens", cg_h_api_token_new},
+    {"GET", "/api/v1/users", cg_h_users_list},
+    {"POST", "/api/v1/users", cg_h_users_create},
+    {"GET", "/api/v1/units", cg_h_units_list},
+    {"POST", "/api/v1/units", cg_h_units_create},
+    {"POST", "/api/v1/units/import", cg_h_units_import},
+    {"GET", "/api/v1/units/:", cg_h_units_get},
+    {"POST", "/api/v1/units/:/addresses", cg_h_units_addr_add},
+    {"POST", "/api/v1/units/:/enroll-tokens", cg_h_enroll_token_new},
+    {"POST", "/api/v1/agent/enroll", cg_h_agent_enroll},
+    {"POST", "/api/v1/agent/reenroll", cg_h_agent_reenroll},
+    {"POST", "/api/v1/agent/heartbeat", cg_h_agent_heartbeat},
+    {"POST", "/api/v1/agent/events", cg_h_agent_events},
+    {"GET", "/api/v1/agent/tasks", cg_h_agent_tasks},
+    {"POST", "/api/v1/agent/tasks/:", cg_h_agent_task_update},
+    {"GET", "/api/v1/hosts", cg_h_hosts_list},
+    {"GET", "/api/v1/hosts/:", cg_h_hosts_get},
+    {"POST", "/api/v1/hosts/:/revoke", cg_h_hosts_revoke},
+    {"POST", "/api/v1/hosts/:/tasks", cg_h_tasks_create},
+    {"GET", "/api/v1/tasks/:", cg_h_tasks_get},
+    {"GET", "/api/v1/events", cg_h_events_list},
+    {"GET", "/api/v1/alerts", cg_h_alerts_list},
+    {"GET", "/api/v1/alerts/:", cg_h_alerts_get},
+    {"POST", "/api/v1/alerts/:", cg_h_alerts_update},
+    {"GET", "/api/v1/feeds", cg_h_feeds_list},
+    {"POST", "/api/v1/feeds", cg_h_feeds_import},
+    {"GET", "/api/v1/botnet/matches", cg_h_botnet_matches},
+    {"POST", "/api/v1/botnet/matches/:", cg_h_botnet_handle},
+    {"GET", "/api/v1/botnet/triage", cg_h_botnet_triage},
+    {"GET", "/api/v1/audit", cg_h_audit_list},
 };
 
 /* Matches path against pattern, capturing ':' segments into q. */
@@ -100,8 +100,8 @@ int cg_srv_dispatch(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	if (!hit) {
 		if (path_known)
-			return cg_resp_err(r, 405, "method_not_allowed", "Phương thức không được hỗ trợ",
-			                   "Method not allowed");
+			return cg_resp_err(r, 405, "method_not_allowed",
+			                   "Phương thức không được hỗ trợ", "Method not allowed");
 		return cg_resp_404(r);
 	}
 	q->db = cg_dbpool_acquire(s->pool, 10000);
@@ -114,8 +114,8 @@ int cg_srv_dispatch(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	int rc = hit->fn(s, q, r);
 	/* Internal errors go to the server's log (journald), never to the client. */
 	if (r->status >= 500)
-		fprintf(stderr, "canhgac server: %s %s -> %d (%s): %s\n", q->method, q->path, r->status,
-		        cg_strerror(rc), cg_db_errmsg(q->db));
+		fprintf(stderr, "canhgac server: %s %s -> %d (%s): %s\n", q->method, q->path,
+		        r->status, cg_strerror(rc), cg_db_errmsg(q->db));
 	cg_dbpool_release(s->pool, q->db);
 	q->db = NULL;
 	return rc;
@@ -130,8 +130,8 @@ void cg_resp_json(struct cg_resp *r, int status, json_t *body)
 
 int cg_resp_err(struct cg_resp *r, int status, const char *code, const char *vi, const char *en)
 {
-	cg_resp_json(r, status, json_pack("{s:s,s:s,s:s}", "error", code, "message_vi", vi,
-	                                  "message_en", en));
+	cg_resp_json(r, status,
+	             json_pack("{s:s,s:s,s:s}", "error", code, "message_vi", vi, "message_en", en));
 	return status >= 500 ? CG_EIO : CG_EINVAL;
 }
 
@@ -146,7 +146,8 @@ int cg_resp_dberr(struct cg_resp *r, int err)
 		return cg_resp_err(r, 409, "exists", "Đã tồn tại", "Already exists");
 	if (err == CG_ENOENT)
 		return cg_resp_404(r);
-	return cg_resp_err(r, 500, "storage", "Lỗi lưu trữ trên máy chủ", "Storage error on the server");
+	return cg_resp_err(r, 500, "storage", "Lỗi lưu trữ trên máy chủ",
+	                   "Storage error on the server");
 }
 
 json_t *cg_req_json(struct cg_req *q, struct cg_resp *r)
@@ -158,8 +159,8 @@ json_t *cg_req_json(struct cg_req *q, struct cg_resp *r)
 		char vi[320], en[320];
 		snprintf(vi, sizeof vi, "Nội dung JSON không hợp lệ (dòng %d, cột %d): %s", je.line,
 		         je.column, je.text);
-		snprintf(en, sizeof en, "Invalid JSON body (line %d, column %d): %s", je.line, je.column,
-		         je.text);
+		snprintf(en, sizeof en, "Invalid JSON body (line %d, column %d): %s", je.line,
+		         je.column, je.text);
 		if (q->body_len && j == NULL) {
 			cg_resp_err(r, 400, "bad_json", vi, en);
 		} else {

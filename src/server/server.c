@@ -37,9 +37,10 @@ static void resolve(struct cg_server_config *c)
 	if (!c->db_url[0])
 		snprintf(c->db_url, sizeof c->db_url, "sqlite:%s/server.db", c->data_dir);
 	if (!c->public_url[0]) {
-		const char *host = strcmp(c->listen_addr, "0.0.0.0") == 0 || strcmp(c->listen_addr, "::") == 0
-		                           ? "localhost"
-		                           : c->listen_addr;
+		const char *host =
+		    strcmp(c->listen_addr, "0.0.0.0") == 0 || strcmp(c->listen_addr, "::") == 0
+		        ? "localhost"
+		        : c->listen_addr;
 		snprintf(c->public_url, sizeof c->public_url, "https://%s:%d", host, c->port);
 	}
 }
@@ -113,31 +114,36 @@ static int create_admin(struct cg_db *db, const char *login, char **password_out
 		rc = cg_db_begin_write(db);
 	if (rc != 0)
 		return rc;
-	if (cg_db_query_int(db, &unit, "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id "
-	                               "LIMIT 1",
+	if (cg_db_query_int(db, &unit,
+	                    "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id "
+	                    "LIMIT 1",
 	                    "") != 0) {
 		cg_srv_collkey("Sở Giáo dục và Đào tạo", 0, key, sizeof key);
-		rc = cg_db_query_int(db, &unit,
-		                     "INSERT INTO units (code, name, name_key, path, kind, created_ms, "
-		                     "updated_ms) VALUES ('so', 'Sở Giáo dục và Đào tạo', ?, '', 'so', ?, ?) "
-		                     "RETURNING id",
-		                     "tii", key, now, now);
+		rc = cg_db_query_int(
+		    db, &unit,
+		    "INSERT INTO units (code, name, name_key, path, kind, created_ms, "
+		    "updated_ms) VALUES ('so', 'Sở Giáo dục và Đào tạo', ?, '', 'so', ?, ?) "
+		    "RETURNING id",
+		    "tii", key, now, now);
 		char path[64];
 		snprintf(path, sizeof path, "/%lld/", (long long)unit);
 		if (rc == 0)
-			rc = cg_db_exec(db, NULL, "UPDATE units SET path = ? WHERE id = ?", "ti", path, unit);
+			rc = cg_db_exec(db, NULL, "UPDATE units SET path = ? WHERE id = ?", "ti",
+			                path, unit);
 	}
 	cg_srv_collkey(login, 1, key, sizeof key);
 	if (rc == 0)
-		rc = cg_db_exec(db, NULL,
-		                "INSERT INTO users (login, display_name, name_key, pwhash, role, unit_id, "
-		                "must_change, created_ms) VALUES (?, ?, ?, ?, 'dept_admin', ?, 1, ?)",
-		                "ttttii", login, login, key, hash, unit, now);
+		rc = cg_db_exec(
+		    db, NULL,
+		    "INSERT INTO users (login, display_name, name_key, pwhash, role, unit_id, "
+		    "must_change, created_ms) VALUES (?, ?, ?, ?, 'dept_admin', ?, 1, ?)",
+		    "ttttii", login, login, key, hash, unit, now);
 	if (rc == 0)
-		rc = cg_db_exec(db, NULL,
-		                "INSERT INTO audit (ms, actor, ip, action, object) VALUES (?, 'system', "
-		                "'', 'user.create', ?)",
-		                "it", now, login);
+		rc = cg_db_exec(
+		    db, NULL,
+		    "INSERT INTO audit (ms, actor, ip, action, object) VALUES (?, 'system', "
+		    "'', 'user.create', ?)",
+		    "it", now, login);
 	if (rc == 0)
 		rc = cg_db_commit(db);
 	if (rc != 0) {
@@ -148,8 +154,8 @@ static int create_admin(struct cg_db *db, const char *login, char **password_out
 	return *password_out ? 0 : CG_ENOMEM;
 }
 
-int cg_server_init(const struct cg_server_config *cfg, const char *admin_login,
-                   char **password_out, struct cg_diags *d)
+int cg_server_init(const struct cg_server_config *cfg, const char *admin_login, char **password_out,
+                   struct cg_diags *d)
 {
 	struct cg_server_config c = *cfg;
 	resolve(&c);
@@ -238,15 +244,16 @@ int cg_server_run(const struct cg_server_config *cfg, int ready_fd, struct cg_di
 		/* Port 0: the URL in enrolment tokens names the port actually bound. */
 		char *colon = strrchr(s.cfg.public_url, ':');
 		if (colon)
-			snprintf(colon, sizeof s.cfg.public_url - (size_t)(colon - s.cfg.public_url), ":%d",
-			         cg_http_port(h));
+			snprintf(colon,
+			         sizeof s.cfg.public_url - (size_t)(colon - s.cfg.public_url),
+			         ":%d", cg_http_port(h));
 	}
 	if (rc == 0) {
 		cg_stop_on_signals();
 		if (!s.cfg.quiet)
 			fprintf(stderr, "canhgac server: %s://%s:%d/ (%s)\n",
-			        s.cfg.plain_http ? "http" : "https", s.cfg.listen_addr, cg_http_port(h),
-			        s.cfg.db_url);
+			        s.cfg.plain_http ? "http" : "https", s.cfg.listen_addr,
+			        cg_http_port(h), s.cfg.db_url);
 		if (ready_fd >= 0) {
 			char msg[32];
 			int n = snprintf(msg, sizeof msg, "ready %d\n", cg_http_port(h));

@@ -18,13 +18,18 @@
 #include "canhgac/db.h"
 #include "canhgac/server.h"
 
-#define CG_SRV_MAX_BODY (4u << 20)    /* request bodies */
-#define CG_SRV_MAX_BATCH 1000         /* events per agent batch */
+#define CG_SRV_MAX_BODY (4u << 20) /* request bodies */
+#define CG_SRV_MAX_BATCH 1000      /* events per agent batch */
 #define CG_SRV_SESSION_MS (8LL * 3600 * 1000)
 #define CG_SRV_IDLE_MS (60LL * 60 * 1000)
 #define CG_SRV_MAX_PARAMS 8
 
-enum cg_role { CG_ROLE_NONE = 0, CG_ROLE_VIEWER = 1, CG_ROLE_UNIT_ADMIN = 2, CG_ROLE_DEPT_ADMIN = 3 };
+enum cg_role {
+	CG_ROLE_NONE = 0,
+	CG_ROLE_VIEWER = 1,
+	CG_ROLE_UNIT_ADMIN = 2,
+	CG_ROLE_DEPT_ADMIN = 3
+};
 
 /* Who is calling: a user (session cookie or API token) or an agent (agent secret). */
 struct cg_caller {
@@ -52,15 +57,15 @@ struct cg_req {
 	const uint8_t *body;
 	size_t body_len;
 	const char *content_type;
-	const char *cookie_session; /* value of the cg_session cookie or NULL */
-	const char *authorization;  /* Authorization header or NULL */
-	const char *csrf_header;    /* X-CSRF-Token or NULL */
-	char ip[64];                /* client address */
+	const char *cookie_session;            /* value of the cg_session cookie or NULL */
+	const char *authorization;             /* Authorization header or NULL */
+	const char *csrf_header;               /* X-CSRF-Token or NULL */
+	char ip[64];                           /* client address */
 	const char *params[CG_SRV_MAX_PARAMS]; /* path parameters captured by the router */
 	char param_buf[512];
 	struct cg_caller who;
-	struct cg_db *db; /* a pooled handle for this request */
-	void *conn;       /* opaque: the HTTP adapter's connection (query arguments) */
+	struct cg_db *db;        /* a pooled handle for this request */
+	void *conn;              /* opaque: the HTTP adapter's connection (query arguments) */
 	const char *const *args; /* without conn: query arguments as NULL-ended name, value pairs */
 };
 

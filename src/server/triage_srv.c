@@ -20,32 +20,34 @@ int cg_h_botnet_matches(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	long limit = cg_req_arg_long(q, "limit", 200, 1, 5000);
 	long offset = cg_req_arg_long(q, "offset", 0, 0, 100000000);
 	struct cg_rows *m = NULL;
-	int rc = cg_db_query(q->db, &m,
-	                     "SELECT m.id, m.feed_id, m.addr, m.listed_ms, m.family, n.code, g.uid, "
-	                     "g.hostname, m.state, m.action, u.login, m.handled_ms FROM botnet_matches m "
-	                     "JOIN units n ON n.id = m.unit_id LEFT JOIN agents g ON g.id = m.agent_id "
-	                     "LEFT JOIN users u ON u.id = m.handled_by WHERE n.path LIKE ? AND "
-	                     "(? = '' OR n.code = ?) AND (? = '' OR m.state = ?) AND "
-	                     "(? = 0 OR m.feed_id = ?) ORDER BY n.name_key, m.addr, m.id "
-	                     "LIMIT ? OFFSET ?",
-	                     "tttttiiii", like, unit ? unit : "", unit ? unit : "", state ? state : "",
-	                     state ? state : "", (int64_t)feed, (int64_t)feed, (int64_t)limit,
-	                     (int64_t)offset);
+	int rc = cg_db_query(
+	    q->db, &m,
+	    "SELECT m.id, m.feed_id, m.addr, m.listed_ms, m.family, n.code, g.uid, "
+	    "g.hostname, m.state, m.action, u.login, m.handled_ms FROM botnet_matches m "
+	    "JOIN units n ON n.id = m.unit_id LEFT JOIN agents g ON g.id = m.agent_id "
+	    "LEFT JOIN users u ON u.id = m.handled_by WHERE n.path LIKE ? AND "
+	    "(? = '' OR n.code = ?) AND (? = '' OR m.state = ?) AND "
+	    "(? = 0 OR m.feed_id = ?) ORDER BY n.name_key, m.addr, m.id "
+	    "LIMIT ? OFFSET ?",
+	    "tttttiiii", like, unit ? unit : "", unit ? unit : "", state ? state : "",
+	    state ? state : "", (int64_t)feed, (int64_t)feed, (int64_t)limit, (int64_t)offset);
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < m->n; i++) {
-		json_t *o = json_pack("{s:I,s:I,s:s,s:s?,s:s,s:s?,s:s?,s:s,s:s,s:s?}", "id",
-		                      (json_int_t)cg_rows_int(m, i, 0, 0), "feed",
-		                      (json_int_t)cg_rows_int(m, i, 1, 0), "addr", cg_rows_get(m, i, 2),
-		                      "family", cg_rows_get(m, i, 4), "unit", cg_rows_get(m, i, 5), "host",
-		                      cg_rows_get(m, i, 6), "hostname", cg_rows_get(m, i, 7), "state",
-		                      cg_rows_get(m, i, 8), "action", cg_rows_get(m, i, 9), "handled_by",
-		                      cg_rows_get(m, i, 10));
+		json_t *o =
+		    json_pack("{s:I,s:I,s:s,s:s?,s:s,s:s?,s:s?,s:s,s:s,s:s?}", "id",
+		              (json_int_t)cg_rows_int(m, i, 0, 0), "feed",
+		              (json_int_t)cg_rows_int(m, i, 1, 0), "addr", cg_rows_get(m, i, 2),
+		              "family", cg_rows_get(m, i, 4), "unit", cg_rows_get(m, i, 5), "host",
+		              cg_rows_get(m, i, 6), "hostname", cg_rows_get(m, i, 7), "state",
+		              cg_rows_get(m, i, 8), "action", cg_rows_get(m, i, 9), "handled_by",
+		              cg_rows_get(m, i, 10));
 		if (cg_rows_get(m, i, 3))
 			json_object_set_new(o, "listed_ms", json_integer(cg_rows_int(m, i, 3, 0)));
 		if (cg_rows_get(m, i, 11))
-			json_object_set_new(o, "handled_ms", json_integer(cg_rows_int(m, i, 11, 0)));
+			json_object_set_new(o, "handled_ms",
+			                    json_integer(cg_rows_int(m, i, 11, 0)));
 		json_array_append_new(arr, o);
 	}
 	cg_rows_free(m);
@@ -81,8 +83,8 @@ int cg_h_botnet_handle(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	rc = cg_db_exec(q->db, NULL,
 	                "UPDATE botnet_matches SET action = ?, state = ?, handled_by = ?, "
 	                "handled_ms = ? WHERE id = ?",
-	                "ttIIi", action, done ? "handled" : "open", done ? q->who.user_id : INT64_MIN,
-	                done ? now : INT64_MIN, id);
+	                "ttIIi", action, done ? "handled" : "open",
+	                done ? q->who.user_id : INT64_MIN, done ? now : INT64_MIN, id);
 	char obj[40];
 	snprintf(obj, sizeof obj, "botnet_match:%lld", (long long)id);
 	if (rc == 0)
@@ -107,13 +109,14 @@ int cg_h_botnet_triage(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	snprintf(like, sizeof like, "%s%%", q->who.unit_path);
 	long feed = cg_req_arg_long(q, "feed", 0, 0, INT32_MAX);
 	struct cg_rows *t = NULL;
-	int rc = cg_db_query(q->db, &t,
-	                     "SELECT n.code, n.name, COUNT(*), "
-	                     "SUM(CASE WHEN m.state = 'handled' THEN 1 ELSE 0 END) FROM botnet_matches m "
-	                     "JOIN units n ON n.id = m.unit_id WHERE n.path LIKE ? AND "
-	                     "(? = 0 OR m.feed_id = ?) GROUP BY n.code, n.name, n.name_key "
-	                     "ORDER BY n.name_key",
-	                     "tii", like, (int64_t)feed, (int64_t)feed);
+	int rc = cg_db_query(
+	    q->db, &t,
+	    "SELECT n.code, n.name, COUNT(*), "
+	    "SUM(CASE WHEN m.state = 'handled' THEN 1 ELSE 0 END) FROM botnet_matches m "
+	    "JOIN units n ON n.id = m.unit_id WHERE n.path LIKE ? AND "
+	    "(? = 0 OR m.feed_id = ?) GROUP BY n.code, n.name, n.name_key "
+	    "ORDER BY n.name_key",
+	    "tii", like, (int64_t)feed, (int64_t)feed);
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
@@ -122,12 +125,14 @@ int cg_h_botnet_triage(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		int64_t a = cg_rows_int(t, i, 2, 0), h = cg_rows_int(t, i, 3, 0);
 		total += a;
 		handled += h;
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:I,s:I}", "unit", cg_rows_get(t, i, 0),
-		                                     "name", cg_rows_get(t, i, 1), "total", (json_int_t)a,
-		                                     "handled", (json_int_t)h));
+		json_array_append_new(arr,
+		                      json_pack("{s:s,s:s,s:I,s:I}", "unit", cg_rows_get(t, i, 0),
+		                                "name", cg_rows_get(t, i, 1), "total",
+		                                (json_int_t)a, "handled", (json_int_t)h));
 	}
 	cg_rows_free(t);
-	cg_resp_json(r, 200, json_pack("{s:o,s:I,s:I}", "units", arr, "total", (json_int_t)total,
-	                               "handled", (json_int_t)handled));
+	cg_resp_json(r, 200,
+	             json_pack("{s:o,s:I,s:I}", "units", arr, "total", (json_int_t)total, "handled",
+	                       (json_int_t)handled));
 	return 0;
 }

@@ -15,14 +15,15 @@
 
 static json_t *unit_row_json(struct cg_rows *u, size_t i)
 {
-	return json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s,s:I}", "id", (json_int_t)cg_rows_int(u, i, 0, 0),
-	                 "code", cg_rows_get(u, i, 1), "name", cg_rows_get(u, i, 2), "parent",
-	                 cg_rows_get(u, i, 3), "kind", cg_rows_get(u, i, 4), "email",
-	                 cg_rows_get(u, i, 5), "pcs", (json_int_t)cg_rows_int(u, i, 6, -1));
+	return json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s,s:I}", "id",
+	                 (json_int_t)cg_rows_int(u, i, 0, 0), "code", cg_rows_get(u, i, 1), "name",
+	                 cg_rows_get(u, i, 2), "parent", cg_rows_get(u, i, 3), "kind",
+	                 cg_rows_get(u, i, 4), "email", cg_rows_get(u, i, 5), "pcs",
+	                 (json_int_t)cg_rows_int(u, i, 6, -1));
 }
 
-#define UNIT_COLS                                                                                 \
-	"SELECT u.id, u.code, u.name, p.code, u.kind, u.email, u.pcs, u.path FROM units u "          \
+#define UNIT_COLS                                                                                  \
+	"SELECT u.id, u.code, u.name, p.code, u.kind, u.email, u.pcs, u.path FROM units u "        \
 	"LEFT JOIN units p ON p.id = u.parent_id "
 
 int cg_h_units_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
@@ -40,7 +41,8 @@ int cg_h_units_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	                         like);
 	if (rc == 0)
 		rc = cg_db_query(q->db, &u,
-		                 UNIT_COLS "WHERE u.path LIKE ? ORDER BY u.name_key, u.id LIMIT ? OFFSET ?",
+		                 UNIT_COLS
+		                 "WHERE u.path LIKE ? ORDER BY u.name_key, u.id LIMIT ? OFFSET ?",
 		                 "tii", like, (int64_t)limit, (int64_t)offset);
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
@@ -72,11 +74,11 @@ int cg_h_units_get(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	                "ORDER BY source, addr",
 	                "i", cg_rows_int(u, 0, 0, 0)) == 0) {
 		for (size_t i = 0; i < a->n; i++)
-			json_array_append_new(addrs, json_pack("{s:s,s:s,s:I,s:I}", "addr",
-			                                       cg_rows_get(a, i, 0), "source",
-			                                       cg_rows_get(a, i, 1), "first_ms",
-			                                       (json_int_t)cg_rows_int(a, i, 2, 0), "last_ms",
-			                                       (json_int_t)cg_rows_int(a, i, 3, 0)));
+			json_array_append_new(
+			    addrs, json_pack("{s:s,s:s,s:I,s:I}", "addr", cg_rows_get(a, i, 0),
+			                     "source", cg_rows_get(a, i, 1), "first_ms",
+			                     (json_int_t)cg_rows_int(a, i, 2, 0), "last_ms",
+			                     (json_int_t)cg_rows_int(a, i, 3, 0)));
 	}
 	json_object_set_new(o, "addresses", addrs);
 	cg_rows_free(a);
@@ -92,22 +94,24 @@ static int upsert_unit(struct cg_db *db, const char *code, const char *name, int
 	char key[512], path[256];
 	cg_srv_collkey(name, 0, key, sizeof key);
 	int64_t now = cg_srv_now_ms();
-	int rc = cg_db_query_int(db, id,
-	                         "INSERT INTO units (code, name, name_key, parent_id, path, kind, email, "
-	                         "pcs, created_ms, updated_ms) VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?) "
-	                         "ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
-	                         "name_key = excluded.name_key, parent_id = excluded.parent_id, "
-	                         "kind = excluded.kind, email = excluded.email, pcs = excluded.pcs, "
-	                         "updated_ms = excluded.updated_ms RETURNING id",
-	                         "tttIttiii", code, name, key, parent_id ? parent_id : INT64_MIN,
-	                         kind ? kind : "", email ? email : "", (int64_t)pcs, now, now);
+	int rc = cg_db_query_int(
+	    db, id,
+	    "INSERT INTO units (code, name, name_key, parent_id, path, kind, email, "
+	    "pcs, created_ms, updated_ms) VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?) "
+	    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+	    "name_key = excluded.name_key, parent_id = excluded.parent_id, "
+	    "kind = excluded.kind, email = excluded.email, pcs = excluded.pcs, "
+	    "updated_ms = excluded.updated_ms RETURNING id",
+	    "tttIttiii", code, name, key, parent_id ? parent_id : INT64_MIN, kind ? kind : "",
+	    email ? email : "", (int64_t)pcs, now, now);
 	if (rc != 0)
 		return rc;
 	if (parent_id) {
 		struct cg_rows *p = NULL;
 		rc = cg_db_query(db, &p, "SELECT path FROM units WHERE id = ?", "i", parent_id);
 		if (rc == 0 && p->n == 1)
-			snprintf(path, sizeof path, "%s%lld/", cg_rows_get(p, 0, 0), (long long)*id);
+			snprintf(path, sizeof path, "%s%lld/", cg_rows_get(p, 0, 0),
+			         (long long)*id);
 		else if (rc == 0)
 			rc = CG_ENOENT;
 		cg_rows_free(p);
@@ -145,7 +149,8 @@ int cg_h_units_create(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		goto out;
 	}
 	/* A unit admin may add units only below its own unit. */
-	if (q->who.role != CG_ROLE_DEPT_ADMIN && (!parent_id || cg_srv_scope_unit(q, r, parent_id))) {
+	if (q->who.role != CG_ROLE_DEPT_ADMIN &&
+	    (!parent_id || cg_srv_scope_unit(q, r, parent_id))) {
 		cg_resp_404(r);
 		goto out;
 	}
@@ -195,11 +200,13 @@ static int import_units(struct cg_req *q, const struct cg_units *u, size_t *nadd
 			const struct cg_unit_claim *c = &x->claims[k];
 			int64_t from = c->from == INT64_MIN ? 0 : c->from * 1000;
 			int64_t to = c->to == INT64_MAX ? OPEN_MS : c->to * 1000;
-			rc = cg_db_exec(q->db, NULL,
-			                "INSERT INTO unit_addrs (unit_id, addr, source, first_ms, last_ms) "
-			                "VALUES (?, ?, 'registered', ?, ?) ON CONFLICT (unit_id, addr, source) "
-			                "DO UPDATE SET first_ms = excluded.first_ms, last_ms = excluded.last_ms",
-			                "itii", ids[i], c->addr, from, to);
+			rc = cg_db_exec(
+			    q->db, NULL,
+			    "INSERT INTO unit_addrs (unit_id, addr, source, first_ms, last_ms) "
+			    "VALUES (?, ?, 'registered', ?, ?) ON CONFLICT (unit_id, addr, source) "
+			    "DO UPDATE SET first_ms = excluded.first_ms, last_ms = "
+			    "excluded.last_ms",
+			    "itii", ids[i], c->addr, from, to);
 			(*naddr)++;
 		}
 	}
@@ -212,7 +219,7 @@ int cg_h_units_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	(void)s;
 	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
 		return CG_EPERM;
-	struct cg_diags d = { 0 };
+	struct cg_diags d = {0};
 	struct cg_table *t = NULL;
 	struct cg_units *u = NULL;
 	const char *name = cg_req_arg(q, "name");
@@ -225,13 +232,15 @@ int cg_h_units_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc != 0) {
 		json_t *errs = json_array();
 		for (size_t i = 0; i < d.n && i < 100; i++)
-			json_array_append_new(errs, json_pack("{s:s,s:I,s:s,s:s}", "source", d.v[i].source,
-			                                      "line", (json_int_t)d.v[i].line, "message_vi",
-			                                      d.v[i].msg_vi, "message_en", d.v[i].msg_en));
-		cg_resp_json(r, 400, json_pack("{s:s,s:s,s:s,s:o}", "error", "bad_units_file",
-		                               "message_vi", "Tệp danh sách đơn vị có lỗi; không nhập gì",
-		                               "message_en", "The units file has errors; nothing imported",
-		                               "diagnostics", errs));
+			json_array_append_new(
+			    errs, json_pack("{s:s,s:I,s:s,s:s}", "source", d.v[i].source, "line",
+			                    (json_int_t)d.v[i].line, "message_vi", d.v[i].msg_vi,
+			                    "message_en", d.v[i].msg_en));
+		cg_resp_json(r, 400,
+		             json_pack("{s:s,s:s,s:s,s:o}", "error", "bad_units_file", "message_vi",
+		                       "Tệp danh sách đơn vị có lỗi; không nhập gì", "message_en",
+		                       "The units file has errors; nothing imported", "diagnostics",
+		                       errs));
 		goto out;
 	}
 	/* Every unit of the file must lie in the caller's scope: a unit admin cannot take over a
@@ -264,8 +273,9 @@ int cg_h_units_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		cg_resp_dberr(r, rc);
 		goto out;
 	}
-	cg_resp_json(r, 200, json_pack("{s:I,s:I,s:I}", "units", (json_int_t)cg_units_count(u),
-	                               "addresses", (json_int_t)naddr, "warnings", (json_int_t)d.n));
+	cg_resp_json(r, 200,
+	             json_pack("{s:I,s:I,s:I}", "units", (json_int_t)cg_units_count(u), "addresses",
+	                       (json_int_t)naddr, "warnings", (json_int_t)d.n));
 out:
 	cg_units_free(u);
 	cg_table_free(t);
@@ -279,7 +289,8 @@ int cg_h_units_addr_add(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
 		return CG_EPERM;
 	int64_t uid = 0;
-	if (cg_db_query_int(q->db, &uid, "SELECT id FROM units WHERE code = ?", "t", q->params[0]) != 0 ||
+	if (cg_db_query_int(q->db, &uid, "SELECT id FROM units WHERE code = ?", "t",
+	                    q->params[0]) != 0 ||
 	    cg_srv_scope_unit(q, r, uid))
 		return cg_resp_404(r);
 	json_t *j = cg_req_json(q, r);

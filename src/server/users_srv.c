@@ -22,23 +22,26 @@ int cg_h_password(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	const char *nw = json_string_value(json_object_get(j, "new"));
 	char hash[CG_PWHASH_LEN];
 	if (!old || !nw) {
-		cg_resp_err(r, 400, "bad_request", "Cần 'old' và 'new'", "'old' and 'new' are required");
+		cg_resp_err(r, 400, "bad_request", "Cần 'old' và 'new'",
+		            "'old' and 'new' are required");
 		goto out;
 	}
-	if (cg_db_query(q->db, &u, "SELECT pwhash FROM users WHERE id = ?", "i", q->who.user_id) != 0 ||
+	if (cg_db_query(q->db, &u, "SELECT pwhash FROM users WHERE id = ?", "i", q->who.user_id) !=
+	        0 ||
 	    u->n != 1 || cg_pw_verify(cg_rows_get(u, 0, 0), old) != 0) {
 		cg_resp_err(r, 403, "wrong_password", "Mật khẩu hiện tại không đúng",
 		            "The current password is wrong");
 		goto out;
 	}
 	if (strcmp(old, nw) == 0 || cg_pw_hash(nw, hash) != 0) {
-		cg_resp_err(r, 400, "weak_password",
-		            "Mật khẩu mới phải dài 10–256 ký tự và khác mật khẩu cũ",
-		            "The new password must be 10–256 characters and differ from the old one");
+		cg_resp_err(
+		    r, 400, "weak_password",
+		    "Mật khẩu mới phải dài 10–256 ký tự và khác mật khẩu cũ",
+		    "The new password must be 10–256 characters and differ from the old one");
 		goto out;
 	}
-	rc = cg_db_exec(q->db, NULL, "UPDATE users SET pwhash = ?, must_change = 0 WHERE id = ?", "ti",
-	                hash, q->who.user_id);
+	rc = cg_db_exec(q->db, NULL, "UPDATE users SET pwhash = ?, must_change = 0 WHERE id = ?",
+	                "ti", hash, q->who.user_id);
 	if (rc != 0) {
 		cg_resp_dberr(r, rc);
 		goto out;
@@ -65,10 +68,11 @@ int cg_h_totp_setup(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	const char *code = json_string_value(json_object_get(j, "code"));
 	if (!code) {
 		char sec[CG_TOTP_SECRET_LEN], uri[512];
-		if (cg_totp_secret_new(sec) != 0 || cg_totp_uri(q->who.login, sec, uri, sizeof uri) != 0)
+		if (cg_totp_secret_new(sec) != 0 ||
+		    cg_totp_uri(q->who.login, sec, uri, sizeof uri) != 0)
 			goto out;
-		rc = cg_db_exec(q->db, NULL, "UPDATE users SET totp_pending = ? WHERE id = ?", "ti", sec,
-		                q->who.user_id);
+		rc = cg_db_exec(q->db, NULL, "UPDATE users SET totp_pending = ? WHERE id = ?", "ti",
+		                sec, q->who.user_id);
 		if (rc == 0)
 			cg_resp_json(r, 200, json_pack("{s:s,s:s}", "secret", sec, "uri", uri));
 		else
@@ -82,9 +86,10 @@ int cg_h_totp_setup(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		cg_resp_err(r, 400, "totp_invalid", "Mã TOTP không đúng", "Wrong TOTP code");
 		goto out;
 	}
-	rc = cg_db_exec(q->db, NULL,
-	                "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL WHERE id = ?",
-	                "i", q->who.user_id);
+	rc = cg_db_exec(
+	    q->db, NULL,
+	    "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL WHERE id = ?", "i",
+	    q->who.user_id);
 	if (rc != 0) {
 		cg_resp_dberr(r, rc);
 		goto out;
@@ -114,11 +119,12 @@ int cg_h_api_token_new(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc == 0) {
 		cg_sha256_hex(tok, strlen(tok), h);
 		int64_t now = cg_srv_now_ms();
-		rc = cg_db_exec(q->db, NULL,
-		                "INSERT INTO api_tokens (hash, user_id, name, created_ms, expires_ms) "
-		                "VALUES (?, ?, ?, ?, ?)",
-		                "titii", h, q->who.user_id, name ? name : "", now,
-		                now + (int64_t)days * 86400000);
+		rc = cg_db_exec(
+		    q->db, NULL,
+		    "INSERT INTO api_tokens (hash, user_id, name, created_ms, expires_ms) "
+		    "VALUES (?, ?, ?, ?, ?)",
+		    "titii", h, q->who.user_id, name ? name : "", now,
+		    now + (int64_t)days * 86400000);
 	}
 	if (rc != 0) {
 		json_decref(j);
@@ -149,12 +155,12 @@ int cg_h_users_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < u->n; i++)
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id",
-		                                     (json_int_t)cg_rows_int(u, i, 0, 0), "login",
-		                                     cg_rows_get(u, i, 1), "name", cg_rows_get(u, i, 2),
-		                                     "role", cg_rows_get(u, i, 3), "unit",
-		                                     cg_rows_get(u, i, 4), "disabled",
-		                                     cg_rows_int(u, i, 5, 0) != 0));
+		json_array_append_new(
+		    arr,
+		    json_pack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id",
+		              (json_int_t)cg_rows_int(u, i, 0, 0), "login", cg_rows_get(u, i, 1),
+		              "name", cg_rows_get(u, i, 2), "role", cg_rows_get(u, i, 3), "unit",
+		              cg_rows_get(u, i, 4), "disabled", cg_rows_int(u, i, 5, 0) != 0));
 	cg_rows_free(u);
 	cg_resp_json(r, 200, json_pack("{s:o}", "users", arr));
 	return 0;
@@ -183,9 +189,10 @@ int cg_h_users_create(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	char hash[CG_PWHASH_LEN], key[512];
 	if (!login || !name || !role || !unit || !pw || strlen(login) < 2 || strlen(login) > 63 ||
 	    strlen(name) > 200) {
-		cg_resp_err(r, 400, "bad_request",
-		            "Cần 'login' (2–63 ký tự), 'name', 'role', 'unit' và 'password'",
-		            "'login' (2–63 chars), 'name', 'role', 'unit' and 'password' are required");
+		cg_resp_err(
+		    r, 400, "bad_request",
+		    "Cần 'login' (2–63 ký tự), 'name', 'role', 'unit' và 'password'",
+		    "'login' (2–63 chars), 'name', 'role', 'unit' and 'password' are required");
 		goto out;
 	}
 	if (strcmp(role, "viewer") != 0 && strcmp(role, "unit_admin") != 0 &&
@@ -211,10 +218,11 @@ int cg_h_users_create(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	cg_srv_collkey(name, 1, key, sizeof key);
 	int64_t id = 0;
-	rc = cg_db_query_int(q->db, &id,
-	                     "INSERT INTO users (login, display_name, name_key, pwhash, role, unit_id, "
-	                     "must_change, created_ms) VALUES (?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
-	                     "tttttii", login, name, key, hash, role, unit_id, cg_srv_now_ms());
+	rc = cg_db_query_int(
+	    q->db, &id,
+	    "INSERT INTO users (login, display_name, name_key, pwhash, role, unit_id, "
+	    "must_change, created_ms) VALUES (?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+	    "tttttii", login, name, key, hash, role, unit_id, cg_srv_now_ms());
 	if (rc != 0) {
 		cg_resp_dberr(r, rc);
 		goto out;

@@ -342,7 +342,9 @@ static int builtin_version(void)
 {
 	int v = 0;
 	for (size_t i = 0; i < cg_db_migrations_builtin_n; i++)
-		v = atoi(cg_db_migrations_builtin[i].name) > v ? atoi(cg_db_migrations_builtin[i].name) : v;
+		v = atoi(cg_db_migrations_builtin[i].name) > v
+		        ? atoi(cg_db_migrations_builtin[i].name)
+		        : v;
 	return v;
 }
 
@@ -381,8 +383,9 @@ static void test_migrate(void **state)
 	OK(db, cg_db_exec(db, NULL, "INSERT INTO meta(key, value) VALUES (?, ?)", "tt", "k", "v"));
 	assert_int_equal(count(db, "schema_migrations"), builtin_version());
 	/* the database is newer than the built-in list */
-	OK(db, cg_db_exec(db, NULL, "INSERT INTO schema_migrations (version, name, applied) VALUES "
-	                            "(?, 'future', 0)",
+	OK(db, cg_db_exec(db, NULL,
+	                  "INSERT INTO schema_migrations (version, name, applied) VALUES "
+	                  "(?, 'future', 0)",
 	                  "i", (int64_t)builtin_version() + 1));
 	assert_int_equal(cg_db_migrate(db, &v, &d), CG_EUNSUPP);
 	assert_int_equal(d.n, 1);
