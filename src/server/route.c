@@ -60,6 +60,7 @@ static const struct route routes[] = {
 static int match(const char *pat, const char *path, struct cg_req *q)
 {
 	size_t np = 0, used = 0;
+	memset(q->params, 0, sizeof q->params);
 	while (*pat && *path) {
 		if (*pat == ':') {
 			const char *e = strchr(path, '/');
@@ -88,12 +89,10 @@ int cg_srv_dispatch(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	int path_known = 0;
 	const struct route *hit = NULL;
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		struct cg_req tmp = *q;
-		if (!match(routes[i].pattern, q->path, &tmp))
+		if (!match(routes[i].pattern, q->path, q))
 			continue;
 		path_known = 1;
 		if (strcmp(routes[i].method, q->method) == 0) {
-			*q = tmp;
 			hit = &routes[i];
 			break;
 		}
