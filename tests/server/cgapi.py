@@ -145,10 +145,14 @@ class Server:
         return self.port
 
     def stop(self, sig=15):
+        """Stops the server; after SIGTERM it must exit 0 (under ASan a leak or an error would
+        make it fail)."""
         if self.proc:
             self.proc.send_signal(sig)
-            self.proc.wait(timeout=60)
+            rc = self.proc.wait(timeout=60)
             self.proc = None
+            if sig == 15 and rc != 0:
+                raise AssertionError("the server exited with status %d" % rc)
 
     @property
     def ca(self):
