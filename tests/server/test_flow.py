@@ -167,6 +167,22 @@ def run(tmp, srv):
     check(any(a["action"] == "botnet.handle" and a["actor"] == "gv.a" for a in aud),
           "audit log records who handled it")
 
+    # pc-a2 reports an established connection to the other listed address (203.0.113.77).
+    d2, conf2 = ag["a2"]
+    ev = os.path.join(tmp, "conn.json")
+    with open(ev, "w") as f:
+        f.write('{"schema":"canhgac.event/1","time_ms":%d,"kind":"net.connections",'
+                '"severity":"info","severity_level":0,"listening":[],"established":['
+                '{"proto":"tcp","local":"10.1.2.3","port":49152,"remote":"203.0.113.77",'
+                '"remote_port":443}]}\n' % int(time.time() * 1000))
+    agent(d2, "event", ev, conf=conf2)
+    agent(d2, "run", "--once", conf=conf2)
+    bc = ua.ok("GET", q("/api/v1/alerts", kind="botnet.connection"))["alerts"]
+    check(len(bc) == 1 and bc[0]["hostname"] == "pc-a2" and bc[0]["detail"]["remote"] == "203.0.113.77"
+          and bc[0]["detail"]["family"] == "Gafgyt", "a connection to a listed address raises an alert")
+    tri = ua.ok("GET", "/api/v1/botnet/triage")
+    check(tri["total"] == 2 and tri["handled"] == 1, "the connection joins unit A's triage (%s)" % tri)
+
     authz(tmp, srv, adm, ua, ub, hid, al[0]["id"], task["id"], m[0]["id"])
     tokens_and_clones(tmp, srv, adm, ua, ag, tok_a, hid)
 

@@ -196,6 +196,7 @@ CREATE TABLE feed_ips (
   line BIGINT NOT NULL,
   PRIMARY KEY (feed_id, addr, line)
 );
+CREATE INDEX feed_ips_addr ON feed_ips(addr);
 
 -- A listed address attributed to a unit (and to a host when an agent had it): the triage work.
 CREATE TABLE botnet_matches (
