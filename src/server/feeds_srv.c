@@ -19,10 +19,13 @@ struct uaddr {
 	int64_t unit_id, from, to;
 };
 
+/* Observed addresses hold from first to last seen; a listing a day either side still counts. */
+
 static int load_unit_addrs(struct cg_db *db, struct uaddr **out, size_t *n)
 {
 	struct cg_rows *r = NULL;
-	int rc = cg_db_query(db, &r, "SELECT unit_id, addr, first_ms, last_ms FROM unit_addrs", "");
+	int rc = cg_db_query(db, &r,
+	                     "SELECT unit_id, addr, first_ms, last_ms, source FROM unit_addrs", "");
 	if (rc != 0)
 		return rc;
 	*out = calloc(r->n + 1, sizeof **out);
@@ -37,8 +40,9 @@ static int load_unit_addrs(struct cg_db *db, struct uaddr **out, size_t *n)
 		if (cg_prefix_parse(a, strlen(a), &u->p) != 0)
 			continue;
 		u->unit_id = cg_rows_int(r, i, 0, 0);
-		u->from = cg_rows_int(r, i, 2, 0);
-		u->to = cg_rows_int(r, i, 3, 0);
+		int observed = strcmp(cg_rows_get(r, i, 4), "observed") == 0;
+		u->from = cg_rows_int(r, i, 2, 0) - (observed ? SLACK_MS : 0);
+		u->to = cg_rows_int(r, i, 3, 0) + (observed ? SLACK_MS : 0);
 		(*n)++;
 	}
 	cg_rows_free(r);

@@ -48,36 +48,42 @@ static int connections(struct cg_db *db, const struct cg_caller *a, json_t *ev)
 	size_t i;
 	json_t *c;
 	int rc = 0;
-	json_array_foreach (json_object_get(ev, "established"), i, c) {
+	json_array_foreach(json_object_get(ev, "established"), i, c)
+	{
 		const char *remote = json_string_value(json_object_get(c, "remote"));
 		struct cg_rows *r = NULL;
 		if (i >= 4096 || !remote || strlen(remote) > 45)
 			continue;
-		rc = cg_db_query(db, &r,
-		                 "SELECT fi.feed_id, f.name, fi.family, fi.listed_ms FROM feed_ips fi JOIN "
-		                 "feeds f ON f.id = fi.feed_id WHERE fi.addr = ? ORDER BY fi.feed_id DESC "
-		                 "LIMIT 1",
-		                 "t", remote);
+		rc = cg_db_query(
+		    db, &r,
+		    "SELECT fi.feed_id, f.name, fi.family, fi.listed_ms FROM feed_ips fi JOIN "
+		    "feeds f ON f.id = fi.feed_id WHERE fi.addr = ? ORDER BY fi.feed_id DESC "
+		    "LIMIT 1",
+		    "t", remote);
 		if (rc == 0 && r->n == 1) {
 			char dedupe[200];
 			const char *family = cg_rows_get(r, 0, 2);
-			snprintf(dedupe, sizeof dedupe, "botnet.connection:%lld:%s", (long long)a->agent_id,
-			         remote);
+			snprintf(dedupe, sizeof dedupe, "botnet.connection:%lld:%s",
+			         (long long)a->agent_id, remote);
 			rc = cg_srv_alert_raise(
 			    db, a->agent_unit, a->agent_id, "botnet.connection", 3, dedupe,
-			    "Kết nối tới địa chỉ trong danh sách botnet / Connection to a listed botnet address",
-			    json_pack("{s:s,s:O?,s:O?,s:O?,s:s,s:s?}", "remote", remote, "remote_port",
-			              json_object_get(c, "remote_port"), "local", json_object_get(c, "local"),
-			              "port", json_object_get(c, "port"), "feed", cg_rows_get(r, 0, 1),
+			    "Kết nối tới địa chỉ trong danh sách botnet / Connection to a listed "
+			    "botnet address",
+			    json_pack("{s:s,s:O?,s:O?,s:O?,s:s,s:s?}", "remote", remote,
+			              "remote_port", json_object_get(c, "remote_port"), "local",
+			              json_object_get(c, "local"), "port",
+			              json_object_get(c, "port"), "feed", cg_rows_get(r, 0, 1),
 			              "family", family));
 			if (rc == 0)
-				rc = cg_db_exec(db, NULL,
-				                "INSERT INTO botnet_matches (feed_id, addr, listed_ms, family, "
-				                "unit_id, agent_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (feed_id, "
-				                "addr, unit_id) DO NOTHING",
-				                "itItii", cg_rows_int(r, 0, 0, 0), remote,
-				                cg_rows_get(r, 0, 3) ? cg_rows_int(r, 0, 3, 0) : INT64_MIN, family,
-				                a->agent_unit, a->agent_id);
+				rc = cg_db_exec(
+				    db, NULL,
+				    "INSERT INTO botnet_matches (feed_id, addr, listed_ms, family, "
+				    "unit_id, agent_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+				    "(feed_id, "
+				    "addr, unit_id) DO NOTHING",
+				    "itItii", cg_rows_int(r, 0, 0, 0), remote,
+				    cg_rows_get(r, 0, 3) ? cg_rows_int(r, 0, 3, 0) : INT64_MIN,
+				    family, a->agent_unit, a->agent_id);
 		}
 		cg_rows_free(r);
 		if (rc != 0)
@@ -153,8 +159,8 @@ struct pev {
 static int is_derived(const char *kind)
 {
 	return strcmp(kind, "malware.detected") == 0 || strcmp(kind, "log.alert") == 0 ||
-	       strcmp(kind, "net.connections") == 0 ||
-	       strncmp(kind, "fim.", 4) == 0 || strncmp(kind, "web.", 4) == 0;
+	       strcmp(kind, "net.connections") == 0 || strncmp(kind, "fim.", 4) == 0 ||
+	       strncmp(kind, "web.", 4) == 0;
 }
 
 /* Appends "(?, ?, ...)" n times, comma-separated, with k placeholders each. */
