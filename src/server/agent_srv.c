@@ -135,9 +135,12 @@ int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_
 		struct cg_rows *r = NULL;
 		rc = cg_db_query(q->db, &r, "SELECT hostname, machine_id FROM agents WHERE id = ?",
 		                 "i", agent_id);
-		int differ = rc == 0 && r->n == 1 &&
-		             (strcmp(cg_rows_get(r, 0, 0), fact(facts, "hostname")) != 0 ||
-		              strcmp(cg_rows_get(r, 0, 1), fact(facts, "machine_id")) != 0);
+		/* A value recorded empty (an agent that could not tell) is filled in, not compared.
+		 */
+		const char *h = r && r->n == 1 ? cg_rows_get(r, 0, 0) : "";
+		const char *m = r && r->n == 1 ? cg_rows_get(r, 0, 1) : "";
+		int differ = rc == 0 && ((*h && strcmp(h, fact(facts, "hostname")) != 0) ||
+		                         (*m && strcmp(m, fact(facts, "machine_id")) != 0));
 		cg_rows_free(r);
 		if (rc != 0 || differ)
 			return rc ? rc : CG_ECHANGED;
