@@ -31,6 +31,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/units", cg_h_units_create},
     {"POST", "/api/v1/units/import", cg_h_units_import},
     {"GET", "/api/v1/units/:", cg_h_units_get},
+    {"POST", "/api/v1/units/:", cg_h_units_update},
     {"POST", "/api/v1/units/:/addresses", cg_h_units_addr_add},
     {"POST", "/api/v1/units/:/enroll-tokens", cg_h_enroll_token_new},
     {"POST", "/api/v1/agent/enroll", cg_h_agent_enroll},

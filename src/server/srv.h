@@ -142,6 +142,7 @@ int cg_h_users_create(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_units_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_units_get(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_units_create(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_units_update(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_units_import(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_units_addr_add(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_enroll_token_new(struct cg_srv *, struct cg_req *, struct cg_resp *);

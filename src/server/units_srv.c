@@ -15,16 +15,17 @@
 
 static json_t *unit_row_json(struct cg_rows *u, size_t i)
 {
-	return json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s,s:I}", "id",
+	return json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s,s:I,s:s?}", "id",
 	                 (json_int_t)cg_rows_int(u, i, 0, 0), "code", cg_rows_get(u, i, 1), "name",
 	                 cg_rows_get(u, i, 2), "parent", cg_rows_get(u, i, 3), "kind",
 	                 cg_rows_get(u, i, 4), "email", cg_rows_get(u, i, 5), "pcs",
-	                 (json_int_t)cg_rows_int(u, i, 6, -1));
+	                 (json_int_t)cg_rows_int(u, i, 6, -1), "merged_into", cg_rows_get(u, i, 8));
 }
 
 #define UNIT_COLS                                                                                  \
-	"SELECT u.id, u.code, u.name, p.code, u.kind, u.email, u.pcs, u.path FROM units u "        \
-	"LEFT JOIN units p ON p.id = u.parent_id "
+	"SELECT u.id, u.code, u.name, p.code, u.kind, u.email, u.pcs, u.path, mg.code FROM units " \
+	"u "                                                                                       \
+	"LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN units mg ON mg.id = u.merged_into "
 
 int cg_h_units_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 {
@@ -316,6 +317,118 @@ int cg_h_units_addr_add(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	cg_srv_audit(q, "unit.address", q->params[0], json_pack("{s:s}", "addr", canon));
 	cg_resp_json(r, 201, json_pack("{s:s}", "addr", canon));
+out:
+	json_decref(j);
+	return rc;
+}
+
+/* Moves unit id (and its subtree) below new_parent: every path under the old prefix gets the
+ * new one. Refuses a move below itself. */
+static int move_unit(struct cg_req *q, struct cg_resp *r, int64_t id, const char *old_path,
+                     int64_t new_parent)
+{
+	struct cg_rows *p = NULL;
+	char path[256];
+	int rc = cg_db_query(q->db, &p, "SELECT path FROM units WHERE id = ?", "i", new_parent);
+	if (rc != 0 || p->n != 1) {
+		cg_rows_free(p);
+		return rc ? rc : CG_ENOENT;
+	}
+	const char *pp = cg_rows_get(p, 0, 0);
+	if (strncmp(pp, old_path, strlen(old_path)) == 0) {
+		cg_rows_free(p);
+		cg_resp_err(r, 400, "cycle", "Không thể chuyển một đơn vị vào dưới chính nó",
+		            "A unit cannot move below itself");
+		return CG_EINVAL;
+	}
+	snprintf(path, sizeof path, "%s%lld/", pp, (long long)id);
+	cg_rows_free(p);
+	char like[300];
+	snprintf(like, sizeof like, "%s%%", old_path);
+	rc = cg_db_exec(
+	    q->db, NULL,
+	    "UPDATE units SET path = CAST(? AS TEXT) || SUBSTR(path, CAST(? AS INTEGER)) "
+	    "WHERE path LIKE ?",
+	    "tit", path, (int64_t)strlen(old_path) + 1, like);
+	if (rc == 0)
+		rc = cg_db_exec(q->db, NULL, "UPDATE units SET parent_id = ? WHERE id = ?", "ii",
+		                new_parent, id);
+	return rc;
+}
+
+/* POST /units/:code {"name", "parent", "merged_into"} (each optional): a rename keeps the code;
+ * a move takes the subtree along; a merge records the unit that now answers for this one. */
+int cg_h_units_update(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
+		return CG_EPERM;
+	struct cg_rows *u = NULL;
+	int rc =
+	    cg_db_query(q->db, &u, "SELECT id, path FROM units WHERE code = ?", "t", q->params[0]);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	/* A unit admin may change units below its own, not its own unit. */
+	if (u->n != 1 || cg_srv_scope_unit(q, r, cg_rows_int(u, 0, 0, 0)) ||
+	    (q->who.role != CG_ROLE_DEPT_ADMIN && cg_rows_int(u, 0, 0, 0) == q->who.unit_id)) {
+		cg_rows_free(u);
+		return cg_resp_404(r);
+	}
+	int64_t id = cg_rows_int(u, 0, 0, 0), other = 0;
+	char old_path[256];
+	snprintf(old_path, sizeof old_path, "%s", cg_rows_get(u, 0, 1));
+	cg_rows_free(u);
+	json_t *j = cg_req_json(q, r);
+	if (!j)
+		return CG_EINVAL;
+	const char *name = json_string_value(json_object_get(j, "name"));
+	const char *parent = json_string_value(json_object_get(j, "parent"));
+	const char *merged = json_string_value(json_object_get(j, "merged_into"));
+	rc = CG_EINVAL;
+	if ((name && (!*name || strlen(name) > 300)) || (!name && !parent && !merged)) {
+		cg_resp_err(r, 400, "bad_request",
+		            "Cần 'name' (1–300 ký tự), 'parent' hoặc 'merged_into'",
+		            "'name' (1–300 characters), 'parent' or 'merged_into' is required");
+		goto out;
+	}
+	rc = cg_db_begin_write(q->db);
+	if (rc == 0 && name) {
+		char key[512];
+		cg_srv_collkey(name, 0, key, sizeof key);
+		rc = cg_db_exec(
+		    q->db, NULL,
+		    "UPDATE units SET name = ?, name_key = ?, updated_ms = ? WHERE id = ?", "ttii",
+		    name, key, cg_srv_now_ms(), id);
+	}
+	for (int k = 0; rc == 0 && k < 2; k++) {
+		const char *code = k ? merged : parent;
+		if (!code)
+			continue;
+		if (cg_db_query_int(q->db, &other, "SELECT id FROM units WHERE code = ?", "t",
+		                    code) != 0 ||
+		    other == id || cg_srv_scope_unit(q, r, other)) {
+			cg_resp_err(r, 404, "not_found", "Không tìm thấy đơn vị đích",
+			            "Target unit not found");
+			rc = CG_ENOENT;
+			break;
+		}
+		rc = k ? cg_db_exec(q->db, NULL, "UPDATE units SET merged_into = ? WHERE id = ?",
+		                    "ii", other, id)
+		       : move_unit(q, r, id, old_path, other);
+	}
+	if (rc == 0)
+		rc = cg_srv_audit(q, "unit.update", q->params[0],
+		                  json_pack("{s:s?,s:s?,s:s?}", "name", name, "parent", parent,
+		                            "merged_into", merged));
+	if (rc == 0)
+		rc = cg_db_commit(q->db);
+	if (rc != 0) {
+		cg_db_rollback(q->db);
+		if (r->status < 400)
+			cg_resp_dberr(r, rc);
+		goto out;
+	}
+	cg_resp_json(r, 200, json_pack("{s:b}", "ok", 1));
 out:
 	json_decref(j);
 	return rc;

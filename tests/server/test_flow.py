@@ -87,7 +87,19 @@ def run(tmp, srv):
     adm.ok("POST", "/api/v1/units", {"code": "thpt-a", "name": "Trường THPT A", "parent": "so"})
     adm.ok("POST", "/api/v1/units", {"code": "thpt-b", "name": "Trường THPT B", "parent": "so"})
     units = adm.ok("GET", "/api/v1/units")
-    check(units["total"] == 3, "three units")
+    check(units["total"] == 3, "three units")  # (two more below come next)
+    # Renames keep the code; a move takes the subtree; a merge names the unit that answers now.
+    adm.ok("POST", "/api/v1/units", {"code": "thcs-c", "name": "Trường THCS C", "parent": "thpt-a"})
+    adm.ok("POST", "/api/v1/units", {"code": "lop-c1", "name": "Điểm trường C1", "parent": "thcs-c"})
+    adm.ok("POST", "/api/v1/units/thcs-c", {"name": "Trường THCS Cát Bi", "parent": "thpt-b"})
+    c1 = adm.ok("GET", "/api/v1/units/lop-c1")
+    c = adm.ok("GET", "/api/v1/units/thcs-c")
+    check(c["name"] == "Trường THCS Cát Bi" and c["parent"] == "thpt-b" and c1["parent"] == "thcs-c",
+          "rename and move of a subtree")
+    st, j, _ = adm.call("POST", "/api/v1/units/thpt-b", {"parent": "lop-c1"})
+    check(st == 400 and j["error"] == "cycle", "a unit cannot move below itself")
+    adm.ok("POST", "/api/v1/units/lop-c1", {"merged_into": "thcs-c"})
+    check(adm.ok("GET", "/api/v1/units/lop-c1")["merged_into"] == "thcs-c", "merge recorded")
 
     for login, unit in (("gv.a", "thpt-a"), ("gv.b", "thpt-b")):
         adm.ok("POST", "/api/v1/users", {"login": login, "name": "Nguyễn Văn " + login[-1].upper(),
@@ -116,6 +128,8 @@ def run(tmp, srv):
     hosts = adm.ok("GET", "/api/v1/hosts")["hosts"]
     check(len(hosts) == 3, "three hosts enrolled")
     hid = {h["hostname"]: h["id"] for h in hosts}
+    codes_b = sorted(u["code"] for u in ub.ok("GET", "/api/v1/units")["units"])
+    check(codes_b == ["lop-c1", "thcs-c", "thpt-b"], "unit B's scope follows the move (%s)" % codes_b)
     ha = ua.ok("GET", "/api/v1/hosts")["hosts"]
     check(sorted(h["hostname"] for h in ha) == ["pc-a1", "pc-a2"], "unit A sees only its hosts")
 
@@ -190,6 +204,7 @@ def run(tmp, srv):
 def authz(tmp, srv, adm, ua, ub, hid, alert_id, task_id, match_id):
     """Unit admin B gets 404 for every object of school A, on every endpoint."""
     a_objs = [("GET", "/api/v1/units/thpt-a", None),
+              ("POST", "/api/v1/units/thpt-a", {"name": "Bị đổi tên"}),
               ("POST", "/api/v1/units/thpt-a/addresses", {"addr": "198.51.100.1"}),
               ("POST", "/api/v1/units/thpt-a/enroll-tokens", {}),
               ("GET", "/api/v1/hosts/%s" % hid["pc-a1"], None),
