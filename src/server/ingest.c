@@ -525,3 +525,68 @@ out:
 	json_decref(j);
 	return rc;
 }
+
+/* POST /hosts/:id/spool: a spool file an agent exported (`canhgac agent export`), carried on a
+ * USB stick from a site that is rarely online, imported by an admin of the host's unit. The
+ * events go through the same exactly-once path: when the agent later sends them itself they are
+ * acknowledged as duplicates. */
+int cg_h_hosts_spool(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
+		return CG_EPERM;
+	struct cg_rows *h = NULL;
+	int rc = cg_db_query(q->db, &h, "SELECT id, unit_id FROM agents WHERE uid = ?", "t",
+	                     q->params[0]);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	if (h->n != 1 || cg_srv_scope_unit(q, r, cg_rows_int(h, 0, 1, 0))) {
+		cg_rows_free(h);
+		return cg_resp_404(r);
+	}
+	struct cg_caller a = {.kind = 2};
+	a.agent_id = cg_rows_int(h, 0, 0, 0);
+	a.agent_unit = cg_rows_int(h, 0, 1, 0);
+	snprintf(a.agent_uid, sizeof a.agent_uid, "%s", q->params[0]);
+	cg_rows_free(h);
+	json_t *j = cg_req_json(q, r);
+	if (!j)
+		return CG_EINVAL;
+	const char *fmt = json_string_value(json_object_get(j, "format"));
+	const char *who = json_string_value(json_object_get(j, "agent_id"));
+	const char *epoch = json_string_value(json_object_get(j, "epoch"));
+	json_t *events = json_object_get(j, "events");
+	int64_t acked = 0;
+	rc = CG_EINVAL;
+	if (!fmt || strcmp(fmt, "canhgac.spool/1") != 0 || !who || strcmp(who, a.agent_uid) != 0 ||
+	    !epoch || strlen(epoch) != 32) {
+		cg_resp_err(r, 400, "bad_spool",
+		            "Không phải tệp hàng đợi (canhgac.spool/1) của máy này",
+		            "Not a spool file (canhgac.spool/1) of this host");
+		goto out;
+	}
+	if (check_batch(events, r) != 0)
+		goto out;
+	rc = cg_ingest_submit(s->ingest, &a, epoch, events, &acked);
+	if (rc == CG_ELIMIT) {
+		r->retry_after = 5;
+		cg_resp_err(r, 429, "busy", "Máy chủ đang bận; gửi lại sau",
+		            "Server busy; retry later");
+	} else if (rc == CG_EEXIST) {
+		cg_resp_err(
+		    r, 409, "identity_conflict",
+		    "Tệp chứa sự kiện khác với sự kiện đã lưu cùng số thứ tự",
+		    "The file holds events that differ from those stored under the same numbers");
+	} else if (rc != 0) {
+		cg_resp_dberr(r, rc);
+	} else {
+		cg_srv_audit(q, "spool.import", a.agent_uid,
+		             json_pack("{s:I,s:I}", "events", (json_int_t)json_array_size(events),
+		                       "acked", (json_int_t)acked));
+		cg_resp_json(r, 200,
+		             json_pack("{s:I,s:I}", "events", (json_int_t)json_array_size(events),
+		                       "acked", (json_int_t)acked));
+	}
+out:
+	json_decref(j);
+	return rc;
+}

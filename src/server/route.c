@@ -43,6 +43,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/hosts", cg_h_hosts_list},
     {"GET", "/api/v1/hosts/:", cg_h_hosts_get},
     {"POST", "/api/v1/hosts/:/revoke", cg_h_hosts_revoke},
+    {"POST", "/api/v1/hosts/:/spool", cg_h_hosts_spool},
     {"POST", "/api/v1/hosts/:/tasks", cg_h_tasks_create},
     {"GET", "/api/v1/tasks/:", cg_h_tasks_get},
     {"GET", "/api/v1/events", cg_h_events_list},

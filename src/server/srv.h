@@ -155,6 +155,7 @@ int cg_h_agent_tasks(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_agent_task_update(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_hosts_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_hosts_get(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_hosts_spool(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_hosts_revoke(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_tasks_create(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_tasks_get(struct cg_srv *, struct cg_req *, struct cg_resp *);

@@ -198,7 +198,37 @@ def run(tmp, srv):
     check(tri["total"] == 2 and tri["handled"] == 1, "the connection joins unit A's triage (%s)" % tri)
 
     authz(tmp, srv, adm, ua, ub, hid, al[0]["id"], task["id"], m[0]["id"])
+    offline(tmp, adm, ua, ub, ag, hid)
     tokens_and_clones(tmp, srv, adm, ua, ag, tok_a, hid)
+
+
+def offline(tmp, adm, ua, ub, ag, hid):
+    """A site that is rarely online: the agent's spool goes to the server on a USB stick."""
+    d, conf = ag["b1"]
+    ev = os.path.join(tmp, "offline.json")
+    with open(ev, "w") as f:
+        for i in range(3):
+            f.write('{"schema":"canhgac.event/1","time_ms":%d,"kind":"test.offline",'
+                    '"severity":"info","severity_level":0,"detail":"offline %d"}\n'
+                    % (int(time.time() * 1000), i))
+    agent(d, "event", ev, conf=conf)
+    usb = os.path.join(tmp, "usb")
+    agent(d, "export", usb, conf=conf)
+    files = sorted(os.listdir(usb))
+    check(files == ["spool-0001.json"], "agent export writes the spool file (%s)" % files)
+    with open(os.path.join(usb, files[0]), "rb") as f:
+        body = f.read()
+    st, _, _ = ua.call("POST", "/api/v1/hosts/%s/spool" % hid["pc-b1"], raw=body,
+                       ctype="application/json")
+    check(st == 404, "unit A cannot import B's spool: 404")
+    r = ub.ok("POST", "/api/v1/hosts/%s/spool" % hid["pc-b1"], raw=body, ctype="application/json")
+    check(r["events"] >= 3, "unit B imports the spool file (%s)" % r)
+    agent(d, "run", "--once", conf=conf)  # the agent comes online and resends: duplicates
+    st = agent(d, "status", "--json", conf=conf).stdout.replace(" ", "")
+    check('"pending":0' in st, "the agent's spool is empty after the resend")
+    evs = adm.ok("GET", q("/api/v1/events", kind="test.offline"))["events"]
+    check(sorted(e["event"]["detail"] for e in evs) == ["offline 0", "offline 1", "offline 2"],
+          "the carried events are stored exactly once")
 
 
 def authz(tmp, srv, adm, ua, ub, hid, alert_id, task_id, match_id):
