@@ -8,7 +8,8 @@
  * canhgac.event/1 record and appends them all to the spool in one transaction, or none.
  * Returns an exit code. */
 int cg_agent_cli_event(struct cg_agent *a, const char *file);
-/* `agent export DIR`: the pending events as spool-NNNN.json files for the server (offline sites). */
+/* `agent export DIR`: the pending events as spool-NNNN.json files for the server (offline sites).
+ */
 int cg_agent_cli_export(struct cg_agent *a, const char *dir);
 
 #endif
