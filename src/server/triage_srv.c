@@ -23,7 +23,10 @@ int cg_h_botnet_matches(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	int rc = cg_db_query(
 	    q->db, &m,
 	    "SELECT m.id, m.feed_id, m.addr, m.listed_ms, m.family, n.code, g.uid, "
-	    "g.hostname, m.state, m.action, u.login, m.handled_ms FROM botnet_matches m "
+	    "g.hostname, m.state, m.action, u.login, m.handled_ms, (SELECT MIN(ha.first_ms) FROM "
+	    "host_addrs ha WHERE ha.agent_id = m.agent_id AND ha.addr = m.addr), (SELECT "
+	    "MAX(ha.last_ms) FROM host_addrs ha WHERE ha.agent_id = m.agent_id AND "
+	    "ha.addr = m.addr) FROM botnet_matches m "
 	    "JOIN units n ON n.id = m.unit_id LEFT JOIN agents g ON g.id = m.agent_id "
 	    "LEFT JOIN users u ON u.id = m.handled_by WHERE n.path LIKE ? AND "
 	    "(? = '' OR n.code = ?) AND (? = '' OR m.state = ?) AND "
@@ -48,6 +51,14 @@ int cg_h_botnet_matches(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		if (cg_rows_get(m, i, 11))
 			json_object_set_new(o, "handled_ms",
 			                    json_integer(cg_rows_int(m, i, 11, 0)));
+		/* When the host held the address: first and last seen (the retro-hunt's evidence).
+		 */
+		if (cg_rows_get(m, i, 12))
+			json_object_set_new(o, "host_first_ms",
+			                    json_integer(cg_rows_int(m, i, 12, 0)));
+		if (cg_rows_get(m, i, 13))
+			json_object_set_new(o, "host_last_ms",
+			                    json_integer(cg_rows_int(m, i, 13, 0)));
 		json_array_append_new(arr, o);
 	}
 	cg_rows_free(m);

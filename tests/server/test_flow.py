@@ -145,6 +145,8 @@ def run(tmp, srv):
     m = ua.ok("GET", "/api/v1/botnet/matches")["matches"]
     check(len(m) == 1 and m[0]["hostname"] == "pc-a1" and m[0]["addr"] == "127.0.0.2",
           "unit A's triage names pc-a1")
+    check(m and 0 < m[0].get("host_first_ms", 0) <= m[0].get("host_last_ms", 0),
+          "the match says when the host held the address (%s)" % (m[0] if m else None))
     tri = adm.ok("GET", "/api/v1/botnet/triage")
     check(tri["total"] == 1 and tri["handled"] == 0, "triage 0/1 before action")
     check(ub.ok("GET", "/api/v1/botnet/matches")["matches"] == [], "unit B sees no match of A")
