@@ -17,6 +17,9 @@ int cg_agent_call(struct cg_agent *a, const char *method, const char *path, cons
 const char *cg_agent_errcode(const struct cg_http_resp *r);
 /* Appends an event object to the spool (takes no reference). */
 int cg_agent_spool_json(struct cg_agent *a, json_t *ev);
+/* The server's quarantine ({"path", "sha256"}) and restore ({"id"}) tasks (quartask.c). */
+int cg_agent_task_quarantine(struct cg_agent *a, long task, json_t *args, json_t **result);
+int cg_agent_task_restore(struct cg_agent *a, long task, json_t *args, json_t **result);
 /* Re-enrolment after 409 identity_conflict (docs/agent-protocol.md): new epoch, then
  * POST /api/v1/agent/reenroll; resumable across restarts. */
 int cg_agent_reenroll(struct cg_agent *a);

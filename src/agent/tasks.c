@@ -148,8 +148,12 @@ static void one_task(struct cg_agent *a, json_t *t)
 		rc = task_scan(a, (long)id, json_object_get(t, "args"), &result);
 	else if (strcmp(kind, "inventory") == 0)
 		rc = cg_agent_inventory(a, (long)id);
+	else if (strcmp(kind, "quarantine") == 0)
+		rc = cg_agent_task_quarantine(a, (long)id, json_object_get(t, "args"), &result);
+	else if (strcmp(kind, "restore") == 0)
+		rc = cg_agent_task_restore(a, (long)id, json_object_get(t, "args"), &result);
 	else
-		rc = CG_EUNSUPP; /* bundle_update, quarantine, restore: not in this agent yet */
+		rc = CG_EUNSUPP; /* bundle_update: not in this agent yet */
 	if (rc && !result)
 		result = json_pack("{s:s}", "error", cg_strerror(rc));
 	/* findings first, then the state: a "done" task's events are already sent or spooled */

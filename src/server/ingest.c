@@ -99,6 +99,18 @@ static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64
 		return 0;
 	if (strcmp(kind, "net.connections") == 0)
 		return connections(db, a, ev);
+	if (strcmp(kind, "quarantine.added") == 0 || strcmp(kind, "quarantine.restored") == 0) {
+		const char *path = json_string_value(json_object_get(ev, "path"));
+		const char *sha =
+		    json_string_value(json_object_get(json_object_get(ev, "digests"), "sha256"));
+		if (!path || !sha)
+			return 0;
+		return cg_db_exec(
+		    db, NULL,
+		    "UPDATE host_files SET quarantined = ? WHERE agent_id = ? AND path = ? "
+		    "AND sha256 = ?",
+		    "iitt", (int64_t)(kind[11] == 'a'), a->agent_id, path, sha);
+	}
 	if (strcmp(kind, "malware.detected") == 0) {
 		const char *path = json_string_value(json_object_get(ev, "path"));
 		const char *sha =
@@ -159,8 +171,8 @@ struct pev {
 static int is_derived(const char *kind)
 {
 	return strcmp(kind, "malware.detected") == 0 || strcmp(kind, "log.alert") == 0 ||
-	       strcmp(kind, "net.connections") == 0 || strncmp(kind, "fim.", 4) == 0 ||
-	       strncmp(kind, "web.", 4) == 0;
+	       strcmp(kind, "net.connections") == 0 || strncmp(kind, "quarantine.", 11) == 0 ||
+	       strncmp(kind, "fim.", 4) == 0 || strncmp(kind, "web.", 4) == 0;
 }
 
 /* Appends "(?, ?, ...)" n times, comma-separated, with k placeholders each. */

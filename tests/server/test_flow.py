@@ -173,6 +173,25 @@ def run(tmp, srv):
     check(os.path.join(scandir, "eicar.com") in files, "host findings list the EICAR file")
     check(ub.ok("GET", "/api/v1/alerts")["alerts"] == [], "unit B sees no alert of A")
 
+    # Quarantine from the server, of the (path, SHA-256) the host reported; then restore.
+    f = [x for x in h["findings"] if x["path"].endswith("eicar.com")][0]
+    tq = ua.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a1"],
+               {"kind": "quarantine", "args": {"path": f["path"], "sha256": f["sha256"]}})
+    agent(d, "run", "--once", conf=conf)
+    tq = ua.ok("GET", "/api/v1/tasks/%d" % tq["id"])
+    gone = not os.path.exists(f["path"])
+    hq = ua.ok("GET", "/api/v1/hosts/%s" % hid["pc-a1"])
+    fq = [x for x in hq["findings"] if x["path"] == f["path"]][0]
+    check(tq["state"] == "done" and gone and fq["quarantined"],
+          "quarantine task: file moved into the agent's quarantine (%s)" % tq["result"])
+    tr = ua.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a1"],
+               {"kind": "restore", "args": {"id": tq["result"].get("id", "")}})
+    agent(d, "run", "--once", conf=conf)
+    tr = ua.ok("GET", "/api/v1/tasks/%d" % tr["id"])
+    with open(f["path"], "rb") as fh:
+        same = fh.read() == EICAR
+    check(tr["state"] == "done" and same, "restore task: identical bytes back (%s)" % tr["result"])
+
     # Record the action: handled/total becomes 1/1; the alert is resolved.
     ua.ok("POST", "/api/v1/botnet/matches/%d" % m[0]["id"],
           {"action": "Quét và cách ly mã độc trên pc-a1", "handled": True})
@@ -195,7 +214,7 @@ def run(tmp, srv):
     agent(d2, "run", "--once", conf=conf2)
     bc = ua.ok("GET", q("/api/v1/alerts", kind="botnet.connection"))["alerts"]
     check(len(bc) == 1 and bc[0]["hostname"] == "pc-a2" and bc[0]["detail"]["remote"] == "203.0.113.77"
-          and bc[0]["detail"]["family"] == "Gafgyt", "a connection to a listed address raises an alert")
+          and bc[0]["detail"]["family"] == "Gafgyt", "a connection to a listed address raises an alert (%s)" % bc)
     tri = ua.ok("GET", "/api/v1/botnet/triage")
     check(tri["total"] == 2 and tri["handled"] == 1, "the connection joins unit A's triage (%s)" % tri)
 
