@@ -13,7 +13,7 @@
 #define CG_ADMIN_MAX_RESPONSE (16ul << 20) /* one answer of the server */
 #define CG_ADMIN_MAX_UPLOAD (4ul << 20)    /* one imported file: the server's bound on bodies */
 #define CG_ADMIN_MAX_TOKEN_FILE 4096
-#define CG_ADMIN_MAX_PATHS 64 /* --path of one scan task: the server's bound */
+#define CG_ADMIN_MAX_PATHS 64    /* --path of one scan task: the server's bound */
 #define CG_ADMIN_MAX_ROWS 100000 /* rows of one listing, all pages together */
 
 struct cg_agent_client;

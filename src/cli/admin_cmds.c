@@ -46,8 +46,10 @@ static int file_name_arg(const char *file, char *out, size_t cap)
 }
 
 static const struct cg_admin_col unit_cols[] = {
-    {"code", "Mã", "Code", CG_COL_TEXT},        {"name", "Tên", "Name", CG_COL_TEXT},
-    {"parent", "Đơn vị cha", "Parent", CG_COL_TEXT}, {"kind", "Loại", "Kind", CG_COL_TEXT},
+    {"code", "Mã", "Code", CG_COL_TEXT},
+    {"name", "Tên", "Name", CG_COL_TEXT},
+    {"parent", "Đơn vị cha", "Parent", CG_COL_TEXT},
+    {"kind", "Loại", "Kind", CG_COL_TEXT},
     {"pcs", "Số máy", "PCs", CG_COL_TEXT},
 };
 
@@ -79,7 +81,8 @@ int cg_admin_units(struct cg_admin *a, int argc, char **argv)
 	int rc;
 
 	if (strcmp(argv[0], "list") == 0 && argc == 1)
-		return cg_admin_list(a, "/api/v1/units", "units", 5000, unit_cols, NCOLS(unit_cols));
+		return cg_admin_list(a, "/api/v1/units", "units", 5000, unit_cols,
+		                     NCOLS(unit_cols));
 	if (strcmp(argv[0], "add") == 0)
 		return units_add(a, argc, argv);
 	if (strcmp(argv[0], "import") != 0 || argc != 2)
@@ -144,12 +147,14 @@ int cg_admin_users(struct cg_admin *a, int argc, char **argv)
 	int rc;
 
 	if (strcmp(argv[0], "list") == 0 && argc == 1)
-		return cg_admin_list(a, "/api/v1/users", "users", 1000, user_cols, NCOLS(user_cols));
+		return cg_admin_list(a, "/api/v1/users", "users", 1000, user_cols,
+		                     NCOLS(user_cols));
 	if (strcmp(argv[0], "add") != 0 || argc != 3 || !a->role || !a->unit)
-		return cg_admin_usage("admin users list | admin users add TÊN_ĐĂNG_NHẬP HỌ_TÊN --role "
-		                      "VAI_TRÒ --unit MÃ (mật khẩu ở đầu vào chuẩn)",
-		                      "admin users list | admin users add LOGIN NAME --role ROLE --unit "
-		                      "CODE (password on standard input)");
+		return cg_admin_usage(
+		    "admin users list | admin users add TÊN_ĐĂNG_NHẬP HỌ_TÊN --role "
+		    "VAI_TRÒ --unit MÃ (mật khẩu ở đầu vào chuẩn)",
+		    "admin users list | admin users add LOGIN NAME --role ROLE --unit "
+		    "CODE (password on standard input)");
 	rc = read_password(pw, sizeof(pw));
 	if (rc)
 		return rc;

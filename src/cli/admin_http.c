@@ -39,11 +39,12 @@ static int read_token(struct cg_admin *a)
 	} else {
 		src = getenv("CANHGAC_TOKEN");
 		if (!src || !*src) {
-			cg_cli_err("%s", cg_tr("thiếu mã API: dùng --token-file TỆP hoặc biến "
-			                       "CANHGAC_TOKEN (tạo mã trong giao diện web: Tài khoản > "
-			                       "Mã API)",
-			                       "no API token: use --token-file FILE or CANHGAC_TOKEN "
-			                       "(create one in the web console: Account > API tokens)"));
+			cg_cli_err("%s",
+			           cg_tr("thiếu mã API: dùng --token-file TỆP hoặc biến "
+			                 "CANHGAC_TOKEN (tạo mã trong giao diện web: Tài khoản > "
+			                 "Mã API)",
+			                 "no API token: use --token-file FILE or CANHGAC_TOKEN "
+			                 "(create one in the web console: Account > API tokens)"));
 			return CG_EINVAL;
 		}
 		len = strlen(src);
@@ -171,8 +172,7 @@ static void net_error(int rc, const char *err)
 }
 
 /* A 2xx answer gives *out; anything else is printed. */
-static int finish(struct cg_admin *a, int rc, const char *err, struct cg_http_resp *r,
-                  json_t **out)
+static int finish(struct cg_admin *a, int rc, const char *err, struct cg_http_resp *r, json_t **out)
 {
 	const char *msg;
 	char clean[1024];
@@ -239,9 +239,10 @@ int cg_admin_post_file(struct cg_admin *a, const char *path, const char *file, j
 	int rc = cg_read_file(file, CG_ADMIN_MAX_UPLOAD, &buf, &len);
 
 	if (rc) {
-		cg_cli_err("%s: %s", file, rc == CG_ELIMIT ? cg_tr("tệp quá lớn (tối đa 4 MiB)",
-		                                                   "file too large (4 MiB at most)")
-		                                           : cg_strerror(rc));
+		cg_cli_err("%s: %s", file,
+		           rc == CG_ELIMIT ? cg_tr("tệp quá lớn (tối đa 4 MiB)",
+		                                   "file too large (4 MiB at most)")
+		                           : cg_strerror(rc));
 		return rc;
 	}
 	rc = cg_agent_request_raw(a->cl, "POST", path, file_type(buf, len), buf, len, &r, err,
@@ -264,8 +265,7 @@ int cg_admin_get_all(struct cg_admin *a, const char *path, const char *member, l
 	*out = NULL;
 	while (rc == 0) {
 		if ((size_t)snprintf(url, sizeof(url), "%s%climit=%ld&offset=%ld", path,
-		                     strchr(path, '?') ? '&' : '?', page,
-		                     offset) >= sizeof(url)) {
+		                     strchr(path, '?') ? '&' : '?', page, offset) >= sizeof(url)) {
 			rc = CG_ELIMIT;
 			break;
 		}

@@ -73,12 +73,13 @@ int cg_admin_tasks(struct cg_admin *a, int argc, char **argv)
 	    cg_admin_esc(argv[1], esc, sizeof(esc)) == 0)
 		b = task_body(a, argc, argv);
 	if (!b)
-		return cg_admin_usage("admin tasks add MÃ_MÁY scan [quick|full|path] [--path P]... | "
-		                      "admin tasks add MÃ_MÁY inventory|bundle_update | admin tasks "
-		                      "show SỐ",
-		                      "admin tasks add HOST scan [quick|full|path] [--path P]... | "
-		                      "admin tasks add HOST inventory|bundle_update | admin tasks show "
-		                      "ID");
+		return cg_admin_usage(
+		    "admin tasks add MÃ_MÁY scan [quick|full|path] [--path P]... | "
+		    "admin tasks add MÃ_MÁY inventory|bundle_update | admin tasks "
+		    "show SỐ",
+		    "admin tasks add HOST scan [quick|full|path] [--path P]... | "
+		    "admin tasks add HOST inventory|bundle_update | admin tasks show "
+		    "ID");
 	snprintf(path, sizeof(path), "/api/v1/hosts/%s/tasks", esc);
 	rc = cg_admin_post(a, path, b, &j);
 	json_decref(b);
@@ -129,16 +130,16 @@ int cg_admin_alerts(struct cg_admin *a, int argc, char **argv)
 {
 	char path[512], st[100] = "", kd[200] = "";
 
-	if (strcmp(argv[0], "update") == 0 && argc == 2 &&
-	    (a->state || a->assignee || a->comment))
+	if (strcmp(argv[0], "update") == 0 && argc == 2 && (a->state || a->assignee || a->comment))
 		return alerts_update(a, argv[1]);
 	if (strcmp(argv[0], "list") != 0 || argc != 1 ||
 	    (a->state && cg_admin_esc(a->state, st, sizeof(st))) ||
 	    (a->kind && cg_admin_esc(a->kind, kd, sizeof(kd))))
-		return cg_admin_usage("admin alerts list [--state S] [--kind K] | admin alerts update "
-		                      "SỐ [--state S] [--assignee TÊN] [--comment NỘI_DUNG]",
-		                      "admin alerts list [--state S] [--kind K] | admin alerts update "
-		                      "ID [--state S] [--assignee LOGIN] [--comment TEXT]");
+		return cg_admin_usage(
+		    "admin alerts list [--state S] [--kind K] | admin alerts update "
+		    "SỐ [--state S] [--assignee TÊN] [--comment NỘI_DUNG]",
+		    "admin alerts list [--state S] [--kind K] | admin alerts update "
+		    "ID [--state S] [--assignee LOGIN] [--comment TEXT]");
 	snprintf(path, sizeof(path), "/api/v1/alerts?state=%s&kind=%s", st, kd);
 	return cg_admin_list(a, path, "alerts", 1000, alert_cols, NCOLS(alert_cols));
 }
@@ -209,10 +210,11 @@ int cg_admin_botnet(struct cg_admin *a, int argc, char **argv)
 		return handle(a, argv[1]);
 	if (strcmp(argv[0], "matches") != 0 || argc != 1 ||
 	    (a->unit && cg_admin_esc(a->unit, esc, sizeof(esc))))
-		return cg_admin_usage("admin botnet triage | admin botnet matches [--unit MÃ] | admin "
-		                      "botnet handle SỐ --action NỘI_DUNG",
-		                      "admin botnet triage | admin botnet matches [--unit CODE] | admin "
-		                      "botnet handle ID --action TEXT");
+		return cg_admin_usage(
+		    "admin botnet triage | admin botnet matches [--unit MÃ] | admin "
+		    "botnet handle SỐ --action NỘI_DUNG",
+		    "admin botnet triage | admin botnet matches [--unit CODE] | admin "
+		    "botnet handle ID --action TEXT");
 	snprintf(path, sizeof(path), "/api/v1/botnet/matches%s%s", a->unit ? "?unit=" : "",
 	         a->unit ? esc : "");
 	return cg_admin_list(a, path, "matches", 5000, match_cols, NCOLS(match_cols));

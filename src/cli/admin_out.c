@@ -9,7 +9,7 @@
 #include "admin.h"
 #include "banned.h"
 
-#define CELL_MAX 60   /* columns shown of one cell */
+#define CELL_MAX 60    /* columns shown of one cell */
 #define CELL_BYTES 256 /* bytes kept of one cell */
 #define MAX_COLS 16
 #define VN_OFFSET_S 25200 /* UTC+7 */
@@ -73,7 +73,8 @@ static void value_text(const json_t *v, int kind, char *out, size_t cap)
 	} else if (json_is_integer(v)) {
 		snprintf(tmp, sizeof(tmp), "%lld", (long long)json_integer_value(v));
 	} else if (json_is_boolean(v)) {
-		snprintf(tmp, sizeof(tmp), "%s", json_is_true(v) ? cg_tr("có", "yes") : cg_tr("không", "no"));
+		snprintf(tmp, sizeof(tmp), "%s",
+		         json_is_true(v) ? cg_tr("có", "yes") : cg_tr("không", "no"));
 	} else {
 		js = json_dumps(v, JSON_COMPACT);
 		snprintf(tmp, sizeof(tmp), "%s", js ? js : "?");
@@ -110,8 +111,8 @@ void cg_admin_table(const json_t *arr, const struct cg_admin_col *cols, size_t n
 		w[k] = width(cg_tr(cols[k].vi, cols[k].en));
 	for (i = 0; i < n; i++)
 		for (k = 0; k < ncols; k++) {
-			value_text(json_object_get(json_array_get(arr, i), cols[k].key), cols[k].kind,
-			           buf, sizeof(buf));
+			value_text(json_object_get(json_array_get(arr, i), cols[k].key),
+			           cols[k].kind, buf, sizeof(buf));
 			if (width(buf) > w[k])
 				w[k] = width(buf);
 		}
@@ -120,8 +121,8 @@ void cg_admin_table(const json_t *arr, const struct cg_admin_col *cols, size_t n
 	putchar('\n');
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < ncols; k++) {
-			value_text(json_object_get(json_array_get(arr, i), cols[k].key), cols[k].kind,
-			           buf, sizeof(buf));
+			value_text(json_object_get(json_array_get(arr, i), cols[k].key),
+			           cols[k].kind, buf, sizeof(buf));
 			cell(buf, w[k], k + 1 == ncols);
 		}
 		putchar('\n');

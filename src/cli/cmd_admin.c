@@ -45,17 +45,18 @@ static const struct option ad_opts[] = {
 /* Stores one admin option; -1 after printing when it cannot be taken. */
 static int take(struct cg_admin *a, int opt, const char *arg)
 {
-	const char **slot[] = {&a->server, &a->token_file, &a->ca,    &a->parent,  &a->role,
-	                       &a->unit,   &a->columns,    NULL,      &a->state,   &a->kind,
-	                       &a->assignee, &a->comment,  &a->action};
+	const char **slot[] = {&a->server,   &a->token_file, &a->ca,    &a->parent, &a->role,
+	                       &a->unit,     &a->columns,    NULL,      &a->state,  &a->kind,
+	                       &a->assignee, &a->comment,    &a->action};
 	int i = opt - O_SERVER;
 
 	if (i < 0 || i >= (int)(sizeof(slot) / sizeof(slot[0])))
 		return -1;
 	if (opt == O_PATH) {
 		if (a->npaths == CG_ADMIN_MAX_PATHS) {
-			cg_cli_err(cg_tr("quá nhiều --path (tối đa %d)", "too many --path (%d at most)"),
-			           CG_ADMIN_MAX_PATHS);
+			cg_cli_err(
+			    cg_tr("quá nhiều --path (tối đa %d)", "too many --path (%d at most)"),
+			    CG_ADMIN_MAX_PATHS);
 			return -1;
 		}
 		a->paths[a->npaths++] = arg;
@@ -103,11 +104,11 @@ static int token_info(struct cg_admin *a)
 	if (a->c->json) {
 		cg_admin_json(j);
 	} else {
-		cg_admin_clean(json_string_value(json_object_get(j, "login")) ?: "?", buf, sizeof(buf),
-		               64);
+		cg_admin_clean(json_string_value(json_object_get(j, "login")) ?: "?", buf,
+		               sizeof(buf), 64);
 		printf(cg_tr("Người dùng: %s\n", "User: %s\n"), buf);
-		cg_admin_clean(json_string_value(json_object_get(j, "role")) ?: "?", buf, sizeof(buf),
-		               64);
+		cg_admin_clean(json_string_value(json_object_get(j, "role")) ?: "?", buf,
+		               sizeof(buf), 64);
 		printf(cg_tr("Vai trò: %s\n", "Role: %s\n"), buf);
 		printf(cg_tr("Mã đơn vị (id): %lld\n", "Unit id: %lld\n"),
 		       (long long)json_integer_value(json_object_get(j, "unit_id")));
@@ -122,8 +123,8 @@ struct group {
 };
 
 static const struct group groups[] = {
-    {"units", cg_admin_units},   {"users", cg_admin_users},   {"feeds", cg_admin_feeds},
-    {"hosts", cg_admin_hosts},   {"tasks", cg_admin_tasks},   {"alerts", cg_admin_alerts},
+    {"units", cg_admin_units},   {"users", cg_admin_users}, {"feeds", cg_admin_feeds},
+    {"hosts", cg_admin_hosts},   {"tasks", cg_admin_tasks}, {"alerts", cg_admin_alerts},
     {"botnet", cg_admin_botnet},
 };
 
@@ -131,7 +132,8 @@ static int dispatch(struct cg_admin *a, int argc, char **argv)
 {
 	if (strcmp(argv[0], "token-info") == 0) {
 		if (argc != 1) {
-			cg_cli_err("%s", cg_tr("cần: admin token-info", "expected: admin token-info"));
+			cg_cli_err("%s",
+			           cg_tr("cần: admin token-info", "expected: admin token-info"));
 			return CG_EINVAL;
 		}
 		return token_info(a);
