@@ -711,8 +711,8 @@ static const struct help helps[] = {
      "                       giao diện web (POST /api/v1/me/tokens)\n"
      "  --ca TỆP             ca.pem của máy chủ (mặc định DATA_DIR/server/ca.pem nếu có,\n"
      "                       ngược lại DATA_DIR/agent/ca.pem); luôn xác minh chứng chỉ\n"
-     "Ngày giờ theo giờ Việt Nam (dd/mm/yyyy HH:MM); --json in JSON của máy chủ (*_ms).\n\n"
-     COMMON_VI "\nMã thoát: 0 thành công, 2 lỗi (in thông báo của máy chủ).\n",
+     "Ngày giờ theo giờ Việt Nam (dd/mm/yyyy HH:MM); --json in JSON của máy chủ "
+     "(*_ms).\n\n" COMMON_VI "\nMã thoát: 0 thành công, 2 lỗi (in thông báo của máy chủ).\n",
      "Usage: canhgac admin GROUP VERB [ARGS]... [OPTIONS]...\n\n"
      "The server's API from the command line (for scripts, or without a browser).\n"
      "  units list | units import FILE | units add CODE NAME [--parent CODE]\n"
@@ -731,8 +731,9 @@ static const struct help helps[] = {
      "                       in the web console (POST /api/v1/me/tokens)\n"
      "  --ca FILE            the server's ca.pem (default DATA_DIR/server/ca.pem when present,\n"
      "                       else DATA_DIR/agent/ca.pem); certificates are always verified\n"
-     "Dates in Vietnam time (dd/mm/yyyy HH:MM); --json prints the server's JSON (*_ms).\n\n"
-     COMMON_EN "\nExit status: 0 success, 2 error (the server's message is printed).\n"},
+     "Dates in Vietnam time (dd/mm/yyyy HH:MM); --json prints the server's JSON "
+     "(*_ms).\n\n" COMMON_EN
+     "\nExit status: 0 success, 2 error (the server's message is printed).\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)
