@@ -200,26 +200,26 @@ static int finish(struct cg_admin *a, int rc, const char *err, struct cg_http_re
 	return r->status == 404 ? CG_ENOENT : r->status == 403 ? CG_EPERM : CG_EIO;
 }
 
-int cg_admin_get(struct cg_admin *a, const char *path, json_t **out)
+static int call(struct cg_admin *a, const char *method, const char *path, const json_t *body,
+                json_t **out)
 {
 	struct cg_http_resp r;
 	char err[256] = "";
-	int rc = cg_agent_request(a->cl, "GET", path, NULL, &r, err, sizeof(err));
+	int rc = cg_agent_request(a->cl, method, path, body, &r, err, sizeof(err));
 
 	rc = finish(a, rc, err, &r, out);
 	cg_http_resp_clear(&r);
 	return rc;
 }
 
+int cg_admin_get(struct cg_admin *a, const char *path, json_t **out)
+{
+	return call(a, "GET", path, NULL, out);
+}
+
 int cg_admin_post(struct cg_admin *a, const char *path, const json_t *body, json_t **out)
 {
-	struct cg_http_resp r;
-	char err[256] = "";
-	int rc = cg_agent_request(a->cl, "POST", path, body, &r, err, sizeof(err));
-
-	rc = finish(a, rc, err, &r, out);
-	cg_http_resp_clear(&r);
-	return rc;
+	return call(a, "POST", path, body, out);
 }
 
 /* The type the server expects: XLSX bytes (a zip) or text. */

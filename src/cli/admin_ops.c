@@ -104,26 +104,32 @@ static const struct cg_admin_col alert_cols[] = {
     {"last_ms", "Lần cuối", "Last", CG_COL_DATE},
 };
 
-static int alerts_update(struct cg_admin *a, const char *id_s)
+/* POST body to fmt (with the id of id_s): a change of one alert or match. */
+static int post_id(struct cg_admin *a, const char *fmt, const char *id_s, json_t *body,
+                   const char *vi, const char *en)
 {
 	char path[128];
-	json_t *b, *j = NULL;
+	json_t *j = NULL;
 	long long id = parse_id(id_s);
-	int rc;
+	int rc = id < 0 || !body ? CG_EINVAL : 0;
 
-	if (id < 0)
-		return CG_EINVAL;
-	b = json_pack("{s:s?,s:s?,s:s?}", "state", a->state, "assignee", a->assignee, "comment",
-	              a->comment);
-	if (!b)
-		return CG_EINVAL;
-	snprintf(path, sizeof(path), "/api/v1/alerts/%lld", id);
-	rc = cg_admin_post(a, path, b, &j);
-	json_decref(b);
+	if (rc == 0) {
+		snprintf(path, sizeof(path), fmt, id);
+		rc = cg_admin_post(a, path, body, &j);
+	}
 	if (rc == 0)
-		done(a, j, "Đã cập nhật cảnh báo", "Alert updated");
+		done(a, j, vi, en);
 	json_decref(j);
+	json_decref(body);
 	return rc;
+}
+
+static int alerts_update(struct cg_admin *a, const char *id_s)
+{
+	return post_id(a, "/api/v1/alerts/%lld", id_s,
+	               json_pack("{s:s?,s:s?,s:s?}", "state", a->state, "assignee", a->assignee,
+	                         "comment", a->comment),
+	               "Đã cập nhật cảnh báo", "Alert updated");
 }
 
 int cg_admin_alerts(struct cg_admin *a, int argc, char **argv)
@@ -181,23 +187,9 @@ static int triage(struct cg_admin *a)
 
 static int handle(struct cg_admin *a, const char *id_s)
 {
-	char path[128];
-	json_t *b, *j = NULL;
-	long long id = parse_id(id_s);
-	int rc;
-
-	if (id < 0)
-		return CG_EINVAL;
-	b = json_pack("{s:s,s:b}", "action", a->action, "handled", 1);
-	if (!b)
-		return CG_EINVAL;
-	snprintf(path, sizeof(path), "/api/v1/botnet/matches/%lld", id);
-	rc = cg_admin_post(a, path, b, &j);
-	json_decref(b);
-	if (rc == 0)
-		done(a, j, "Đã ghi nhận biện pháp xử lý", "Action recorded");
-	json_decref(j);
-	return rc;
+	return post_id(a, "/api/v1/botnet/matches/%lld", id_s,
+	               json_pack("{s:s,s:b}", "action", a->action, "handled", 1),
+	               "Đã ghi nhận biện pháp xử lý", "Action recorded");
 }
 
 int cg_admin_botnet(struct cg_admin *a, int argc, char **argv)
