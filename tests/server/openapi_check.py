@@ -18,7 +18,7 @@ def spec_ops(src):
 def route_ops(src):
     with open(os.path.join(src, "src", "server", "route.c")) as f:
         text = f.read()
-    return set(re.findall(r'\{ "([A-Z]+)", "(/api/v1/[^"]*)", cg_h_\w+ \}', text))
+    return set(re.findall(r'\{\s*"([A-Z]+)",\s*"(/api/v1/[^"]*)",\s*cg_h_\w+\s*\}', text))
 
 
 def check_static(src):
