@@ -77,7 +77,10 @@ static int pick_ca(struct cg_admin *a, char *out, size_t cap)
 
 	if (a->ca) {
 		snprintf(out, cap, "%s", a->ca);
-		return 0;
+		if (stat(a->ca, &st) == 0 && S_ISREG(st.st_mode))
+			return 0;
+		cg_cli_err("--ca %s: %s", a->ca, cg_strerror(CG_ENOENT));
+		return CG_ENOENT;
 	}
 	if (cg_datadir_resolve(a->c->data_dir_opt, dir, sizeof(dir)) == 0) {
 		snprintf(out, cap, "%s/server/ca.pem", dir);

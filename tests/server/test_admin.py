@@ -184,6 +184,12 @@ def hosts_feeds_tasks(tmp, srv, api, adm, port):
     check(r.returncode == 2 and "already" in r.stderr, "same list again: exit 2 (%r)" % r.stderr)
     r = adm.ok("feeds", "list")
     check(r.returncode == 0 and "ds-botnet-12-2026.csv" in r.stdout, "feeds list")
+    now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7)))
+    check(now.strftime("%d/%m/%Y %H:") in r.stdout or now.strftime("%d/%m/%Y") in r.stdout,
+          "feeds list: the import date as dd/mm/yyyy HH:MM in UTC+7 (%r)" % r.stdout)
+    r = adm.ok("feeds", "list", "--json")
+    check(r.returncode == 0 and json.loads(r.stdout)["feeds"][0]["imported_ms"] > 0,
+          "feeds list --json keeps imported_ms")
     r = adm.ok("botnet", "matches", "--unit", "thpt-a")
     check(r.returncode == 0 and "127.0.0.2" in r.stdout and "pc-a1" in r.stdout,
           "botnet matches --unit")
