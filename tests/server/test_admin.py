@@ -3,7 +3,8 @@
 a unit admin, the real commands, their output and exit codes checked against the API; a wrong
 CA, http://, a missing token and another unit's objects refused with exit 2.
 
-Usage: test_admin.py CANHGAC SRCDIR
+Usage: test_admin.py CANHGAC SRCDIR [SERVER_CANHGAC]   (the server's and the agent's program,
+when not CANHGAC: e.g. an ASan client against a plain server)
 """
 import datetime
 import json
@@ -17,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cgapi import Api, Server  # noqa: E402
 
 CG, SRC = sys.argv[1], sys.argv[2]
+SRV_CG = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else CG
 SAMPLES = os.path.join(SRC, "..", "shared", "data", "vn-samples")
 if not os.path.isdir(SAMPLES):
     SAMPLES = "/work/shared/data/vn-samples"
@@ -60,7 +62,7 @@ class Admin:
 
 def main():
     tmp = tempfile.mkdtemp(prefix="cg-adm-")
-    srv = Server(CG, os.path.join(tmp, "srv"))
+    srv = Server(SRV_CG, os.path.join(tmp, "srv"))
     try:
         run(tmp, srv)
     finally:
@@ -148,7 +150,7 @@ def hosts_feeds_tasks(tmp, srv, api, adm, port):
     with open(conf, "w") as f:
         f.write("hostname = pc-a1\nsource_address = 127.0.0.2\nheartbeat_s = 60\n")
     for a in (["enroll", et], ["run", "--once"]):
-        subprocess.run([CG, "agent"] + a + ["--lang", "en", "--data-dir", d, "--config", conf],
+        subprocess.run([SRV_CG, "agent"] + a + ["--lang", "en", "--data-dir", d, "--config", conf],
                        check=True, capture_output=True, timeout=300)
     hosts = api.ok("GET", "/api/v1/hosts")["hosts"]
     hid = hosts[0]["id"]
@@ -224,7 +226,7 @@ def hosts_feeds_tasks(tmp, srv, api, adm, port):
 def refusals(tmp, srv, adm, port):
     # A CA that did not sign the server's certificate.
     other = os.path.join(tmp, "other")
-    subprocess.run([CG, "server", "init", "--lang", "en", "--data-dir", other], check=True,
+    subprocess.run([SRV_CG, "server", "init", "--lang", "en", "--data-dir", other], check=True,
                    capture_output=True)
     wrong = os.path.join(other, "server", "ca.pem")
     r = adm.run("token-info", "--server", adm.url, "--ca", wrong, "--token-file", adm.tokfile,
