@@ -18,7 +18,7 @@
 
 struct cg_agent_client;
 
-/* The options of every admin subcommand (those a subcommand does not use are ignored). */
+/* The options of every admin subcommand (one a subcommand does not take is refused). */
 struct cg_admin {
 	struct cg_cli *c;
 	struct cg_agent_client *cl;
@@ -26,6 +26,7 @@ struct cg_admin {
 	const char *parent, *role, *unit, *columns, *state, *kind, *assignee, *comment, *action;
 	const char *paths[CG_ADMIN_MAX_PATHS];
 	size_t npaths;
+	unsigned given; /* bit i: the i-th option of the list above (server = 0) was given */
 };
 
 /* Connects: the server URL (--server, else CANHGAC_SERVER; https:// only), the API token

@@ -52,6 +52,7 @@ static int take(struct cg_admin *a, int opt, const char *arg)
 
 	if (i < 0 || i >= (int)(sizeof(slot) / sizeof(slot[0])))
 		return -1;
+	a->given |= 1u << i;
 	if (opt == O_PATH) {
 		if (a->npaths == CG_ADMIN_MAX_PATHS) {
 			cg_cli_err(
@@ -117,6 +118,46 @@ static int token_info(struct cg_admin *a)
 	return 0;
 }
 
+#define B(o) (1u << ((o)-O_SERVER))
+/* The options each verb takes besides --server, --token-file and --ca. */
+static const struct {
+	const char *group, *verb;
+	unsigned opts;
+} verb_opts[] = {
+    {"units", "add", B(O_PARENT)},
+    {"users", "add", B(O_ROLE) | B(O_UNIT)},
+    {"feeds", "import", B(O_COLUMNS)},
+    {"hosts", "list", B(O_UNIT)},
+    {"tasks", "add", B(O_PATH)},
+    {"alerts", "list", B(O_STATE) | B(O_KIND)},
+    {"alerts", "update", B(O_STATE) | B(O_ASSIGNEE) | B(O_COMMENT)},
+    {"botnet", "matches", B(O_UNIT)},
+    {"botnet", "handle", B(O_ACTION)},
+};
+
+/* Refuses an option the verb does not take (it would be silently ignored otherwise). */
+static int check_opts(const struct cg_admin *a, int argc, char **argv)
+{
+	unsigned ok = B(O_SERVER) | B(O_TOKEN_FILE) | B(O_CA), extra;
+
+	for (size_t i = 0; i < sizeof(verb_opts) / sizeof(verb_opts[0]); i++)
+		if (argc > 1 && strcmp(argv[0], verb_opts[i].group) == 0 &&
+		    strcmp(argv[1], verb_opts[i].verb) == 0)
+			ok |= verb_opts[i].opts;
+	extra = a->given & ~ok;
+	if (!extra)
+		return 0;
+	for (size_t i = 0; i < sizeof(ad_opts) / sizeof(ad_opts[0]) && ad_opts[i].name; i++)
+		if (ad_opts[i].val >= O_SERVER && (extra & B(ad_opts[i].val))) {
+			cg_cli_err(cg_tr("admin %s: không dùng được --%s ở đây",
+			                 "admin %s: --%s does not apply here"),
+			           argv[0], ad_opts[i].name);
+			break;
+		}
+	cg_cli_usage_hint("admin");
+	return CG_EINVAL;
+}
+
 struct group {
 	const char *name;
 	int (*fn)(struct cg_admin *a, int argc, char **argv);
@@ -169,7 +210,9 @@ int cg_cmd_admin(struct cg_cli *c, int argc, char **argv)
 		cg_cli_help("admin", stderr);
 		return CG_EXIT_ERROR;
 	}
-	rc = cg_admin_connect(&a);
+	rc = check_opts(&a, argc - optind, argv + optind);
+	if (rc == 0)
+		rc = cg_admin_connect(&a);
 	if (rc == 0)
 		rc = dispatch(&a, argc - optind, argv + optind);
 	cg_admin_close(&a);

@@ -252,6 +252,8 @@ def refusals(tmp, srv, adm, port):
     check(r.returncode == 0, "default CA from DATA_DIR/server/ca.pem (%r)" % r.stderr)
     r = adm.run("units", "frobnicate")
     check(r.returncode == 2, "unknown verb: exit 2")
+    r = adm.run("alerts", "list", "--unit", "thpt-a")
+    check(r.returncode == 2 and "--unit" in r.stderr, "an option the verb does not take: exit 2")
 
 
 if __name__ == "__main__":
