@@ -13,6 +13,8 @@
 #include "canhgac/error.h"
 
 #define CG_AGENT_MAX_RESPONSE (4ul << 20)
+/* The largest response cap a client may set (cg_agent_client_set_max_response). */
+#define CG_AGENT_MAX_RESPONSE_CAP (16ul << 20)
 #define CG_AGENT_MAX_CA_PEM (64ul << 10)
 #define CG_AGENT_BACKOFF_MIN_MS 2000
 #define CG_AGENT_BACKOFF_MAX_MS 600000
@@ -38,6 +40,9 @@ void cg_agent_client_free(struct cg_agent_client *c);
 /* Process-wide: the local address every connection leaves from ("" or NULL = any). */
 void cg_agent_client_set_source(const char *addr);
 int cg_agent_client_set_secret(struct cg_agent_client *c, const char *secret);
+/* Answers larger than max bytes give CG_ELIMIT (default CG_AGENT_MAX_RESPONSE; at most
+ * CG_AGENT_MAX_RESPONSE_CAP, CG_EINVAL otherwise). */
+int cg_agent_client_set_max_response(struct cg_agent_client *c, size_t max);
 
 /* method "GET" or "POST"; path e.g. "/api/v1/agent/heartbeat"; body may be NULL. Returns 0 when
  * an HTTP answer arrived (any status: look at r->status), CG_ETIMEOUT, CG_ELIMIT (answer too
@@ -45,6 +50,13 @@ int cg_agent_client_set_secret(struct cg_agent_client *c, const char *secret);
  * NULL) receives curl's message for logs. */
 int cg_agent_request(struct cg_agent_client *c, const char *method, const char *path,
                      const json_t *body, struct cg_http_resp *r, char *err, size_t errcap);
+
+/* The same with a body of any type: method "GET" (body ignored) or "POST" with len bytes of
+ * body (at most CG_AGENT_MAX_RESPONSE, CG_ELIMIT otherwise) sent as Content-Type ctype (one
+ * header line: CG_EINVAL when it holds CR/LF). cg_agent_request is this with JSON. */
+int cg_agent_request_raw(struct cg_agent_client *c, const char *method, const char *path,
+                         const char *ctype, const void *body, size_t len, struct cg_http_resp *r,
+                         char *err, size_t errcap);
 
 /* Enrolment's first step: GET base_url/api/v1/ca.pem WITHOUT verifying TLS (the only such
  * fetch), check that SHA-256 over the first certificate's DER equals fp_hex (CG_ECRYPTO when

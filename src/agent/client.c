@@ -19,6 +19,7 @@ struct cg_agent_client {
 	char base[512];
 	char ca_file[4096];
 	char auth[CG_SECRET_LEN + 32];
+	size_t max_resp;
 };
 
 struct sink {
@@ -131,6 +132,7 @@ int cg_agent_client_new(const char *base_url, const char *ca_file, const char *s
 	}
 	memcpy(c->base, base_url, n);
 	c->base[n] = '\0';
+	c->max_resp = CG_AGENT_MAX_RESPONSE;
 	snprintf(c->ca_file, sizeof(c->ca_file), "%s", ca_file);
 	if (secret && cg_agent_client_set_secret(c, secret)) {
 		cg_agent_client_free(c);
@@ -158,20 +160,28 @@ int cg_agent_client_set_secret(struct cg_agent_client *c, const char *secret)
 	return 0;
 }
 
-static int set_body(CURL *h, const char *method, const json_t *body, char **js,
+int cg_agent_client_set_max_response(struct cg_agent_client *c, size_t max)
+{
+	if (!c || max == 0 || max > CG_AGENT_MAX_RESPONSE_CAP)
+		return CG_EINVAL;
+	c->max_resp = max;
+	return 0;
+}
+
+static int set_body(CURL *h, const char *method, const char *ctype, const void *body, size_t len,
                     struct curl_slist **hdr)
 {
+	char ct[160];
+
 	if (strcmp(method, "POST") == 0) {
-		*js = body ? json_dumps(body, JSON_COMPACT) : NULL;
-		if (body && !*js)
-			return CG_ENOMEM;
-		if (!*js && !(*js = cg_strdup("{}")))
-			return CG_ENOMEM;
-		if (strlen(*js) > CG_AGENT_MAX_RESPONSE)
+		if (len > CG_AGENT_MAX_RESPONSE)
 			return CG_ELIMIT; /* the protocol's bound on bodies both ways */
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, *js);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(*js));
-		*hdr = curl_slist_append(*hdr, "Content-Type: application/json");
+		if (!ctype || strlen(ctype) > 120 || strpbrk(ctype, "\r\n"))
+			return CG_EINVAL;
+		snprintf(ct, sizeof(ct), "Content-Type: %s", ctype);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, len ? body : "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		*hdr = curl_slist_append(*hdr, ct);
 	} else if (strcmp(method, "GET") == 0) {
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	} else {
@@ -183,14 +193,35 @@ static int set_body(CURL *h, const char *method, const json_t *body, char **js,
 int cg_agent_request(struct cg_agent_client *c, const char *method, const char *path,
                      const json_t *body, struct cg_http_resp *r, char *err, size_t errcap)
 {
-	struct sink s = {NULL, 0, 0, CG_AGENT_MAX_RESPONSE, 0};
+	char *js = NULL;
+	int rc;
+
+	if (!c || !method || !path || !r)
+		return CG_EINVAL;
+	if (strcmp(method, "POST") == 0) {
+		js = body ? json_dumps(body, JSON_COMPACT) : cg_strdup("{}");
+		if (!js)
+			return CG_ENOMEM;
+	}
+	rc = cg_agent_request_raw(c, method, path, "application/json", js, js ? strlen(js) : 0, r,
+	                          err, errcap);
+	cg_free(js);
+	return rc;
+}
+
+int cg_agent_request_raw(struct cg_agent_client *c, const char *method, const char *path,
+                         const char *ctype, const void *body, size_t len, struct cg_http_resp *r,
+                         char *err, size_t errcap)
+{
+	struct sink s = {NULL, 0, 0, 0, 0};
 	struct curl_slist *hdr = NULL;
-	char url[1024], errbuf[CURL_ERROR_SIZE] = "", *js = NULL;
+	char url[2048], errbuf[CURL_ERROR_SIZE] = "";
 	curl_off_t ra = 0;
 	int rc;
 
-	if (!c || !method || !path || !r || path[0] != '/')
+	if (!c || !method || !path || !r || path[0] != '/' || (len && !body))
 		return CG_EINVAL;
+	s.max = c->max_resp;
 	memset(r, 0, sizeof(*r));
 	if ((size_t)snprintf(url, sizeof(url), "%s%s", c->base, path) >= sizeof(url))
 		return CG_EINVAL;
@@ -205,7 +236,7 @@ int cg_agent_request(struct cg_agent_client *c, const char *method, const char *
 	hdr = curl_slist_append(hdr, "Accept: application/json");
 	if (c->auth[0])
 		hdr = curl_slist_append(hdr, c->auth);
-	rc = set_body(c->h, method, body, &js, &hdr);
+	rc = set_body(c->h, method, ctype, body, len, &hdr);
 	if (rc == 0 && !hdr)
 		rc = CG_ENOMEM;
 	if (rc == 0) {
@@ -228,7 +259,6 @@ int cg_agent_request(struct cg_agent_client *c, const char *method, const char *
 		snprintf(err, errcap, "%s", errbuf[0] ? errbuf : cg_strerror(rc));
 	curl_slist_free_all(hdr);
 	curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, NULL);
-	cg_free(js);
 	cg_free(s.p);
 	return rc;
 }

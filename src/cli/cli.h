@@ -128,6 +128,7 @@ int cg_cmd_fim(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_web(struct cg_cli *c, int argc, char **argv);
 #ifndef _WIN32
 int cg_cmd_agent(struct cg_cli *c, int argc, char **argv); /* Linux only for now */
+int cg_cmd_admin(struct cg_cli *c, int argc, char **argv); /* Linux only for now */
 #endif
 /* `logs export-json` (logs_evtx.c): argv[0] is the command's name, options follow. */
 int cg_logs_evtx(int argc, char **argv);

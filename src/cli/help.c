@@ -59,6 +59,7 @@ static const struct help helps[] = {
      "  fim ...              toàn vẹn tệp, web shell: baseline, check, show, list\n"
      "  web check|baseline   kiểm tra trang web: bị thay giao diện, chèn cờ bạc, liên kết ẩn\n"
      "  agent ...            tác tử gửi về máy chủ: enroll, run, status, event\n"
+     "  admin ...            quản trị qua API máy chủ: units, users, feeds, hosts, alerts...\n"
      "  help [LỆNH]          trợ giúp\n\n"
      "  --version            phiên bản\n\n" COMMON_VI
      "\nMã thoát của từng lệnh: xem docs/cli.md hoặc canhgac help LỆNH.\n",
@@ -81,6 +82,7 @@ static const struct help helps[] = {
      "  fim ...              file integrity, web shells: baseline, check, show, list\n"
      "  web check|baseline   check websites: defacement, gambling injection, hidden links\n"
      "  agent ...            the agent that reports to the server: enroll, run, status, event\n"
+     "  admin ...            administration over the server API: units, users, feeds, hosts...\n"
      "  help [COMMAND]       help\n\n"
      "  --version            version\n\n" COMMON_EN
      "\nExit codes of each command: see docs/cli.md or canhgac help COMMAND.\n"},
@@ -699,6 +701,48 @@ static const struct help helps[] = {
      "  --once               run: one round (heartbeat, flush, tasks), then exit\n"
      "  --config FILE        configuration file (default /etc/canhgac/agent.conf)\n\n" COMMON_EN
      "\nExit status: 0 success, 2 error.\n"},
+    {"admin",
+     "Cách dùng: canhgac admin NHÓM VIỆC [ĐỐI SỐ]... [TÙY CHỌN]...\n\n"
+     "Dùng API của máy chủ từ dòng lệnh (cho kịch bản, hoặc khi không có trình duyệt).\n"
+     "  units list | units import TỆP | units add MÃ TÊN [--parent MÃ_CHA]\n"
+     "  users list | users add TÊN_ĐĂNG_NHẬP HỌ_TÊN --role VAI_TRÒ --unit MÃ\n"
+     "                       (mật khẩu tạm thời đọc từ đầu vào chuẩn)\n"
+     "  feeds list | feeds import TỆP [--columns ip=2,time=3]   (danh sách botnet)\n"
+     "  hosts list [--unit MÃ] | hosts show MÃ_MÁY\n"
+     "  tasks add MÃ_MÁY scan [quick|full|path] [--path P]... | tasks add MÃ_MÁY inventory\n"
+     "  tasks show SỐ\n"
+     "  alerts list [--state S] [--kind K] | alerts update SỐ [--state S] [--assignee TÊN]\n"
+     "                       [--comment NỘI_DUNG]\n"
+     "  botnet triage | botnet matches [--unit MÃ] | botnet handle SỐ --action NỘI_DUNG\n"
+     "  token-info           mã API đang dùng thuộc về ai\n\n"
+     "  --server URL         máy chủ, https:// (hoặc biến CANHGAC_SERVER)\n"
+     "  --token-file TỆP     tệp chứa mã API cgt_... (hoặc biến CANHGAC_TOKEN); tạo mã trong\n"
+     "                       giao diện web (POST /api/v1/me/tokens)\n"
+     "  --ca TỆP             ca.pem của máy chủ (mặc định DATA_DIR/server/ca.pem nếu có,\n"
+     "                       ngược lại DATA_DIR/agent/ca.pem); luôn xác minh chứng chỉ\n"
+     "Ngày giờ theo giờ Việt Nam (dd/mm/yyyy HH:MM); --json in JSON của máy chủ "
+     "(*_ms).\n\n" COMMON_VI "\nMã thoát: 0 thành công, 2 lỗi (in thông báo của máy chủ).\n",
+     "Usage: canhgac admin GROUP VERB [ARGS]... [OPTIONS]...\n\n"
+     "The server's API from the command line (for scripts, or without a browser).\n"
+     "  units list | units import FILE | units add CODE NAME [--parent CODE]\n"
+     "  users list | users add LOGIN NAME --role ROLE --unit CODE\n"
+     "                       (the one-time password is read from standard input)\n"
+     "  feeds list | feeds import FILE [--columns ip=2,time=3]   (botnet lists)\n"
+     "  hosts list [--unit CODE] | hosts show ID\n"
+     "  tasks add HOST scan [quick|full|path] [--path P]... | tasks add HOST inventory\n"
+     "  tasks show ID\n"
+     "  alerts list [--state S] [--kind K] | alerts update ID [--state S] [--assignee LOGIN]\n"
+     "                       [--comment TEXT]\n"
+     "  botnet triage | botnet matches [--unit CODE] | botnet handle ID --action TEXT\n"
+     "  token-info           whom the API token acts as\n\n"
+     "  --server URL         the server, https:// (or CANHGAC_SERVER)\n"
+     "  --token-file FILE    file holding an API token cgt_... (or CANHGAC_TOKEN); create one\n"
+     "                       in the web console (POST /api/v1/me/tokens)\n"
+     "  --ca FILE            the server's ca.pem (default DATA_DIR/server/ca.pem when present,\n"
+     "                       else DATA_DIR/agent/ca.pem); certificates are always verified\n"
+     "Dates in Vietnam time (dd/mm/yyyy HH:MM); --json prints the server's JSON "
+     "(*_ms).\n\n" COMMON_EN
+     "\nExit status: 0 success, 2 error (the server's message is printed).\n"},
 };
 
 int cg_cli_help(const char *name, FILE *f)

@@ -35,6 +35,7 @@ static const struct command commands[] = {
 #ifndef _WIN32
     {"server", cg_cmd_server},
     {"agent", cg_cmd_agent},
+    {"admin", cg_cmd_admin},
 #endif
 };
 /* clang-format on */

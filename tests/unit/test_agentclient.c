@@ -90,12 +90,41 @@ static void https_only(void **state)
 	cg_agent_client_free(c);
 }
 
+/* The raw request and the response cap refuse bad arguments before any network use. */
+static void raw_args(void **state)
+{
+	struct cg_agent_client *c = NULL;
+	struct cg_http_resp r;
+	static char big[CG_AGENT_MAX_RESPONSE + 1];
+	(void)state;
+	assert_int_equal(cg_agent_client_new("https://127.0.0.1:1", "/nonexistent", "cgt_x", &c),
+	                 0);
+	assert_int_equal(cg_agent_client_set_max_response(c, 0), CG_EINVAL);
+	assert_int_equal(cg_agent_client_set_max_response(c, CG_AGENT_MAX_RESPONSE_CAP + 1),
+	                 CG_EINVAL);
+	assert_int_equal(cg_agent_client_set_max_response(c, CG_AGENT_MAX_RESPONSE_CAP), 0);
+	assert_int_equal(
+	    cg_agent_request_raw(c, "POST", "/x", "text/csv\r\nX-Evil: 1", "a", 1, &r, NULL, 0),
+	    CG_EINVAL);
+	assert_int_equal(
+	    cg_agent_request_raw(c, "POST", "/x", "text/csv", big, sizeof(big), &r, NULL, 0),
+	    CG_ELIMIT);
+	assert_int_equal(cg_agent_request_raw(c, "POST", "/x", "text/csv", NULL, 5, &r, NULL, 0),
+	                 CG_EINVAL);
+	assert_int_equal(cg_agent_request_raw(c, "PUT", "/x", "text/csv", "a", 1, &r, NULL, 0),
+	                 CG_EINVAL);
+	assert_int_equal(cg_agent_request_raw(c, "GET", "x", NULL, NULL, 0, &r, NULL, 0),
+	                 CG_EINVAL);
+	cg_agent_client_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(backoff),
 	    cmocka_unit_test(identity),
 	    cmocka_unit_test(https_only),
+	    cmocka_unit_test(raw_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
