@@ -36,6 +36,16 @@ static json_t *task_body(struct cg_admin *a, int argc, char **argv)
 	const char *kind = argv[2], *mode = argc == 4 ? argv[3] : (a->npaths ? "path" : "quick");
 	json_t *args, *paths;
 
+	/* quarantine PATH SHA256 (a file the host reported), restore QUARANTINE_ID */
+	if (strcmp(kind, "quarantine") == 0)
+		return argc == 5 && !a->npaths
+		           ? json_pack("{s:s,s:{s:s,s:s}}", "kind", kind, "args", "path", argv[3],
+		                       "sha256", argv[4])
+		           : NULL;
+	if (strcmp(kind, "restore") == 0)
+		return argc == 4 && !a->npaths
+		           ? json_pack("{s:s,s:{s:s}}", "kind", kind, "args", "id", argv[3])
+		           : NULL;
 	if (strcmp(kind, "scan") != 0) {
 		if (argc != 3 || a->npaths)
 			return NULL;
@@ -69,16 +79,20 @@ int cg_admin_tasks(struct cg_admin *a, int argc, char **argv)
 		return cg_admin_show_path(a, path);
 	}
 	b = NULL;
-	if (strcmp(argv[0], "add") == 0 && (argc == 3 || argc == 4) &&
+	if (strcmp(argv[0], "add") == 0 && argc >= 3 && argc <= 5 &&
 	    cg_admin_esc(argv[1], esc, sizeof(esc)) == 0)
 		b = task_body(a, argc, argv);
 	if (!b)
 		return cg_admin_usage(
 		    "admin tasks add MÃ_MÁY scan [quick|full|path] [--path P]... | "
-		    "admin tasks add MÃ_MÁY inventory|bundle_update | admin tasks "
-		    "show SỐ",
+		    "admin tasks add MÃ_MÁY inventory|bundle_update | admin tasks add MÃ_MÁY "
+		    "quarantine ĐƯỜNG_DẪN SHA256 | admin tasks add MÃ_MÁY restore MÃ_CÁCH_LY | "
+		    "admin "
+		    "tasks show SỐ",
 		    "admin tasks add HOST scan [quick|full|path] [--path P]... | "
-		    "admin tasks add HOST inventory|bundle_update | admin tasks show "
+		    "admin tasks add HOST inventory|bundle_update | admin tasks add HOST "
+		    "quarantine "
+		    "PATH SHA256 | admin tasks add HOST restore QUARANTINE_ID | admin tasks show "
 		    "ID");
 	snprintf(path, sizeof(path), "/api/v1/hosts/%s/tasks", esc);
 	rc = cg_admin_post(a, path, b, &j);

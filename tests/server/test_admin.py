@@ -171,6 +171,9 @@ def hosts_feeds_tasks(tmp, srv, api, adm, port):
     check(r.returncode == 0, "tasks add inventory")
     r = adm.run("tasks", "add", hid, "scan", "path")
     check(r.returncode == 2, "scan path without --path: exit 2")
+    r = adm.run("tasks", "add", hid, "quarantine", "/etc/passwd", "0" * 64)
+    check(r.returncode == 2 and "reported" in r.stderr,
+          "quarantine of a file the host did not report: refused (%s)" % r.stderr.strip()[-120:])
 
     # A botnet list naming the agent's address, listed now (UTC+7).
     when = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7)))
