@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cg_manifest_parse((const char *)data, size, "fuzz", &m, &d) == 0) {
 		/* what parses must serialize and parse back */
 		if (cg_manifest_to_json(m, &text, &n) != 0 ||
-		    cg_manifest_parse(text, n, "fuzz2", &m2, NULL) != 0 || m2->nfiles != m->nfiles ||
-		    m2->expires != m->expires)
+		    cg_manifest_parse(text, n, "fuzz2", &m2, NULL) != 0 ||
+		    m2->nfiles != m->nfiles || m2->expires != m->expires)
 			__builtin_trap();
 		/* the acceptance rule and the version order over what parsed */
 		(void)cg_bundle_accept(m, 1, m->name, m->expires, &d);

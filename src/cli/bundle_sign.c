@@ -58,8 +58,8 @@ int cg_cli_bundle_keygen(const char *prefix)
 
 /* Sets expires and version in dir/manifest.json as asked, rewriting it atomically; *man then
  * holds the new bytes. */
-static int update_manifest(const char *mpath, const struct cg_bundle_sign_opts *so,
-                           uint8_t **man, size_t *mlen)
+static int update_manifest(const char *mpath, const struct cg_bundle_sign_opts *so, uint8_t **man,
+                           size_t *mlen)
 {
 	struct cg_diags d = CG_DIAGS_INIT;
 	struct cg_manifest *m = NULL;

@@ -175,11 +175,12 @@ static int keygen_or_sign(const char *sub, const struct import_opts *io, const c
 		return cg_cli_bundle_keygen(io->out);
 	if (io->expires) {
 		if (cg_manifest_time_parse(io->expires, &so.expires)) {
-			cg_cli_err(cg_tr("--expires: \"%s\" cần ngày \"2027-01-31\" hoặc thời "
-			                 "điểm UTC \"2027-01-31T00:00:00Z\"",
-			                 "--expires: \"%s\" should be a date \"2027-01-31\" or a UTC "
-			                 "time \"2027-01-31T00:00:00Z\""),
-			           io->expires);
+			cg_cli_err(
+			    cg_tr("--expires: \"%s\" cần ngày \"2027-01-31\" hoặc thời "
+			          "điểm UTC \"2027-01-31T00:00:00Z\"",
+			          "--expires: \"%s\" should be a date \"2027-01-31\" or a UTC "
+			          "time \"2027-01-31T00:00:00Z\""),
+			    io->expires);
 			return CG_EXIT_ERROR;
 		}
 		so.expires_set = 1;

@@ -189,10 +189,11 @@ int cg_bundle_accept(const struct cg_manifest *m, int signed_ok, const char *ins
 		r = not_newer(m, installed_version, d);
 		rc = rc ? rc : r;
 	} else if (!version_ok(m->version)) {
-		r = cg_diags_add(d, CG_EPARSE, m->name, 0, 0,
-		                 CG_MSG("version: phiên bản \"%s\" cần các số cách nhau bởi dấu chấm",
-		                        "version: version \"%s\" should be numbers separated by dots"),
-		                 m->version);
+		r = cg_diags_add(
+		    d, CG_EPARSE, m->name, 0, 0,
+		    CG_MSG("version: phiên bản \"%s\" cần các số cách nhau bởi dấu chấm",
+		           "version: version \"%s\" should be numbers separated by dots"),
+		    m->version);
 		rc = rc ? rc : r;
 	}
 	return rc;

@@ -194,8 +194,7 @@ static void get_expires(struct ps *p, json_t *root, struct cg_manifest *m)
 	m->expires = INT64_MIN;
 	if (!v)
 		return;
-	if (!s || json_string_length(v) > MAX_TIME_TEXT ||
-	    cg_manifest_time_parse(s, &m->expires)) {
+	if (!s || json_string_length(v) > MAX_TIME_TEXT || cg_manifest_time_parse(s, &m->expires)) {
 		m->expires = INT64_MIN;
 		err(p, "expires",
 		    "cần thời điểm UTC dạng \"2027-01-31T00:00:00Z\" hoặc ngày \"2027-01-31\"",

@@ -18,8 +18,8 @@
 #endif
 
 #define H64 "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
-#define MAN(extra)                                                                             \
-	"{\"format\":1,\"name\":\"pack\",\"version\":\"2026.12.03.1\"" extra ",\"files\":["     \
+#define MAN(extra)                                                                                 \
+	"{\"format\":1,\"name\":\"pack\",\"version\":\"2026.12.03.1\"" extra ",\"files\":["        \
 	"{\"path\":\"a.ndb\",\"sha256\":\"" H64 "\",\"size\":1,\"kind\":\"ndb\"}]}"
 
 /* 2027-01-31T00:00:00Z */
@@ -69,10 +69,13 @@ static void expires_field(void **state)
 	assert_true(m->expires == T_2027_01_31 + 12 * 3600 + 30 * 60 + 5);
 	cg_manifest_free(m);
 
-	const char *bad[] = {MAN(",\"expires\":\"31/01/2027\""), MAN(",\"expires\":\"2027-02-30\""),
+	const char *bad[] = {MAN(",\"expires\":\"31/01/2027\""),
+	                     MAN(",\"expires\":\"2027-02-30\""),
 	                     MAN(",\"expires\":\"2027-01-31T00:00:00+07:00\""),
-	                     MAN(",\"expires\":\"2027-01-31x\""), MAN(",\"expires\":20270131"),
-	                     MAN(",\"expires\":\"\""), MAN(",\"expires\":\"1969-12-31\""),
+	                     MAN(",\"expires\":\"2027-01-31x\""),
+	                     MAN(",\"expires\":20270131"),
+	                     MAN(",\"expires\":\"\""),
+	                     MAN(",\"expires\":\"1969-12-31\""),
 	                     MAN(",\"expires\":\"2027-1-31\"")};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_null(parse(bad[i], CG_EPARSE, "expires"));
@@ -102,8 +105,8 @@ static void versions(void **state)
 	assert_int_equal(vcmp("2026.12.03", "2026.12.03.1"), -1);
 	assert_int_equal(vcmp("2026.12.03", "2026.12.03.0"), 0);
 	assert_int_equal(vcmp("1.2", "1.2.0.0"), 0);
-	assert_int_equal(vcmp("2026.9", "2026.10"), -1);   /* numeric, not lexical */
-	assert_int_equal(vcmp("2026.010", "2026.9"), 1);   /* leading zeros ignored */
+	assert_int_equal(vcmp("2026.9", "2026.10"), -1); /* numeric, not lexical */
+	assert_int_equal(vcmp("2026.010", "2026.9"), 1); /* leading zeros ignored */
 	assert_int_equal(vcmp("007", "7"), 0);
 	assert_int_equal(vcmp("0", "0.0.0"), 0);
 	assert_int_equal(vcmp("1.0.0.1", "1"), 1);
