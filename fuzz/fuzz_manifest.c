@@ -1,5 +1,6 @@
 /* fuzz_manifest.c - fuzzes the manifest.json parser, re-serializes what parses, and feeds the
- * input to the signature check as signature and key. */
+ * input to the signature check as signature and key; what parses also goes through the
+ * acceptance rule (expires, versions). */
 #include <stdint.h>
 #include <string.h>
 
@@ -16,11 +17,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cg_manifest *m = NULL, *m2 = NULL;
 	char *text = NULL;
 	size_t n = 0;
+	int c = 0;
 
 	if (cg_manifest_parse((const char *)data, size, "fuzz", &m, &d) == 0) {
 		/* what parses must serialize and parse back */
 		if (cg_manifest_to_json(m, &text, &n) != 0 ||
-		    cg_manifest_parse(text, n, "fuzz2", &m2, NULL) != 0 || m2->nfiles != m->nfiles)
+		    cg_manifest_parse(text, n, "fuzz2", &m2, NULL) != 0 ||
+		    m2->nfiles != m->nfiles || m2->expires != m->expires)
+			__builtin_trap();
+		/* the acceptance rule and the version order over what parsed */
+		(void)cg_bundle_accept(m, 1, m->name, m->expires, &d);
+		(void)cg_bundle_accept(m, 0, NULL, 0, NULL);
+		if (cg_bundle_version_cmp(m->version, m->version, &c) == 0 && c != 0)
 			__builtin_trap();
 	}
 	if (size >= 64)

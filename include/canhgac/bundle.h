@@ -11,6 +11,7 @@
 #define CANHGAC_BUNDLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "canhgac/error.h"
 
@@ -41,6 +42,7 @@ struct cg_bundle_file {
 
 struct cg_bundle {
 	char *dir, *name, *version, *created;
+	int64_t expires;             /* the manifest's expires (unix seconds), INT64_MIN if none */
 	int signed_ok;               /* 1 when manifest.json.sig verified against a trusted key */
 	struct cg_hashsig *hashes;   /* never NULL after load (may be empty) */
 	struct cg_bodysig_set *body; /* after prepare; NULL when the bundle has no .ndb */

@@ -138,4 +138,14 @@ struct cg_bundle;
 /* Loads the bundle of --bundle / $CANHGAC_BUNDLE / DATA_DIR/bundle; prints problems. */
 int cg_cli_load_bundle(struct cg_cli *c, int backend, struct cg_bundle **out);
 
+/* `bundle keygen --out PREFIX` and `bundle sign DIR --key K` (bundle_sign.c, Linux only). */
+struct cg_bundle_sign_opts {
+	const char *key;     /* the PEM private key file */
+	const char *version; /* a new version, or NULL */
+	int expires_set;     /* whether expires below is to be written */
+	int64_t expires;     /* unix seconds */
+};
+int cg_cli_bundle_keygen(const char *prefix);
+int cg_cli_bundle_sign(const char *dir, const struct cg_bundle_sign_opts *so);
+
 #endif

@@ -1,27 +1,45 @@
-/* cmd_bundle.c - `canhgac bundle info` and the option handling of `canhgac bundle import`. */
+/* cmd_bundle.c - `canhgac bundle info` and the option handling of `canhgac bundle import`,
+ * `keygen` and `sign`. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "canhgac/bundle.h"
 #include "canhgac/bundle_import.h"
 #include "canhgac/hashsig.h"
+#include "canhgac/manifest.h"
 #include "cli.h"
 #include "banned.h"
 
-enum { OPT_OUT = OPT_COMMON_LAST, OPT_NAME, OPT_VERSION };
+enum { OPT_OUT = OPT_COMMON_LAST, OPT_NAME, OPT_VERSION, OPT_KEY, OPT_EXPIRES };
 
 static const struct option b_opts[] = {
     CG_COMMON_LONGOPTS,
     {"out", required_argument, NULL, OPT_OUT},
     {"name", required_argument, NULL, OPT_NAME},
     {"version", required_argument, NULL, OPT_VERSION},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"expires", required_argument, NULL, OPT_EXPIRES},
     {NULL, 0, NULL, 0},
 };
 
 struct import_opts {
-	const char *out, *name, *version;
+	const char *out, *name, *version, *key, *expires;
 };
+
+/* The expiry as people read it: "dd/mm/yyyy" and whether it has passed. */
+static void print_expiry(int64_t expires)
+{
+	char day[16];
+
+	if (expires == INT64_MIN || cg_manifest_date_human(expires, day)) {
+		printf("%s: %s\n", cg_tr("Hết hạn", "Expires"), cg_tr("không", "never"));
+		return;
+	}
+	printf("%s: %s%s\n", cg_tr("Hết hạn", "Expires"), day,
+	       expires <= (int64_t)time(NULL) ? cg_tr(" (ĐÃ HẾT HẠN)", " (EXPIRED)") : "");
+}
 
 static int bundle_import(struct cg_cli *c, const struct import_opts *io, char **src, int n)
 {
@@ -103,9 +121,14 @@ static int info(struct cg_cli *c, const char *dir)
 			                      json_pack("{s:s,s:s,s:I}", "path", b->files[i].path,
 			                                "kind", b->files[i].kind, "count",
 			                                (json_int_t)b->files[i].count));
+		char exp[32] = "";
+		if (b->expires != INT64_MIN)
+			cg_manifest_time_format(b->expires, exp);
 		o = json_pack(
-		    "{s:s,s:s,s:s?,s:b,s:s,s:{s:I,s:I,s:I,s:I,s:I},s:o}", "name", b->name,
-		    "version", b->version, "created", b->created, "signed", b->signed_ok, "engine",
+		    "{s:s,s:s,s:s?,s:s?,s:b,s:b,s:s,s:{s:I,s:I,s:I,s:I,s:I},s:o}", "name", b->name,
+		    "version", b->version, "created", b->created, "expires", *exp ? exp : NULL,
+		    "expired", b->expires != INT64_MIN && b->expires <= (int64_t)time(NULL),
+		    "signed", b->signed_ok, "engine",
 		    b->backend == CG_BUNDLE_BE_HYPERSCAN ? "hyperscan" : "portable", "signatures",
 		    "sha256", (json_int_t)n256, "md5", (json_int_t)nmd5, "sha1", (json_int_t)nsha1,
 		    "body", (json_int_t)b->n_body, "yara", (json_int_t)b->n_yara, "files", files);
@@ -118,6 +141,7 @@ static int info(struct cg_cli *c, const char *dir)
 		printf("%s: %s\n%s: %s\n%s: %s\n", cg_tr("Bộ mẫu", "Bundle"), b->name,
 		       cg_tr("Phiên bản", "Version"), b->version, cg_tr("Tạo lúc", "Created"),
 		       b->created ? b->created : "-");
+		print_expiry(b->expires);
 		printf("%s: %s\n", cg_tr("Chữ ký số", "Signature"),
 		       b->signed_ok ? cg_tr("đã xác thực (verified)", "verified")
 		                    : cg_tr("không có", "none"));
@@ -136,9 +160,38 @@ static int info(struct cg_cli *c, const char *dir)
 	return CG_EXIT_OK;
 }
 
+/* `bundle keygen --out PREFIX` and `bundle sign DIR --key K [--expires D] [--version V]`. */
+static int keygen_or_sign(const char *sub, const struct import_opts *io, const char *dir)
+{
+#ifdef _WIN32
+	(void)io;
+	(void)dir;
+	cg_cli_err(cg_tr("bundle %s: chỉ có trên Linux", "bundle %s: Linux only"), sub);
+	return CG_EXIT_ERROR;
+#else
+	struct cg_bundle_sign_opts so = {io->key, io->version, 0, INT64_MIN};
+
+	if (strcmp(sub, "keygen") == 0)
+		return cg_cli_bundle_keygen(io->out);
+	if (io->expires) {
+		if (cg_manifest_time_parse(io->expires, &so.expires)) {
+			cg_cli_err(
+			    cg_tr("--expires: \"%s\" cần ngày \"2027-01-31\" hoặc thời "
+			          "điểm UTC \"2027-01-31T00:00:00Z\"",
+			          "--expires: \"%s\" should be a date \"2027-01-31\" or a UTC "
+			          "time \"2027-01-31T00:00:00Z\""),
+			    io->expires);
+			return CG_EXIT_ERROR;
+		}
+		so.expires_set = 1;
+	}
+	return cg_cli_bundle_sign(dir, &so);
+#endif
+}
+
 int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv)
 {
-	struct import_opts io = {NULL, NULL, NULL};
+	struct import_opts io = {NULL, NULL, NULL, NULL, NULL};
 	const char *sub;
 	int opt;
 
@@ -158,6 +211,10 @@ int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv)
 			io.name = optarg;
 		else if (opt == OPT_VERSION)
 			io.version = optarg;
+		else if (opt == OPT_KEY)
+			io.key = optarg;
+		else if (opt == OPT_EXPIRES)
+			io.expires = optarg;
 		else {
 			cg_cli_err(cg_tr("tùy chọn không hợp lệ '%s'", "invalid option '%s'"),
 			           argv[optind - 1]);
@@ -178,8 +235,10 @@ int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv)
 		}
 		return bundle_import(c, &io, argv + optind, argc - optind);
 	}
-	cg_cli_err("%s",
-	           cg_tr("thiếu lệnh con: import hoặc info", "missing subcommand: import or info"));
+	if (sub && (strcmp(sub, "keygen") == 0 || strcmp(sub, "sign") == 0))
+		return keygen_or_sign(sub, &io, optind < argc ? argv[optind] : NULL);
+	cg_cli_err("%s", cg_tr("thiếu lệnh con: import, info, keygen hoặc sign",
+	                       "missing subcommand: import, info, keygen or sign"));
 	cg_cli_usage_hint("bundle");
 	return CG_EXIT_ERROR;
 }

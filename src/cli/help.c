@@ -46,7 +46,7 @@ static const struct help helps[] = {
      "  scan PATH...         quét mã độc trong tệp và thư mục\n"
      "  scan history         các lần quét trước\n"
      "  quarantine ...       khu cách ly: add, list, show, restore, delete\n"
-     "  bundle ...           bộ mẫu nhận diện: import, info\n"
+     "  bundle ...           bộ mẫu nhận diện: import, info, keygen, sign\n"
      "  vercmp A OP B        so sánh phiên bản như dpkg --compare-versions (dpkg, rpm, semver...)\n"
      "  vulns                gói đã cài bị ảnh hưởng bởi cảnh báo lỗ hổng\n"
      "  feed ...             nguồn tin mối đe dọa: import, list, show, remove\n"
@@ -69,7 +69,7 @@ static const struct help helps[] = {
      "  scan PATH...         scan files and folders for malware\n"
      "  scan history         earlier scans\n"
      "  quarantine ...       the quarantine store: add, list, show, restore, delete\n"
-     "  bundle ...           signature bundles: import, info\n"
+     "  bundle ...           signature bundles: import, info, keygen, sign\n"
      "  vercmp A OP B        compare versions like dpkg --compare-versions (dpkg, rpm, semver...)\n"
      "  vulns                installed packages affected by vulnerability warnings\n"
      "  feed ...             threat feeds: import, list, show, remove\n"
@@ -154,17 +154,29 @@ static const struct help helps[] = {
      "\nExit status: 0 success, 2 error.\n"},
     {"bundle",
      "Cách dùng: canhgac bundle import SOURCE... --out DIR [--name NAME] [--version V]\n"
-     "           canhgac bundle info [DIR] [--json]\n\n"
+     "           canhgac bundle info [DIR] [--json]\n"
+     "           canhgac bundle keygen --out PREFIX\n"
+     "           canhgac bundle sign DIR --key PREFIX.key [--expires DATE] [--version V]\n\n"
      "import: tạo bộ mẫu từ tệp .cvd/.cld của ClamAV, .hdb/.hsb/.ndb, CSV của MalwareBazaar,\n"
      "        danh sách mã băm hoặc luật YARA; báo cáo những gì bị bỏ qua theo loại.\n"
-     "info:   kiểm tra và hiển thị phiên bản, số lượng mẫu của bộ mẫu.\n\n" COMMON_VI
-     "\nMã thoát: 0 thành công, 2 lỗi.\n",
+     "info:   kiểm tra và hiển thị phiên bản, ngày hết hạn, số lượng mẫu của bộ mẫu.\n"
+     "keygen: tạo cặp khóa Ed25519: PREFIX.key (bí mật, quyền 0600, giữ ngoại tuyến) và\n"
+     "        PREFIX.pub (công khai, dùng với --trust-key); không ghi đè tệp đã có (Linux).\n"
+     "sign:   ghi manifest.json.sig cho bộ mẫu DIR; --expires 2027-01-31 (hoặc\n"
+     "        2027-01-31T00:00:00Z, giờ UTC) và --version 2026.12.03.1 sửa manifest.json\n"
+     "        trước khi ký (Linux).\n\n" COMMON_VI "\nMã thoát: 0 thành công, 2 lỗi.\n",
      "Usage: canhgac bundle import SOURCE... --out DIR [--name NAME] [--version V]\n"
-     "       canhgac bundle info [DIR] [--json]\n\n"
+     "       canhgac bundle info [DIR] [--json]\n"
+     "       canhgac bundle keygen --out PREFIX\n"
+     "       canhgac bundle sign DIR --key PREFIX.key [--expires DATE] [--version V]\n\n"
      "import: build a bundle from ClamAV .cvd/.cld files, .hdb/.hsb/.ndb files, MalwareBazaar\n"
      "        CSV exports, hash lists or YARA rules; reports what was skipped, by type.\n"
-     "info:   verify a bundle and show its version and signature counts.\n\n" COMMON_EN
-     "\nExit status: 0 success, 2 error.\n"},
+     "info:   verify a bundle and show its version, expiry and signature counts.\n"
+     "keygen: make an Ed25519 key pair: PREFIX.key (private, mode 0600, keep it offline) and\n"
+     "        PREFIX.pub (public, for --trust-key); never overwrites a file (Linux).\n"
+     "sign:   write manifest.json.sig for the bundle DIR; --expires 2027-01-31 (or\n"
+     "        2027-01-31T00:00:00Z, UTC) and --version 2026.12.03.1 change manifest.json\n"
+     "        before signing (Linux).\n\n" COMMON_EN "\nExit status: 0 success, 2 error.\n"},
     {"vercmp",
      "Cách dùng: canhgac vercmp [--scheme S] A OP B\n"
      "           canhgac vercmp [--scheme S] --batch [FILE...]\n\n"

@@ -15,6 +15,8 @@
 #include "canhgac/manifest.h"
 #include "banned.h"
 
+#define MAX_TIME_TEXT 40
+
 static const char *const kind_names[CG_KIND_N] = {"hdb", "hsb",  "hdu",      "hsu",
                                                   "ndb", "yara", "hashlist", "csv"};
 
@@ -184,6 +186,22 @@ static void get_file(struct ps *p, json_t *o, size_t i, struct cg_manifest *m)
 	get_u64(p, o, "count", field, 0, &f->count);
 }
 
+static void get_expires(struct ps *p, json_t *root, struct cg_manifest *m)
+{
+	json_t *v = json_object_get(root, "expires");
+	const char *s = json_string_value(v);
+
+	m->expires = INT64_MIN;
+	if (!v)
+		return;
+	if (!s || json_string_length(v) > MAX_TIME_TEXT || cg_manifest_time_parse(s, &m->expires)) {
+		m->expires = INT64_MIN;
+		err(p, "expires",
+		    "cần thời điểm UTC dạng \"2027-01-31T00:00:00Z\" hoặc ngày \"2027-01-31\"",
+		    "expected a UTC time \"2027-01-31T00:00:00Z\" or a date \"2027-01-31\"");
+	}
+}
+
 static int get_format(struct ps *p, json_t *root, struct cg_manifest *m)
 {
 	json_t *v = json_object_get(root, "format");
@@ -247,6 +265,7 @@ static int from_json(struct ps *p, json_t *root, struct cg_manifest *m)
 	get_str(p, root, "version", "version", 1, &m->version);
 	get_str(p, root, "created", "created", 0, &m->created);
 	get_str(p, root, "description", "description", 0, &m->description);
+	get_expires(p, root, m);
 	if (p->nomem)
 		return CG_ENOMEM;
 	if ((rc = get_files(p, root, m)))
@@ -318,6 +337,11 @@ static int check(const struct cg_manifest *m)
 	if (!m || m->format != CG_MANIFEST_FORMAT || !m->name || !*m->name || !m->version ||
 	    !*m->version || m->nfiles > CG_MAX_BUNDLE_FILES || (m->nfiles && !m->files))
 		return CG_EINVAL;
+	if (m->expires != INT64_MIN) {
+		char t[32];
+		if (cg_manifest_time_format(m->expires, t))
+			return CG_EINVAL;
+	}
 	for (size_t i = 0; i < m->nfiles; i++) {
 		const struct cg_manifest_file *f = &m->files[i];
 		if (!cg_manifest_path_ok(f->path) || (unsigned)f->kind >= CG_KIND_N ||
@@ -332,8 +356,12 @@ static int check(const struct cg_manifest *m)
 static json_t *to_json(const struct cg_manifest *m)
 {
 	json_t *root = json_object(), *files = json_array();
+	char exp[32];
 
 	if (!root || !files)
+		goto fail;
+	if (m->expires != INT64_MIN &&
+	    (cg_manifest_time_format(m->expires, exp) || set(root, "expires", json_string(exp))))
 		goto fail;
 	if (set(root, "format", json_integer(m->format)) ||
 	    set(root, "name", json_string(m->name)) ||

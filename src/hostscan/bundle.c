@@ -252,6 +252,7 @@ int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bu
 	b = &p->pub;
 	path[0] = '\0';
 	b->backend = o->backend;
+	b->expires = INT64_MIN;
 	b->dir = cg_strdup(dir);
 	b->cache_dir = o->cache_dir ? cg_strdup(o->cache_dir) : NULL;
 	b->allow_partial = o->allow_partial;
@@ -283,6 +284,7 @@ int cg_bundle_load(const char *dir, const struct cg_bundle_opts *o, struct cg_bu
 	b->name = cg_strdup(m->name);
 	b->version = cg_strdup(m->version);
 	b->created = m->created ? cg_strdup(m->created) : NULL;
+	b->expires = m->expires;
 	rc = b->name && b->version ? CG_OK : CG_ENOMEM;
 	if (rc == 0)
 		rc = version_of(m, 0, b->hash_version);

@@ -528,6 +528,7 @@ int cg_bundle_import(const char *const *sources, size_t n, const char *out, cons
 		im.m.name = (char *)(name ? name : "imported");
 		im.m.version = (char *)(version ? version : ver);
 		im.m.created = created;
+		im.m.expires = INT64_MIN;
 		rc = cg_manifest_to_json(&im.m, &json, &jlen);
 	}
 	if (rc == 0)
