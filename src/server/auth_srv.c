@@ -73,8 +73,8 @@ static int load_user(struct cg_req *q, int64_t uid)
 	struct cg_rows *r = NULL;
 	int rc =
 	    cg_db_query(q->db, &r,
-	                "SELECT u.login, u.role, u.unit_id, n.path, u.must_change, u.totp_secret "
-	                "FROM users u JOIN units n ON n.id = u.unit_id "
+	                "SELECT u.login, u.role, u.unit_id, n.path, u.must_change, u.totp_secret, "
+	                "n.code, u.lang FROM users u JOIN units n ON n.id = u.unit_id "
 	                "WHERE u.id = ? AND u.disabled = 0",
 	                "i", uid);
 	if (rc == 0 && r->n == 1) {
@@ -83,6 +83,8 @@ static int load_user(struct cg_req *q, int64_t uid)
 		snprintf(q->who.login, sizeof q->who.login, "%s", cg_rows_get(r, 0, 0));
 		q->who.role = role_parse(cg_rows_get(r, 0, 1));
 		q->who.unit_id = cg_rows_int(r, 0, 2, 0);
+		snprintf(q->who.unit_code, sizeof q->who.unit_code, "%s", cg_rows_get(r, 0, 6));
+		snprintf(q->who.lang, sizeof q->who.lang, "%s", cg_rows_get(r, 0, 7));
 		snprintf(q->who.unit_path, sizeof q->who.unit_path, "%s", cg_rows_get(r, 0, 3));
 		/* A department admin's scope is every unit, also those imported as other roots. */
 		if (q->who.role == CG_ROLE_DEPT_ADMIN)
@@ -256,10 +258,10 @@ int cg_srv_audit(struct cg_req *q, const char *action, const char *object, json_
 static json_t *me_json(struct cg_req *q)
 {
 	static const char *roles[] = {"", "viewer", "unit_admin", "dept_admin"};
-	return json_pack("{s:I,s:s,s:s,s:I,s:b,s:b,s:s}", "id", (json_int_t)q->who.user_id, "login",
-	                 q->who.login, "role", roles[q->who.role], "unit_id",
-	                 (json_int_t)q->who.unit_id, "must_change_password",
-	                 (q->who.must_change & 1) != 0, "totp_required",
+	return json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:b,s:b,s:s}", "id", (json_int_t)q->who.user_id,
+	                 "login", q->who.login, "role", roles[q->who.role], "unit_id",
+	                 (json_int_t)q->who.unit_id, "unit", q->who.unit_code, "lang", q->who.lang,
+	                 "must_change_password", (q->who.must_change & 1) != 0, "totp_required",
 	                 (q->who.must_change & 2) != 0, "csrf", q->who.csrf);
 }
 

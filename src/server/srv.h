@@ -38,6 +38,8 @@ struct cg_caller {
 	char login[64];
 	enum cg_role role;
 	int64_t unit_id;
+	char unit_code[64];
+	char lang[8];        /* "vi" or "en", remembered per user */
 	char unit_path[256]; /* scope: the caller's unit path; a unit is in scope when its path
 	                        starts with this */
 	int via_token;       /* authenticated by an API token (no CSRF needed) */
@@ -137,6 +139,10 @@ int cg_h_me(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_password(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_totp_setup(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_api_token_new(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_api_tokens_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_api_token_revoke(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_me_update(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_users_update(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_users_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_users_create(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_units_list(struct cg_srv *, struct cg_req *, struct cg_resp *);

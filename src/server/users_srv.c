@@ -233,3 +233,150 @@ out:
 	json_decref(j);
 	return rc;
 }
+
+int cg_h_api_tokens_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_VIEWER))
+		return CG_EPERM;
+	struct cg_rows *t = NULL;
+	int rc =
+	    cg_db_query(q->db, &t,
+	                "SELECT id, name, created_ms, expires_ms, revoked FROM api_tokens WHERE "
+	                "user_id = ? ORDER BY id DESC LIMIT 200",
+	                "i", q->who.user_id);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < t->n; i++)
+		json_array_append_new(arr,
+		                      json_pack("{s:I,s:s,s:I,s:I,s:b}", "id",
+		                                (json_int_t)cg_rows_int(t, i, 0, 0), "name",
+		                                cg_rows_get(t, i, 1), "created_ms",
+		                                (json_int_t)cg_rows_int(t, i, 2, 0), "expires_ms",
+		                                (json_int_t)cg_rows_int(t, i, 3, 0), "revoked",
+		                                cg_rows_int(t, i, 4, 0) != 0));
+	cg_rows_free(t);
+	cg_resp_json(r, 200, json_pack("{s:o}", "tokens", arr));
+	return 0;
+}
+
+int cg_h_api_token_revoke(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_VIEWER))
+		return CG_EPERM;
+	int64_t changed = 0;
+	int rc = cg_db_exec(q->db, &changed,
+	                    "UPDATE api_tokens SET revoked = 1 WHERE id = ? AND user_id = ?", "ii",
+	                    cg_param_id(q, 0), q->who.user_id);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	if (!changed)
+		return cg_resp_404(r);
+	cg_srv_audit(q, "token.revoke", q->params[0], NULL);
+	cg_resp_json(r, 200, json_pack("{s:b}", "ok", 1));
+	return 0;
+}
+
+/* POST /me {"lang": "vi"|"en"}: the language remembered for this user. */
+int cg_h_me_update(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_VIEWER))
+		return CG_EPERM;
+	json_t *j = cg_req_json(q, r);
+	if (!j)
+		return CG_EINVAL;
+	const char *lang = json_string_value(json_object_get(j, "lang"));
+	int rc = CG_EINVAL;
+	if (!lang || (strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0))
+		cg_resp_err(r, 400, "bad_lang", "'lang' phải là vi hoặc en",
+		            "'lang' must be vi or en");
+	else if ((rc = cg_db_exec(q->db, NULL, "UPDATE users SET lang = ? WHERE id = ?", "ti", lang,
+	                          q->who.user_id)) != 0)
+		cg_resp_dberr(r, rc);
+	else
+		cg_resp_json(r, 200, json_pack("{s:s}", "lang", lang));
+	json_decref(j);
+	return rc;
+}
+
+/* POST /users/:login {"name", "role", "disabled"} (each optional), in the caller's scope; nobody
+ * changes their own role or disables themselves, and only a department admin grants that role.
+ * Disabling also ends the user's sessions and revokes their API tokens. */
+int cg_h_users_update(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
+		return CG_EPERM;
+	struct cg_rows *u = NULL;
+	int rc = cg_db_query(q->db, &u, "SELECT id, unit_id FROM users WHERE login = ?", "t",
+	                     q->params[0]);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	if (u->n != 1 || cg_srv_scope_unit(q, r, cg_rows_int(u, 0, 1, 0))) {
+		cg_rows_free(u);
+		return cg_resp_404(r);
+	}
+	int64_t uid = cg_rows_int(u, 0, 0, 0);
+	cg_rows_free(u);
+	json_t *j = cg_req_json(q, r);
+	if (!j)
+		return CG_EINVAL;
+	const char *name = json_string_value(json_object_get(j, "name"));
+	const char *role = json_string_value(json_object_get(j, "role"));
+	json_t *dis = json_object_get(j, "disabled");
+	rc = CG_EINVAL;
+	if ((role || dis) && uid == q->who.user_id) {
+		cg_resp_err(r, 403, "self", "Không tự đổi vai trò hay tự khóa tài khoản của mình",
+		            "You cannot change your own role or disable yourself");
+		goto out;
+	}
+	if ((role && strcmp(role, "viewer") && strcmp(role, "unit_admin") &&
+	     strcmp(role, "dept_admin")) ||
+	    (dis && !json_is_boolean(dis)) || (name && (!*name || strlen(name) > 200))) {
+		cg_resp_err(r, 400, "bad_request",
+		            "Giá trị không hợp lệ cho 'name', 'role' hoặc 'disabled'",
+		            "Invalid 'name', 'role' or 'disabled'");
+		goto out;
+	}
+	if (role && strcmp(role, "dept_admin") == 0 && q->who.role != CG_ROLE_DEPT_ADMIN) {
+		cg_resp_err(r, 403, "forbidden", "Không đủ quyền", "Not allowed for your role");
+		goto out;
+	}
+	rc = cg_db_begin_write(q->db);
+	if (rc == 0 && name) {
+		char key[512];
+		cg_srv_collkey(name, 1, key, sizeof key);
+		rc = cg_db_exec(q->db, NULL,
+		                "UPDATE users SET display_name = ?, name_key = ? WHERE id = ?",
+		                "tti", name, key, uid);
+	}
+	if (rc == 0 && role)
+		rc = cg_db_exec(q->db, NULL, "UPDATE users SET role = ? WHERE id = ?", "ti", role,
+		                uid);
+	if (rc == 0 && dis)
+		rc = cg_db_exec(q->db, NULL, "UPDATE users SET disabled = ? WHERE id = ?", "ii",
+		                (int64_t)json_is_true(dis), uid);
+	if (rc == 0 && json_is_true(dis))
+		rc = cg_db_exec(q->db, NULL, "DELETE FROM sessions WHERE user_id = ?", "i", uid);
+	if (rc == 0 && json_is_true(dis))
+		rc = cg_db_exec(q->db, NULL, "UPDATE api_tokens SET revoked = 1 WHERE user_id = ?",
+		                "i", uid);
+	if (rc == 0)
+		rc = cg_srv_audit(
+		    q, "user.update", q->params[0],
+		    json_pack("{s:s?,s:s?,s:O?}", "name", name, "role", role, "disabled", dis));
+	if (rc == 0)
+		rc = cg_db_commit(q->db);
+	if (rc != 0) {
+		cg_db_rollback(q->db);
+		cg_resp_dberr(r, rc);
+		goto out;
+	}
+	cg_resp_json(r, 200, json_pack("{s:b}", "ok", 1));
+out:
+	json_decref(j);
+	return rc;
+}

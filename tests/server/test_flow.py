@@ -221,6 +221,33 @@ def run(tmp, srv):
     authz(tmp, srv, adm, ua, ub, hid, al[0]["id"], task["id"], m[0]["id"])
     offline(tmp, adm, ua, ub, ag, hid)
     tokens_and_clones(tmp, srv, adm, ua, ag, tok_a, hid)
+    users_and_tokens(srv, adm, ua, ub)
+
+
+def users_and_tokens(srv, adm, ua, ub):
+    me = ua.ok("GET", "/api/v1/me")
+    check(me["unit"] == "thpt-a" and me["lang"] == "vi", "me: unit code, Vietnamese by default")
+    ua.ok("POST", "/api/v1/me", {"lang": "en"})
+    check(ua.ok("GET", "/api/v1/me")["lang"] == "en", "the language is remembered per user")
+    tok = ua.ok("POST", "/api/v1/me/tokens", {"name": "script", "days": 7})["token"]
+    script = Api(srv.port, srv.ca)
+    script.token = tok
+    check(script.ok("GET", "/api/v1/me")["login"] == "gv.a", "an API token acts as its user")
+    toks = ua.ok("GET", "/api/v1/me/tokens")["tokens"]
+    check(len(toks) == 1 and toks[0]["name"] == "script" and "token" not in toks[0],
+          "tokens listed without their secrets")
+    st, _, _ = ub.call("POST", "/api/v1/me/tokens/%d/revoke" % toks[0]["id"], {})
+    check(st == 404, "another user cannot revoke it: 404")
+    ua.ok("POST", "/api/v1/me/tokens/%d/revoke" % toks[0]["id"], {})
+    st, _, _ = script.call("GET", "/api/v1/me")
+    check(st == 401, "a revoked API token: 401")
+    st, _, _ = ua.call("POST", "/api/v1/users/gv.a", {"disabled": True})
+    check(st == 403, "nobody disables themselves: 403")
+    st, _, _ = ub.call("POST", "/api/v1/users/gv.a", {"role": "viewer"})
+    check(st == 404, "unit B cannot change A's user: 404")
+    adm.ok("POST", "/api/v1/users/gv.b", {"disabled": True})
+    st, _, _ = ub.call("GET", "/api/v1/me")
+    check(st == 401, "a disabled user's session ends: 401")
 
 
 def offline(tmp, adm, ua, ub, ag, hid):
