@@ -50,6 +50,11 @@ static const struct {
     {"GET", "/api/v1/botnet/triage"},
     {"GET", "/api/v1/events"},
     {"POST", "/api/v1/logout"},
+    {"POST", "/api/v1/me"},
+    {"POST", "/api/v1/users/u2"},
+    {"POST", "/api/v1/me/tokens/1/revoke"},
+    {"POST", "/api/v1/units/thpt-a"},
+    {"POST", "/api/v1/hosts/ag-fuzz/spool"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
