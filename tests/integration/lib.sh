@@ -38,3 +38,22 @@ for l in open(sys.argv[1]):
     if "member" in e: p+="!"+e["member"]
     print(p+"\t"+e["signature"]["name"])' "$T/out" "$1" | sort; }
 finish() { if [ "$FAILS" = 0 ]; then echo "all passed"; exit 0; else echo "$FAILS failed"; exit 1; fi; }
+
+# Runs a Windows program under $WINE. When wine itself fails before the program starts (the
+# client could not reach wineserver, e.g. "wine client error:0: recvmsg: Connection reset by
+# peer" while an idle wineserver exits on a busy machine), it is retried once: the program never
+# ran, so nothing happens twice.
+wine_exe() {
+	local e rc
+	e=$(mktemp)
+	"$WINE" "$@" 2>"$e"
+	rc=$?
+	if grep -q "wine client error" "$e"; then
+		sleep 1
+		"$WINE" "$@" 2>"$e"
+		rc=$?
+	fi
+	cat "$e" >&2
+	rm -f "$e"
+	return $rc
+}

@@ -7,7 +7,7 @@ WINE=${WINE:-/usr/lib/wine/wine64}
 : "${WINEPREFIX:?set WINEPREFIX to a private wine prefix}"
 export WINEDEBUG=-all
 win() { local p=$1; echo "Z:${p//\//\\}"; }
-W() { "$WINE" "$CG" "$@"; }
+W() { wine_exe "$CG" "$@"; }
 python3 "$SRC/tests/data/mkevtx.py" "$T/sec.evtx"
 
 # a clear error: exit 2 with one of the Event Log messages, no crash

@@ -7,7 +7,7 @@ WINE=${WINE:-/usr/lib/wine/wine64}
 : "${WINEPREFIX:?set WINEPREFIX to a private wine prefix}"
 export WINEDEBUG=-all
 win() { local p=$1; echo "Z:${p//\//\\}"; }
-W() { "$WINE" "$CG" "$@"; }
+W() { wine_exe "$CG" "$@"; }
 export CANHGAC_DATA_DIR=$(win "$T/data")
 R=$T/inetpub/wwwroot
 mkdir -p "$R/upload"

@@ -8,7 +8,7 @@ WINE=${WINE:-/usr/lib/wine/wine64}
 : "${WINEPREFIX:?set WINEPREFIX to a private wine prefix: this test changes its registry}"
 export WINEDEBUG=-all
 win() { local p=$1; echo "Z:${p//\//\\}"; }
-W() { "$WINE" "$CG" "$@"; }
+W() { wine_exe "$CG" "$@"; }
 export CANHGAC_DATA_DIR=$(win "$T/data")
 D=(--date 2024-03-20)
 # the 64-bit build runs on a 64-bit Windows (two registry views); the 32-bit one on a 32-bit

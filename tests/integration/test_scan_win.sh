@@ -9,7 +9,7 @@ WINE=${WINE:-/usr/lib/wine/wine64}
 : "${WINEPREFIX:?set WINEPREFIX to a private wine prefix}"
 export WINEDEBUG=-all
 win() { local p=$1; echo "Z:${p//\//\\}"; }
-W() { "$WINE" "$CG" "$@"; }
+W() { wine_exe "$CG" "$@"; }
 export CANHGAC_DATA_DIR=$(win "$T/data")
 B=$(win "$SRC/bundles/sample")
 grep -q '"yara"' "$SRC/bundles/sample/manifest.json" && ok "sample bundle has YARA rules" || fail "sample bundle has no YARA rules: the worker path would not run"

@@ -8,7 +8,7 @@ WINE=${WINE:-/usr/lib/wine/wine64}
 : "${WINEPREFIX:?set WINEPREFIX to a private wine prefix}"
 export WINEDEBUG=-all
 win() { local p=$1; echo "Z:${p//\//\\}"; }
-W() { "$WINE" "$CG" "$@"; }
+W() { wine_exe "$CG" "$@"; }
 export CANHGAC_DATA_DIR=$(win "$T/data")
 attrs() { python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.DOSATTRIB", sys.argv[2].encode())' "$1" "$2"; }
 hidden() { python3 -c 'import os,sys
