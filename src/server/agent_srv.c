@@ -83,7 +83,7 @@ int cg_h_enroll_token_new(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	return 0;
 }
 
-static int valid_epoch(const char *e)
+int cg_srv_valid_epoch(const char *e)
 {
 	if (!e || strlen(e) != 32)
 		return 0;
@@ -93,7 +93,7 @@ static int valid_epoch(const char *e)
 	return 1;
 }
 
-static const char *fact(json_t *facts, const char *k)
+const char *cg_srv_fact(json_t *facts, const char *k)
 {
 	const char *v = json_string_value(json_object_get(facts, k));
 	return v && strlen(v) < 256 ? v : "";
@@ -139,8 +139,8 @@ int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_
 		 */
 		const char *h = r && r->n == 1 ? cg_rows_get(r, 0, 0) : "";
 		const char *m = r && r->n == 1 ? cg_rows_get(r, 0, 1) : "";
-		int differ = rc == 0 && ((*h && strcmp(h, fact(facts, "hostname")) != 0) ||
-		                         (*m && strcmp(m, fact(facts, "machine_id")) != 0));
+		int differ = rc == 0 && ((*h && strcmp(h, cg_srv_fact(facts, "hostname")) != 0) ||
+		                         (*m && strcmp(m, cg_srv_fact(facts, "machine_id")) != 0));
 		cg_rows_free(r);
 		if (rc != 0 || differ)
 			return rc ? rc : CG_ECHANGED;
@@ -151,8 +151,9 @@ int cg_srv_store_facts(struct cg_req *q, int64_t agent_id, json_t *facts, int64_
 	    q->db, NULL,
 	    "UPDATE agents SET hostname = ?, os = ?, machine_id = ?, macs = ?, facts = ?, "
 	    "last_seen_ms = ?, last_ip = ? WHERE id = ?",
-	    "tttttiti", fact(facts, "hostname"), fact(facts, "os"), fact(facts, "machine_id"), macs,
-	    fj && strlen(fj) < 65536 ? fj : "{}", now, q->ip, agent_id);
+	    "tttttiti", cg_srv_fact(facts, "hostname"), cg_srv_fact(facts, "os"),
+	    cg_srv_fact(facts, "machine_id"), macs, fj && strlen(fj) < 65536 ? fj : "{}", now,
+	    q->ip, agent_id);
 	free(fj);
 	size_t i;
 	json_t *a;
@@ -220,7 +221,7 @@ int cg_h_agent_enroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	const char *tok = json_string_value(json_object_get(j, "token"));
 	const char *epoch = json_string_value(json_object_get(j, "epoch"));
 	json_t *facts = json_object_get(j, "facts");
-	if (!tok || !valid_epoch(epoch) || !json_is_object(facts)) {
+	if (!tok || !cg_srv_valid_epoch(epoch) || !json_is_object(facts)) {
 		cg_resp_err(r, 400, "bad_request",
 		            "Cần 'token', 'epoch' (32 chữ số hex) và 'facts'",
 		            "'token', 'epoch' (32 hex digits) and 'facts' are required");
@@ -261,7 +262,7 @@ int cg_h_agent_enroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		q->who.kind = 2;
 		rc = cg_srv_audit(q, "agent.enroll", uid,
 		                  json_pack("{s:s,s:s}", "unit", cg_rows_get(row, 0, 2), "hostname",
-		                            fact(facts, "hostname")));
+		                            cg_srv_fact(facts, "hostname")));
 	}
 	if (rc == 0)
 		rc = cg_db_commit(q->db);

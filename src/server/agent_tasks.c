@@ -8,22 +8,6 @@
 
 #include "banned.h"
 
-static int valid_epoch(const char *e)
-{
-	if (!e || strlen(e) != 32)
-		return 0;
-	for (; *e; e++)
-		if (!((*e >= '0' && *e <= '9') || (*e >= 'a' && *e <= 'f')))
-			return 0;
-	return 1;
-}
-
-static const char *fact(json_t *facts, const char *k)
-{
-	const char *v = json_string_value(json_object_get(facts, k));
-	return v && strlen(v) < 256 ? v : "";
-}
-
 int cg_h_agent_reenroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 {
 	(void)s;
@@ -36,7 +20,7 @@ int cg_h_agent_reenroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	struct cg_rows *a = NULL;
 	const char *epoch = json_string_value(json_object_get(j, "epoch"));
 	json_t *facts = json_object_get(j, "facts");
-	if (!valid_epoch(epoch) || !json_is_object(facts)) {
+	if (!cg_srv_valid_epoch(epoch) || !json_is_object(facts)) {
 		cg_resp_err(r, 400, "bad_request", "Cần 'epoch' (32 chữ số hex) và 'facts'",
 		            "'epoch' (32 hex digits) and 'facts' are required");
 		goto out;
@@ -52,8 +36,8 @@ int cg_h_agent_reenroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	/* The same machine (a rolled-back disk) keeps its identity and starts a new epoch; another
 	 * machine (a clone of the image) gets an identity of its own. */
-	int same = strcmp(cg_rows_get(a, 0, 0), fact(facts, "hostname")) == 0 &&
-	           strcmp(cg_rows_get(a, 0, 1), fact(facts, "machine_id")) == 0;
+	int same = strcmp(cg_rows_get(a, 0, 0), cg_srv_fact(facts, "hostname")) == 0 &&
+	           strcmp(cg_rows_get(a, 0, 1), cg_srv_fact(facts, "machine_id")) == 0;
 	int64_t now = cg_srv_now_ms();
 	if (same) {
 		rc = cg_db_exec(q->db, NULL,
@@ -78,7 +62,7 @@ int cg_h_agent_reenroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc == 0) {
 		char dedupe[96], title_vi[300];
 		snprintf(dedupe, sizeof dedupe, "agent.cloned:%lld", (long long)id);
-		snprintf(title_vi, sizeof title_vi, "%s", fact(facts, "hostname"));
+		snprintf(title_vi, sizeof title_vi, "%s", cg_srv_fact(facts, "hostname"));
 		rc = cg_srv_alert_raise(
 		    q->db, q->who.agent_unit, id, "agent.cloned", 2, dedupe,
 		    "Máy nhân bản dùng chung danh tính tác tử / Cloned machine shared "

@@ -508,7 +508,7 @@ int cg_h_agent_events(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	json_t *events = json_object_get(j, "events");
 	int64_t acked = 0;
 	int rc = CG_EINVAL;
-	if (!epoch || strlen(epoch) != 32) {
+	if (!cg_srv_valid_epoch(epoch)) {
 		cg_resp_err(r, 400, "bad_request", "Cần 'epoch' (32 chữ số hex)",
 		            "'epoch' (32 hex digits) is required");
 		goto out;
@@ -570,7 +570,7 @@ int cg_h_hosts_spool(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	int64_t acked = 0;
 	rc = CG_EINVAL;
 	if (!fmt || strcmp(fmt, "canhgac.spool/1") != 0 || !who || strcmp(who, a.agent_uid) != 0 ||
-	    !epoch || strlen(epoch) != 32) {
+	    !cg_srv_valid_epoch(epoch)) {
 		cg_resp_err(r, 400, "bad_spool",
 		            "Không phải tệp hàng đợi (canhgac.spool/1) của máy này",
 		            "Not a spool file (canhgac.spool/1) of this host");

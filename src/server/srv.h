@@ -185,6 +185,11 @@ void cg_ingest_stop(struct cg_ingest *g);
 int cg_ingest_submit(struct cg_ingest *g, const struct cg_caller *agent, const char *epoch,
                      json_t *events, int64_t *acked);
 
+/* An agent's spool epoch: 32 lower-case hex digits. */
+int cg_srv_valid_epoch(const char *e);
+/* A string fact of an agent's facts object ("" when absent or 256 bytes or longer). */
+const char *cg_srv_fact(json_t *facts, const char *k);
+
 /* Agents (agent_srv.c): a new agent row with a fresh uid and secret; the facts an agent sent. */
 int cg_srv_new_agent(struct cg_req *q, int64_t unit_id, const char *epoch, int64_t cloned_from,
                      char uid[40], char secret[64], int64_t *id);
