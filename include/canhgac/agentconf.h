@@ -5,6 +5,7 @@
  *   heartbeat_s = 60                10..86400
  *   scan_schedule = daily 02:00     `off`, `daily HH:MM`, `weekly mon HH:MM` (local time)
  *   scan_paths = /home, /srv        comma-separated absolute paths, at most CG_AGENT_MAX_PATHS
+ *   full_scan_paths = /             what a full scan covers (default "/")
  *   memory_cap_mb = 0               0: no cap; else 16..65536: RLIMIT_DATA of scans (and the
  *                                   value to give systemd's MemoryMax)
  *   spool_max_mb = 256              1..65536
@@ -38,6 +39,8 @@ struct cg_agentconf {
 	struct cg_agent_sched scan;
 	char scan_paths[CG_AGENT_MAX_PATHS][CG_AGENT_PATH_LEN];
 	size_t n_scan_paths;
+	char full_scan_paths[CG_AGENT_MAX_PATHS][CG_AGENT_PATH_LEN];
+	size_t n_full_scan_paths; /* 0: "/" */
 	unsigned memory_cap_mb;
 	unsigned spool_max_mb;
 	int cpu_nice;

@@ -26,6 +26,8 @@ struct cg_agent {
 	long retry_after; /* the last Retry-After seen */
 	int64_t last_netconn_ms;
 	int64_t last_sched_ms; /* when the scheduled scan last started */
+	json_t *bundle_offer;    /* the last heartbeat's "bundle", until handled */
+	char bundle_refused[160]; /* a version refused once is not fetched again this run */
 };
 
 /* Opens DATA_DIR/agent (created 0700), the spool (bounded by conf.spool_max_mb) and, when

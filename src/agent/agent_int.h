@@ -31,6 +31,13 @@ void cg_agent_sched_tick(struct cg_agent *a, int64_t now_ms);
  * record it prints, with "task": task_id when task_id > 0. *exit_code receives its status. */
 int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, size_t n, int full,
                   int *exit_code, long *records);
+/* Bundles (bundlepull.c): the version installed ("" when none); the folder of the current
+ * bundle and the pinned key file (CG_ENOENT when none is installed); installs or rolls back to
+ * what a heartbeat offered ({"version", "sha256", "rollback"}). */
+void cg_agent_bundle_installed(const struct cg_agent *a, char *out, size_t cap);
+int cg_agent_bundle_current(const struct cg_agent *a, char *dir, size_t dcap, char *key,
+                            size_t kcap);
+int cg_agent_bundle_sync(struct cg_agent *a, json_t *offer);
 /* Spools a host.inventory event of the dpkg database. */
 int cg_agent_inventory(struct cg_agent *a, long task_id);
 

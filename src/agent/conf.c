@@ -21,11 +21,13 @@ enum key {
 	K_NICE,
 	K_HOSTNAME,
 	K_SOURCE,
+	K_FULLPATHS,
 	K_COUNT
 };
 static const char *const key_names[K_COUNT] = {
     "server",        "data_dir",     "heartbeat_s", "scan_schedule", "scan_paths",
     "memory_cap_mb", "spool_max_mb", "cpu_nice",    "hostname",      "source_address",
+    "full_scan_paths",
 };
 
 void cg_agentconf_defaults(struct cg_agentconf *c)
@@ -100,8 +102,9 @@ int cg_agent_sched_parse(const char *s, struct cg_agent_sched *out)
 	return 0;
 }
 
-/* scan_paths: comma-separated absolute paths, white space around each trimmed. */
-static int parse_paths(char *v, struct cg_agentconf *c)
+/* scan_paths, full_scan_paths: comma-separated absolute paths, white space around each
+ * trimmed. */
+static int parse_paths(char *v, char (*out)[CG_AGENT_PATH_LEN], size_t *count)
 {
 	size_t n = 0;
 	char *p = v;
@@ -117,10 +120,10 @@ static int parse_paths(char *v, struct cg_agentconf *c)
 			*--e = '\0';
 		if (*p != '/' || (size_t)(e - p) >= CG_AGENT_PATH_LEN || n >= CG_AGENT_MAX_PATHS)
 			return CG_EPARSE;
-		memcpy(c->scan_paths[n++], p, (size_t)(e - p) + 1);
+		memcpy(out[n++], p, (size_t)(e - p) + 1);
 		p = comma ? comma + 1 : NULL;
 	}
-	c->n_scan_paths = n;
+	*count = n;
 	return 0;
 }
 
@@ -152,7 +155,9 @@ static int apply(enum key k, char *v, struct cg_agentconf *c)
 	case K_SCHEDULE:
 		return cg_agent_sched_parse(v, &c->scan) ? CG_EPARSE : 0;
 	case K_PATHS:
-		return parse_paths(v, c);
+		return parse_paths(v, c->scan_paths, &c->n_scan_paths);
+	case K_FULLPATHS:
+		return parse_paths(v, c->full_scan_paths, &c->n_full_scan_paths);
 	case K_MEMCAP:
 		if (parse_int(v, 0, 65536, &n) || (n != 0 && n < 16))
 			return CG_EPARSE;

@@ -3,8 +3,10 @@
  * (docs/agent-protocol.md). */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "canhgac/alloc.h"
+#include "canhgac/crypto.h"
 #include "canhgac/sys.h"
 #include "agent_int.h"
 #include "banned.h"
@@ -63,6 +65,26 @@ static int post_retry(struct cg_agent *a, const char *path, json_t *body, struct
 	return rc ? rc : CG_ETIMEOUT;
 }
 
+/* Keeps the Department's bundle key the server gave at enrolment (over the pinned channel) as
+ * DATA_DIR/agent/bundle.pub, unless a key is already there (put by hand before enrolment, or
+ * from an earlier enrolment): a key once pinned is never replaced by the server. */
+static int pin_bundle_key(struct cg_agent *a, const char *pem)
+{
+	char p[4200];
+	struct stat st;
+	uint8_t raw[CG_ED25519_KEY_LEN];
+	snprintf(p, sizeof(p), "%s/bundle.pub", a->dir);
+	if (!pem || stat(p, &st) == 0)
+		return 0;
+	if (strlen(pem) > CG_ED25519_MAX_KEY_TEXT ||
+	    cg_ed25519_key_read((const uint8_t *)pem, strlen(pem), raw) != 0) {
+		cg_agent_log(CG_LOG_WARNING, "máy chủ gửi khóa bộ mẫu không hợp lệ: bỏ qua",
+		             "the server sent an invalid bundle key: ignored");
+		return 0;
+	}
+	return cg_write_file_atomic(p, pem, strlen(pem), 0644);
+}
+
 int cg_agent_enroll(struct cg_agent *a, const char *url, const char *token, struct cg_diags *d)
 {
 	struct cg_enroll_token t;
@@ -115,6 +137,8 @@ int cg_agent_enroll(struct cg_agent *a, const char *url, const char *token, stru
 	} else if (rc == 0) {
 		rc = take_identity(a, &r);
 	}
+	if (rc == 0)
+		rc = pin_bundle_key(a, json_string_value(json_object_get(r.json, "bundle_key")));
 	if (rc == 0) {
 		json_int_t hb = json_integer_value(json_object_get(r.json, "heartbeat_s"));
 		if (hb >= 10 && hb <= 86400)

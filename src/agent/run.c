@@ -64,8 +64,10 @@ void cg_agent_close(struct cg_agent *a)
 {
 	cg_agent_client_free(a->client);
 	cg_spool_close(a->spool);
+	json_decref(a->bundle_offer);
 	a->client = NULL;
 	a->spool = NULL;
+	a->bundle_offer = NULL;
 }
 
 const char *cg_agent_errcode(const struct cg_http_resp *r)
@@ -118,13 +120,16 @@ static json_t *heartbeat_body(struct cg_agent *a)
 
 	cg_agent_facts_get(&f);
 	cg_agent_self_sample(&a->self);
+	char bv[160];
 	if (cg_spool_stats(a->spool, &st))
 		return NULL;
-	return json_pack("{s:s, s:I, s:o*, s:{s:f, s:I}, s:{s:I, s:I}}", "epoch", st.epoch,
-	                 "next_seq", (json_int_t)st.next_seq, "facts", cg_agent_facts_json(&f),
-	                 "self", "cpu_pct", a->self.cpu_pct, "rss_kb", (json_int_t)a->self.rss_kb,
-	                 "spool", "pending", (json_int_t)st.pending, "dropped",
-	                 (json_int_t)st.dropped);
+	cg_agent_bundle_installed(a, bv, sizeof bv);
+	return json_pack("{s:s, s:I, s:o*, s:{s:f, s:I}, s:{s:I, s:I}, s:s, s:s}", "epoch",
+	                 st.epoch, "next_seq", (json_int_t)st.next_seq, "facts",
+	                 cg_agent_facts_json(&f), "self", "cpu_pct", a->self.cpu_pct, "rss_kb",
+	                 (json_int_t)a->self.rss_kb, "spool", "pending", (json_int_t)st.pending,
+	                 "dropped", (json_int_t)st.dropped, "bundle_version", bv, "agent_version",
+	                 CG_VERSION);
 }
 
 static void contact(struct cg_agent *a)
@@ -150,6 +155,8 @@ int cg_agent_heartbeat(struct cg_agent *a, long *tasks)
 		*tasks = (long)json_integer_value(json_object_get(r.json, "tasks"));
 		if (hb >= 10 && hb <= 86400)
 			a->heartbeat_s = (int)hb;
+		json_decref(a->bundle_offer);
+		a->bundle_offer = json_incref(json_object_get(r.json, "bundle"));
 		contact(a);
 	} else if (rc == 0 && r.status == 409 &&
 	           strcmp(cg_agent_errcode(&r), "identity_conflict") == 0) {
@@ -281,8 +288,13 @@ static int round_once(struct cg_agent *a)
 		malloc_trim(
 		    0); /* an inventory's or a batch's memory goes back: idle RSS stays small */
 	}
+	if (rc == 0 && json_is_object(a->bundle_offer)) {
+		(void)cg_agent_bundle_sync(a, a->bundle_offer);
+		json_decref(a->bundle_offer);
+		a->bundle_offer = NULL;
+	}
 	if (rc == 0)
-		rc = cg_agent_flush(a); /* what the tasks found */
+		rc = cg_agent_flush(a); /* what the tasks found, the bundle installed */
 	return rc;
 }
 

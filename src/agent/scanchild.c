@@ -16,7 +16,7 @@
 #include "agent_int.h"
 #include "banned.h"
 
-#define MAX_SCAN_ARGS (CG_AGENT_MAX_PATHS + 12)
+#define MAX_SCAN_ARGS (CG_AGENT_MAX_PATHS + 16)
 /* ioprio_set(2): no glibc wrapper. */
 #define IOPRIO_WHO_PROCESS 1
 #define IOPRIO_CLASS_IDLE 3
@@ -62,8 +62,9 @@ static pid_t spawn(char *const argv[], int nice_v, unsigned cap_mb, int *out_fd)
 	return pid;
 }
 
-/* One line of the child's output: a JSON object gets "task" and goes to the spool. */
-static int spool_line(struct cg_agent *a, long task_id, const char *line, size_t len)
+/* One line of the child's output: a JSON object gets "task" (and the summary of a full scan
+ * "full": true) and goes to the spool. */
+static int spool_line(struct cg_agent *a, long task_id, int full, const char *line, size_t len)
 {
 	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
 	int rc = 0;
@@ -71,6 +72,9 @@ static int spool_line(struct cg_agent *a, long task_id, const char *line, size_t
 	if (!json_is_object(o) || !json_is_string(json_object_get(o, "kind")))
 		rc = CG_EPARSE;
 	else if (task_id > 0 && json_object_set_new(o, "task", json_integer(task_id)))
+		rc = CG_ENOMEM;
+	else if (full && strcmp(json_string_value(json_object_get(o, "kind")), "scan.summary") == 0 &&
+	         json_object_set_new(o, "full", json_true()))
 		rc = CG_ENOMEM;
 	if (rc == 0)
 		rc = cg_agent_spool_json(a, o);
@@ -100,6 +104,14 @@ int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, si
 	argv[k++] = a->data_dir;
 	if (full)
 		argv[k++] = (char *)"--full";
+	/* the Department's bundle, once one is installed, checked again against the pinned key */
+	char bdir[4300], key[4300];
+	if (cg_agent_bundle_current(a, bdir, sizeof bdir, key, sizeof key) == 0) {
+		argv[k++] = (char *)"--bundle";
+		argv[k++] = bdir;
+		argv[k++] = (char *)"--trust-key";
+		argv[k++] = key;
+	}
 	argv[k++] = (char *)"--";
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = (char *)paths[i];
@@ -119,7 +131,7 @@ int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, si
 			got--;
 		if (got == 0 || (size_t)got > CG_MAX_SPOOL_EVENT)
 			continue;
-		int e = spool_line(a, task_id, line, (size_t)got);
+		int e = spool_line(a, task_id, full, line, (size_t)got);
 		if (e == 0)
 			(*records)++;
 		else if (rc == 0 || rc == CG_EPARSE)

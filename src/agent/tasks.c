@@ -47,9 +47,12 @@ static size_t scan_paths(const struct cg_agent *a, json_t *args, const char **ou
 
 	*full = 0;
 	if (mode && strcmp(mode, "full") == 0) {
-		out[0] = "/";
 		*full = 1;
-		return 1;
+		for (; n < a->conf.n_full_scan_paths; n++)
+			out[n] = a->conf.full_scan_paths[n];
+		if (n == 0)
+			out[n++] = "/";
+		return n;
 	}
 	if (mode && strcmp(mode, "path") == 0) {
 		json_array_foreach(v, i, p)
@@ -132,6 +135,22 @@ int cg_agent_inventory(struct cg_agent *a, long task_id)
 	return rc;
 }
 
+/* The server's "update the bundle now": a heartbeat brings the offer, which is installed at
+ * once; the result names the version now installed. */
+static int bundle_update(struct cg_agent *a, json_t **result)
+{
+	char v[160];
+	long tasks = 0;
+	int rc = cg_agent_heartbeat(a, &tasks);
+	if (rc == 0 && json_is_object(a->bundle_offer))
+		rc = cg_agent_bundle_sync(a, a->bundle_offer);
+	json_decref(a->bundle_offer);
+	a->bundle_offer = NULL;
+	cg_agent_bundle_installed(a, v, sizeof v);
+	*result = json_pack("{s:s}", "bundle_version", v);
+	return rc;
+}
+
 static void one_task(struct cg_agent *a, json_t *t)
 {
 	json_int_t id = json_integer_value(json_object_get(t, "id"));
@@ -152,8 +171,10 @@ static void one_task(struct cg_agent *a, json_t *t)
 		rc = cg_agent_task_quarantine(a, (long)id, json_object_get(t, "args"), &result);
 	else if (strcmp(kind, "restore") == 0)
 		rc = cg_agent_task_restore(a, (long)id, json_object_get(t, "args"), &result);
+	else if (strcmp(kind, "bundle_update") == 0)
+		rc = bundle_update(a, &result);
 	else
-		rc = CG_EUNSUPP; /* bundle_update: not in this agent yet */
+		rc = CG_EUNSUPP;
 	if (rc && !result)
 		result = json_pack("{s:s}", "error", cg_strerror(rc));
 	/* findings first, then the state: a "done" task's events are already sent or spooled */

@@ -51,6 +51,10 @@ int cg_admin_post(struct cg_admin *a, const char *path, const json_t *body, json
 /* POST with the bytes of a file as the body (at most CG_ADMIN_MAX_UPLOAD). */
 int cg_admin_post_file(struct cg_admin *a, const char *path, const char *file, json_t **out);
 
+/* POST len bytes of buf as Content-Type ctype. */
+int cg_admin_post_bytes(struct cg_admin *a, const char *path, const char *ctype, const void *buf,
+                        size_t len, json_t **out);
+
 /* Percent-encodes s for a path segment or a query value into out; CG_ELIMIT when it does not
  * fit. */
 int cg_admin_esc(const char *s, char *out, size_t cap);
@@ -93,5 +97,6 @@ int cg_admin_hosts(struct cg_admin *a, int argc, char **argv);
 int cg_admin_tasks(struct cg_admin *a, int argc, char **argv);
 int cg_admin_alerts(struct cg_admin *a, int argc, char **argv);
 int cg_admin_botnet(struct cg_admin *a, int argc, char **argv);
+int cg_admin_bundles(struct cg_admin *a, int argc, char **argv); /* admin_bundles.c */
 
 #endif

@@ -270,9 +270,29 @@ int cg_admin_hosts(struct cg_admin *a, int argc, char **argv)
 		         a->unit ? esc : "");
 		return cg_admin_list(a, path, "hosts", 5000, host_cols, NCOLS(host_cols));
 	}
+	if (strcmp(argv[0], "canary") == 0 && argc == 3 &&
+	    (strcmp(argv[2], "on") == 0 || strcmp(argv[2], "off") == 0) &&
+	    cg_admin_esc(argv[1], esc, sizeof(esc)) == 0) {
+		json_t *b = json_pack("{s:b}", "canary", strcmp(argv[2], "on") == 0), *j = NULL;
+		snprintf(path, sizeof(path), "/api/v1/hosts/%s", esc);
+		int rc = cg_admin_post(a, path, b, &j);
+		if (rc == 0 && a->c->json)
+			cg_admin_json(j);
+		else if (rc == 0)
+			printf("%s\n", strcmp(argv[2], "on") == 0
+			                   ? cg_tr("Máy đã vào nhóm thử trước (canary)",
+			                           "The host is now in the canary group")
+			                   : cg_tr("Máy đã ra khỏi nhóm thử trước (canary)",
+			                           "The host left the canary group"));
+		json_decref(b);
+		json_decref(j);
+		return rc;
+	}
 	if (strcmp(argv[0], "show") != 0 || argc != 2 || cg_admin_esc(argv[1], esc, sizeof(esc)))
-		return cg_admin_usage("admin hosts list [--unit MÃ] | admin hosts show MÃ_MÁY",
-		                      "admin hosts list [--unit CODE] | admin hosts show ID");
+		return cg_admin_usage("admin hosts list [--unit MÃ] | admin hosts show MÃ_MÁY | "
+		                      "admin hosts canary MÃ_MÁY on|off",
+		                      "admin hosts list [--unit CODE] | admin hosts show ID | "
+		                      "admin hosts canary ID on|off");
 	snprintf(path, sizeof(path), "/api/v1/hosts/%s", esc);
 	return cg_admin_show_path(a, path);
 }

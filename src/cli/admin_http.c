@@ -256,6 +256,17 @@ int cg_admin_post_file(struct cg_admin *a, const char *path, const char *file, j
 	return rc;
 }
 
+int cg_admin_post_bytes(struct cg_admin *a, const char *path, const char *ctype, const void *buf,
+                        size_t len, json_t **out)
+{
+	struct cg_http_resp r;
+	char err[256] = "";
+	int rc = cg_agent_request_raw(a->cl, "POST", path, ctype, buf, len, &r, err, sizeof(err));
+	rc = finish(a, rc, err, &r, out);
+	cg_http_resp_clear(&r);
+	return rc;
+}
+
 int cg_admin_get_all(struct cg_admin *a, const char *path, const char *member, long page,
                      json_t **out)
 {

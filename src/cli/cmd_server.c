@@ -1,12 +1,16 @@
 /* cmd_server.c - `canhgac server init|run`: prepares and runs the central server (server.h).
- *   server init [--admin LOGIN] [--db URL] [--tls-names NAMES]   prints the first password once
+ *   server init [--admin LOGIN] [--db URL] [--tls-names NAMES] [--bundle-key KEY.pub]
+ *               prints the first password once; installs the Department's bundle key
  *   server run  [--listen ADDR] [--port N] [--db URL] [--threads N] [--public-url URL]
  *               [--tls-names NAMES] [--retention-days N] [--ready-fd FD] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "canhgac/alloc.h"
+#include "canhgac/crypto.h"
 #include "canhgac/server.h"
+#include "canhgac/sys.h"
 #include "cli.h"
 
 #include "banned.h"
@@ -22,6 +26,7 @@ enum {
 	O_RETENTION,
 	O_READY_FD,
 	O_QUEUE,
+	O_BUNDLE_KEY,
 };
 
 static const struct option s_opts[] = {
@@ -36,6 +41,7 @@ static const struct option s_opts[] = {
     {"retention-days", required_argument, NULL, O_RETENTION},
     {"ready-fd", required_argument, NULL, O_READY_FD},
     {"ingest-queue", required_argument, NULL, O_QUEUE},
+    {"bundle-key", required_argument, NULL, O_BUNDLE_KEY},
     {NULL, 0, NULL, 0},
 };
 
@@ -60,7 +66,7 @@ static int copy(char *dst, size_t cap, const char *src, const char *opt)
 }
 
 static int parse(struct cg_cli *c, int argc, char **argv, struct cg_server_config *cfg,
-                 const char **admin, int *ready_fd)
+                 const char **admin, int *ready_fd, const char **bkey)
 {
 	int opt;
 	long v = 0;
@@ -78,6 +84,9 @@ static int parse(struct cg_cli *c, int argc, char **argv, struct cg_server_confi
 		switch (opt) {
 		case O_ADMIN:
 			*admin = optarg;
+			break;
+		case O_BUNDLE_KEY:
+			*bkey = optarg;
 			break;
 		case O_DB:
 			bad = copy(cfg->db_url, sizeof cfg->db_url, optarg, "db");
@@ -131,6 +140,35 @@ static int parse(struct cg_cli *c, int argc, char **argv, struct cg_server_confi
 	return 0;
 }
 
+/* Copies the Department's Ed25519 public key (PEM) to DATA_DIR/server/bundle.pub after
+ * checking that it is one; the server verifies uploaded bundles with it and gives it to agents
+ * at enrolment. */
+static int install_key(const struct cg_server_config *cfg, const char *file)
+{
+	uint8_t *buf = NULL, raw[CG_ED25519_KEY_LEN];
+	size_t len = 0;
+	char dst[1200];
+	int rc = cg_read_file(file, CG_ED25519_MAX_KEY_TEXT, &buf, &len);
+	if (rc == 0 && (len < 10 || memcmp(buf, "-----BEGIN", 10) != 0 ||
+	                cg_ed25519_key_read(buf, len, raw) != 0))
+		rc = CG_EPARSE;
+	if (rc == 0) {
+		snprintf(dst, sizeof dst, "%s/bundle.pub", cfg->data_dir);
+		rc = cg_write_file_atomic(dst, buf, len, 0644);
+	}
+	if (rc)
+		cg_cli_err(cg_tr("%s: cần khóa công khai Ed25519 dạng PEM (canhgac bundle keygen): %s",
+		                 "%s: an Ed25519 public key in PEM is expected (canhgac bundle "
+		                 "keygen): %s"),
+		           file, cg_strerror(rc));
+	else if (!cfg->quiet)
+		printf(cg_tr("Đã cài khóa ký bộ mẫu của Sở: %s\n",
+		             "Installed the Department's bundle signing key: %s\n"),
+		       dst);
+	cg_free(buf);
+	return rc;
+}
+
 int cg_cmd_server(struct cg_cli *c, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
@@ -148,7 +186,8 @@ int cg_cmd_server(struct cg_cli *c, int argc, char **argv)
 	cg_server_config_default(&cfg);
 	const char *admin = NULL;
 	int ready_fd = -1;
-	int p = parse(c, argc - 1, argv + 1, &cfg, &admin, &ready_fd);
+	const char *bkey = NULL;
+	int p = parse(c, argc - 1, argv + 1, &cfg, &admin, &ready_fd, &bkey);
 	if (p != 0)
 		return p > 0 ? CG_EXIT_OK : CG_EXIT_ERROR;
 	if (cg_cli_data_dir(c) != 0)
@@ -172,6 +211,8 @@ int cg_cmd_server(struct cg_cli *c, int argc, char **argv)
 			printf("%s\n", cg_tr("Máy chủ đã sẵn sàng (đã có người dùng).",
 			                     "Server ready (users already exist)."));
 		free(pw);
+		if (rc == 0 && bkey)
+			rc = install_key(&cfg, bkey);
 	} else {
 		rc = cg_server_run(&cfg, ready_fd, &d);
 		cg_cli_print_diags(&d);

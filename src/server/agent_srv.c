@@ -272,8 +272,9 @@ int cg_h_agent_enroll(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		goto out;
 	}
 	cg_resp_json(r, 201,
-	             json_pack("{s:s,s:s,s:s,s:i}", "agent_id", uid, "secret", secret, "unit",
-	                       cg_rows_get(row, 0, 2), "heartbeat_s", 60));
+	             json_pack("{s:s,s:s,s:s,s:i,s:s?}", "agent_id", uid, "secret", secret, "unit",
+	                       cg_rows_get(row, 0, 2), "heartbeat_s", 60, "bundle_key",
+	                       s->bundle_key));
 out:
 	cg_rows_free(row);
 	cg_diags_clear(&d);

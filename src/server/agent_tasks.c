@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "canhgac/auth.h"
+#include "canhgac/manifest.h"
 #include "server/srv.h"
 
 #include "banned.h"
@@ -120,6 +121,25 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		    q->db, &pending,
 		    "SELECT COUNT(*) FROM tasks WHERE agent_id = ? AND state = 'queued'", "i",
 		    q->who.agent_id);
+	/* the bundle it runs, and the one it should run */
+	const char *bv = json_string_value(json_object_get(j, "bundle_version"));
+	const char *av = json_string_value(json_object_get(j, "agent_version"));
+	int64_t canary = 0;
+	json_t *offer = NULL;
+	if (bv && strlen(bv) > CG_BUNDLE_VERSION_MAX)
+		bv = NULL;
+	if (av && strlen(av) > 64)
+		av = NULL;
+	if (rc == 0 && (bv || av))
+		rc = cg_db_exec(q->db, NULL,
+		                "UPDATE agents SET bundle_version = COALESCE(?, bundle_version), "
+		                "agent_version = COALESCE(?, agent_version) WHERE id = ?",
+		                "tti", bv, av, q->who.agent_id);
+	if (rc == 0)
+		rc = cg_db_query_int(q->db, &canary, "SELECT canary FROM agents WHERE id = ?", "i",
+		                     q->who.agent_id);
+	if (rc == 0)
+		rc = cg_srv_bundle_offer(q->db, "bundle", canary != 0, bv, &offer);
 	json_decref(j);
 	if (rc == CG_ECHANGED)
 		return cg_resp_err(
@@ -127,11 +147,13 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		    "Một máy khác đang dùng danh tính tác tử này (máy nhân bản); hãy đăng ký "
 		    "lại",
 		    "Another machine uses this agent identity (a clone); re-enrol");
-	if (rc != 0)
+	if (rc != 0) {
+		json_decref(offer);
 		return cg_resp_dberr(r, rc);
-	cg_resp_json(
-	    r, 200,
-	    json_pack("{s:I,s:i,s:n}", "tasks", (json_int_t)pending, "heartbeat_s", 60, "bundle"));
+	}
+	cg_resp_json(r, 200,
+	             json_pack("{s:I,s:i,s:o?}", "tasks", (json_int_t)pending, "heartbeat_s", 60,
+	                       "bundle", offer));
 	return 0;
 }
 

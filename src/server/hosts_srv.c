@@ -11,7 +11,8 @@
 
 #define HOST_COLS                                                                                  \
 	"SELECT g.id, g.uid, n.code, g.hostname, g.os, g.last_seen_ms, g.last_ip, g.revoked, "     \
-	"g.enrolled_ms, g.unit_id, g.facts, g.self, g.cloned_from FROM agents g JOIN units n ON "  \
+	"g.enrolled_ms, g.unit_id, g.facts, g.self, g.cloned_from, g.canary, g.bundle_version, "   \
+	"g.agent_version, g.clean_scan_ms, g.clean_scan_bundle FROM agents g JOIN units n ON "     \
 	"n.id = g.unit_id "
 
 static json_t *host_json(struct cg_rows *h, size_t i, int full)
@@ -23,6 +24,11 @@ static json_t *host_json(struct cg_rows *h, size_t i, int full)
 	                      cg_rows_get(h, i, 6), "revoked", cg_rows_int(h, i, 7, 0) != 0,
 	                      "online", cg_srv_now_ms() - seen < ONLINE_MS, "enrolled_ms",
 	                      (json_int_t)cg_rows_int(h, i, 8, 0));
+	json_object_set_new(o, "canary", json_boolean(cg_rows_int(h, i, 13, 0) != 0));
+	json_object_set_new(o, "bundle_version", json_string(cg_rows_get(h, i, 14)));
+	json_object_set_new(o, "agent_version", json_string(cg_rows_get(h, i, 15)));
+	json_object_set_new(o, "clean_scan_ms", json_integer(cg_rows_int(h, i, 16, 0)));
+	json_object_set_new(o, "clean_scan_bundle", json_string(cg_rows_get(h, i, 17)));
 	if (full) {
 		json_t *f = json_loads(cg_rows_get(h, i, 10), 0, NULL);
 		json_t *sf = json_loads(cg_rows_get(h, i, 11), 0, NULL);
@@ -160,6 +166,49 @@ int cg_h_hosts_revoke(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		return cg_resp_dberr(r, rc);
 	cg_resp_json(r, 200, json_pack("{s:b}", "ok", 1));
 	return 0;
+}
+
+/* POST /hosts/:id {"canary": true|false}: the canary group that gets new bundles first is the
+ * Department's choice (department admins only). */
+int cg_h_hosts_update(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_DEPT_ADMIN))
+		return CG_EPERM;
+	json_t *j = cg_req_json(q, r);
+	if (!j)
+		return CG_EINVAL;
+	struct cg_rows *h = NULL;
+	json_t *canary = json_object_get(j, "canary");
+	int rc = CG_EINVAL;
+	if (!json_is_boolean(canary)) {
+		cg_resp_err(r, 400, "bad_request", "Cần 'canary' kiểu true/false",
+		            "A boolean 'canary' is required");
+		goto out;
+	}
+	rc = load_host(q, r, &h);
+	if (rc)
+		goto out;
+	rc = cg_db_begin_write(q->db);
+	if (rc == 0)
+		rc = cg_db_exec(q->db, NULL, "UPDATE agents SET canary = ? WHERE id = ?", "ii",
+		                (int64_t)json_is_true(canary), cg_rows_int(h, 0, 0, 0));
+	if (rc == 0)
+		rc = cg_srv_audit(q, "agent.canary", q->params[0],
+		                  json_pack("{s:b}", "canary", json_is_true(canary)));
+	if (rc == 0)
+		rc = cg_db_commit(q->db);
+	if (rc) {
+		cg_db_rollback(q->db);
+		cg_resp_dberr(r, rc);
+		goto out;
+	}
+	cg_resp_json(r, 200, json_pack("{s:s,s:b}", "id", q->params[0], "canary",
+	                               json_is_true(canary)));
+out:
+	cg_rows_free(h);
+	json_decref(j);
+	return rc;
 }
 
 /* Checks a task's kind and arguments. A quarantine may name only a (path, sha256) that this

@@ -92,6 +92,33 @@ static int connections(struct cg_db *db, const struct cg_caller *a, json_t *ev)
 	return 0;
 }
 
+/* A full scan without findings, made with a signed (the Department's) bundle, backs the
+ * "handled" of this host's botnet listings: those waiting for it ('pending_scan') and listed
+ * before it become handled. The agent marks its full scans with "full": true. */
+static int clean_scan(struct cg_db *db, const struct cg_caller *a, json_t *ev)
+{
+	json_t *b = json_object_get(ev, "bundle");
+	const char *ver = json_string_value(json_object_get(b, "version"));
+	json_int_t t = json_integer_value(json_object_get(ev, "time_ms"));
+	if (!json_is_true(json_object_get(ev, "full")) || !json_is_true(json_object_get(b, "signed")) ||
+	    json_integer_value(json_object_get(ev, "findings")) != 0 ||
+	    !json_is_integer(json_object_get(ev, "findings")) ||
+	    json_integer_value(json_object_get(ev, "exit_code")) != 0 || !ver ||
+	    strlen(ver) > 128 || t <= 0)
+		return 0;
+	int rc = cg_db_exec(db, NULL,
+	                    "UPDATE agents SET clean_scan_ms = ?, clean_scan_bundle = ? WHERE id = ? "
+	                    "AND clean_scan_ms < ?",
+	                    "itii", (int64_t)t, ver, a->agent_id, (int64_t)t);
+	if (rc == 0)
+		rc = cg_db_exec(db, NULL,
+		                "UPDATE botnet_matches SET state = 'handled', handled_ms = ? WHERE "
+		                "agent_id = ? AND state = 'pending_scan' AND COALESCE(listed_ms, 0) "
+		                "<= ?",
+		                "iii", (int64_t)t, a->agent_id, (int64_t)t);
+	return rc;
+}
+
 static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64_t now)
 {
 	const char *kind = json_string_value(json_object_get(ev, "kind"));
@@ -134,6 +161,26 @@ static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64
 		    sig ? sig : "malware",
 		    json_pack("{s:s,s:s,s:s?}", "path", path, "sha256", sha, "signature", sig));
 	}
+	if (strcmp(kind, "scan.summary") == 0)
+		return clean_scan(db, a, ev);
+	if (strcmp(kind, "bundle.installed") == 0 || strcmp(kind, "bundle.rolled_back") == 0) {
+		const char *v =
+		    json_string_value(json_object_get(json_object_get(ev, "bundle"), "version"));
+		if (!v || strlen(v) > 128)
+			return 0;
+		return cg_db_exec(db, NULL, "UPDATE agents SET bundle_version = ? WHERE id = ?", "ti",
+		                  v, a->agent_id);
+	}
+	if (strcmp(kind, "bundle.refused") == 0) {
+		const char *v =
+		    json_string_value(json_object_get(json_object_get(ev, "bundle"), "version"));
+		char dedupe[200];
+		snprintf(dedupe, sizeof dedupe, "bundle.refused:%lld:%.128s", (long long)a->agent_id,
+		         v ? v : "");
+		return cg_srv_alert_raise(db, a->agent_unit, a->agent_id, "bundle.refused", 2, dedupe,
+		                          "Máy từ chối bộ mẫu / A host refused a bundle",
+		                          json_deep_copy(ev));
+	}
 	if (strcmp(kind, "log.alert") == 0 || strncmp(kind, "fim.", 4) == 0 ||
 	    strncmp(kind, "web.", 4) == 0) {
 		json_int_t sev = json_integer_value(json_object_get(ev, "severity_level"));
@@ -172,7 +219,8 @@ static int is_derived(const char *kind)
 {
 	return strcmp(kind, "malware.detected") == 0 || strcmp(kind, "log.alert") == 0 ||
 	       strcmp(kind, "net.connections") == 0 || strncmp(kind, "quarantine.", 11) == 0 ||
-	       strncmp(kind, "fim.", 4) == 0 || strncmp(kind, "web.", 4) == 0;
+	       strncmp(kind, "fim.", 4) == 0 || strncmp(kind, "web.", 4) == 0 ||
+	       strcmp(kind, "scan.summary") == 0 || strncmp(kind, "bundle.", 7) == 0;
 }
 
 /* Appends "(?, ?, ...)" n times, comma-separated, with k placeholders each. */

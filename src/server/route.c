@@ -60,6 +60,13 @@ static const struct route routes[] = {
     {"POST", "/api/v1/botnet/matches/:", cg_h_botnet_handle},
     {"GET", "/api/v1/botnet/triage", cg_h_botnet_triage},
     {"GET", "/api/v1/audit", cg_h_audit_list},
+    {"POST", "/api/v1/hosts/:", cg_h_hosts_update},
+    {"GET", "/api/v1/bundles", cg_h_bundles_list},
+    {"POST", "/api/v1/bundles", cg_h_bundles_upload},
+    {"POST", "/api/v1/bundles/:/:", cg_h_bundles_update},
+    {"POST", "/api/v1/bundles/:/:/files/:", cg_h_bundles_file_put},
+    {"GET", "/api/v1/agent/bundles/:/:", cg_h_agent_bundle_get},
+    {"GET", "/api/v1/agent/bundles/:/:/files/:", cg_h_agent_bundle_file},
 };
 
 /* Matches path against pattern, capturing ':' segments into q. */

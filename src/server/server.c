@@ -186,6 +186,13 @@ static int load_pki(struct cg_srv *s)
 		rc = read_text(s->cfg.data_dir, "key.pem", &s->key_pem);
 	if (rc == 0)
 		rc = cg_pki_fingerprint(s->ca_pem, s->ca_fp);
+	if (rc == 0) { /* optional: without it bundles cannot be uploaded */
+		int k = read_text(s->cfg.data_dir, "bundle.pub", &s->bundle_key);
+		if (k == 0)
+			s->bundle_key_len = strlen(s->bundle_key);
+		else if (k != CG_ENOENT)
+			rc = k;
+	}
 	return rc;
 }
 
@@ -229,6 +236,7 @@ void cg_srv_close(struct cg_srv *s)
 	free(s->ca_pem);
 	free(s->cert_pem);
 	free(s->key_pem);
+	free(s->bundle_key);
 	memset(s, 0, sizeof *s);
 }
 

@@ -23,6 +23,7 @@
 #define CG_SRV_SESSION_MS (8LL * 3600 * 1000)
 #define CG_SRV_IDLE_MS (60LL * 60 * 1000)
 #define CG_SRV_MAX_PARAMS 8
+#define CG_SRV_CHUNK (1u << 20) /* bytes of a bundle file per download answer */
 
 enum cg_role {
 	CG_ROLE_NONE = 0,
@@ -88,6 +89,8 @@ struct cg_srv {
 	struct cg_dbpool *pool;
 	char *ca_pem, *cert_pem, *key_pem;
 	char ca_fp[65];
+	char *bundle_key; /* DATA_DIR/server/bundle.pub (the Department's Ed25519 key) or NULL */
+	size_t bundle_key_len;
 	struct cg_ingest *ingest;
 	pthread_mutex_t throttle_mu;
 	void *throttle; /* login throttling table (auth_srv.c) */
@@ -176,6 +179,20 @@ int cg_h_botnet_handle(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_botnet_triage(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_audit_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_health(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_hosts_update(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_bundles_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_bundles_upload(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_bundles_file_put(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_bundles_update(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_agent_bundle_get(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_agent_bundle_file(struct cg_srv *, struct cg_req *, struct cg_resp *);
+
+/* Bundles (bundles_srv.c): what an agent (in the canary group or not) running `installed`
+ * (NULL or "" for none) is offered: {"version", "sha256", "rollback"} in *out, or NULL when no
+ * bundle of this kind is canary or released for it. rollback is true when `installed` was
+ * withdrawn, so that the agent goes back to the version offered. */
+int cg_srv_bundle_offer(struct cg_db *db, const char *kind, int canary, const char *installed,
+                        json_t **out);
 
 /* Event ingest with group commit (ingest.c). */
 int cg_ingest_start(struct cg_srv *s, struct cg_ingest **out);

@@ -10,6 +10,7 @@ import hmac
 import http.client
 import json
 import os
+import shutil
 import ssl
 import struct
 import subprocess
@@ -117,9 +118,11 @@ class Server:
         self.proc = None
         self.port = None
 
-    def init(self, admin="admin"):
+    def init(self, admin="admin", bundle_key=None):
         args = [self.cg, "server", "init", "--lang", "en", "--data-dir", self.datadir,
                 "--admin", admin]
+        if bundle_key:
+            args += ["--bundle-key", bundle_key]
         if self.db:
             args += ["--db", self.db]
         out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
@@ -157,3 +160,42 @@ class Server:
     @property
     def ca(self):
         return os.path.join(self.datadir, "server", "ca.pem")
+
+
+def make_bundle(cg, src, dst, key, version, expires=None, sign=True):
+    """A copy of bundle src at dst, its manifest rewritten with version (and expires) and signed
+    with key (PREFIX.key of `canhgac bundle keygen`), as the Department does offline."""
+    shutil.copytree(src, dst)
+    sig = os.path.join(dst, "manifest.json.sig")
+    if os.path.exists(sig):
+        os.remove(sig)
+    args = [cg, "bundle", "sign", dst, "--key", key, "--version", version, "--lang", "en"]
+    if expires:
+        args += ["--expires", expires]
+    subprocess.run(args, check=True, capture_output=True)
+    if not sign:
+        os.remove(sig)
+    return dst
+
+
+def upload_bundle(api, d, signature=None):
+    """POST /bundles with d's manifest and signature, then every file in chunks. Returns
+    (status, answer of the first call)."""
+    with open(os.path.join(d, "manifest.json"), encoding="utf-8") as f:
+        man = f.read()
+    if signature is None:
+        with open(os.path.join(d, "manifest.json.sig")) as f:
+            signature = f.read()
+    st, j, _ = api.call("POST", "/api/v1/bundles", {"manifest": man, "signature": signature})
+    if st not in (200, 201):
+        return st, j
+    for f in j["files"]:
+        with open(os.path.join(d, f["path"]), "rb") as fh:
+            data = fh.read()
+        off = f["have"]
+        while off < len(data):
+            part = data[off:off + 65536]
+            api.ok("POST", q("/api/v1/bundles/bundle/%s/files/%d" % (j["version"], f["index"]),
+                             offset=off), raw=part, ctype="application/octet-stream")
+            off += len(part)
+    return st, j

@@ -16,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cgapi import Api, Server, q  # noqa: E402
+from cgapi import Api, Server, make_bundle, q, upload_bundle  # noqa: E402
 import openapi_check  # noqa: E402
 
 CG, SRC = sys.argv[1], sys.argv[2]
@@ -43,10 +43,12 @@ def agent(datadir, *args, conf=None, check_rc=True):
     return r
 
 
-def agent_conf(path, hostname, source):
+def agent_conf(path, hostname, source, full=None):
     with open(path, "w") as f:
         f.write("# test agent\nhostname = %s\nsource_address = %s\nheartbeat_s = 60\n"
                 % (hostname, source))
+        if full:  # what a "full" scan covers here: this test's folder, not the whole disk
+            f.write("full_scan_paths = %s\n" % full)
 
 
 def main():
@@ -63,7 +65,10 @@ def main():
 
 
 def run(tmp, srv):
-    pw = srv.init("admin")
+    # The Department's signing key, made on its offline machine; the server gets the public half.
+    key = os.path.join(tmp, "so-gddt")
+    subprocess.run([CG, "bundle", "keygen", "--out", key], check=True, capture_output=True)
+    pw = srv.init("admin", bundle_key=key + ".pub")
     check(pw is not None and len(pw) >= 20, "server init prints a one-time password")
     port = srv.start()
     adm = Api(port, srv.ca)
@@ -121,7 +126,7 @@ def run(tmp, srv):
         d = os.path.join(tmp, "agent-" + name)
         os.makedirs(d)
         conf = os.path.join(tmp, name + ".conf")
-        agent_conf(conf, "pc-" + name, src)
+        agent_conf(conf, "pc-" + name, src, os.path.join(tmp, "scan-" + name))
         agent(d, "enroll", tok, conf=conf)
         agent(d, "run", "--once", conf=conf)
         ag[name] = (d, conf)
@@ -192,12 +197,37 @@ def run(tmp, srv):
         same = fh.read() == EICAR
     check(tr["state"] == "done" and same, "restore task: identical bytes back (%s)" % tr["result"])
 
-    # Record the action: handled/total becomes 1/1; the alert is resolved.
-    ua.ok("POST", "/api/v1/botnet/matches/%d" % m[0]["id"],
-          {"action": "Quét và cách ly mã độc trên pc-a1", "handled": True})
+    # Record the action. The host is known, so the listing counts as handled only once a clean
+    # full scan with the Department's signed bundle backs it; the sample bundle never counts.
+    os.remove(f["path"])
+    r = ua.ok("POST", "/api/v1/botnet/matches/%d" % m[0]["id"],
+              {"action": "Quét và cách ly mã độc trên pc-a1", "handled": True})
+    check(r["state"] == "pending_scan", "action recorded, waiting for a clean full scan (%s)" % r)
     ua.ok("POST", "/api/v1/alerts/%d" % al[0]["id"], {"state": "resolved", "comment": "Đã cách ly"})
     tri = adm.ok("GET", "/api/v1/botnet/triage")
-    check(tri["total"] == 1 and tri["handled"] == 1, "triage 1/1 after action")
+    check(tri["total"] == 1 and tri["handled"] == 0, "triage still 0/1 without the scan")
+    tf = ua.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a1"], {"kind": "scan", "args": {"mode": "full"}})
+    agent(d, "run", "--once", "--bundle", bundle, conf=conf)
+    tf = ua.ok("GET", "/api/v1/tasks/%d" % tf["id"])
+    tri = adm.ok("GET", "/api/v1/botnet/triage")
+    check(tf["state"] == "done" and tri["handled"] == 0,
+          "a clean full scan with the sample bundle does not count (%s, %s)" % (tf["state"], tri))
+    signed = make_bundle(CG, bundle, os.path.join(tmp, "bundle-so"), key + ".key", "2026.12.3.1",
+                         (datetime.date.today() + datetime.timedelta(days=60)).isoformat())
+    st, j = upload_bundle(adm, signed)
+    check(st == 201, "the signed bundle is uploaded (%s %s)" % (st, j))
+    adm.ok("POST", "/api/v1/bundles/bundle/2026.12.3.1", {"state": "released"})
+    agent(d, "run", "--once", conf=conf)
+    h = ua.ok("GET", "/api/v1/hosts/%s" % hid["pc-a1"])
+    check(h["bundle_version"] == "2026.12.3.1", "pc-a1 pulled the released bundle (%s)"
+          % h["bundle_version"])
+    tf = ua.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a1"], {"kind": "scan", "args": {"mode": "full"}})
+    agent(d, "run", "--once", conf=conf)
+    tri = adm.ok("GET", "/api/v1/botnet/triage")
+    h = ua.ok("GET", "/api/v1/hosts/%s" % hid["pc-a1"])
+    check(tri["total"] == 1 and tri["handled"] == 1 and h["clean_scan_bundle"] == "2026.12.3.1",
+          "triage 1/1 after the action and a clean full scan with the Department's bundle (%s)"
+          % tri)
     aud = adm.ok("GET", "/api/v1/audit")["audit"]
     check(any(a["action"] == "botnet.handle" and a["actor"] == "gv.a" for a in aud),
           "audit log records who handled it")

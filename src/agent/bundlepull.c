@@ -1,0 +1,422 @@
+/* bundlepull.c - the Department's bundles on an agent (docs/agent.md "Bundles"): the version a
+ * heartbeat offers is downloaded in resumable chunks, checked (the signature with the key pinned
+ * at enrolment, the expiry, a version above the installed one, each file's SHA-256) and
+ * installed by switching a symbolic link atomically. The previous bundle is kept so that the
+ * server can roll a withdrawn one back. Every install and refusal is also spooled as an event.
+ *
+ * DATA_DIR/agent/bundles/<version>/       an installed bundle (manifest.json, .sig, files)
+ * DATA_DIR/agent/bundles/current          -> <version>, what scans use
+ * DATA_DIR/agent/bundles/previous         -> <version>, kept for a roll-back
+ * DATA_DIR/agent/bundles/.incoming-<v>/   a download in progress (resumed after a restart)
+ * DATA_DIR/agent/bundle.pub               the Department's key, pinned at enrolment
+ * Linux. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "canhgac/alloc.h"
+#include "canhgac/digest.h"
+#include "canhgac/limits.h"
+#include "canhgac/manifest.h"
+#include "canhgac/sys.h"
+#include "agent_int.h"
+#include "banned.h"
+
+#define MAX_SIG 1024
+#define MAX_KEY 8192
+#define MAX_FILE (512ull << 20)
+
+static int bpath(const struct cg_agent *a, const char *name, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%s/bundles%s%s", a->dir, name ? "/" : "", name ? name : "");
+	return n < 0 || (size_t)n >= cap ? CG_ELIMIT : 0;
+}
+
+/* The version a link (current/previous) points to, or "" when none. */
+static void link_version(const struct cg_agent *a, const char *link, char *out, size_t cap)
+{
+	char p[4300];
+	ssize_t n;
+	out[0] = 0;
+	if (bpath(a, link, p, sizeof p) || cap < 2)
+		return;
+	n = readlink(p, out, cap - 1);
+	if (n <= 0)
+		n = 0;
+	out[n] = 0;
+	int c;
+	if (out[0] && cg_bundle_version_cmp(out, out, &c) != 0)
+		out[0] = 0; /* not one of ours */
+}
+
+void cg_agent_bundle_installed(const struct cg_agent *a, char *out, size_t cap)
+{
+	link_version(a, "current", out, cap);
+}
+
+int cg_agent_bundle_current(const struct cg_agent *a, char *dir, size_t dcap, char *key,
+                            size_t kcap)
+{
+	char v[CG_BUNDLE_VERSION_MAX + 1];
+	struct stat st;
+	cg_agent_bundle_installed(a, v, sizeof v);
+	if (!v[0] || bpath(a, v, dir, dcap) || stat(dir, &st) != 0)
+		return CG_ENOENT;
+	if ((size_t)snprintf(key, kcap, "%s/bundle.pub", a->dir) >= kcap)
+		return CG_ELIMIT;
+	return 0;
+}
+
+/* Points link (current/previous) at version v atomically; v "" removes it. */
+static int set_link(const struct cg_agent *a, const char *link, const char *v)
+{
+	char p[4300], tmp[4400];
+	if (bpath(a, link, p, sizeof p))
+		return CG_ELIMIT;
+	if (!v[0])
+		return unlink(p) == 0 || errno == ENOENT ? 0 : CG_EIO;
+	snprintf(tmp, sizeof tmp, "%s.tmp", p);
+	(void)unlink(tmp);
+	if (symlink(v, tmp) != 0 || rename(tmp, p) != 0)
+		return CG_EIO;
+	char d[4300];
+	if (bpath(a, NULL, d, sizeof d) == 0) {
+		int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)fsync(fd);
+			close(fd);
+		}
+	}
+	return 0;
+}
+
+static int rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[4600];
+	if (!d)
+		return errno == ENOENT ? 0 : CG_EIO;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		(void)unlink(p); /* a bundle folder holds plain files only */
+	}
+	closedir(d);
+	return rmdir(dir) == 0 ? 0 : CG_EIO;
+}
+
+/* Removes bundle folders other than current and previous, and stale downloads. */
+static void prune(const struct cg_agent *a, const char *keep_incoming)
+{
+	char dir[4300], cur[160], prev[160], p[4600];
+	DIR *d;
+	struct dirent *e;
+	link_version(a, "current", cur, sizeof cur);
+	link_version(a, "previous", prev, sizeof prev);
+	if (bpath(a, NULL, dir, sizeof dir) || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d)) != NULL) {
+		const char *n = e->d_name;
+		int c;
+		if (strcmp(n, cur) == 0 || strcmp(n, prev) == 0)
+			continue;
+		if (strncmp(n, ".incoming-", 10) == 0 && keep_incoming &&
+		    strcmp(n + 10, keep_incoming) == 0)
+			continue;
+		if (cg_bundle_version_cmp(n, n, &c) != 0 && strncmp(n, ".incoming-", 10) != 0)
+			continue; /* current, previous, and anything not ours */
+		snprintf(p, sizeof p, "%s/%s", dir, n);
+		(void)rm_tree(p);
+	}
+	closedir(d);
+}
+
+/* Spools bundle.installed / bundle.refused / bundle.rolled_back. */
+static void report(struct cg_agent *a, const char *kind, enum cg_severity sev, const char *ver,
+                   const char *from, const char *why_vi, const char *why_en)
+{
+	json_t *ev = cg_agent_event_new(kind, sev, cg_now_ms());
+	if (!ev)
+		return;
+	json_object_set_new(ev, "bundle", json_pack("{s:s}", "version", ver));
+	if (from && from[0])
+		json_object_set_new(ev, "from_version", json_string(from));
+	if (why_en) {
+		json_object_set_new(ev, "reason_vi", json_string(why_vi));
+		json_object_set_new(ev, "reason_en", json_string(why_en));
+	}
+	(void)cg_agent_spool_json(a, ev);
+	json_decref(ev);
+}
+
+static int file_sha256_ok(const char *path, const uint8_t want[32], uint64_t size)
+{
+	struct cg_digest *dg = NULL;
+	struct cg_digest_result res;
+	uint8_t buf[65536];
+	uint64_t total = 0;
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int rc = fd < 0 ? CG_ENOENT : cg_digest_new(&dg);
+	if (rc == 0)
+		rc = cg_digest_begin(dg, CG_HASH_SHA256);
+	while (rc == 0 && (n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (total += (uint64_t)n) > size)
+			rc = CG_EIO;
+		else
+			rc = cg_digest_update(dg, buf, (size_t)n);
+	}
+	if (rc == 0)
+		rc = cg_digest_end(dg, &res);
+	if (rc == 0 && (total != size || memcmp(res.sha256, want, 32) != 0))
+		rc = CG_EBADSIG;
+	cg_digest_free(dg);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Downloads file idx into dir/<path>, resuming from what is there. */
+static int fetch_file(struct cg_agent *a, const char *ver, size_t idx,
+                      const struct cg_manifest_file *f, const char *dir)
+{
+	char p[4600], url[400], err[256];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/%s", dir, f->path);
+	if (f->size > MAX_FILE)
+		return CG_ELIMIT;
+	if (file_sha256_ok(p, f->sha256, f->size) == 0)
+		return 0;
+	uint64_t have = stat(p, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (have >= f->size) { /* complete but wrong: start again */
+		(void)unlink(p);
+		have = 0;
+	}
+	int fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int rc = fd < 0 ? CG_EIO : 0;
+	while (rc == 0 && have < f->size && !cg_stop_requested()) {
+		struct cg_http_resp r = {0};
+		snprintf(url, sizeof url, "/api/v1/agent/bundles/bundle/%s/files/%zu?offset=%llu", ver,
+		         idx, (unsigned long long)have);
+		rc = cg_agent_request_raw(a->client, "GET", url, NULL, NULL, 0, &r, err, sizeof err);
+		if (rc == 0 && (r.status != 200 || r.len == 0 || r.len > f->size - have))
+			rc = CG_EIO;
+		size_t done = 0;
+		while (rc == 0 && done < r.len) {
+			ssize_t w = write(fd, r.body + done, r.len - done);
+			if (w < 0 && errno != EINTR)
+				rc = errno == ENOSPC ? CG_ENOSPC : CG_EIO;
+			else if (w > 0)
+				done += (size_t)w;
+		}
+		have += done;
+		cg_http_resp_clear(&r);
+	}
+	if (rc == 0 && fsync(fd) != 0)
+		rc = CG_EIO;
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0 && have < f->size)
+		rc = CG_ETIMEOUT; /* stopped: resumed next time */
+	if (rc == 0 && (rc = file_sha256_ok(p, f->sha256, f->size)) != 0)
+		(void)unlink(p);
+	return rc;
+}
+
+/* Reads the pinned key; CG_ENOENT when the agent has none. */
+static int pinned_key(const struct cg_agent *a, uint8_t **key, size_t *klen)
+{
+	char p[4200];
+	snprintf(p, sizeof p, "%s/bundle.pub", a->dir);
+	return cg_read_file(p, MAX_KEY, key, klen);
+}
+
+/* Checks a manifest and signature the way every install does; the first refusal in d. */
+static int check(const struct cg_agent *a, const char *man, size_t mlen, const char *sig,
+                 const char *installed, struct cg_manifest **m, struct cg_diags *d)
+{
+	uint8_t *key = NULL;
+	size_t klen = 0;
+	int rc = cg_manifest_parse(man, mlen, "manifest.json", m, d);
+	int sig_ok = 0;
+	if (rc == 0 && pinned_key(a, &key, &klen) == 0)
+		sig_ok = cg_manifest_verify((const uint8_t *)man, mlen, (const uint8_t *)sig,
+		                            strlen(sig), key, klen) == 0;
+	if (rc == 0)
+		rc = cg_bundle_accept(*m, sig_ok, installed && installed[0] ? installed : NULL,
+		                      cg_now_ms() / 1000, d);
+	cg_free(key);
+	return rc;
+}
+
+static void refuse(struct cg_agent *a, const char *ver, const char *installed,
+                   const struct cg_diags *d, int rc)
+{
+	const char *vi = d->n ? d->v[0].msg_vi : cg_strerror(rc);
+	const char *en = d->n ? d->v[0].msg_en : cg_strerror(rc);
+	cg_agent_log(CG_LOG_WARNING, "từ chối bộ mẫu %s: %s%.0s", "bundle %s refused: %.0s%s", ver,
+	             vi, en);
+	report(a, "bundle.refused", CG_SEV_MEDIUM, ver, installed, vi, en);
+	snprintf(a->bundle_refused, sizeof a->bundle_refused, "%s", ver);
+}
+
+/* Installs version ver, offered by the server. */
+static int install(struct cg_agent *a, const char *ver, const char *installed)
+{
+	struct cg_http_resp r = {0};
+	struct cg_manifest *m = NULL;
+	struct cg_diags d = CG_DIAGS_INIT;
+	char path[400], inc[4300], fin[4300], p[4600];
+	snprintf(path, sizeof path, "/api/v1/agent/bundles/bundle/%s", ver);
+	int rc = cg_agent_call(a, "GET", path, NULL, &r);
+	const char *man = json_string_value(json_object_get(r.json, "manifest"));
+	const char *sig = json_string_value(json_object_get(r.json, "signature"));
+	if (rc == 0 && (r.status != 200 || !man || !sig || strlen(sig) > MAX_SIG))
+		rc = CG_EIO;
+	if (rc)
+		goto out;
+	size_t mlen = json_string_length(json_object_get(r.json, "manifest"));
+	rc = check(a, man, mlen, sig, installed, &m, &d);
+	if (rc == 0 && strcmp(m->version, ver) != 0)
+		rc = cg_diags_add(&d, CG_EINVAL, "manifest.json", 0, 0,
+		                  "phiên bản %s khác phiên bản được mời %s",
+		                  "version %s is not the one offered, %s", m->version, ver);
+	if (rc) {
+		refuse(a, ver, installed, &d, rc);
+		goto out;
+	}
+	char name[200];
+	snprintf(name, sizeof name, ".incoming-%s", ver);
+	rc = bpath(a, name, inc, sizeof inc);
+	if (rc == 0)
+		rc = bpath(a, ver, fin, sizeof fin);
+	if (rc == 0)
+		rc = cg_mkdir_p(inc, 0700);
+	prune(a, ver);
+	for (size_t i = 0; rc == 0 && i < m->nfiles; i++)
+		rc = fetch_file(a, ver, i, &m->files[i], inc);
+	if (rc == CG_EBADSIG) {
+		cg_diags_add(&d, rc, "bundle", 0, 0, "SHA-256 của một tệp không khớp manifest",
+		             "a file's SHA-256 does not match the manifest");
+		refuse(a, ver, installed, &d, rc);
+		goto out;
+	}
+	if (rc == 0) {
+		snprintf(p, sizeof p, "%s/manifest.json", inc);
+		rc = cg_write_file_atomic(p, man, mlen, 0600);
+	}
+	if (rc == 0) {
+		snprintf(p, sizeof p, "%s/manifest.json.sig", inc);
+		rc = cg_write_file_atomic(p, sig, strlen(sig), 0600);
+	}
+	if (rc == 0) {
+		(void)rm_tree(fin);
+		if (rename(inc, fin) != 0)
+			rc = CG_EIO;
+	}
+	if (rc == 0 && installed && installed[0])
+		rc = set_link(a, "previous", installed);
+	if (rc == 0)
+		rc = set_link(a, "current", ver);
+	if (rc == 0) {
+		cg_agent_log(CG_LOG_INFO, "đã cài bộ mẫu %s", "bundle %s installed", ver);
+		report(a, "bundle.installed", CG_SEV_INFO, ver, installed, NULL, NULL);
+		prune(a, NULL);
+	} else {
+		cg_agent_log(CG_LOG_WARNING, "chưa tải xong bộ mẫu %s: %s",
+		             "bundle %s not downloaded yet: %s", ver, cg_strerror(rc));
+	}
+out:
+	cg_manifest_free(m);
+	cg_diags_clear(&d);
+	cg_http_resp_clear(&r);
+	return rc;
+}
+
+/* Goes back to the kept previous bundle, which must be `ver` and still valid. */
+static int roll_back(struct cg_agent *a, const char *ver, const char *installed)
+{
+	char prev[160], dir[4300], p[4600];
+	uint8_t *man = NULL, *sig = NULL;
+	size_t mlen = 0, slen = 0;
+	struct cg_manifest *m = NULL;
+	struct cg_diags d = CG_DIAGS_INIT;
+	link_version(a, "previous", prev, sizeof prev);
+	if (strcmp(prev, ver) != 0) {
+		cg_agent_log(CG_LOG_WARNING,
+		             "máy chủ rút bộ mẫu %s nhưng máy này không giữ bản %s: giữ nguyên",
+		             "the server withdrew bundle %s but this host does not keep %s: kept",
+		             installed, ver);
+		snprintf(a->bundle_refused, sizeof a->bundle_refused, "%s", ver);
+		return CG_ENOENT;
+	}
+	int rc = bpath(a, ver, dir, sizeof dir);
+	if (rc == 0) {
+		snprintf(p, sizeof p, "%s/manifest.json", dir);
+		rc = cg_read_file(p, CG_MAX_MANIFEST, &man, &mlen);
+	}
+	if (rc == 0) {
+		snprintf(p, sizeof p, "%s/manifest.json.sig", dir);
+		rc = cg_read_file(p, MAX_SIG, &sig, &slen);
+	}
+	char *s = rc == 0 ? cg_malloc(slen + 1) : NULL;
+	if (rc == 0 && !s)
+		rc = CG_ENOMEM;
+	if (rc == 0) {
+		memcpy(s, sig, slen);
+		s[slen] = 0;
+		/* signed and not expired; older than the installed one by design */
+		rc = check(a, (const char *)man, mlen, s, NULL, &m, &d);
+	}
+	if (rc == 0)
+		rc = set_link(a, "current", ver);
+	if (rc == 0)
+		rc = set_link(a, "previous", "");
+	if (rc == 0) {
+		cg_agent_log(CG_LOG_WARNING, "bộ mẫu %s bị rút: quay về %s",
+		             "bundle %s withdrawn: back to %s", installed, ver);
+		report(a, "bundle.rolled_back", CG_SEV_LOW, ver, installed, NULL, NULL);
+		prune(a, NULL);
+	} else {
+		refuse(a, ver, installed, &d, rc);
+	}
+	cg_free(s);
+	cg_free(man);
+	cg_free(sig);
+	cg_manifest_free(m);
+	cg_diags_clear(&d);
+	return rc;
+}
+
+int cg_agent_bundle_sync(struct cg_agent *a, json_t *offer)
+{
+	char cur[CG_BUNDLE_VERSION_MAX + 1];
+	const char *ver = json_string_value(json_object_get(offer, "version"));
+	int c = 0;
+	if (!ver || cg_bundle_version_cmp(ver, ver, &c) != 0)
+		return 0;
+	cg_agent_bundle_installed(a, cur, sizeof cur);
+	if (strcmp(ver, cur) == 0 || strcmp(ver, a->bundle_refused) == 0)
+		return 0;
+	char dir[4300];
+	int rc = bpath(a, NULL, dir, sizeof dir);
+	if (rc == 0)
+		rc = cg_mkdir_p(dir, 0700);
+	if (rc)
+		return rc;
+	if (cur[0] && cg_bundle_version_cmp(ver, cur, &c) == 0 && c < 0) {
+		if (json_is_true(json_object_get(offer, "rollback")))
+			return roll_back(a, ver, cur);
+		return 0; /* an older one offered without a withdrawal: keep ours */
+	}
+	return install(a, ver, cur);
+}
