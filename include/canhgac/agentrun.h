@@ -25,8 +25,8 @@ struct cg_agent {
 	unsigned attempt; /* failed cycles in a row, for the backoff */
 	long retry_after; /* the last Retry-After seen */
 	int64_t last_netconn_ms;
-	int64_t last_sched_ms; /* when the scheduled scan last started */
-	json_t *bundle_offer;    /* the last heartbeat's "bundle", until handled */
+	int64_t last_sched_ms;    /* when the scheduled scan last started */
+	json_t *bundle_offer;     /* the last heartbeat's "bundle", until handled */
 	char bundle_refused[160]; /* a version refused once is not fetched again this run */
 };
 

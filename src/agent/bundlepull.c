@@ -205,9 +205,10 @@ static int fetch_file(struct cg_agent *a, const char *ver, size_t idx,
 	int rc = fd < 0 ? CG_EIO : 0;
 	while (rc == 0 && have < f->size && !cg_stop_requested()) {
 		struct cg_http_resp r = {0};
-		snprintf(url, sizeof url, "/api/v1/agent/bundles/bundle/%s/files/%zu?offset=%llu", ver,
-		         idx, (unsigned long long)have);
-		rc = cg_agent_request_raw(a->client, "GET", url, NULL, NULL, 0, &r, err, sizeof err);
+		snprintf(url, sizeof url, "/api/v1/agent/bundles/bundle/%s/files/%zu?offset=%llu",
+		         ver, idx, (unsigned long long)have);
+		rc =
+		    cg_agent_request_raw(a->client, "GET", url, NULL, NULL, 0, &r, err, sizeof err);
 		if (rc == 0 && (r.status != 200 || r.len == 0 || r.len > f->size - have))
 			rc = CG_EIO;
 		size_t done = 0;

@@ -25,9 +25,8 @@ enum key {
 	K_COUNT
 };
 static const char *const key_names[K_COUNT] = {
-    "server",        "data_dir",     "heartbeat_s", "scan_schedule", "scan_paths",
-    "memory_cap_mb", "spool_max_mb", "cpu_nice",    "hostname",      "source_address",
-    "full_scan_paths",
+    "server",       "data_dir", "heartbeat_s", "scan_schedule",  "scan_paths",      "memory_cap_mb",
+    "spool_max_mb", "cpu_nice", "hostname",    "source_address", "full_scan_paths",
 };
 
 void cg_agentconf_defaults(struct cg_agentconf *c)

@@ -73,7 +73,8 @@ static int spool_line(struct cg_agent *a, long task_id, int full, const char *li
 		rc = CG_EPARSE;
 	else if (task_id > 0 && json_object_set_new(o, "task", json_integer(task_id)))
 		rc = CG_ENOMEM;
-	else if (full && strcmp(json_string_value(json_object_get(o, "kind")), "scan.summary") == 0 &&
+	else if (full &&
+	         strcmp(json_string_value(json_object_get(o, "kind")), "scan.summary") == 0 &&
 	         json_object_set_new(o, "full", json_true()))
 		rc = CG_ENOMEM;
 	if (rc == 0)

@@ -99,11 +99,12 @@ static int publish(struct cg_admin *a, const char *dir)
 		snprintf(p, sizeof p, "%s/manifest.json.sig", dir);
 		rc = cg_read_file(p, MAX_SIG_FILE, &sig, &slen);
 		if (rc == CG_ENOENT)
-			cg_cli_err("%s: %s", p,
-			           cg_tr("bộ mẫu chưa được ký: chạy `canhgac bundle sign` trên máy "
-			                 "giữ khóa của Sở",
-			                 "the bundle is not signed: run `canhgac bundle sign` on the "
-			                 "machine that keeps the Department's key"));
+			cg_cli_err(
+			    "%s: %s", p,
+			    cg_tr("bộ mẫu chưa được ký: chạy `canhgac bundle sign` trên máy "
+			          "giữ khóa của Sở",
+			          "the bundle is not signed: run `canhgac bundle sign` on the "
+			          "machine that keeps the Department's key"));
 	} else {
 		cg_cli_err("%s: %s", p, cg_strerror(rc));
 	}

@@ -21,13 +21,18 @@ static long long parse_id(const char *s)
 	return v;
 }
 
-/* Prints a change's answer: the JSON, or a line for people. */
+/* Prints a change's answer: the JSON, or a line for people (and the server's note, when it
+ * sent one: e.g. a listing that waits for a clean full scan). */
 static void done(struct cg_admin *a, const json_t *j, const char *vi, const char *en)
 {
+	const char *nvi = json_string_value(json_object_get(j, "message_vi"));
+	const char *nen = json_string_value(json_object_get(j, "message_en"));
 	if (a->c->json)
 		cg_admin_json(j);
 	else
 		printf("%s\n", cg_tr(vi, en));
+	if (!a->c->json && nvi && nen)
+		printf("%s\n", cg_tr(nvi, nen));
 }
 
 /* The task's kind and arguments from KIND [MODE] and --path. */

@@ -164,8 +164,8 @@ struct group {
 };
 
 static const struct group groups[] = {
-    {"units", cg_admin_units},   {"users", cg_admin_users}, {"feeds", cg_admin_feeds},
-    {"hosts", cg_admin_hosts},   {"tasks", cg_admin_tasks}, {"alerts", cg_admin_alerts},
+    {"units", cg_admin_units},   {"users", cg_admin_users},     {"feeds", cg_admin_feeds},
+    {"hosts", cg_admin_hosts},   {"tasks", cg_admin_tasks},     {"alerts", cg_admin_alerts},
     {"botnet", cg_admin_botnet}, {"bundles", cg_admin_bundles},
 };
 

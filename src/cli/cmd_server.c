@@ -157,10 +157,11 @@ static int install_key(const struct cg_server_config *cfg, const char *file)
 		rc = cg_write_file_atomic(dst, buf, len, 0644);
 	}
 	if (rc)
-		cg_cli_err(cg_tr("%s: cần khóa công khai Ed25519 dạng PEM (canhgac bundle keygen): %s",
-		                 "%s: an Ed25519 public key in PEM is expected (canhgac bundle "
-		                 "keygen): %s"),
-		           file, cg_strerror(rc));
+		cg_cli_err(
+		    cg_tr("%s: cần khóa công khai Ed25519 dạng PEM (canhgac bundle keygen): %s",
+		          "%s: an Ed25519 public key in PEM is expected (canhgac bundle "
+		          "keygen): %s"),
+		    file, cg_strerror(rc));
 	else if (!cfg->quiet)
 		printf(cg_tr("Đã cài khóa ký bộ mẫu của Sở: %s\n",
 		             "Installed the Department's bundle signing key: %s\n"),

@@ -24,9 +24,9 @@
 #include "banned.h"
 
 #define MAX_SIG_TEXT 1024
-#define MAX_FILE_BYTES (512ull << 20)  /* one file of a bundle */
-#define MAX_TOTAL_BYTES (2ull << 30)   /* all the files of a bundle */
-#define MAX_VERSIONS 10000             /* bundles of a kind considered */
+#define MAX_FILE_BYTES (512ull << 20) /* one file of a bundle */
+#define MAX_TOTAL_BYTES (2ull << 30)  /* all the files of a bundle */
+#define MAX_VERSIONS 10000            /* bundles of a kind considered */
 
 static int kind_ok(const char *k)
 {
@@ -95,11 +95,11 @@ static json_t *files_json(const struct cg_manifest *m, const char *dir)
 					have = (uint64_t)st.st_size;
 			}
 		}
-		json_array_append_new(
-		    arr, json_pack("{s:I,s:s,s:s,s:I,s:s,s:I}", "index", (json_int_t)i, "path",
-		                   m->files[i].path, "kind", cg_bundle_kind_name(m->files[i].kind),
-		                   "size", (json_int_t)m->files[i].size, "sha256", hex, "have",
-		                   (json_int_t)have));
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:I,s:s,s:I}", "index",
+		                                     (json_int_t)i, "path", m->files[i].path,
+		                                     "kind", cg_bundle_kind_name(m->files[i].kind),
+		                                     "size", (json_int_t)m->files[i].size, "sha256",
+		                                     hex, "have", (json_int_t)have));
 	}
 	return arr;
 }
@@ -122,11 +122,12 @@ int cg_h_bundles_upload(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (!kind)
 		kind = "bundle";
 	if (!kind_ok(kind) || !man || !sig || strlen(sig) > MAX_SIG_TEXT) {
-		cg_resp_err(r, 400, "bad_request",
-		            "Cần 'manifest' (nội dung manifest.json) và 'signature' (manifest.json.sig, "
-		            "base64); 'kind' là bundle",
-		            "'manifest' (the text of manifest.json) and 'signature' (manifest.json.sig, "
-		            "base64) are required; 'kind' is bundle");
+		cg_resp_err(
+		    r, 400, "bad_request",
+		    "Cần 'manifest' (nội dung manifest.json) và 'signature' (manifest.json.sig, "
+		    "base64); 'kind' là bundle",
+		    "'manifest' (the text of manifest.json) and 'signature' (manifest.json.sig, "
+		    "base64) are required; 'kind' is bundle");
 		goto out;
 	}
 	if (!s->bundle_key) {
@@ -164,9 +165,9 @@ int cg_h_bundles_upload(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 			cg_resp_dberr(r, rc);
 		goto out;
 	}
-	int sig_ok = cg_manifest_verify((const uint8_t *)man, mlen, (const uint8_t *)sig,
-	                                strlen(sig), (const uint8_t *)s->bundle_key,
-	                                s->bundle_key_len) == 0;
+	int sig_ok =
+	    cg_manifest_verify((const uint8_t *)man, mlen, (const uint8_t *)sig, strlen(sig),
+	                       (const uint8_t *)s->bundle_key, s->bundle_key_len) == 0;
 	rc = highest(q->db, kind, top, sizeof top);
 	if (rc) {
 		cg_resp_dberr(r, rc);
@@ -175,7 +176,10 @@ int cg_h_bundles_upload(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	cg_diags_clear(&d);
 	rc = cg_bundle_accept(m, sig_ok, top[0] ? top : NULL, cg_srv_now_ms() / 1000, &d);
 	if (rc == CG_EBADSIG || rc == CG_ETIMEOUT || rc == CG_EEXIST || rc == CG_EPARSE) {
-		diag_err(r, rc == CG_EEXIST ? 409 : rc == CG_EPARSE ? 400 : 422,
+		diag_err(r,
+		         rc == CG_EEXIST   ? 409
+		         : rc == CG_EPARSE ? 400
+		                           : 422,
 		         rc == CG_EBADSIG    ? "bad_signature"
 		         : rc == CG_ETIMEOUT ? "expired"
 		         : rc == CG_EEXIST   ? "not_newer"
@@ -201,14 +205,15 @@ int cg_h_bundles_upload(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc == 0)
 		rc = cg_db_begin_write(q->db);
 	if (rc == 0)
-		rc = cg_db_exec(q->db, NULL,
-		                "INSERT INTO bundles (kind, version, name, manifest, signature, "
-		                "manifest_sha256, expires_ms, nfiles, total_bytes, state, created_ms, "
-		                "created_by, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		                "'uploading', ?, ?, ?)",
-		                "ttttttIiiiti", kind, m->version, m->name, man, sig, mhex,
-		                m->expires == INT64_MIN ? INT64_MIN : m->expires * 1000,
-		                (int64_t)m->nfiles, (int64_t)total, now, q->who.login, now);
+		rc = cg_db_exec(
+		    q->db, NULL,
+		    "INSERT INTO bundles (kind, version, name, manifest, signature, "
+		    "manifest_sha256, expires_ms, nfiles, total_bytes, state, created_ms, "
+		    "created_by, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		    "'uploading', ?, ?, ?)",
+		    "ttttttIiiiti", kind, m->version, m->name, man, sig, mhex,
+		    m->expires == INT64_MIN ? INT64_MIN : m->expires * 1000, (int64_t)m->nfiles,
+		    (int64_t)total, now, q->who.login, now);
 	if (rc == 0)
 		rc = cg_srv_audit(q, "bundle.upload", m->version,
 		                  json_pack("{s:s,s:s}", "kind", kind, "name", m->name));
@@ -220,8 +225,8 @@ int cg_h_bundles_upload(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		goto out;
 	}
 	cg_resp_json(r, 201,
-	             json_pack("{s:s,s:s,s:s,s:s,s:o}", "kind", kind, "version", m->version,
-	                       "name", m->name, "state", "uploading", "files", files_json(m, dir)));
+	             json_pack("{s:s,s:s,s:s,s:s,s:o}", "kind", kind, "version", m->version, "name",
+	                       m->name, "state", "uploading", "files", files_json(m, dir)));
 out:
 	cg_diags_clear(&d);
 	cg_manifest_free(m);
@@ -230,7 +235,7 @@ out:
 }
 
 #define B_COLS                                                                                     \
-	"SELECT id, kind, version, name, manifest, signature, manifest_sha256, expires_ms, "        \
+	"SELECT id, kind, version, name, manifest, signature, manifest_sha256, expires_ms, "       \
 	"nfiles, total_bytes, state, created_ms, created_by, updated_ms FROM bundles "
 
 /* The bundle named by path parameters 0 (kind) and 1 (version), with its manifest parsed;
@@ -311,7 +316,8 @@ static int put_chunk(struct cg_req *q, struct cg_resp *r, const char *dir,
 		cg_resp_json(r, 409,
 		             json_pack("{s:s,s:s,s:s,s:I}", "error", "offset", "message_vi",
 		                       "Sai vị trí: gửi tiếp từ 'have'", "message_en",
-		                       "Wrong offset: continue from 'have'", "have", (json_int_t)cur));
+		                       "Wrong offset: continue from 'have'", "have",
+		                       (json_int_t)cur));
 		return CG_EINVAL;
 	}
 	if (q->body_len > f->size - cur)
@@ -342,10 +348,11 @@ static int put_chunk(struct cg_req *q, struct cg_resp *r, const char *dir,
 	if (rc == 0 && strcmp(hex, want) != 0) {
 		unlink(part);
 		*have = 0;
-		return cg_resp_err(r, 422, "sha256_mismatch",
-		                   "SHA-256 của tệp không khớp manifest; tệp đã bị bỏ, hãy tải lại",
-		                   "The file's SHA-256 does not match the manifest; it was dropped, "
-		                   "upload it again");
+		return cg_resp_err(
+		    r, 422, "sha256_mismatch",
+		    "SHA-256 của tệp không khớp manifest; tệp đã bị bỏ, hãy tải lại",
+		    "The file's SHA-256 does not match the manifest; it was dropped, "
+		    "upload it again");
 	}
 	if (rc == 0)
 		rc = cg_file_fsync_rename(part, fin);
@@ -371,8 +378,8 @@ int cg_h_bundles_file_put(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		                 "The bundle is already complete");
 		goto out;
 	}
-	if (idx < 0 || (size_t)idx >= m->nfiles || strspn(q->params[2], "0123456789") !=
-	                                               strlen(q->params[2])) {
+	if (idx < 0 || (size_t)idx >= m->nfiles ||
+	    strspn(q->params[2], "0123456789") != strlen(q->params[2])) {
 		rc = CG_ENOENT;
 		cg_resp_404(r);
 		goto out;
@@ -389,10 +396,11 @@ int cg_h_bundles_file_put(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		complete += stat(p, &st) == 0;
 	}
 	if (complete == m->nfiles)
-		rc = cg_db_exec(q->db, NULL,
-		                "UPDATE bundles SET state = 'ready', updated_ms = ? WHERE id = ? AND "
-		                "state = 'uploading'",
-		                "ii", cg_srv_now_ms(), cg_rows_int(b, 0, 0, 0));
+		rc = cg_db_exec(
+		    q->db, NULL,
+		    "UPDATE bundles SET state = 'ready', updated_ms = ? WHERE id = ? AND "
+		    "state = 'uploading'",
+		    "ii", cg_srv_now_ms(), cg_rows_int(b, 0, 0, 0));
 	if (rc) {
 		cg_resp_dberr(r, rc);
 		goto out;
@@ -416,8 +424,8 @@ static json_t *bundle_json(struct cg_rows *b, size_t i)
 	    (json_int_t)cg_rows_int(b, i, 9, 0), "state", cg_rows_get(b, i, 10), "created_ms",
 	    (json_int_t)cg_rows_int(b, i, 11, 0), "created_by", cg_rows_get(b, i, 12), "updated_ms",
 	    (json_int_t)cg_rows_int(b, i, 13, 0));
-	json_object_set_new(o, "expires_ms", cg_rows_get(b, i, 7)
-	                                         ? json_integer(cg_rows_int(b, i, 7, 0))
+	json_object_set_new(o, "expires_ms",
+	                    cg_rows_get(b, i, 7) ? json_integer(cg_rows_int(b, i, 7, 0))
 	                                         : json_null());
 	return o;
 }
@@ -516,12 +524,13 @@ int cg_h_bundles_update(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	rc = cg_db_begin_write(q->db);
 	if (rc == 0)
-		rc = cg_db_exec(q->db, NULL, "UPDATE bundles SET state = ?, updated_ms = ? WHERE id = ?",
-		                "tii", to, cg_srv_now_ms(), cg_rows_int(b, 0, 0, 0));
+		rc = cg_db_exec(q->db, NULL,
+		                "UPDATE bundles SET state = ?, updated_ms = ? WHERE id = ?", "tii",
+		                to, cg_srv_now_ms(), cg_rows_int(b, 0, 0, 0));
 	if (rc == 0)
-		rc = cg_srv_audit(q, "bundle.state", m->version,
-		                  json_pack("{s:s,s:s,s:s}", "kind", q->params[0], "from", from, "to",
-		                            to));
+		rc = cg_srv_audit(
+		    q, "bundle.state", m->version,
+		    json_pack("{s:s,s:s,s:s}", "kind", q->params[0], "from", from, "to", to));
 	if (rc == 0)
 		rc = cg_db_commit(q->db);
 	if (rc) {
@@ -529,8 +538,7 @@ int cg_h_bundles_update(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		cg_resp_dberr(r, rc);
 		goto out;
 	}
-	cg_resp_json(r, 200,
-	             json_pack("{s:s,s:s}", "version", m->version, "state", to));
+	cg_resp_json(r, 200, json_pack("{s:s,s:s}", "version", m->version, "state", to));
 out:
 	cg_manifest_free(m);
 	cg_rows_free(b);

@@ -203,8 +203,8 @@ int cg_h_hosts_update(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		cg_resp_dberr(r, rc);
 		goto out;
 	}
-	cg_resp_json(r, 200, json_pack("{s:s,s:b}", "id", q->params[0], "canary",
-	                               json_is_true(canary)));
+	cg_resp_json(r, 200,
+	             json_pack("{s:s,s:b}", "id", q->params[0], "canary", json_is_true(canary)));
 out:
 	cg_rows_free(h);
 	json_decref(j);

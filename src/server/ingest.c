@@ -100,22 +100,25 @@ static int clean_scan(struct cg_db *db, const struct cg_caller *a, json_t *ev)
 	json_t *b = json_object_get(ev, "bundle");
 	const char *ver = json_string_value(json_object_get(b, "version"));
 	json_int_t t = json_integer_value(json_object_get(ev, "time_ms"));
-	if (!json_is_true(json_object_get(ev, "full")) || !json_is_true(json_object_get(b, "signed")) ||
+	if (!json_is_true(json_object_get(ev, "full")) ||
+	    !json_is_true(json_object_get(b, "signed")) ||
 	    json_integer_value(json_object_get(ev, "findings")) != 0 ||
 	    !json_is_integer(json_object_get(ev, "findings")) ||
 	    json_integer_value(json_object_get(ev, "exit_code")) != 0 || !ver ||
 	    strlen(ver) > 128 || t <= 0)
 		return 0;
-	int rc = cg_db_exec(db, NULL,
-	                    "UPDATE agents SET clean_scan_ms = ?, clean_scan_bundle = ? WHERE id = ? "
-	                    "AND clean_scan_ms < ?",
-	                    "itii", (int64_t)t, ver, a->agent_id, (int64_t)t);
+	int rc =
+	    cg_db_exec(db, NULL,
+	               "UPDATE agents SET clean_scan_ms = ?, clean_scan_bundle = ? WHERE id = ? "
+	               "AND clean_scan_ms < ?",
+	               "itii", (int64_t)t, ver, a->agent_id, (int64_t)t);
 	if (rc == 0)
-		rc = cg_db_exec(db, NULL,
-		                "UPDATE botnet_matches SET state = 'handled', handled_ms = ? WHERE "
-		                "agent_id = ? AND state = 'pending_scan' AND COALESCE(listed_ms, 0) "
-		                "<= ?",
-		                "iii", (int64_t)t, a->agent_id, (int64_t)t);
+		rc =
+		    cg_db_exec(db, NULL,
+		               "UPDATE botnet_matches SET state = 'handled', handled_ms = ? WHERE "
+		               "agent_id = ? AND state = 'pending_scan' AND COALESCE(listed_ms, 0) "
+		               "<= ?",
+		               "iii", (int64_t)t, a->agent_id, (int64_t)t);
 	return rc;
 }
 
@@ -168,17 +171,17 @@ static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64
 		    json_string_value(json_object_get(json_object_get(ev, "bundle"), "version"));
 		if (!v || strlen(v) > 128)
 			return 0;
-		return cg_db_exec(db, NULL, "UPDATE agents SET bundle_version = ? WHERE id = ?", "ti",
-		                  v, a->agent_id);
+		return cg_db_exec(db, NULL, "UPDATE agents SET bundle_version = ? WHERE id = ?",
+		                  "ti", v, a->agent_id);
 	}
 	if (strcmp(kind, "bundle.refused") == 0) {
 		const char *v =
 		    json_string_value(json_object_get(json_object_get(ev, "bundle"), "version"));
 		char dedupe[200];
-		snprintf(dedupe, sizeof dedupe, "bundle.refused:%lld:%.128s", (long long)a->agent_id,
-		         v ? v : "");
-		return cg_srv_alert_raise(db, a->agent_unit, a->agent_id, "bundle.refused", 2, dedupe,
-		                          "Máy từ chối bộ mẫu / A host refused a bundle",
+		snprintf(dedupe, sizeof dedupe, "bundle.refused:%lld:%.128s",
+		         (long long)a->agent_id, v ? v : "");
+		return cg_srv_alert_raise(db, a->agent_unit, a->agent_id, "bundle.refused", 2,
+		                          dedupe, "Máy từ chối bộ mẫu / A host refused a bundle",
 		                          json_deep_copy(ev));
 	}
 	if (strcmp(kind, "log.alert") == 0 || strncmp(kind, "fim.", 4) == 0 ||

@@ -95,11 +95,12 @@ int cg_h_botnet_handle(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	 * bundle after the listing; until it arrives the match waits in 'pending_scan' (the
 	 * ingest of that scan's summary completes it). */
 	struct cg_rows *h = NULL;
-	rc = cg_db_query(q->db, &h,
-	                 "SELECT m.agent_id, COALESCE(m.listed_ms, 0), COALESCE(g.clean_scan_ms, 0) "
-	                 "FROM botnet_matches m LEFT JOIN agents g ON g.id = m.agent_id "
-	                 "WHERE m.id = ?",
-	                 "i", id);
+	rc =
+	    cg_db_query(q->db, &h,
+	                "SELECT m.agent_id, COALESCE(m.listed_ms, 0), COALESCE(g.clean_scan_ms, 0) "
+	                "FROM botnet_matches m LEFT JOIN agents g ON g.id = m.agent_id "
+	                "WHERE m.id = ?",
+	                "i", id);
 	const char *state = "open";
 	if (rc == 0 && done) {
 		int known = h->n == 1 && cg_rows_get(h, 0, 0) != NULL;
@@ -118,18 +119,19 @@ int cg_h_botnet_handle(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	char obj[40];
 	snprintf(obj, sizeof obj, "botnet_match:%lld", (long long)id);
 	if (rc == 0)
-		rc = cg_srv_audit(q, "botnet.handle", obj,
-		                  json_pack("{s:s,s:b,s:s}", "action", action, "handled", done,
-		                            "state", state));
+		rc = cg_srv_audit(
+		    q, "botnet.handle", obj,
+		    json_pack("{s:s,s:b,s:s}", "action", action, "handled", done, "state", state));
 	if (rc != 0) {
 		cg_resp_dberr(r, rc);
 		goto out;
 	}
 	json_t *o = json_pack("{s:b,s:s}", "ok", 1, "state", state);
 	if (strcmp(state, "pending_scan") == 0) {
-		json_object_set_new(o, "message_vi",
-		                    json_string("Đã ghi biện pháp. Máy này chỉ được tính là đã xử lý "
-		                                "sau một lần quét toàn bộ sạch bằng bộ mẫu của Sở."));
+		json_object_set_new(
+		    o, "message_vi",
+		    json_string("Đã ghi biện pháp. Máy này chỉ được tính là đã xử lý "
+		                "sau một lần quét toàn bộ sạch bằng bộ mẫu của Sở."));
 		json_object_set_new(o, "message_en",
 		                    json_string("Action recorded. This host counts as handled only "
 		                                "after a clean full scan with the Department's "
