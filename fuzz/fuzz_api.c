@@ -5,6 +5,7 @@
  * Input: byte 0 picks the route (and its path parameters), byte 1 the caller (department admin,
  * unit admin or viewer by API token, an agent by its secret, or nobody); the rest is the body.
  * The state is set up once: a school unit, three users with API tokens, one enrolled agent. */
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "canhgac/auth.h"
 #include "canhgac/db.h"
+#include "canhgac/sys.h"
 #include "server/srv.h"
 
 #include "banned.h"
@@ -55,7 +57,22 @@ static const struct {
     {"POST", "/api/v1/me/tokens/1/revoke"},
     {"POST", "/api/v1/units/thpt-a"},
     {"POST", "/api/v1/hosts/ag-fuzz/spool"},
+    {"POST", "/api/v1/bundles"},
+    {"POST", "/api/v1/bundles/bundle/2026.1/files/0"},
+    {"POST", "/api/v1/bundles/bundle/2026.1"},
+    {"GET", "/api/v1/agent/bundles/bundle/2026.1"},
+    {"GET", "/api/v1/agent/bundles/bundle/2026.1/files/0"},
+    {"POST", "/api/v1/hosts/ag-fuzz"},
+    {"POST", "/api/v1/bundles/bundle/2026.1/files/1"},
+    {"POST", "/api/v1/bundles/bundle/2026.1/files/2"},
+    {"POST", "/api/v1/bundles/bundle/2026.1/files/3"},
 };
+/* The public half of a key made for the corpus (fuzz/corpus/api/bundle1_upload is signed with
+ * its private half, which was thrown away): uploads can get past the signature check. */
+static const char fuzz_bundle_key[] =
+    "-----BEGIN PUBLIC KEY-----\n"
+    "MCowBQYDK2VwAyEA0qcqqvJsq5/hm9ATat72TdMDFJyWYh74PTSjtyWs/x0=\n"
+    "-----END PUBLIC KEY-----\n";
 #define NROUTES (sizeof routes / sizeof routes[0])
 
 static int seed(struct cg_db *db)
@@ -110,18 +127,20 @@ static int seed(struct cg_db *db)
 
 static char dir[] = "/tmp/cg-fuzz-api-XXXXXX";
 
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	(void)remove(p);
+	return 0;
+}
+
 /* Removes the temporary server folder at exit. */
 static void cleanup(void)
 {
-	static const char *const files[] = {"server.db", "server.db-wal", "server.db-shm", "ca.pem",
-	                                    "ca.key",    "cert.pem",      "key.pem"};
-	char p[128];
 	cg_srv_close(&srv);
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-		unlink(p);
-	}
-	rmdir(dir);
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static int setup(void)
@@ -136,7 +155,10 @@ static int setup(void)
 	snprintf(cfg.db_url, sizeof cfg.db_url, "sqlite:%s/server.db", dir);
 	/* The certificate is made once; an RSA-free P-256 key is fast. */
 	atexit(cleanup);
-	if (cg_srv_open(&srv, &cfg, NULL) != 0)
+	char kp[128];
+	snprintf(kp, sizeof kp, "%s/bundle.pub", dir);
+	if (cg_write_file_atomic(kp, fuzz_bundle_key, strlen(fuzz_bundle_key), 0644) != 0 ||
+	    cg_srv_open(&srv, &cfg, NULL) != 0)
 		return -1;
 	struct cg_db *db = cg_dbpool_acquire(srv.pool, 1000);
 	int rc = db ? seed(db) : -1;

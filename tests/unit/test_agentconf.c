@@ -29,6 +29,7 @@ static void full_file(void **state)
 	                   "heartbeat_s = 120\n"
 	                   "scan_schedule = weekly sun 03:30\n"
 	                   "scan_paths = /home , /srv/www,/var/www\n"
+	                   "full_scan_paths = /, /data\n"
 	                   "memory_cap_mb = 64\n"
 	                   "spool_max_mb = 32\n"
 	                   "cpu_nice = 19";
@@ -46,6 +47,8 @@ static void full_file(void **state)
 	assert_string_equal(c.scan_paths[0], "/home");
 	assert_string_equal(c.scan_paths[1], "/srv/www");
 	assert_string_equal(c.scan_paths[2], "/var/www");
+	assert_int_equal(c.n_full_scan_paths, 2);
+	assert_string_equal(c.full_scan_paths[1], "/data");
 	assert_int_equal(c.memory_cap_mb, 64);
 	assert_int_equal(c.spool_max_mb, 32);
 	assert_int_equal(c.cpu_nice, 19);
