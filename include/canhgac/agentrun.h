@@ -49,4 +49,17 @@ int cg_agent_heartbeat(struct cg_agent *a, long *tasks);
  * server acknowledged. */
 int cg_agent_flush(struct cg_agent *a);
 
+/* The bundle version installed from the Department ("" when none). */
+void cg_agent_bundle_installed(const struct cg_agent *a, char *out, size_t cap);
+
+/* Offline sites (offline.c, bundlepull.c): */
+/* A tasks file carried offline (buf[0..len), named source in diagnostics): checked (signed by a
+ * certificate of the pinned CA, for this agent, not expired); *tasks gets its array. */
+int cg_agent_offline_open(struct cg_agent *a, const char *buf, size_t len, const char *source,
+                          json_t **tasks, struct cg_diags *d);
+/* Runs the tasks not run before (ids above the highest run offline); counts in *ran, *skipped. */
+int cg_agent_offline_run(struct cg_agent *a, json_t *tasks, size_t *ran, size_t *skipped);
+/* Installs a signed bundle folder (a USB stick) with the checks of a downloaded one. */
+int cg_agent_bundle_import(struct cg_agent *a, const char *dir, struct cg_diags *d);
+
 #endif

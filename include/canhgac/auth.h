@@ -104,4 +104,17 @@ int cg_pki_new_server(const char *ca_cert, const char *ca_key, const char *names
 /* SHA-256 over the DER of the first certificate in a PEM string, lower-case hex. */
 int cg_pki_fingerprint(const char *cert_pem, char out[CG_SHA256_HEX]);
 
+/* Signatures of the server's documents for agents that are offline (pki_sign.c): ECDSA with
+ * SHA-256 by the server's key, DER-encoded, at most CG_PKI_MAX_SIG bytes. */
+#define CG_PKI_MAX_SIG 160
+/* Signs msg[0..n) with the PEM private key; *siglen gets the length. CG_EPARSE for a key that
+ * does not read, CG_ECRYPTO, CG_EINVAL. */
+int cg_pki_sign(const char *key_pem, const void *msg, size_t n, uint8_t sig[CG_PKI_MAX_SIG],
+                size_t *siglen);
+/* 0 when cert_pem is a certificate issued by the CA ca_pem, valid at unix time now, and sig is
+ * its key's signature of msg[0..n); CG_EBADSIG when not (a certificate of another CA, expired,
+ * a wrong signature), CG_EPARSE when a PEM does not read, CG_ENOMEM, CG_EINVAL. */
+int cg_pki_verify(const char *ca_pem, const char *cert_pem, const void *msg, size_t n,
+                  const uint8_t *sig, size_t siglen, int64_t now);
+
 #endif

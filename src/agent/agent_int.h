@@ -23,6 +23,9 @@ int cg_agent_task_restore(struct cg_agent *a, long task, json_t *args, json_t **
 /* Re-enrolment after 409 identity_conflict (docs/agent-protocol.md): new epoch, then
  * POST /api/v1/agent/reenroll; resumable across restarts. */
 int cg_agent_reenroll(struct cg_agent *a);
+/* Runs one task carried offline ({"id", "kind", "args"}); its state and result are spooled as a
+ * task.result event, for the spool export to take back. */
+int cg_agent_task_offline(struct cg_agent *a, json_t *t);
 /* Polls and runs the server's tasks. */
 int cg_agent_tasks(struct cg_agent *a);
 /* Starts the scheduled scan (conf.scan, local time) when its time has come since the last. */
@@ -34,7 +37,6 @@ int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, si
 /* Bundles (bundlepull.c): the version installed ("" when none); the folder of the current
  * bundle and the pinned key file (CG_ENOENT when none is installed); installs or rolls back to
  * what a heartbeat offered ({"version", "sha256", "rollback"}). */
-void cg_agent_bundle_installed(const struct cg_agent *a, char *out, size_t cap);
 int cg_agent_bundle_current(const struct cg_agent *a, char *dir, size_t dcap, char *key,
                             size_t kcap);
 int cg_agent_bundle_sync(struct cg_agent *a, json_t *offer);

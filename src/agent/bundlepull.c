@@ -270,13 +270,45 @@ static void refuse(struct cg_agent *a, const char *ver, const char *installed,
 	snprintf(a->bundle_refused, sizeof a->bundle_refused, "%s", ver);
 }
 
+/* Puts a complete download (inc, every file checked) in place as bundles/ver with its manifest
+ * and signature, and points current at it (previous at the one it replaces). */
+static int finish(struct cg_agent *a, const char *ver, const char *installed, const char *man,
+                  size_t mlen, const char *sig, const char *inc, const char *fin)
+{
+	char p[4600];
+	snprintf(p, sizeof p, "%s/manifest.json", inc);
+	int rc = cg_write_file_atomic(p, man, mlen, 0600);
+	if (rc == 0) {
+		snprintf(p, sizeof p, "%s/manifest.json.sig", inc);
+		rc = cg_write_file_atomic(p, sig, strlen(sig), 0600);
+	}
+	if (rc == 0) {
+		(void)rm_tree(fin);
+		if (rename(inc, fin) != 0)
+			rc = CG_EIO;
+	}
+	if (rc == 0 && installed && installed[0])
+		rc = set_link(a, "previous", installed);
+	if (rc == 0)
+		rc = set_link(a, "current", ver);
+	if (rc == 0) {
+		cg_agent_log(CG_LOG_INFO, "đã cài bộ mẫu %s", "bundle %s installed", ver);
+		report(a, "bundle.installed", CG_SEV_INFO, ver, installed, NULL, NULL);
+		prune(a, NULL);
+	} else {
+		cg_agent_log(CG_LOG_WARNING, "chưa cài được bộ mẫu %s: %s",
+		             "bundle %s not installed yet: %s", ver, cg_strerror(rc));
+	}
+	return rc;
+}
+
 /* Installs version ver, offered by the server. */
 static int install(struct cg_agent *a, const char *ver, const char *installed)
 {
 	struct cg_http_resp r = {0};
 	struct cg_manifest *m = NULL;
 	struct cg_diags d = CG_DIAGS_INIT;
-	char path[400], inc[4300], fin[4300], p[4600];
+	char path[400], inc[4300], fin[4300];
 	snprintf(path, sizeof path, "/api/v1/agent/bundles/bundle/%s", ver);
 	int rc = cg_agent_call(a, "GET", path, NULL, &r);
 	const char *man = json_string_value(json_object_get(r.json, "manifest"));
@@ -311,31 +343,8 @@ static int install(struct cg_agent *a, const char *ver, const char *installed)
 		refuse(a, ver, installed, &d, rc);
 		goto out;
 	}
-	if (rc == 0) {
-		snprintf(p, sizeof p, "%s/manifest.json", inc);
-		rc = cg_write_file_atomic(p, man, mlen, 0600);
-	}
-	if (rc == 0) {
-		snprintf(p, sizeof p, "%s/manifest.json.sig", inc);
-		rc = cg_write_file_atomic(p, sig, strlen(sig), 0600);
-	}
-	if (rc == 0) {
-		(void)rm_tree(fin);
-		if (rename(inc, fin) != 0)
-			rc = CG_EIO;
-	}
-	if (rc == 0 && installed && installed[0])
-		rc = set_link(a, "previous", installed);
 	if (rc == 0)
-		rc = set_link(a, "current", ver);
-	if (rc == 0) {
-		cg_agent_log(CG_LOG_INFO, "đã cài bộ mẫu %s", "bundle %s installed", ver);
-		report(a, "bundle.installed", CG_SEV_INFO, ver, installed, NULL, NULL);
-		prune(a, NULL);
-	} else {
-		cg_agent_log(CG_LOG_WARNING, "chưa tải xong bộ mẫu %s: %s",
-		             "bundle %s not downloaded yet: %s", ver, cg_strerror(rc));
-	}
+		rc = finish(a, ver, installed, man, mlen, sig, inc, fin);
 out:
 	cg_manifest_free(m);
 	cg_diags_clear(&d);
@@ -420,4 +429,106 @@ int cg_agent_bundle_sync(struct cg_agent *a, json_t *offer)
 		return 0; /* an older one offered without a withdrawal: keep ours */
 	}
 	return install(a, ver, cur);
+}
+
+/* Copies src to dst (created) and checks its size and SHA-256 against the manifest. */
+static int copy_checked(const char *src, const char *dst, const struct cg_manifest_file *f)
+{
+	uint8_t buf[65536];
+	ssize_t n;
+	int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 0;
+	int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	uint64_t total = 0;
+	if (in < 0 || out < 0)
+		rc = in < 0 ? CG_ENOENT : CG_EIO;
+	while (rc == 0 && (n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (total += (uint64_t)n) > f->size) {
+			rc = n < 0 ? CG_EIO : CG_EBADSIG;
+			break;
+		}
+		for (ssize_t done = 0; rc == 0 && done < n;) {
+			ssize_t w = write(out, buf + done, (size_t)(n - done));
+			if (w < 0 && errno != EINTR)
+				rc = errno == ENOSPC ? CG_ENOSPC : CG_EIO;
+			else if (w > 0)
+				done += w;
+		}
+	}
+	if (rc == 0 && fsync(out) != 0)
+		rc = CG_EIO;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (rc == 0)
+		rc = file_sha256_ok(dst, f->sha256, f->size);
+	if (rc)
+		(void)unlink(dst);
+	return rc;
+}
+
+int cg_agent_bundle_import(struct cg_agent *a, const char *dir, struct cg_diags *d)
+{
+	char p[4600], cur[CG_BUNDLE_VERSION_MAX + 1], inc[4300], fin[4300], name[200];
+	uint8_t *man = NULL, *sig = NULL;
+	size_t mlen = 0, slen = 0;
+	char *st = NULL;
+	struct cg_manifest *m = NULL;
+	snprintf(p, sizeof p, "%s/manifest.json", dir);
+	int rc = cg_read_file(p, CG_MAX_MANIFEST, &man, &mlen);
+	if (rc == 0) {
+		snprintf(p, sizeof p, "%s/manifest.json.sig", dir);
+		rc = cg_read_file(p, MAX_SIG, &sig, &slen);
+		if (rc == CG_ENOENT)
+			rc = 0; /* unsigned: refused below with the reason */
+	}
+	if (rc) {
+		cg_diags_add(d, rc, p, 0, 0, "không đọc được: %s", "cannot read: %s",
+		             cg_strerror(rc));
+		goto out;
+	}
+	if (!(st = cg_malloc(slen + 1))) {
+		rc = CG_ENOMEM;
+		goto out;
+	}
+	if (slen)
+		memcpy(st, sig, slen);
+	st[slen] = 0;
+	cg_agent_bundle_installed(a, cur, sizeof cur);
+	rc = check(a, (const char *)man, mlen, st, cur, &m, d);
+	if (rc) {
+		refuse(a, m ? m->version : "?", cur, d, rc);
+		goto out;
+	}
+	snprintf(name, sizeof name, ".incoming-%s", m->version);
+	rc = bpath(a, name, inc, sizeof inc);
+	if (rc == 0)
+		rc = bpath(a, m->version, fin, sizeof fin);
+	if (rc == 0)
+		rc = cg_mkdir_p(inc, 0700);
+	for (size_t i = 0; rc == 0 && i < m->nfiles; i++) {
+		char src[4600], dst[4600];
+		snprintf(src, sizeof src, "%s/%s", dir, m->files[i].path);
+		snprintf(dst, sizeof dst, "%s/%s", inc, m->files[i].path);
+		rc = copy_checked(src, dst, &m->files[i]);
+		if (rc == CG_EBADSIG)
+			cg_diags_add(d, rc, src, 0, 0,
+			             "kích thước hoặc SHA-256 không khớp manifest",
+			             "the size or SHA-256 does not match the manifest");
+		else if (rc)
+			cg_diags_add(d, rc, src, 0, 0, "không chép được: %s", "cannot copy: %s",
+			             cg_strerror(rc));
+	}
+	if (rc == CG_EBADSIG)
+		refuse(a, m->version, cur, d, rc);
+	if (rc == 0)
+		rc = finish(a, m->version, cur, (const char *)man, mlen, st, inc, fin);
+out:
+	cg_manifest_free(m);
+	cg_free(st);
+	cg_free(man);
+	cg_free(sig);
+	return rc;
 }

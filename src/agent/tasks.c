@@ -151,6 +151,23 @@ static int bundle_update(struct cg_agent *a, json_t **result)
 	return rc;
 }
 
+/* Runs one task; its findings go to the spool, *result gets what the task state carries. */
+static int run_task(struct cg_agent *a, long id, const char *kind, json_t *args, int online,
+                    json_t **result)
+{
+	if (strcmp(kind, "scan") == 0)
+		return task_scan(a, id, args, result);
+	if (strcmp(kind, "inventory") == 0)
+		return cg_agent_inventory(a, id);
+	if (strcmp(kind, "quarantine") == 0)
+		return cg_agent_task_quarantine(a, id, args, result);
+	if (strcmp(kind, "restore") == 0)
+		return cg_agent_task_restore(a, id, args, result);
+	if (strcmp(kind, "bundle_update") == 0 && online)
+		return bundle_update(a, result);
+	return CG_EUNSUPP; /* offline, a bundle comes as a folder on the stick */
+}
+
 static void one_task(struct cg_agent *a, json_t *t)
 {
 	json_int_t id = json_integer_value(json_object_get(t, "id"));
@@ -163,23 +180,42 @@ static void one_task(struct cg_agent *a, json_t *t)
 	cg_agent_log(CG_LOG_INFO, "nhiệm vụ %lld: %.32s", "task %lld: %.32s", (long long)id, kind);
 	if (post_state(a, (long)id, "running", NULL))
 		return; /* the server will offer it again */
-	if (strcmp(kind, "scan") == 0)
-		rc = task_scan(a, (long)id, json_object_get(t, "args"), &result);
-	else if (strcmp(kind, "inventory") == 0)
-		rc = cg_agent_inventory(a, (long)id);
-	else if (strcmp(kind, "quarantine") == 0)
-		rc = cg_agent_task_quarantine(a, (long)id, json_object_get(t, "args"), &result);
-	else if (strcmp(kind, "restore") == 0)
-		rc = cg_agent_task_restore(a, (long)id, json_object_get(t, "args"), &result);
-	else if (strcmp(kind, "bundle_update") == 0)
-		rc = bundle_update(a, &result);
-	else
-		rc = CG_EUNSUPP;
+	rc = run_task(a, (long)id, kind, json_object_get(t, "args"), 1, &result);
 	if (rc && !result)
 		result = json_pack("{s:s}", "error", cg_strerror(rc));
 	/* findings first, then the state: a "done" task's events are already sent or spooled */
 	(void)cg_agent_flush(a);
 	(void)post_state(a, (long)id, rc ? "failed" : "done", result);
+}
+
+int cg_agent_task_offline(struct cg_agent *a, json_t *t)
+{
+	json_int_t id = json_integer_value(json_object_get(t, "id"));
+	const char *kind = json_string_value(json_object_get(t, "kind"));
+	json_t *result = NULL, *ev;
+	int rc;
+
+	if (id <= 0 || !kind)
+		return CG_EINVAL;
+	cg_agent_log(CG_LOG_INFO, "nhiệm vụ %lld (ngoại tuyến): %.32s",
+	             "task %lld (offline): %.32s", (long long)id, kind);
+	rc = run_task(a, (long)id, kind, json_object_get(t, "args"), 0, &result);
+	if (rc && !result)
+		result = json_pack("{s:s}", "error", cg_strerror(rc));
+	ev = cg_agent_event_new("task.result", CG_SEV_INFO, cg_now_ms());
+	if (!ev) {
+		json_decref(result);
+		return CG_ENOMEM;
+	}
+	json_object_set_new(ev, "task", json_integer(id));
+	json_object_set_new(ev, "state", json_string(rc ? "failed" : "done"));
+	if (!result)
+		result = json_object();
+	json_object_set(ev, "result", result);
+	int e = cg_agent_spool_json(a, ev);
+	json_decref(ev);
+	json_decref(result);
+	return e ? e : rc;
 }
 
 int cg_agent_tasks(struct cg_agent *a)

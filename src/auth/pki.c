@@ -89,7 +89,7 @@ int cg_pki_read_cert(const char *pem, X509 **out)
 	return *out ? 0 : CG_EPARSE;
 }
 
-static int read_key(const char *pem, EVP_PKEY **out)
+int cg_pki_read_key(const char *pem, EVP_PKEY **out)
 {
 	int rc;
 	BIO *b = pem_bio(pem, &rc);
@@ -202,7 +202,7 @@ static int load_ca(const char *ca_cert, const char *ca_key, X509 **ca, EVP_PKEY 
 	int rc = cg_pki_read_cert(ca_cert, ca);
 
 	if (rc == 0)
-		rc = read_key(ca_key, key);
+		rc = cg_pki_read_key(ca_key, key);
 	if (rc == 0 && (X509_check_private_key(*ca, *key) != 1 || X509_check_ca(*ca) < 1))
 		rc = CG_EINVAL;
 	ERR_clear_error();

@@ -10,6 +10,9 @@
 /* Reads the first certificate of a PEM string (at most CG_MAX_PKI_PEM bytes). */
 int cg_pki_read_cert(const char *pem, X509 **out);
 
+/* Reads a PEM private key (at most CG_MAX_PKI_PEM bytes). */
+int cg_pki_read_key(const char *pem, EVP_PKEY **out);
+
 /* Parses "localhost, 127.0.0.1, ::1" (comma-separated, spaces around names ignored, at most
  * CG_MAX_PKI_NAMES) into subjectAltName entries: IP addresses as iPAddress, the rest as dNSName
  * after checking they are host names (letters, digits, '-', dots; a leading "*." allowed).

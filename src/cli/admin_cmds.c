@@ -1,12 +1,14 @@
 /* admin_cmds.c - `canhgac admin units|users|feeds|hosts ...` (admin.h): each verb is one or a
  * few API calls, printed as a table for people or as the server's JSON with --json. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "canhgac/sys.h"
 #include "admin.h"
 #include "banned.h"
 
@@ -259,6 +261,42 @@ int cg_admin_show_path(struct cg_admin *a, const char *path)
 	return rc;
 }
 
+/* `admin hosts offline HOST DIR`: the host's queued tasks, signed by the server, written as
+ * DIR/tasks-HOST.json for `canhgac agent import DIR` at a site that is rarely online. */
+static int offline_tasks(struct cg_admin *a, const char *host, const char *esc, const char *dir)
+{
+	char path[512], file[4400];
+	json_t *j = NULL;
+	char *text = NULL;
+	snprintf(path, sizeof(path), "/api/v1/hosts/%s/offline", esc);
+	int rc = strlen(dir) > 4000 || strchr(host, '/') ? CG_EINVAL : cg_mkdir_p(dir, 0700);
+	if (rc) {
+		cg_cli_err("%s: %s", dir, cg_strerror(rc));
+		return rc;
+	}
+	rc = cg_admin_post(a, path, NULL, &j);
+	if (rc) {
+		json_decref(j);
+		return rc;
+	}
+	json_int_t n = json_integer_value(json_object_get(j, "tasks"));
+	json_object_del(j, "tasks");
+	if (rc == 0 && !(text = json_dumps(j, JSON_COMPACT)))
+		rc = CG_ENOMEM;
+	snprintf(file, sizeof(file), "%s" CG_DIRSEP "tasks-%s.json", dir, host);
+	if (rc == 0)
+		rc = cg_write_file_atomic(file, text, strlen(text), 0600);
+	if (rc == 0)
+		printf(cg_tr("%s: %lld nhiệm vụ; trên máy đó chạy `canhgac agent import %s`\n",
+		             "%s: %lld tasks; on that host run `canhgac agent import %s`\n"),
+		       file, (long long)n, dir);
+	else
+		cg_cli_err("%s: %s", file, cg_strerror(rc));
+	free(text);
+	json_decref(j);
+	return rc;
+}
+
 int cg_admin_hosts(struct cg_admin *a, int argc, char **argv)
 {
 	char path[512], esc[300];
@@ -288,11 +326,15 @@ int cg_admin_hosts(struct cg_admin *a, int argc, char **argv)
 		json_decref(j);
 		return rc;
 	}
+	if (strcmp(argv[0], "offline") == 0 && argc == 3 &&
+	    cg_admin_esc(argv[1], esc, sizeof(esc)) == 0)
+		return offline_tasks(a, argv[1], esc, argv[2]);
 	if (strcmp(argv[0], "show") != 0 || argc != 2 || cg_admin_esc(argv[1], esc, sizeof(esc)))
 		return cg_admin_usage("admin hosts list [--unit MÃ] | admin hosts show MÃ_MÁY | "
-		                      "admin hosts canary MÃ_MÁY on|off",
+		                      "admin hosts canary MÃ_MÁY on|off | admin hosts offline "
+		                      "MÃ_MÁY THƯ_MỤC",
 		                      "admin hosts list [--unit CODE] | admin hosts show ID | "
-		                      "admin hosts canary ID on|off");
+		                      "admin hosts canary ID on|off | admin hosts offline ID DIR");
 	snprintf(path, sizeof(path), "/api/v1/hosts/%s", esc);
 	return cg_admin_show_path(a, path);
 }

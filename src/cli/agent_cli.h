@@ -11,5 +11,8 @@ int cg_agent_cli_event(struct cg_agent *a, const char *file);
 /* `agent export DIR`: the pending events as spool-NNNN.json files for the server (offline sites).
  */
 int cg_agent_cli_export(struct cg_agent *a, const char *dir);
+/* `canhgac agent import DIR`: a signed bundle folder (DIR or DIR/bundle) and the server's tasks
+ * file for this host (DIR/tasks-AGENT_ID.json), as carried on a USB stick (agent_export.c). */
+int cg_agent_cli_import(struct cg_agent *a, const char *dir);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/spool.h"
@@ -82,4 +83,78 @@ int cg_agent_cli_export(struct cg_agent *a, const char *dir)
 		return CG_EXIT_ERROR;
 	}
 	return CG_EXIT_OK;
+}
+
+/* Installs DIR (or DIR/bundle) when it holds a bundle; 1 when there was none. */
+static int import_bundle(struct cg_agent *a, const char *dir)
+{
+	char p[4400], b[4200];
+	struct stat st;
+	struct cg_diags d = CG_DIAGS_INIT;
+	if (strlen(dir) > 4000)
+		return CG_ELIMIT;
+	snprintf(b, sizeof b, "%s", dir);
+	snprintf(p, sizeof p, "%s/manifest.json", b);
+	if (stat(p, &st) != 0) {
+		snprintf(b, sizeof b, "%s/bundle", dir);
+		snprintf(p, sizeof p, "%s/manifest.json", b);
+		if (stat(p, &st) != 0)
+			return 1;
+	}
+	int rc = cg_agent_bundle_import(a, b, &d);
+	cg_cli_print_diags(&d);
+	cg_diags_clear(&d);
+	if (rc == 0) {
+		cg_agent_bundle_installed(a, p, sizeof p);
+		printf(cg_tr("Đã cài bộ mẫu %s từ %s\n", "Installed bundle %s from %s\n"), p, b);
+	} else if (rc == CG_EEXIST) {
+		printf(cg_tr("Bộ mẫu ở %s không mới hơn bộ đang dùng: giữ nguyên\n",
+		             "The bundle in %s is not newer than the one in use: kept\n"),
+		       b);
+		rc = 0;
+	}
+	return rc;
+}
+
+int cg_agent_cli_import(struct cg_agent *a, const char *dir)
+{
+	char p[4400];
+	uint8_t *buf = NULL;
+	size_t len = 0, ran = 0, skipped = 0;
+	json_t *tasks = NULL;
+	struct cg_diags d = CG_DIAGS_INIT;
+	if (!a->have_id) {
+		cg_cli_err("%s", cg_tr("chưa đăng ký: không nhận nhiệm vụ ngoại tuyến",
+		                       "not enrolled: offline tasks cannot be taken"));
+		return CG_EXIT_ERROR;
+	}
+	int rb = import_bundle(a, dir);
+	snprintf(p, sizeof p, "%s" CG_DIRSEP "tasks-%s.json", dir, a->id.agent_id);
+	int rc = cg_read_file(p, 4u << 20, &buf, &len);
+	if (rc == CG_ENOENT && rb != 1) {
+		rc = 0; /* only a bundle was carried */
+	} else if (rc == CG_ENOENT) {
+		cg_cli_err(cg_tr("%s: không có bộ mẫu (manifest.json) hay tệp nhiệm vụ %s",
+		                 "%s: holds no bundle (manifest.json) and no tasks file %s"),
+		           dir, p);
+	} else if (rc) {
+		cg_cli_err("%s: %s", p, cg_strerror(rc));
+	} else {
+		rc = cg_agent_offline_open(a, (const char *)buf, len, p, &tasks, &d);
+		cg_cli_print_diags(&d);
+		if (rc == 0)
+			rc = cg_agent_offline_run(a, tasks, &ran, &skipped);
+		if (rc == 0)
+			printf(
+			    cg_tr(
+			        "%s: đã chạy %zu nhiệm vụ, bỏ qua %zu đã chạy trước đó; mang kết "
+			        "quả về bằng `canhgac agent export`\n",
+			        "%s: ran %zu tasks, skipped %zu run before; carry the results back "
+			        "with `canhgac agent export`\n"),
+			    p, ran, skipped);
+	}
+	cg_diags_clear(&d);
+	json_decref(tasks);
+	cg_free(buf);
+	return rc == 0 && (rb == 0 || rb == 1) ? CG_EXIT_OK : CG_EXIT_ERROR;
 }

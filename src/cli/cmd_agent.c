@@ -192,6 +192,8 @@ static int dispatch(struct cg_cli *c, struct cg_agent *a, const char *sub, int o
 		return cg_agent_cli_event(a, argc ? argv[0] : NULL);
 	if (strcmp(sub, "export") == 0 && argc == 1)
 		return cg_agent_cli_export(a, argv[0]);
+	if (strcmp(sub, "import") == 0 && argc == 1)
+		return cg_agent_cli_import(a, argv[0]);
 	cg_cli_err(cg_tr("đối số không hợp lệ cho 'agent %s'", "bad arguments for 'agent %s'"),
 	           sub);
 	cg_cli_usage_hint("agent");

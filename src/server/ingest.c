@@ -174,6 +174,22 @@ static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64
 		return cg_db_exec(db, NULL, "UPDATE agents SET bundle_version = ? WHERE id = ?",
 		                  "ti", v, a->agent_id);
 	}
+	if (strcmp(kind, "task.result") == 0) { /* a task run offline (docs/agent.md) */
+		const char *st = json_string_value(json_object_get(ev, "state"));
+		json_int_t task = json_integer_value(json_object_get(ev, "task"));
+		char *res =
+		    json_dumps(json_object_get(ev, "result"), JSON_COMPACT | JSON_ENSURE_ASCII);
+		int rc = 0;
+		if (st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0) && task > 0)
+			rc = cg_db_exec(
+			    db, NULL,
+			    "UPDATE tasks SET state = ?, result = ?, updated_ms = ? WHERE "
+			    "id = ? AND agent_id = ?",
+			    "ttiii", st, res && strlen(res) < 65536 ? res : "{}", now,
+			    (int64_t)task, a->agent_id);
+		free(res);
+		return rc;
+	}
 	if (strcmp(kind, "bundle.refused") == 0) {
 		const char *v =
 		    json_string_value(json_object_get(json_object_get(ev, "bundle"), "version"));
@@ -223,7 +239,8 @@ static int is_derived(const char *kind)
 	return strcmp(kind, "malware.detected") == 0 || strcmp(kind, "log.alert") == 0 ||
 	       strcmp(kind, "net.connections") == 0 || strncmp(kind, "quarantine.", 11) == 0 ||
 	       strncmp(kind, "fim.", 4) == 0 || strncmp(kind, "web.", 4) == 0 ||
-	       strcmp(kind, "scan.summary") == 0 || strncmp(kind, "bundle.", 7) == 0;
+	       strcmp(kind, "scan.summary") == 0 || strncmp(kind, "bundle.", 7) == 0 ||
+	       strcmp(kind, "task.result") == 0;
 }
 
 /* Appends "(?, ?, ...)" n times, comma-separated, with k placeholders each. */

@@ -180,6 +180,7 @@ int cg_h_botnet_triage(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_audit_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_health(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_hosts_update(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_hosts_offline(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_bundles_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_bundles_upload(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_bundles_file_put(struct cg_srv *, struct cg_req *, struct cg_resp *);

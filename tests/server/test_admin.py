@@ -174,6 +174,13 @@ def hosts_feeds_tasks(tmp, srv, api, adm, port):
     r = adm.run("tasks", "add", hid, "quarantine", "/etc/passwd", "0" * 64)
     check(r.returncode == 2 and "reported" in r.stderr,
           "quarantine of a file the host did not report: refused (%s)" % r.stderr.strip()[-120:])
+    usb = os.path.join(tmp, "usb")
+    r = adm.ok("hosts", "offline", hid, usb)
+    with open(os.path.join(usb, "tasks-%s.json" % hid)) as f:
+        doc = json.load(f)
+    check(r.returncode == 0 and "2 tasks" in r.stdout and doc["format"] == "canhgac.offline/1"
+          and doc["signature"], "hosts offline writes the signed tasks file (%s)" % r.stdout.strip())
+    check(api.ok("GET", "/api/v1/tasks/%d" % tid)["state"] == "sent", "offline tasks are marked sent")
 
     # A botnet list naming the agent's address, listed now (UTC+7).
     when = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7)))

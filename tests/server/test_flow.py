@@ -7,7 +7,9 @@ handled/total figures through the API; then authorisation, cloned agents and tok
 Usage: test_flow.py CANHGAC SRCDIR [DB_URL|pg]   (none = the embedded SQLite; pg = the cluster
 of tests/pg/with-pg.sh)
 """
+import base64
 import datetime
+import json
 import os
 import shutil
 import subprocess
@@ -25,6 +27,7 @@ if DB == "pg":  # under tests/pg/with-pg.sh
     DB = os.environ["CG_TEST_PG_URL"]
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 failures = []
+KEY = None  # the Department's signing key (PREFIX of .key and .pub), made in run()
 
 
 def check(cond, what):
@@ -66,7 +69,8 @@ def main():
 
 def run(tmp, srv):
     # The Department's signing key, made on its offline machine; the server gets the public half.
-    key = os.path.join(tmp, "so-gddt")
+    global KEY
+    key = KEY = os.path.join(tmp, "so-gddt")
     subprocess.run([CG, "bundle", "keygen", "--out", key], check=True, capture_output=True)
     pw = srv.init("admin", bundle_key=key + ".pub")
     check(pw is not None and len(pw) >= 20, "server init prints a one-time password")
@@ -291,8 +295,52 @@ def offline(tmp, adm, ua, ub, ag, hid):
                     % (int(time.time() * 1000), i))
     agent(d, "event", ev, conf=conf)
     usb = os.path.join(tmp, "usb")
+
+    # Tasks and a bundle carried to the site: the server signs the host's queued tasks.
+    sdir = os.path.join(tmp, "scan-b1")
+    os.makedirs(sdir)
+    with open(os.path.join(sdir, "eicar.com"), "wb") as f:
+        f.write(EICAR)
+    t1 = ub.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-b1"],
+               {"kind": "scan", "args": {"mode": "path", "paths": [sdir]}})["id"]
+    t2 = ub.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-b1"], {"kind": "inventory", "args": {}})["id"]
+    st, _, _ = ua.call("POST", "/api/v1/hosts/%s/offline" % hid["pc-b1"], {})
+    check(st == 404, "unit A cannot take B's tasks offline: 404")
+    env = ub.ok("POST", "/api/v1/hosts/%s/offline" % hid["pc-b1"], {})
+    check(env["tasks"] == 2 and env["format"] == "canhgac.offline/1", "offline tasks document (%s)"
+          % env["tasks"])
+    del env["tasks"]
+    os.makedirs(usb)
+    tf = os.path.join(usb, "tasks-%s.json" % hid["pc-b1"])
+    # A document changed on the way is refused, and so is one for another host.
+    bad = dict(env, payload=base64.b64encode(base64.b64decode(env["payload"]).replace(
+        b'"inventory"', b'"quarantin"')).decode())
+    with open(tf, "w") as f:
+        json.dump(bad, f)
+    r = agent(d, "import", usb, conf=conf, check_rc=False)
+    check(r.returncode == 2 and "signature" in r.stderr, "a tampered tasks file is refused (%s)"
+          % r.stderr.strip()[-160:])
+    other = os.path.join(tmp, "usb-other")
+    os.makedirs(other)
+    with open(os.path.join(other, "tasks-%s.json" % hid["pc-b1"]), "w") as f:
+        json.dump(env, f)
+    d2, conf2 = ag["a2"]
+    shutil.copy(os.path.join(other, "tasks-%s.json" % hid["pc-b1"]),
+                os.path.join(other, "tasks-%s.json" % hid["pc-a2"]))
+    r = agent(d2, "import", other, conf=conf2, check_rc=False)
+    check(r.returncode == 2 and "another host" in r.stderr, "a tasks file for another host is refused")
+    with open(tf, "w") as f:
+        json.dump(env, f)
+    make_bundle(CG, os.path.join(SRC, "bundles", "sample"), os.path.join(usb, "bundle"),
+                KEY + ".key", "2026.12.4.1",
+                (datetime.date.today() + datetime.timedelta(days=60)).isoformat())
+    r = agent(d, "import", usb, conf=conf)
+    check("2026.12.4.1" in r.stdout and "ran 2 tasks" in r.stdout,
+          "agent import: the bundle installed and both tasks run (%s)" % r.stdout.strip())
+    r = agent(d, "import", usb, conf=conf)
+    check("ran 0 tasks, skipped 2" in r.stdout, "importing again runs nothing twice")
     agent(d, "export", usb, conf=conf)
-    files = sorted(os.listdir(usb))
+    files = sorted(f for f in os.listdir(usb) if f.startswith("spool-"))
     check(files == ["spool-0001.json"], "agent export writes the spool file (%s)" % files)
     with open(os.path.join(usb, files[0]), "rb") as f:
         body = f.read()
@@ -301,6 +349,14 @@ def offline(tmp, adm, ua, ub, ag, hid):
     check(st == 404, "unit A cannot import B's spool: 404")
     r = ub.ok("POST", "/api/v1/hosts/%s/spool" % hid["pc-b1"], raw=body, ctype="application/json")
     check(r["events"] >= 3, "unit B imports the spool file (%s)" % r)
+    ts = [ub.ok("GET", "/api/v1/tasks/%d" % t) for t in (t1, t2)]
+    check([t["state"] for t in ts] == ["done", "done"] and ts[0]["result"].get("exit_code") == 1,
+          "the offline tasks' results came back with the spool (%s)" % [(t["state"], t["result"]) for t in ts])
+    al = ub.ok("GET", q("/api/v1/alerts", kind="malware.detected"))["alerts"]
+    check(any(a["hostname"] == "pc-b1" for a in al), "the offline scan's finding is an alert on pc-b1")
+    h = ub.ok("GET", "/api/v1/hosts/%s" % hid["pc-b1"])
+    check(h["bundle_version"] == "2026.12.4.1", "the server knows the bundle carried to pc-b1 (%s)"
+          % h["bundle_version"])
     agent(d, "run", "--once", conf=conf)  # the agent comes online and resends: duplicates
     st = agent(d, "status", "--json", conf=conf).stdout.replace(" ", "")
     check('"pending":0' in st, "the agent's spool is empty after the resend")
