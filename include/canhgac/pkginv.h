@@ -54,6 +54,14 @@ int cg_pkginv_parse_dpkg_status(struct cg_pkginv *inv, const char *buf, size_t l
 int cg_pkginv_parse_rpm_qa(struct cg_pkginv *inv, const char *buf, size_t len, const char *source,
                            struct cg_diags *d);
 
+/* Appends one installed package given field by field (an inventory an agent reported): name
+ * and version required, arch may be NULL, source/source_version default to name/version.
+ * Values are 1..CG_MAX_PKG_FIELD bytes without control characters (CG_EINVAL otherwise).
+ * CG_ELIMIT past CG_MAX_INV_PKGS, CG_ENOMEM. */
+int cg_pkginv_add(struct cg_pkginv *inv, enum cg_ver_scheme scheme, const char *name,
+                  const char *arch, const char *version, const char *source,
+                  const char *source_version);
+
 void cg_pkginv_clear(struct cg_pkginv *inv);
 
 #endif

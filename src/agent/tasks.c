@@ -9,6 +9,7 @@
 #include "canhgac/limits.h"
 #include "canhgac/pkginv.h"
 #include "canhgac/sys.h"
+#include "canhgac/vulns.h"
 #include "agent_int.h"
 #include "banned.h"
 
@@ -106,6 +107,18 @@ static json_t *packages_json(const struct cg_pkginv *inv)
 	return v;
 }
 
+/* The host's OSV ecosystem ("Debian:12") from /etc/os-release, for the server's matching. */
+static int osv_ecosystem(char *out, size_t cap)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = cg_read_file("/etc/os-release", 1u << 16, &buf, &len);
+	if (rc == 0)
+		rc = cg_vulns_host_ecosystem((const char *)buf, len, out, cap);
+	cg_free(buf);
+	return rc;
+}
+
 int cg_agent_inventory(struct cg_agent *a, long task_id)
 {
 	struct cg_pkginv inv = CG_PKGINV_INIT;
@@ -124,6 +137,9 @@ int cg_agent_inventory(struct cg_agent *a, long task_id)
 	if (rc == 0) {
 		json_object_set(ev, "packages", pk);
 		json_object_set_new(ev, "ecosystem", json_string("dpkg"));
+		char eco[64];
+		if (osv_ecosystem(eco, sizeof eco) == 0)
+			json_object_set_new(ev, "osv_ecosystem", json_string(eco));
 		if (task_id > 0)
 			json_object_set_new(ev, "task", json_integer(task_id));
 		rc = cg_agent_spool_json(a, ev);

@@ -126,7 +126,7 @@ static const struct {
 } verb_opts[] = {
     {"units", "add", B(O_PARENT)},
     {"users", "add", B(O_ROLE) | B(O_UNIT)},
-    {"feeds", "import", B(O_COLUMNS)},
+    {"feeds", "import", B(O_COLUMNS) | B(O_KIND)},
     {"hosts", "list", B(O_UNIT)},
     {"tasks", "add", B(O_PATH)},
     {"alerts", "list", B(O_STATE) | B(O_KIND)},

@@ -294,6 +294,25 @@ int cg_pkginv_parse_rpm_qa(struct cg_pkginv *inv, const char *buf, size_t len, c
 	return 0;
 }
 
+static struct span sp(const char *s)
+{
+	return (struct span){s ? s : "", s ? strlen(s) : 0};
+}
+
+int cg_pkginv_add(struct cg_pkginv *inv, enum cg_ver_scheme scheme, const char *name,
+                  const char *arch, const char *version, const char *source,
+                  const char *source_version)
+{
+	struct span n = sp(name), a = sp(arch), v = sp(version);
+	struct span src = source && *source ? sp(source) : n;
+	struct span sv = source_version && *source_version ? sp(source_version) : v;
+	if (!inv || !value_ok(n, CG_MAX_PKG_FIELD) || !value_ok(v, CG_MAX_VERSION) ||
+	    !value_ok(src, CG_MAX_PKG_FIELD) || !value_ok(sv, CG_MAX_VERSION) ||
+	    (a.n && !value_ok(a, CG_MAX_PKG_FIELD)))
+		return CG_EINVAL;
+	return add(inv, scheme, n, a, v, src, sv, sp("installed"));
+}
+
 void cg_pkginv_clear(struct cg_pkginv *inv)
 {
 	if (!inv)

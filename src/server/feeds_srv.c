@@ -116,11 +116,26 @@ static int store_feed(struct cg_req *q, const struct cg_feed *f, const char *nam
                       int64_t *feed_id)
 {
 	int64_t now = cg_srv_now_ms();
+	int adv = f->kind == CG_FEED_ADVISORY;
 	int rc =
 	    cg_db_query_int(q->db, feed_id,
 	                    "INSERT INTO feeds (kind, name, source, sha256, entries, imported_by, "
-	                    "imported_ms) VALUES ('botnet', ?, ?, ?, ?, ?, ?) RETURNING id",
-	                    "tttiii", name, name, sha, (int64_t)f->nentries, q->who.user_id, now);
+	                    "imported_ms) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                    "ttttiii", adv ? "advisory" : "botnet", name, name, sha,
+	                    (int64_t)(adv ? f->nadvisories : f->nentries), q->who.user_id, now);
+	/* Warnings: the bytes are kept and parsed again whenever hosts are matched; every host
+	 * with an inventory is matched again (retro-hunt) in the background. */
+	if (rc == 0 && adv)
+		rc = cg_db_exec(q->db, NULL, "INSERT INTO feed_blobs (feed_id, body) VALUES (?, ?)",
+		                "ib", *feed_id, (const void *)q->body, q->body_len);
+	if (rc == 0 && adv)
+		rc = cg_db_exec(q->db, NULL,
+		                "UPDATE agents SET vuln_dirty = vuln_dirty + 1 WHERE id IN (SELECT "
+		                "agent_id FROM "
+		                "host_inventory)",
+		                "");
+	if (adv)
+		return rc;
 	for (size_t i = 0; rc == 0 && i < f->nentries; i++) {
 		const struct cg_feed_entry *e = &f->entries[i];
 		if (e->type != CG_IOC_IP)
@@ -155,14 +170,15 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		return CG_EPERM;
 	const char *kind = cg_req_arg(q, "kind");
 	const char *name = cg_req_arg(q, "name");
-	if (!kind || strcmp(kind, "botnet") != 0)
-		return cg_resp_err(r, 400, "bad_kind", "Hiện máy chủ nhận 'kind=botnet'",
-		                   "The server takes 'kind=botnet' for now");
+	int adv = kind && strcmp(kind, "advisory") == 0;
+	if (!kind || (strcmp(kind, "botnet") != 0 && !adv))
+		return cg_resp_err(r, 400, "bad_kind", "'kind' là botnet hoặc advisory",
+		                   "'kind' is botnet or advisory");
 	if (!name || !*name || strlen(name) > 200)
-		name = "botnet.csv";
+		name = adv ? "advisories.json" : "botnet.csv";
 	struct cg_diags d = {0};
 	struct cg_feed *f = NULL;
-	struct cg_feed_parse_opts o = {.kind = CG_FEED_BOTNET,
+	struct cg_feed_parse_opts o = {.kind = adv ? CG_FEED_ADVISORY : CG_FEED_BOTNET,
 	                               .format = CG_FMT_AUTO,
 	                               .columns = cg_req_arg(q, "columns"),
 	                               .now = cg_srv_now_ms() / 1000,
@@ -180,9 +196,8 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		                       "diagnostics", diags_json(&d)));
 		goto out;
 	}
-	if (cg_db_query_int(q->db, &exists,
-	                    "SELECT id FROM feeds WHERE kind = 'botnet' AND sha256 = ?", "t",
-	                    sha) == 0) {
+	if (cg_db_query_int(q->db, &exists, "SELECT id FROM feeds WHERE kind = ? AND sha256 = ?",
+	                    "tt", adv ? "advisory" : "botnet", sha) == 0) {
 		cg_resp_json(r, 409,
 		             json_pack("{s:s,s:s,s:s,s:I}", "error", "duplicate", "message_vi",
 		                       "Danh sách này đã được nhập", "message_en",
@@ -193,7 +208,7 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	rc = cg_db_begin_write(q->db);
 	if (rc == 0)
 		rc = store_feed(q, f, name, sha, &feed_id);
-	if (rc == 0)
+	if (rc == 0 && !adv)
 		rc = cg_srv_botnet_match(q->db, feed_id, &matched);
 	if (rc == 0)
 		rc = cg_srv_audit(q, "feed.import", name,
@@ -209,9 +224,9 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	cg_resp_json(r, 201,
 	             json_pack("{s:I,s:I,s:I,s:I,s:s,s:o}", "id", (json_int_t)feed_id, "entries",
-	                       (json_int_t)f->nentries, "rows_bad", (json_int_t)f->rows_bad,
-	                       "matched", (json_int_t)matched, "format", f->format_detail,
-	                       "diagnostics", diags_json(&d)));
+	                       (json_int_t)(adv ? f->nadvisories : f->nentries), "rows_bad",
+	                       (json_int_t)f->rows_bad, "matched", (json_int_t)matched, "format",
+	                       f->format_detail, "diagnostics", diags_json(&d)));
 out:
 	cg_feed_free(f);
 	cg_diags_clear(&d);

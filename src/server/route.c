@@ -62,6 +62,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/audit", cg_h_audit_list},
     {"POST", "/api/v1/hosts/:", cg_h_hosts_update},
     {"POST", "/api/v1/hosts/:/offline", cg_h_hosts_offline},
+    {"GET", "/api/v1/vulns", cg_h_vulns_list},
     {"GET", "/api/v1/bundles", cg_h_bundles_list},
     {"POST", "/api/v1/bundles", cg_h_bundles_upload},
     {"POST", "/api/v1/bundles/:/:", cg_h_bundles_update},

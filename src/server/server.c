@@ -237,6 +237,7 @@ void cg_srv_close(struct cg_srv *s)
 	free(s->cert_pem);
 	free(s->key_pem);
 	free(s->bundle_key);
+	cg_srv_vuln_free(s);
 	memset(s, 0, sizeof *s);
 }
 
@@ -268,11 +269,15 @@ int cg_server_run(const struct cg_server_config *cfg, int ready_fd, struct cg_di
 			if (write(ready_fd, msg, (size_t)n) != n)
 				rc = CG_EIO;
 		}
-		int64_t last_sweep = 0;
+		int64_t last_sweep = 0, last_vuln = 0;
 		while (rc == 0 && !cg_stop_requested()) {
 			if (cg_srv_now_ms() - last_sweep > 3600000) {
 				sweep(&s);
 				last_sweep = cg_srv_now_ms();
+			}
+			if (cg_srv_now_ms() - last_vuln > 1000) {
+				cg_srv_vuln_tick(&s);
+				last_vuln = cg_srv_now_ms();
 			}
 			cg_sleep_ms(200);
 		}

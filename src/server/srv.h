@@ -91,6 +91,7 @@ struct cg_srv {
 	char ca_fp[65];
 	char *bundle_key; /* DATA_DIR/server/bundle.pub (the Department's Ed25519 key) or NULL */
 	size_t bundle_key_len;
+	void *advcache; /* parsed warning feeds (vulns_srv.c), main loop only */
 	struct cg_ingest *ingest;
 	pthread_mutex_t throttle_mu;
 	void *throttle; /* login throttling table (auth_srv.c) */
@@ -187,6 +188,13 @@ int cg_h_bundles_file_put(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_bundles_update(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_agent_bundle_get(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_agent_bundle_file(struct cg_srv *, struct cg_req *, struct cg_resp *);
+
+/* Vulnerabilities (vulns_srv.c): keeps a host.inventory event as the host's inventory and marks
+ * the host for matching; the main loop matches marked hosts (a few per call); frees the cache. */
+int cg_srv_store_inventory(struct cg_db *db, int64_t agent_id, json_t *ev, int64_t now);
+void cg_srv_vuln_tick(struct cg_srv *s);
+void cg_srv_vuln_free(struct cg_srv *s);
+int cg_h_vulns_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 
 /* Bundles (bundles_srv.c): what an agent (in the canary group or not) running `installed`
  * (NULL or "" for none) is offered: {"version", "sha256", "rollback"} in *out, or NULL when no

@@ -194,6 +194,13 @@ def hosts_feeds_tasks(tmp, srv, api, adm, port):
     check(":4:" in r.stderr, "feeds import: the bad row's line number (%r)" % r.stderr)
     r = adm.run("feeds", "import", lst)
     check(r.returncode == 2 and "already" in r.stderr, "same list again: exit 2 (%r)" % r.stderr)
+    adv = os.path.join(tmp, "osv.json")
+    with open(adv, "w") as f:
+        json.dump([{"id": "DSA-9999-1", "affected": [{"package": {"ecosystem": "Debian:12",
+                    "name": "openssl"}, "ranges": [{"type": "ECOSYSTEM", "events": [
+                    {"introduced": "0"}, {"fixed": "3.0.13-1~deb12u1"}]}]}]}], f)
+    r = adm.ok("feeds", "import", adv, "--kind", "advisory")
+    check(r.returncode == 0 and "1 entries" in r.stdout, "feeds import --kind advisory (%r)" % r.stdout)
     r = adm.ok("feeds", "list")
     check(r.returncode == 0 and "ds-botnet-12-2026.csv" in r.stdout, "feeds list")
     now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7)))

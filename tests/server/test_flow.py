@@ -254,6 +254,7 @@ def run(tmp, srv):
 
     authz(tmp, srv, adm, ua, ub, hid, al[0]["id"], task["id"], m[0]["id"])
     offline(tmp, adm, ua, ub, ag, hid)
+    vulns(tmp, adm, ua, ub, ag, hid)
     tokens_and_clones(tmp, srv, adm, ua, ag, tok_a, hid)
     users_and_tokens(srv, adm, ua, ub)
 
@@ -282,6 +283,81 @@ def users_and_tokens(srv, adm, ua, ub):
     adm.ok("POST", "/api/v1/users/gv.b", {"disabled": True})
     st, _, _ = ub.call("GET", "/api/v1/me")
     check(st == 401, "a disabled user's session ends: 401")
+
+
+def wait_for(fn, what, timeout=20):
+    """Polls fn() until it returns a true value (the server matches in the background)."""
+    end = time.time() + timeout
+    while True:
+        v = fn()
+        if v or time.time() > end:
+            return v
+        time.sleep(0.3)
+
+
+def inventory_event(path, pkgs):
+    with open(path, "w") as f:
+        f.write(json.dumps({"schema": "canhgac.event/1", "time_ms": int(time.time() * 1000),
+                            "kind": "host.inventory", "severity": "info", "severity_level": 0,
+                            "ecosystem": "dpkg", "osv_ecosystem": "Debian:12",
+                            "packages": [{"name": n, "version": v, "arch": "amd64", "source": s,
+                                          "source_version": sv} for n, v, s, sv in pkgs]}) + "\n")
+
+
+def osv(adv_id, package, fixed, summary):
+    return {"id": adv_id, "summary": summary, "modified": "2026-12-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "Debian:12", "name": package},
+                          "ranges": [{"type": "ECOSYSTEM",
+                                      "events": [{"introduced": "0"}, {"fixed": fixed}]}]}]}
+
+
+def vulns(tmp, adm, ua, ub, ag, hid):
+    """Warnings matched centrally against the hosts' inventories, old and new."""
+    d2, conf2 = ag["a2"]
+    ev = os.path.join(tmp, "inv.json")
+    inventory_event(ev, [("openssl", "3.0.11-1~deb12u2", "openssl", "3.0.11-1~deb12u2"),
+                         ("libssl3", "3.0.11-1~deb12u2", "openssl", "3.0.11-1~deb12u2"),
+                         ("zlib1g", "1:1.2.13.dfsg-1", "zlib", "1:1.2.13.dfsg-1")])
+    agent(d2, "event", ev, conf=conf2)
+    agent(d2, "run", "--once", conf=conf2)
+    # pc-a1 sends its real dpkg inventory; the warning names this machine's real bash.
+    d1, conf1 = ag["a1"]
+    real = subprocess.run(["dpkg-query", "-W", "-f=${source:Package} ${source:Version}", "bash"],
+                          capture_output=True, text=True).stdout.split()
+    ua.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a1"], {"kind": "inventory", "args": {}})
+    agent(d1, "run", "--once", conf=conf1)
+    # The warnings arrive after the inventories: every stored inventory is matched again.
+    advs = [osv("DSA-9901-1", "openssl", "3.0.13-1~deb12u1", "openssl security update"),
+            osv("DSA-9902-1", "zlib", "1:1.2.13.dfsg-1", "zlib: already fixed here")]
+    if len(real) == 2:
+        advs.append(osv("DSA-9903-1", real[0], real[1] + "+deb12u9", "bash security update"))
+    st, j, _ = adm.call("POST", q("/api/v1/feeds", kind="advisory", name="osv-12-2026.json"),
+                        raw=json.dumps(advs).encode(), ctype="application/json")
+    check(st == 201 and j["entries"] == len(advs), "OSV warnings imported (%s %s)" % (st, j))
+    st, j, _ = ua.call("POST", q("/api/v1/feeds", kind="advisory"), raw=b"[]")
+    check(st == 403, "a unit admin cannot import warnings: 403")
+
+    def found(host, state="open"):
+        return ua.ok("GET", q("/api/v1/vulns", host=hid[host], state=state))["vulns"]
+    v = wait_for(lambda: found("pc-a2"), "pc-a2 findings")
+    check(len(v) == 1 and v[0]["advisory"] == "DSA-9901-1" and v[0]["fixed"] == "3.0.13-1~deb12u1"
+          and "<" in v[0]["explain"] and "libssl3" in v[0]["packages"],
+          "the old inventory is affected by the new warning, with the reason (%s)" % v)
+    if len(real) == 2:
+        v1 = wait_for(lambda: found("pc-a1"), "pc-a1 findings")
+        check(len(v1) == 1 and v1[0]["advisory"] == "DSA-9903-1" and v1[0]["package"] == real[0],
+              "the real dpkg inventory of pc-a1 matched (%s)" % v1)
+    vb = ub.ok("GET", "/api/v1/vulns")["vulns"]
+    check(all(x["hostname"] == "pc-b1" for x in vb), "unit B sees only its own hosts' findings (%s)"
+          % sorted(set(x["hostname"] for x in vb)))
+    # The host upgrades: a new inventory, the finding becomes fixed.
+    inventory_event(ev, [("openssl", "3.0.13-1~deb12u1", "openssl", "3.0.13-1~deb12u1"),
+                         ("libssl3", "3.0.13-1~deb12u1", "openssl", "3.0.13-1~deb12u1")])
+    agent(d2, "event", ev, conf=conf2)
+    agent(d2, "run", "--once", conf=conf2)
+    f = wait_for(lambda: found("pc-a2", "fixed"), "fixed")
+    check(len(f) == 1 and f[0]["fixed_ms"] and not found("pc-a2"),
+          "after the upgrade the finding is fixed (%s)" % f)
 
 
 def offline(tmp, adm, ua, ub, ag, hid):
