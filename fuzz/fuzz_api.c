@@ -206,6 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	q.authorization = auth[0] ? auth : NULL;
 	cg_srv_dispatch(&srv, &q, &r);
+	cg_srv_vuln_tick(&srv); /* inventories and warnings the input stored are matched */
 	if (r.status < 200 || r.status > 599)
 		abort();
 	if (getenv("CG_FUZZ_API_TRACE"))

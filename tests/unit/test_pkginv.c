@@ -211,12 +211,36 @@ static void real_status(void **state)
 	free(buf);
 }
 
+/* Packages given field by field (an inventory an agent reported to the server). */
+static void add_fields(void **state)
+{
+	(void)state;
+	struct cg_pkginv inv = CG_PKGINV_INIT;
+	assert_int_equal(cg_pkginv_add(&inv, CG_VER_DPKG, "libssl3", "amd64", "3.0.11-1~deb12u2",
+	                               "openssl", "3.0.11-1~deb12u2"),
+	                 0);
+	assert_int_equal(cg_pkginv_add(&inv, CG_VER_DPKG, "zlib1g", NULL, "1:1.2.13", NULL, ""), 0);
+	assert_int_equal(inv.n, 2);
+	assert_string_equal(inv.pkgs[0].source, "openssl");
+	assert_string_equal(inv.pkgs[1].source, "zlib1g"); /* defaults to the name and version */
+	assert_string_equal(inv.pkgs[1].source_version, "1:1.2.13");
+	assert_null(inv.pkgs[1].arch);
+	/* hostile or missing values are refused, the inventory is unchanged */
+	assert_int_equal(cg_pkginv_add(&inv, CG_VER_DPKG, "a\nb", NULL, "1", NULL, NULL),
+	                 CG_EINVAL);
+	assert_int_equal(cg_pkginv_add(&inv, CG_VER_DPKG, "x", NULL, NULL, NULL, NULL), CG_EINVAL);
+	assert_int_equal(cg_pkginv_add(&inv, CG_VER_DPKG, "", NULL, "1", NULL, NULL), CG_EINVAL);
+	assert_int_equal(cg_pkginv_add(NULL, CG_VER_DPKG, "x", NULL, "1", NULL, NULL), CG_EINVAL);
+	assert_int_equal(inv.n, 2);
+	cg_pkginv_clear(&inv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(dpkg_status),      cmocka_unit_test(rpm_qa),
 	    cmocka_unit_test(caps_and_hostile), cmocka_unit_test(alloc_failures),
-	    cmocka_unit_test(real_status),
+	    cmocka_unit_test(real_status),      cmocka_unit_test(add_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
