@@ -27,6 +27,7 @@ struct cg_agent {
 	int64_t last_netconn_ms;
 	int64_t last_sched_ms;    /* when the scheduled scan last started */
 	json_t *bundle_offer;     /* the last heartbeat's "bundle", until handled */
+	json_t *ioc_offer;        /* the last heartbeat's "iocs", until handled */
 	char bundle_refused[160]; /* a version refused once is not fetched again this run */
 };
 

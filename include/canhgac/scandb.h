@@ -42,6 +42,13 @@ int cg_scandb_store(struct cg_scandb *db, const struct cg_cache_rec *r, const vo
 int cg_scandb_flush(struct cg_scandb *db);
 /* Rows in the cache. */
 int64_t cg_scandb_count(struct cg_scandb *db);
+/* Calls cb with the digests and path of every cached file that has a digest (an IOC list is
+ * matched against everything a host ever scanned); a nonzero return from cb stops and is
+ * returned. */
+int cg_scandb_each_digest(struct cg_scandb *db,
+                          int (*cb)(void *arg, const struct cg_digest_result *dig, const void *path,
+                                    size_t path_len),
+                          void *arg);
 
 /* Scan history. A run is created at start and finished with its summary (JSON text). */
 int cg_scandb_run_start(struct cg_scandb *db, int64_t started_ms, const char *paths_json,

@@ -26,6 +26,10 @@ int cg_agent_reenroll(struct cg_agent *a);
 /* Runs one task carried offline ({"id", "kind", "args"}); its state and result are spooled as a
  * task.result event, for the spool export to take back. */
 int cg_agent_task_offline(struct cg_agent *a, json_t *t);
+/* IOC lists (iocs.c): fetches the hashes when the heartbeat's {"version", "total"} is not the
+ * one held, then matches; matches the held list against the scan cache (after each scan). */
+int cg_agent_iocs_sync(struct cg_agent *a, json_t *offer);
+int cg_agent_iocs_match(struct cg_agent *a);
 /* Polls and runs the server's tasks. */
 int cg_agent_tasks(struct cg_agent *a);
 /* Starts the scheduled scan (conf.scan, local time) when its time has come since the last. */

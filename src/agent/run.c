@@ -65,6 +65,8 @@ void cg_agent_close(struct cg_agent *a)
 	cg_agent_client_free(a->client);
 	cg_spool_close(a->spool);
 	json_decref(a->bundle_offer);
+	json_decref(a->ioc_offer);
+	a->ioc_offer = NULL;
 	a->client = NULL;
 	a->spool = NULL;
 	a->bundle_offer = NULL;
@@ -157,6 +159,8 @@ int cg_agent_heartbeat(struct cg_agent *a, long *tasks)
 			a->heartbeat_s = (int)hb;
 		json_decref(a->bundle_offer);
 		a->bundle_offer = json_incref(json_object_get(r.json, "bundle"));
+		json_decref(a->ioc_offer);
+		a->ioc_offer = json_incref(json_object_get(r.json, "iocs"));
 		contact(a);
 	} else if (rc == 0 && r.status == 409 &&
 	           strcmp(cg_agent_errcode(&r), "identity_conflict") == 0) {
@@ -292,6 +296,11 @@ static int round_once(struct cg_agent *a)
 		(void)cg_agent_bundle_sync(a, a->bundle_offer);
 		json_decref(a->bundle_offer);
 		a->bundle_offer = NULL;
+	}
+	if (rc == 0 && json_is_object(a->ioc_offer)) {
+		(void)cg_agent_iocs_sync(a, a->ioc_offer);
+		json_decref(a->ioc_offer);
+		a->ioc_offer = NULL;
 	}
 	if (rc == 0)
 		rc = cg_agent_flush(a); /* what the tasks found, the bundle installed */

@@ -86,6 +86,7 @@ static int task_scan(struct cg_agent *a, long id, json_t *args, json_t **result)
 	if (n == 0)
 		return CG_EINVAL;
 	rc = cg_agent_scan(a, id, paths, n, full, &ec, &records);
+	(void)cg_agent_iocs_match(a); /* the files this scan added to the cache */
 	*result = json_pack("{s:i, s:I}", "exit_code", ec, "records", (json_int_t)records);
 	/* scan's exit codes: 0 clean, 1 found, anything else failed */
 	return rc ? rc : (ec == 0 || ec == 1) ? 0 : CG_EIO;

@@ -194,11 +194,12 @@ static int feeds_import(struct cg_admin *a, const char *file)
 	const char *kind = a->kind ? a->kind : "botnet";
 	if (file_name_arg(file, name, sizeof(name)) ||
 	    (a->columns && cg_admin_esc(a->columns, cols, sizeof(cols))) ||
-	    (strcmp(kind, "botnet") != 0 && strcmp(kind, "advisory") != 0))
-		return cg_admin_usage("admin feeds import TỆP [--kind botnet|advisory] [--columns "
-		                      "ip=2,time=3]",
-		                      "admin feeds import FILE [--kind botnet|advisory] [--columns "
-		                      "ip=2,time=3]");
+	    (strcmp(kind, "botnet") != 0 && strcmp(kind, "advisory") != 0 &&
+	     strcmp(kind, "ioc") != 0))
+		return cg_admin_usage("admin feeds import TỆP [--kind botnet|ioc|advisory] "
+		                      "[--columns ip=2,time=3]",
+		                      "admin feeds import FILE [--kind botnet|ioc|advisory] "
+		                      "[--columns ip=2,time=3]");
 	snprintf(path, sizeof(path), "/api/v1/feeds?kind=%s&name=%s%s%s", kind, name,
 	         cols[0] ? "&columns=" : "", cols);
 	rc = cg_admin_post_file(a, path, file, &j);

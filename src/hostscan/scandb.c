@@ -271,6 +271,37 @@ int64_t cg_scandb_count(struct cg_scandb *s)
 	return n;
 }
 
+int cg_scandb_each_digest(struct cg_scandb *s,
+                          int (*cb)(void *arg, const struct cg_digest_result *dig, const void *path,
+                                    size_t path_len),
+                          void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, e = 0;
+	pthread_mutex_lock(&s->mu);
+	rc = sqerr(
+	    sqlite3_prepare_v2(s->db, "SELECT sha256, md5, sha1, path FROM files", -1, &st, NULL));
+	while (rc == 0 && e == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cg_digest_result d;
+		memset(&d, 0, sizeof d);
+		col_digest(st, 0, d.sha256, 32, CG_HASH_SHA256, &d.have);
+		col_digest(st, 1, d.md5, 16, CG_HASH_MD5, &d.have);
+		col_digest(st, 2, d.sha1, 20, CG_HASH_SHA1, &d.have);
+		const void *p = sqlite3_column_blob(st, 3);
+		int pl = sqlite3_column_bytes(st, 3);
+		rc = 0;
+		if (d.have)
+			e = cb(arg, &d, p ? p : "", p && pl > 0 ? (size_t)pl : 0);
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = sqerr(rc);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return e ? e : rc;
+}
+
 /* Runs one statement with text/int64 parameters: fmt has one char per parameter, 't' or 'i'. */
 static int exec_params(struct cg_scandb *s, const char *sql, const char *fmt, const void **v,
                        int64_t *rowid)

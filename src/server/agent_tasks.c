@@ -138,8 +138,11 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc == 0)
 		rc = cg_db_query_int(q->db, &canary, "SELECT canary FROM agents WHERE id = ?", "i",
 		                     q->who.agent_id);
+	json_t *iocs = NULL;
 	if (rc == 0)
 		rc = cg_srv_bundle_offer(q->db, "bundle", canary != 0, bv, &offer);
+	if (rc == 0)
+		rc = cg_srv_ioc_version(q->db, &iocs);
 	json_decref(j);
 	if (rc == CG_ECHANGED)
 		return cg_resp_err(
@@ -149,11 +152,12 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		    "Another machine uses this agent identity (a clone); re-enrol");
 	if (rc != 0) {
 		json_decref(offer);
+		json_decref(iocs);
 		return cg_resp_dberr(r, rc);
 	}
 	cg_resp_json(r, 200,
-	             json_pack("{s:I,s:i,s:o?}", "tasks", (json_int_t)pending, "heartbeat_s", 60,
-	                       "bundle", offer));
+	             json_pack("{s:I,s:i,s:o?,s:o?}", "tasks", (json_int_t)pending, "heartbeat_s",
+	                       60, "bundle", offer, "iocs", iocs));
 	return 0;
 }
 

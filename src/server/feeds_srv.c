@@ -112,6 +112,54 @@ int cg_srv_botnet_match(struct cg_db *db, int64_t feed_id, size_t *matched)
 	return rc;
 }
 
+static const char *kind_name(enum cg_feed_kind k)
+{
+	return k == CG_FEED_ADVISORY ? "advisory" : k == CG_FEED_IOC ? "ioc" : "botnet";
+}
+
+/* The file hashes of an IOC list, for agents to match against their scan caches (the list's
+ * domains, URLs and addresses are not used by agents yet). */
+static int store_iocs(struct cg_db *db, const struct cg_feed *f, int64_t feed_id)
+{
+	enum { COLS = 5, ROWS = 512 };
+	struct cg_db_val v[COLS * ROWS];
+	size_t n = 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i <= f->nentries; i++) {
+		if (i < f->nentries) {
+			const struct cg_feed_entry *e = &f->entries[i];
+			const char *t = e->type == CG_IOC_MD5      ? "md5"
+			                : e->type == CG_IOC_SHA1   ? "sha1"
+			                : e->type == CG_IOC_SHA256 ? "sha256"
+			                                           : NULL;
+			if (!t)
+				continue;
+			struct cg_db_val *r = &v[n * COLS];
+			memset(r, 0, sizeof(*r) * COLS);
+			r[0].type = 'i';
+			r[0].i = feed_id;
+			r[1].type = 't';
+			r[1].p = t;
+			r[2].type = 't';
+			r[2].p = e->value;
+			r[3].type = 't';
+			r[3].p = e->family;
+			r[4].type = 'i';
+			r[4].i = (int64_t)e->line;
+			n++;
+		}
+		if (n == ROWS || (i == f->nentries && n)) {
+			rc = cg_db_exec_batch(
+			    db, NULL,
+			    "INSERT INTO feed_iocs (feed_id, type, value, family, line) "
+			    "VALUES (?, ?, ?, ?, ?)",
+			    v, COLS, n);
+			n = 0;
+		}
+	}
+	return rc;
+}
+
 static int store_feed(struct cg_req *q, const struct cg_feed *f, const char *name, const char *sha,
                       int64_t *feed_id)
 {
@@ -121,8 +169,10 @@ static int store_feed(struct cg_req *q, const struct cg_feed *f, const char *nam
 	    cg_db_query_int(q->db, feed_id,
 	                    "INSERT INTO feeds (kind, name, source, sha256, entries, imported_by, "
 	                    "imported_ms) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                    "ttttiii", adv ? "advisory" : "botnet", name, name, sha,
+	                    "ttttiii", kind_name(f->kind), name, name, sha,
 	                    (int64_t)(adv ? f->nadvisories : f->nentries), q->who.user_id, now);
+	if (f->kind == CG_FEED_IOC)
+		return rc ? rc : store_iocs(q->db, f, *feed_id);
 	/* Warnings: the bytes are kept and parsed again whenever hosts are matched; every host
 	 * with an inventory is matched again (retro-hunt) in the background. */
 	if (rc == 0 && adv)
@@ -171,14 +221,17 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	const char *kind = cg_req_arg(q, "kind");
 	const char *name = cg_req_arg(q, "name");
 	int adv = kind && strcmp(kind, "advisory") == 0;
-	if (!kind || (strcmp(kind, "botnet") != 0 && !adv))
-		return cg_resp_err(r, 400, "bad_kind", "'kind' là botnet hoặc advisory",
-		                   "'kind' is botnet or advisory");
+	int ioc = kind && strcmp(kind, "ioc") == 0;
+	if (!kind || (strcmp(kind, "botnet") != 0 && !adv && !ioc))
+		return cg_resp_err(r, 400, "bad_kind", "'kind' là botnet, ioc hoặc advisory",
+		                   "'kind' is botnet, ioc or advisory");
 	if (!name || !*name || strlen(name) > 200)
-		name = adv ? "advisories.json" : "botnet.csv";
+		name = adv ? "advisories.json" : ioc ? "iocs.csv" : "botnet.csv";
 	struct cg_diags d = {0};
 	struct cg_feed *f = NULL;
-	struct cg_feed_parse_opts o = {.kind = adv ? CG_FEED_ADVISORY : CG_FEED_BOTNET,
+	struct cg_feed_parse_opts o = {.kind = adv   ? CG_FEED_ADVISORY
+	                                       : ioc ? CG_FEED_IOC
+	                                             : CG_FEED_BOTNET,
 	                               .format = CG_FMT_AUTO,
 	                               .columns = cg_req_arg(q, "columns"),
 	                               .now = cg_srv_now_ms() / 1000,
@@ -197,7 +250,7 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		goto out;
 	}
 	if (cg_db_query_int(q->db, &exists, "SELECT id FROM feeds WHERE kind = ? AND sha256 = ?",
-	                    "tt", adv ? "advisory" : "botnet", sha) == 0) {
+	                    "tt", kind, sha) == 0) {
 		cg_resp_json(r, 409,
 		             json_pack("{s:s,s:s,s:s,s:I}", "error", "duplicate", "message_vi",
 		                       "Danh sách này đã được nhập", "message_en",
@@ -208,7 +261,7 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	rc = cg_db_begin_write(q->db);
 	if (rc == 0)
 		rc = store_feed(q, f, name, sha, &feed_id);
-	if (rc == 0 && !adv)
+	if (rc == 0 && !adv && !ioc)
 		rc = cg_srv_botnet_match(q->db, feed_id, &matched);
 	if (rc == 0)
 		rc = cg_srv_audit(q, "feed.import", name,

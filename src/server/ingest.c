@@ -174,6 +174,8 @@ static int derive(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64
 		return cg_db_exec(db, NULL, "UPDATE agents SET bundle_version = ? WHERE id = ?",
 		                  "ti", v, a->agent_id);
 	}
+	if (strcmp(kind, "ioc.match") == 0)
+		return cg_srv_ioc_match(db, a, ev, now);
 	if (strcmp(kind, "host.inventory") == 0)
 		return cg_srv_store_inventory(db, a->agent_id, ev, now);
 	if (strcmp(kind, "task.result") == 0) { /* a task run offline (docs/agent.md) */
@@ -242,7 +244,8 @@ static int is_derived(const char *kind)
 	       strcmp(kind, "net.connections") == 0 || strncmp(kind, "quarantine.", 11) == 0 ||
 	       strncmp(kind, "fim.", 4) == 0 || strncmp(kind, "web.", 4) == 0 ||
 	       strcmp(kind, "scan.summary") == 0 || strncmp(kind, "bundle.", 7) == 0 ||
-	       strcmp(kind, "task.result") == 0 || strcmp(kind, "host.inventory") == 0;
+	       strcmp(kind, "task.result") == 0 || strcmp(kind, "host.inventory") == 0 ||
+	       strcmp(kind, "ioc.match") == 0;
 }
 
 /* Appends "(?, ?, ...)" n times, comma-separated, with k placeholders each. */

@@ -67,6 +67,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/bundles", cg_h_bundles_upload},
     {"POST", "/api/v1/bundles/:/:", cg_h_bundles_update},
     {"POST", "/api/v1/bundles/:/:/files/:", cg_h_bundles_file_put},
+    {"GET", "/api/v1/agent/iocs", cg_h_agent_iocs},
     {"GET", "/api/v1/agent/bundles/:/:", cg_h_agent_bundle_get},
     {"GET", "/api/v1/agent/bundles/:/:/files/:", cg_h_agent_bundle_file},
 };

@@ -196,6 +196,12 @@ void cg_srv_vuln_tick(struct cg_srv *s);
 void cg_srv_vuln_free(struct cg_srv *s);
 int cg_h_vulns_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 
+/* IOC lists (iocs_srv.c): {"version", "total"} of the hashes agents should hold, or NULL when
+ * no IOC list was imported; an agent's ioc.match event. */
+int cg_srv_ioc_version(struct cg_db *db, json_t **out);
+int cg_srv_ioc_match(struct cg_db *db, const struct cg_caller *a, json_t *ev, int64_t now);
+int cg_h_agent_iocs(struct cg_srv *, struct cg_req *, struct cg_resp *);
+
 /* Bundles (bundles_srv.c): what an agent (in the canary group or not) running `installed`
  * (NULL or "" for none) is offered: {"version", "sha256", "rollback"} in *out, or NULL when no
  * bundle of this kind is canary or released for it. rollback is true when `installed` was

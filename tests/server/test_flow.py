@@ -255,6 +255,7 @@ def run(tmp, srv):
     authz(tmp, srv, adm, ua, ub, hid, al[0]["id"], task["id"], m[0]["id"])
     offline(tmp, adm, ua, ub, ag, hid)
     vulns(tmp, adm, ua, ub, ag, hid)
+    iocs(tmp, adm, ua, ub, ag, hid)
     tokens_and_clones(tmp, srv, adm, ua, ag, tok_a, hid)
     users_and_tokens(srv, adm, ua, ub)
 
@@ -358,6 +359,47 @@ def vulns(tmp, adm, ua, ub, ag, hid):
     f = wait_for(lambda: found("pc-a2", "fixed"), "fixed")
     check(len(f) == 1 and f[0]["fixed_ms"] and not found("pc-a2"),
           "after the upgrade the finding is fixed (%s)" % f)
+
+
+def iocs(tmp, adm, ua, ub, ag, hid):
+    """IOC hash lists: agents match them against every file they ever scanned."""
+    import hashlib
+    d2, conf2 = ag["a2"]
+    sdir = os.path.join(tmp, "scan-a2")
+    os.makedirs(sdir, exist_ok=True)
+    old, later = os.path.join(sdir, "tool.exe"), os.path.join(sdir, "later.bin")
+    with open(old, "wb") as f:
+        f.write(b"MZ not really a program, a test file for an IOC list " * 40)
+    ua.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a2"],
+          {"kind": "scan", "args": {"mode": "path", "paths": [sdir]}})
+    agent(d2, "run", "--once", conf=conf2)  # scanned weeks before the list came
+    later_bytes = b"another test file, scanned after the list arrived " * 30
+    h_old = hashlib.sha256(open(old, "rb").read()).hexdigest()
+    h_later = hashlib.sha256(later_bytes).hexdigest()
+    lst = "# IOC list of 12/2026\n%s\n%s\n%s\n" % (h_old, h_later, "0" * 63 + "1")
+    st, j, _ = adm.call("POST", q("/api/v1/feeds", kind="ioc", name="ioc-12-2026.txt"),
+                        raw=lst.encode(), ctype="text/plain")
+    check(st == 201 and j["entries"] == 3, "IOC list imported (%s %s)" % (st, j))
+    agent(d2, "run", "--once", conf=conf2)  # the heartbeat brings the list; the cache is matched
+    al = ua.ok("GET", q("/api/v1/alerts", kind="ioc.match"))["alerts"]
+    check(len(al) == 1 and al[0]["hostname"] == "pc-a2" and al[0]["detail"]["path"] == old
+          and al[0]["detail"]["list"] == "ioc-12-2026.txt",
+          "a file scanned before the list matched it (%s)" % [a["detail"] for a in al])
+    h = ua.ok("GET", "/api/v1/hosts/%s" % hid["pc-a2"])
+    check(any(f["path"] == old and f["sha256"] == h_old for f in h["findings"]),
+          "the matched file joins the host's findings (a quarantine task may name it)")
+    with open(later, "wb") as f:
+        f.write(later_bytes)
+    ua.ok("POST", "/api/v1/hosts/%s/tasks" % hid["pc-a2"],
+          {"kind": "scan", "args": {"mode": "path", "paths": [sdir]}})
+    agent(d2, "run", "--once", conf=conf2)
+    al = ua.ok("GET", q("/api/v1/alerts", kind="ioc.match"))["alerts"]
+    paths = sorted(a["detail"]["path"] for a in al)
+    check(paths == sorted([old, later]) and all(a["count"] == 1 for a in al),
+          "a file scanned after the list matched it; nothing reported twice (%s)"
+          % [(a["detail"]["path"], a["count"]) for a in al])
+    check(ub.ok("GET", q("/api/v1/alerts", kind="ioc.match"))["alerts"] == [],
+          "unit B sees no IOC match of A")
 
 
 def offline(tmp, adm, ua, ub, ag, hid):
