@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "canhgac/auth.h"
@@ -196,6 +197,52 @@ static int load_pki(struct cg_srv *s)
 	return rc;
 }
 
+#define DAY_MS 86400000LL
+#define PARTITION_DAYS_AHEAD 3
+
+/* PostgreSQL: one partition of events per UTC day, made a few days ahead (a day whose rows
+ * already went to events_default stays there), and whole partitions past the retention
+ * dropped; what is left in events_default is deleted row by row. */
+static void partitions(struct cg_db *db, int64_t now, int64_t cut)
+{
+	char sql[320], name[40];
+	struct cg_rows *p = NULL;
+	for (int k = 0; k <= PARTITION_DAYS_AHEAD; k++) {
+		int64_t day = (now / DAY_MS + k) * DAY_MS;
+		time_t t = (time_t)(day / 1000);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(name, sizeof name, "events_%Y%m%d", &tm);
+		snprintf(
+		    sql, sizeof sql,
+		    "CREATE TABLE IF NOT EXISTS %s PARTITION OF events FOR VALUES FROM (%lld) TO "
+		    "(%lld)",
+		    name, (long long)day, (long long)(day + DAY_MS));
+		(void)cg_db_exec_script(db,
+		                        sql); /* today's may fail: its rows are in the default */
+	}
+	if (cg_db_query(db, &p,
+	                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+	                "JOIN pg_class e ON e.oid = i.inhparent WHERE e.relname = 'events' AND "
+	                "c.relname LIKE 'events_2%'",
+	                "") != 0)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		const char *n = cg_rows_get(p, i, 0);
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		if (strlen(n) != 15 || strspn(n + 7, "0123456789") != 8 ||
+		    !strptime(n + 7, "%Y%m%d", &tm))
+			continue;
+		int64_t end = ((int64_t)timegm(&tm) + 86400) * 1000;
+		if (end > cut)
+			continue;
+		snprintf(sql, sizeof sql, "DROP TABLE %s", n); /* the name was checked above */
+		(void)cg_db_exec_script(db, sql);
+	}
+	cg_rows_free(p);
+}
+
 /* Deletes events (and their exactly-once keys) older than the retention. */
 static void sweep(struct cg_srv *s)
 {
@@ -203,6 +250,8 @@ static void sweep(struct cg_srv *s)
 	if (!db)
 		return;
 	int64_t cut = cg_srv_now_ms() - (int64_t)s->cfg.retention_days * 86400000;
+	if (cg_db_kind(db) == CG_DB_POSTGRES)
+		partitions(db, cg_srv_now_ms(), cut);
 	cg_db_exec(db, NULL, "DELETE FROM events WHERE received_ms < ?", "i", cut);
 	cg_db_exec(db, NULL, "DELETE FROM event_keys WHERE received_ms < ?", "i", cut);
 	cg_db_exec(db, NULL, "DELETE FROM sessions WHERE expires_ms < ?", "i", cg_srv_now_ms());

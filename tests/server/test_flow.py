@@ -252,6 +252,8 @@ def run(tmp, srv):
     tri = ua.ok("GET", "/api/v1/botnet/triage")
     check(tri["total"] == 2 and tri["handled"] == 1, "the connection joins unit A's triage (%s)" % tri)
 
+    if DB and DB.startswith("postgres"):
+        partitions(srv)
     authz(tmp, srv, adm, ua, ub, hid, al[0]["id"], task["id"], m[0]["id"])
     offline(tmp, adm, ua, ub, ag, hid)
     vulns(tmp, adm, ua, ub, ag, hid)
@@ -284,6 +286,30 @@ def users_and_tokens(srv, adm, ua, ub):
     adm.ok("POST", "/api/v1/users/gv.b", {"disabled": True})
     st, _, _ = ub.call("GET", "/api/v1/me")
     check(st == 401, "a disabled user's session ends: 401")
+
+
+def psql(sql):
+    return subprocess.run(["psql", DB, "-Atc", sql], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def partitions(srv):
+    """PostgreSQL: events go to one partition per UTC day, made ahead; old ones are dropped."""
+    day = lambda k: (datetime.datetime.now(datetime.timezone.utc)
+                     + datetime.timedelta(days=k)).strftime("events_%Y%m%d")
+    parts = psql("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                 "JOIN pg_class e ON e.oid = i.inhparent WHERE e.relname = 'events'").split()
+    check(all(day(k) in parts for k in range(4)), "day partitions made ahead (%s)" % parts)
+    check(int(psql("SELECT COUNT(*) FROM %s" % day(0))) > 0 and
+          int(psql("SELECT COUNT(*) FROM events_default")) == 0,
+          "today's events are in today's partition")
+    psql("CREATE TABLE events_20200101 PARTITION OF events FOR VALUES FROM (1577836800000) "
+         "TO (1577923200000)")
+    port = srv.port
+    srv.stop()
+    srv.start(port)  # the same port: the clients keep their sessions
+    gone = psql("SELECT COUNT(*) FROM pg_class WHERE relname = 'events_20200101'")
+    check(gone == "0", "a partition past the retention is dropped")
 
 
 def wait_for(fn, what, timeout=20):
