@@ -25,9 +25,12 @@ struct cg_agent {
 	unsigned attempt; /* failed cycles in a row, for the backoff */
 	long retry_after; /* the last Retry-After seen */
 	int64_t last_netconn_ms;
-	int64_t last_sched_ms;    /* when the scheduled scan last started */
-	json_t *bundle_offer;     /* the last heartbeat's "bundle", until handled */
-	json_t *ioc_offer;        /* the last heartbeat's "iocs", until handled */
+	int64_t last_sched_ms; /* when the scheduled scan last started */
+	json_t *bundle_offer;  /* the last heartbeat's "bundle", until handled */
+	json_t *ioc_offer;     /* the last heartbeat's "iocs", until handled */
+	json_t *program_offer; /* the last heartbeat's "agent" (program upgrade) */
+	char program_refused[160];
+	int upgraded; /* an agent program was installed or rolled back: the loop ends to re-exec */
 	char bundle_refused[160]; /* a version refused once is not fetched again this run */
 };
 
@@ -40,8 +43,9 @@ void cg_agent_close(struct cg_agent *a);
  * already enrolled. Diagnostics for a token that cannot be read. */
 int cg_agent_enroll(struct cg_agent *a, const char *url, const char *token, struct cg_diags *d);
 
-/* The loop: heartbeat, flush the spool, tasks, scheduled scans, until cg_stop_requested();
- * with once, one round and return (0 when the server was reached and the spool flushed). */
+/* The loop: heartbeat, flush the spool, tasks, scheduled scans, until cg_stop_requested() or
+ * an agent program was installed (a->upgraded: the caller re-executes); with once, one round
+ * and return (0 when the server was reached and the spool flushed). */
 int cg_agent_run(struct cg_agent *a, int once);
 
 /* One heartbeat; *tasks receives the server's pending task count. */
@@ -52,6 +56,13 @@ int cg_agent_flush(struct cg_agent *a);
 
 /* The bundle version installed from the Department ("" when none). */
 void cg_agent_bundle_installed(const struct cg_agent *a, char *out, size_t cap);
+/* Agent upgrades (bundlepull.c): the program version installed ("" when none); the path of the
+ * installed program when it is newer than this one (CG_ENOENT otherwise); installs or rolls
+ * back what a heartbeat's "agent" offers (sets upgraded). */
+void cg_agent_program_installed(const struct cg_agent *a, char *out, size_t cap);
+int cg_agent_program_current(const struct cg_agent *a, char *path, size_t cap, char *ver,
+                             size_t vcap);
+int cg_agent_program_sync(struct cg_agent *a, json_t *offer);
 
 /* Offline sites (offline.c, bundlepull.c): */
 /* A tasks file carried offline (buf[0..len), named source in diagnostics): checked (signed by a

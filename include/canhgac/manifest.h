@@ -26,6 +26,8 @@ enum cg_bundle_kind {
 	CG_KIND_YARA,     /* YARA rules */
 	CG_KIND_HASHLIST, /* plain hash list */
 	CG_KIND_CSV,      /* CSV hash export */
+	CG_KIND_PROGRAM,  /* a canhgac program of an agent upgrade ("agent" packages only; a
+	                     signature bundle that lists one is refused) */
 	CG_KIND_N
 };
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "canhgac/alloc.h"
@@ -31,19 +32,32 @@
 #define MAX_KEY 8192
 #define MAX_FILE (512ull << 20)
 
-static int bpath(const struct cg_agent *a, const char *name, char *out, size_t cap)
+/* What kind of signed package: the Department's signature bundles, or agent programs. */
+struct pkg {
+	const char *kind; /* the server's kind: "bundle" or "agent" */
+	const char *dir;  /* under DATA_DIR/agent: "bundles" or "programs" */
+	const char *ev;   /* event kind prefix: "bundle" or "agent_program" */
+	const char *what_vi, *what_en;
+};
+static const struct pkg PK_BUNDLE = {"bundle", "bundles", "bundle", "bộ mẫu", "bundle"};
+static const struct pkg PK_AGENT = {"agent", "programs", "agent_program", "chương trình tác tử",
+                                    "agent program"};
+
+static int bpath(const struct cg_agent *a, const struct pkg *k, const char *name, char *out,
+                 size_t cap)
 {
-	int n = snprintf(out, cap, "%s/bundles%s%s", a->dir, name ? "/" : "", name ? name : "");
+	int n = snprintf(out, cap, "%s/%s%s%s", a->dir, k->dir, name ? "/" : "", name ? name : "");
 	return n < 0 || (size_t)n >= cap ? CG_ELIMIT : 0;
 }
 
 /* The version a link (current/previous) points to, or "" when none. */
-static void link_version(const struct cg_agent *a, const char *link, char *out, size_t cap)
+static void link_version(const struct cg_agent *a, const struct pkg *k, const char *link, char *out,
+                         size_t cap)
 {
 	char p[4300];
 	ssize_t n;
 	out[0] = 0;
-	if (bpath(a, link, p, sizeof p) || cap < 2)
+	if (bpath(a, k, link, p, sizeof p) || cap < 2)
 		return;
 	n = readlink(p, out, cap - 1);
 	if (n <= 0)
@@ -56,7 +70,37 @@ static void link_version(const struct cg_agent *a, const char *link, char *out, 
 
 void cg_agent_bundle_installed(const struct cg_agent *a, char *out, size_t cap)
 {
-	link_version(a, "current", out, cap);
+	link_version(a, &PK_BUNDLE, "current", out, cap);
+}
+
+/* This host's program in an agent package: "canhgac-linux-x86_64". */
+static void program_name(char *out, size_t cap)
+{
+	struct utsname u;
+	snprintf(out, cap, "canhgac-linux-%s", uname(&u) == 0 ? u.machine : "unknown");
+}
+
+void cg_agent_program_installed(const struct cg_agent *a, char *out, size_t cap)
+{
+	link_version(a, &PK_AGENT, "current", out, cap);
+}
+
+int cg_agent_program_current(const struct cg_agent *a, char *path, size_t cap, char *ver,
+                             size_t vcap)
+{
+	char name[96], dir[4300];
+	struct stat st;
+	int c = 0;
+	const struct pkg *k = &PK_AGENT;
+	cg_agent_program_installed(a, ver, vcap);
+	if (!ver[0] || cg_bundle_version_cmp(ver, CG_VERSION, &c) != 0 || c <= 0)
+		return CG_ENOENT; /* none, or not newer than this program */
+	program_name(name, sizeof name);
+	if (bpath(a, k, ver, dir, sizeof dir) ||
+	    (size_t)snprintf(path, cap, "%s/%s", dir, name) >= cap || stat(path, &st) != 0 ||
+	    !(st.st_mode & S_IXUSR))
+		return CG_ENOENT;
+	return 0;
 }
 
 int cg_agent_bundle_current(const struct cg_agent *a, char *dir, size_t dcap, char *key,
@@ -65,7 +109,7 @@ int cg_agent_bundle_current(const struct cg_agent *a, char *dir, size_t dcap, ch
 	char v[CG_BUNDLE_VERSION_MAX + 1];
 	struct stat st;
 	cg_agent_bundle_installed(a, v, sizeof v);
-	if (!v[0] || bpath(a, v, dir, dcap) || stat(dir, &st) != 0)
+	if (!v[0] || bpath(a, &PK_BUNDLE, v, dir, dcap) || stat(dir, &st) != 0)
 		return CG_ENOENT;
 	if ((size_t)snprintf(key, kcap, "%s/bundle.pub", a->dir) >= kcap)
 		return CG_ELIMIT;
@@ -73,10 +117,10 @@ int cg_agent_bundle_current(const struct cg_agent *a, char *dir, size_t dcap, ch
 }
 
 /* Points link (current/previous) at version v atomically; v "" removes it. */
-static int set_link(const struct cg_agent *a, const char *link, const char *v)
+static int set_link(const struct cg_agent *a, const struct pkg *k, const char *link, const char *v)
 {
 	char p[4300], tmp[4400];
-	if (bpath(a, link, p, sizeof p))
+	if (bpath(a, k, link, p, sizeof p))
 		return CG_ELIMIT;
 	if (!v[0])
 		return unlink(p) == 0 || errno == ENOENT ? 0 : CG_EIO;
@@ -85,7 +129,7 @@ static int set_link(const struct cg_agent *a, const char *link, const char *v)
 	if (symlink(v, tmp) != 0 || rename(tmp, p) != 0)
 		return CG_EIO;
 	char d[4300];
-	if (bpath(a, NULL, d, sizeof d) == 0) {
+	if (bpath(a, k, NULL, d, sizeof d) == 0) {
 		int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0) {
 			(void)fsync(fd);
@@ -113,14 +157,14 @@ static int rm_tree(const char *dir)
 }
 
 /* Removes bundle folders other than current and previous, and stale downloads. */
-static void prune(const struct cg_agent *a, const char *keep_incoming)
+static void prune(const struct cg_agent *a, const struct pkg *k, const char *keep_incoming)
 {
 	char dir[4300], cur[160], prev[160], p[4600];
 	DIR *d;
 	struct dirent *e;
-	link_version(a, "current", cur, sizeof cur);
-	link_version(a, "previous", prev, sizeof prev);
-	if (bpath(a, NULL, dir, sizeof dir) || !(d = opendir(dir)))
+	link_version(a, k, "current", cur, sizeof cur);
+	link_version(a, k, "previous", prev, sizeof prev);
+	if (bpath(a, k, NULL, dir, sizeof dir) || !(d = opendir(dir)))
 		return;
 	while ((e = readdir(d)) != NULL) {
 		const char *n = e->d_name;
@@ -139,13 +183,16 @@ static void prune(const struct cg_agent *a, const char *keep_incoming)
 }
 
 /* Spools bundle.installed / bundle.refused / bundle.rolled_back. */
-static void report(struct cg_agent *a, const char *kind, enum cg_severity sev, const char *ver,
-                   const char *from, const char *why_vi, const char *why_en)
+static void report(struct cg_agent *a, const struct pkg *k, const char *what, enum cg_severity sev,
+                   const char *ver, const char *from, const char *why_vi, const char *why_en)
 {
+	char kind[64];
+	snprintf(kind, sizeof kind, "%s.%s", k->ev, what);
 	json_t *ev = cg_agent_event_new(kind, sev, cg_now_ms());
 	if (!ev)
 		return;
-	json_object_set_new(ev, "bundle", json_pack("{s:s}", "version", ver));
+	json_object_set_new(ev, k == &PK_BUNDLE ? "bundle" : "program",
+	                    json_pack("{s:s}", "version", ver));
 	if (from && from[0])
 		json_object_set_new(ev, "from_version", json_string(from));
 	if (why_en) {
@@ -186,7 +233,7 @@ static int file_sha256_ok(const char *path, const uint8_t want[32], uint64_t siz
 }
 
 /* Downloads file idx into dir/<path>, resuming from what is there. */
-static int fetch_file(struct cg_agent *a, const char *ver, size_t idx,
+static int fetch_file(struct cg_agent *a, const struct pkg *k, const char *ver, size_t idx,
                       const struct cg_manifest_file *f, const char *dir)
 {
 	char p[4600], url[400], err[256];
@@ -205,8 +252,8 @@ static int fetch_file(struct cg_agent *a, const char *ver, size_t idx,
 	int rc = fd < 0 ? CG_EIO : 0;
 	while (rc == 0 && have < f->size && !cg_stop_requested()) {
 		struct cg_http_resp r = {0};
-		snprintf(url, sizeof url, "/api/v1/agent/bundles/bundle/%s/files/%zu?offset=%llu",
-		         ver, idx, (unsigned long long)have);
+		snprintf(url, sizeof url, "/api/v1/agent/bundles/%s/%s/files/%zu?offset=%llu",
+		         k->kind, ver, idx, (unsigned long long)have);
 		rc =
 		    cg_agent_request_raw(a->client, "GET", url, NULL, NULL, 0, &r, err, sizeof err);
 		if (rc == 0 && (r.status != 200 || r.len == 0 || r.len > f->size - have))
@@ -259,21 +306,24 @@ static int check(const struct cg_agent *a, const char *man, size_t mlen, const c
 	return rc;
 }
 
-static void refuse(struct cg_agent *a, const char *ver, const char *installed,
+static void refuse(struct cg_agent *a, const struct pkg *k, const char *ver, const char *installed,
                    const struct cg_diags *d, int rc)
 {
 	const char *vi = d->n ? d->v[0].msg_vi : cg_strerror(rc);
 	const char *en = d->n ? d->v[0].msg_en : cg_strerror(rc);
-	cg_agent_log(CG_LOG_WARNING, "từ chối bộ mẫu %s: %s%.0s", "bundle %s refused: %.0s%s", ver,
-	             vi, en);
-	report(a, "bundle.refused", CG_SEV_MEDIUM, ver, installed, vi, en);
-	snprintf(a->bundle_refused, sizeof a->bundle_refused, "%s", ver);
+	cg_agent_log(CG_LOG_WARNING, "từ chối %s%.0s %s: %s%.0s", "%.0s%s %s refused: %.0s%s",
+	             k->what_vi, k->what_en, ver, vi, en);
+	report(a, k, "refused", CG_SEV_MEDIUM, ver, installed, vi, en);
+	if (k == &PK_BUNDLE)
+		snprintf(a->bundle_refused, sizeof a->bundle_refused, "%s", ver);
+	else
+		snprintf(a->program_refused, sizeof a->program_refused, "%s", ver);
 }
 
 /* Puts a complete download (inc, every file checked) in place as bundles/ver with its manifest
  * and signature, and points current at it (previous at the one it replaces). */
-static int finish(struct cg_agent *a, const char *ver, const char *installed, const char *man,
-                  size_t mlen, const char *sig, const char *inc, const char *fin)
+static int finish(struct cg_agent *a, const struct pkg *k, const char *ver, const char *installed,
+                  const char *man, size_t mlen, const char *sig, const char *inc, const char *fin)
 {
 	char p[4600];
 	snprintf(p, sizeof p, "%s/manifest.json", inc);
@@ -287,29 +337,39 @@ static int finish(struct cg_agent *a, const char *ver, const char *installed, co
 		if (rename(inc, fin) != 0)
 			rc = CG_EIO;
 	}
-	if (rc == 0 && installed && installed[0])
-		rc = set_link(a, "previous", installed);
+	/* previous: the folder replaced, if there is one (an agent's first upgrade replaces the
+	 * package manager's program, which is not ours to keep) */
+	char prevdir[4300];
+	struct stat pst;
+	int keep = installed && installed[0] &&
+	           bpath(a, k, installed, prevdir, sizeof prevdir) == 0 && stat(prevdir, &pst) == 0;
 	if (rc == 0)
-		rc = set_link(a, "current", ver);
+		rc = set_link(a, k, "previous", keep ? installed : "");
+	if (rc == 0)
+		rc = set_link(a, k, "current", ver);
 	if (rc == 0) {
-		cg_agent_log(CG_LOG_INFO, "đã cài bộ mẫu %s", "bundle %s installed", ver);
-		report(a, "bundle.installed", CG_SEV_INFO, ver, installed, NULL, NULL);
-		prune(a, NULL);
+		cg_agent_log(CG_LOG_INFO, "đã cài %s %s%.0s", "%.0s%s %s installed", k->what_vi,
+		             k->what_en, ver);
+		report(a, k, "installed", CG_SEV_INFO, ver, installed, NULL, NULL);
+		prune(a, k, NULL);
+		if (k == &PK_AGENT)
+			a->upgraded = 1; /* the run loop ends and the new program takes over */
 	} else {
-		cg_agent_log(CG_LOG_WARNING, "chưa cài được bộ mẫu %s: %s",
-		             "bundle %s not installed yet: %s", ver, cg_strerror(rc));
+		cg_agent_log(CG_LOG_WARNING, "chưa cài được %s %s%.0s: %s",
+		             "%.0s%s %s not installed yet: %s", k->what_vi, k->what_en, ver,
+		             cg_strerror(rc));
 	}
 	return rc;
 }
 
 /* Installs version ver, offered by the server. */
-static int install(struct cg_agent *a, const char *ver, const char *installed)
+static int install(struct cg_agent *a, const struct pkg *k, const char *ver, const char *installed)
 {
 	struct cg_http_resp r = {0};
 	struct cg_manifest *m = NULL;
 	struct cg_diags d = CG_DIAGS_INIT;
 	char path[400], inc[4300], fin[4300];
-	snprintf(path, sizeof path, "/api/v1/agent/bundles/bundle/%s", ver);
+	snprintf(path, sizeof path, "/api/v1/agent/bundles/%s/%s", k->kind, ver);
 	int rc = cg_agent_call(a, "GET", path, NULL, &r);
 	const char *man = json_string_value(json_object_get(r.json, "manifest"));
 	const char *sig = json_string_value(json_object_get(r.json, "signature"));
@@ -324,27 +384,51 @@ static int install(struct cg_agent *a, const char *ver, const char *installed)
 		                  "phiên bản %s khác phiên bản được mời %s",
 		                  "version %s is not the one offered, %s", m->version, ver);
 	if (rc) {
-		refuse(a, ver, installed, &d, rc);
+		refuse(a, k, ver, installed, &d, rc);
 		goto out;
 	}
 	char name[200];
 	snprintf(name, sizeof name, ".incoming-%s", ver);
-	rc = bpath(a, name, inc, sizeof inc);
+	rc = bpath(a, k, name, inc, sizeof inc);
 	if (rc == 0)
-		rc = bpath(a, ver, fin, sizeof fin);
+		rc = bpath(a, k, ver, fin, sizeof fin);
 	if (rc == 0)
 		rc = cg_mkdir_p(inc, 0700);
-	prune(a, ver);
+	prune(a, k, ver);
+	/* an agent package: only this host's program, which must be there */
+	char prog[96] = "";
+	size_t mine = m->nfiles;
+	if (k == &PK_AGENT) {
+		program_name(prog, sizeof prog);
+		for (size_t i = 0; i < m->nfiles; i++)
+			if (strcmp(m->files[i].path, prog) == 0 &&
+			    m->files[i].kind == CG_KIND_PROGRAM)
+				mine = i;
+		if (mine == m->nfiles && rc == 0) {
+			rc = cg_diags_add(&d, CG_ENOENT, "manifest.json", 0, 0,
+			                  "gói không có chương trình %s cho máy này",
+			                  "the package has no program %s for this host", prog);
+			refuse(a, k, ver, installed, &d, rc);
+			goto out;
+		}
+	}
 	for (size_t i = 0; rc == 0 && i < m->nfiles; i++)
-		rc = fetch_file(a, ver, i, &m->files[i], inc);
+		if (k == &PK_BUNDLE || i == mine)
+			rc = fetch_file(a, k, ver, i, &m->files[i], inc);
+	if (rc == 0 && prog[0]) {
+		char p[4600];
+		snprintf(p, sizeof p, "%s/%s", inc, prog);
+		if (chmod(p, 0755) != 0)
+			rc = CG_EIO;
+	}
 	if (rc == CG_EBADSIG) {
 		cg_diags_add(&d, rc, "bundle", 0, 0, "SHA-256 của một tệp không khớp manifest",
 		             "a file's SHA-256 does not match the manifest");
-		refuse(a, ver, installed, &d, rc);
+		refuse(a, k, ver, installed, &d, rc);
 		goto out;
 	}
 	if (rc == 0)
-		rc = finish(a, ver, installed, man, mlen, sig, inc, fin);
+		rc = finish(a, k, ver, installed, man, mlen, sig, inc, fin);
 out:
 	cg_manifest_free(m);
 	cg_diags_clear(&d);
@@ -353,14 +437,27 @@ out:
 }
 
 /* Goes back to the kept previous bundle, which must be `ver` and still valid. */
-static int roll_back(struct cg_agent *a, const char *ver, const char *installed)
+static int roll_back(struct cg_agent *a, const struct pkg *k, const char *ver,
+                     const char *installed)
 {
 	char prev[160], dir[4300], p[4600];
 	uint8_t *man = NULL, *sig = NULL;
 	size_t mlen = 0, slen = 0;
 	struct cg_manifest *m = NULL;
 	struct cg_diags d = CG_DIAGS_INIT;
-	link_version(a, "previous", prev, sizeof prev);
+	link_version(a, k, "previous", prev, sizeof prev);
+	if (k == &PK_AGENT && !prev[0]) {
+		/* the first upgrade withdrawn: back to the program the package manager installed */
+		int e = set_link(a, k, "current", "");
+		if (e == 0) {
+			cg_agent_log(CG_LOG_WARNING,
+			             "chương trình %s bị rút: quay về bản đã cài sẵn",
+			             "program %s withdrawn: back to the installed one", installed);
+			report(a, k, "rolled_back", CG_SEV_LOW, CG_VERSION, installed, NULL, NULL);
+			a->upgraded = 1;
+		}
+		return e;
+	}
 	if (strcmp(prev, ver) != 0) {
 		cg_agent_log(CG_LOG_WARNING,
 		             "máy chủ rút bộ mẫu %s nhưng máy này không giữ bản %s: giữ nguyên",
@@ -369,7 +466,7 @@ static int roll_back(struct cg_agent *a, const char *ver, const char *installed)
 		snprintf(a->bundle_refused, sizeof a->bundle_refused, "%s", ver);
 		return CG_ENOENT;
 	}
-	int rc = bpath(a, ver, dir, sizeof dir);
+	int rc = bpath(a, k, ver, dir, sizeof dir);
 	if (rc == 0) {
 		snprintf(p, sizeof p, "%s/manifest.json", dir);
 		rc = cg_read_file(p, CG_MAX_MANIFEST, &man, &mlen);
@@ -388,16 +485,16 @@ static int roll_back(struct cg_agent *a, const char *ver, const char *installed)
 		rc = check(a, (const char *)man, mlen, s, NULL, &m, &d);
 	}
 	if (rc == 0)
-		rc = set_link(a, "current", ver);
+		rc = set_link(a, k, "current", ver);
 	if (rc == 0)
-		rc = set_link(a, "previous", "");
+		rc = set_link(a, k, "previous", "");
 	if (rc == 0) {
 		cg_agent_log(CG_LOG_WARNING, "bộ mẫu %s bị rút: quay về %s",
 		             "bundle %s withdrawn: back to %s", installed, ver);
-		report(a, "bundle.rolled_back", CG_SEV_LOW, ver, installed, NULL, NULL);
-		prune(a, NULL);
+		report(a, k, "rolled_back", CG_SEV_LOW, ver, installed, NULL, NULL);
+		prune(a, k, NULL);
 	} else {
-		refuse(a, ver, installed, &d, rc);
+		refuse(a, k, ver, installed, &d, rc);
 	}
 	cg_free(s);
 	cg_free(man);
@@ -407,28 +504,43 @@ static int roll_back(struct cg_agent *a, const char *ver, const char *installed)
 	return rc;
 }
 
-int cg_agent_bundle_sync(struct cg_agent *a, json_t *offer)
+static int pkg_sync(struct cg_agent *a, const struct pkg *k, json_t *offer)
 {
 	char cur[CG_BUNDLE_VERSION_MAX + 1];
 	const char *ver = json_string_value(json_object_get(offer, "version"));
 	int c = 0;
 	if (!ver || cg_bundle_version_cmp(ver, ver, &c) != 0)
 		return 0;
-	cg_agent_bundle_installed(a, cur, sizeof cur);
-	if (strcmp(ver, cur) == 0 || strcmp(ver, a->bundle_refused) == 0)
+	link_version(a, k, "current", cur, sizeof cur);
+	if (k == &PK_AGENT &&
+	    (!cur[0] || (cg_bundle_version_cmp(cur, CG_VERSION, &c) == 0 && c < 0)))
+		snprintf(cur, sizeof cur, "%s",
+		         CG_VERSION); /* the program the package manager put */
+	if (strcmp(ver, cur) == 0 ||
+	    strcmp(ver, k == &PK_BUNDLE ? a->bundle_refused : a->program_refused) == 0)
 		return 0;
 	char dir[4300];
-	int rc = bpath(a, NULL, dir, sizeof dir);
+	int rc = bpath(a, k, NULL, dir, sizeof dir);
 	if (rc == 0)
 		rc = cg_mkdir_p(dir, 0700);
 	if (rc)
 		return rc;
 	if (cur[0] && cg_bundle_version_cmp(ver, cur, &c) == 0 && c < 0) {
 		if (json_is_true(json_object_get(offer, "rollback")))
-			return roll_back(a, ver, cur);
+			return roll_back(a, k, ver, cur);
 		return 0; /* an older one offered without a withdrawal: keep ours */
 	}
-	return install(a, ver, cur);
+	return install(a, k, ver, cur);
+}
+
+int cg_agent_bundle_sync(struct cg_agent *a, json_t *offer)
+{
+	return pkg_sync(a, &PK_BUNDLE, offer);
+}
+
+int cg_agent_program_sync(struct cg_agent *a, json_t *offer)
+{
+	return pkg_sync(a, &PK_AGENT, offer);
 }
 
 /* Copies src to dst (created) and checks its size and SHA-256 against the manifest. */
@@ -471,6 +583,7 @@ static int copy_checked(const char *src, const char *dst, const struct cg_manife
 
 int cg_agent_bundle_import(struct cg_agent *a, const char *dir, struct cg_diags *d)
 {
+	const struct pkg *k = &PK_BUNDLE;
 	char p[4600], cur[CG_BUNDLE_VERSION_MAX + 1], inc[4300], fin[4300], name[200];
 	uint8_t *man = NULL, *sig = NULL;
 	size_t mlen = 0, slen = 0;
@@ -499,13 +612,13 @@ int cg_agent_bundle_import(struct cg_agent *a, const char *dir, struct cg_diags 
 	cg_agent_bundle_installed(a, cur, sizeof cur);
 	rc = check(a, (const char *)man, mlen, st, cur, &m, d);
 	if (rc) {
-		refuse(a, m ? m->version : "?", cur, d, rc);
+		refuse(a, k, m ? m->version : "?", cur, d, rc);
 		goto out;
 	}
 	snprintf(name, sizeof name, ".incoming-%s", m->version);
-	rc = bpath(a, name, inc, sizeof inc);
+	rc = bpath(a, k, name, inc, sizeof inc);
 	if (rc == 0)
-		rc = bpath(a, m->version, fin, sizeof fin);
+		rc = bpath(a, k, m->version, fin, sizeof fin);
 	if (rc == 0)
 		rc = cg_mkdir_p(inc, 0700);
 	for (size_t i = 0; rc == 0 && i < m->nfiles; i++) {
@@ -522,9 +635,9 @@ int cg_agent_bundle_import(struct cg_agent *a, const char *dir, struct cg_diags 
 			             cg_strerror(rc));
 	}
 	if (rc == CG_EBADSIG)
-		refuse(a, m->version, cur, d, rc);
+		refuse(a, k, m->version, cur, d, rc);
 	if (rc == 0)
-		rc = finish(a, m->version, cur, (const char *)man, mlen, st, inc, fin);
+		rc = finish(a, k, m->version, cur, (const char *)man, mlen, st, inc, fin);
 out:
 	cg_manifest_free(m);
 	cg_free(st);

@@ -66,7 +66,8 @@ void cg_agent_close(struct cg_agent *a)
 	cg_spool_close(a->spool);
 	json_decref(a->bundle_offer);
 	json_decref(a->ioc_offer);
-	a->ioc_offer = NULL;
+	json_decref(a->program_offer);
+	a->ioc_offer = a->program_offer = NULL;
 	a->client = NULL;
 	a->spool = NULL;
 	a->bundle_offer = NULL;
@@ -122,16 +123,17 @@ static json_t *heartbeat_body(struct cg_agent *a)
 
 	cg_agent_facts_get(&f);
 	cg_agent_self_sample(&a->self);
-	char bv[160];
+	char bv[160], pv[160];
 	if (cg_spool_stats(a->spool, &st))
 		return NULL;
 	cg_agent_bundle_installed(a, bv, sizeof bv);
-	return json_pack("{s:s, s:I, s:o*, s:{s:f, s:I}, s:{s:I, s:I}, s:s, s:s}", "epoch",
+	cg_agent_program_installed(a, pv, sizeof pv);
+	return json_pack("{s:s, s:I, s:o*, s:{s:f, s:I}, s:{s:I, s:I}, s:s, s:s, s:s}", "epoch",
 	                 st.epoch, "next_seq", (json_int_t)st.next_seq, "facts",
 	                 cg_agent_facts_json(&f), "self", "cpu_pct", a->self.cpu_pct, "rss_kb",
 	                 (json_int_t)a->self.rss_kb, "spool", "pending", (json_int_t)st.pending,
 	                 "dropped", (json_int_t)st.dropped, "bundle_version", bv, "agent_version",
-	                 CG_VERSION);
+	                 CG_VERSION, "program_version", pv);
 }
 
 static void contact(struct cg_agent *a)
@@ -161,6 +163,8 @@ int cg_agent_heartbeat(struct cg_agent *a, long *tasks)
 		a->bundle_offer = json_incref(json_object_get(r.json, "bundle"));
 		json_decref(a->ioc_offer);
 		a->ioc_offer = json_incref(json_object_get(r.json, "iocs"));
+		json_decref(a->program_offer);
+		a->program_offer = json_incref(json_object_get(r.json, "agent"));
 		contact(a);
 	} else if (rc == 0 && r.status == 409 &&
 	           strcmp(cg_agent_errcode(&r), "identity_conflict") == 0) {
@@ -297,6 +301,11 @@ static int round_once(struct cg_agent *a)
 		json_decref(a->bundle_offer);
 		a->bundle_offer = NULL;
 	}
+	if (rc == 0 && json_is_object(a->program_offer)) {
+		(void)cg_agent_program_sync(a, a->program_offer);
+		json_decref(a->program_offer);
+		a->program_offer = NULL;
+	}
 	if (rc == 0 && json_is_object(a->ioc_offer)) {
 		(void)cg_agent_iocs_sync(a, a->ioc_offer);
 		json_decref(a->ioc_offer);
@@ -315,8 +324,8 @@ int cg_agent_run(struct cg_agent *a, int once)
 		int64_t wait;
 		a->retry_after = 0;
 		rc = round_once(a);
-		if (once)
-			break;
+		if (once || a->upgraded)
+			break; /* an upgraded program: the caller starts it */
 		if (rc == 0) {
 			a->attempt = 0;
 			wait = (int64_t)a->heartbeat_s * 1000;

@@ -50,7 +50,8 @@ static char *sig_text(const uint8_t *b, size_t n)
 }
 
 /* Sends what the server lacks of file f (its answer entry) from dir. */
-static int send_file(struct cg_admin *a, const char *dir, const char *ver, json_t *f, uint8_t *buf)
+static int send_file(struct cg_admin *a, const char *kind, const char *dir, const char *ver,
+                     json_t *f, uint8_t *buf)
 {
 	const char *name = json_string_value(json_object_get(f, "path"));
 	json_int_t idx = json_integer_value(json_object_get(f, "index"));
@@ -72,7 +73,7 @@ static int send_file(struct cg_admin *a, const char *dir, const char *ver, json_
 			rc = CG_EIO;
 			break;
 		}
-		snprintf(url, sizeof url, "/api/v1/bundles/bundle/%s/files/%lld?offset=%lld", ver,
+		snprintf(url, sizeof url, "/api/v1/bundles/%s/%s/files/%lld?offset=%lld", kind, ver,
 		         (long long)idx, (long long)have);
 		rc = cg_admin_post_bytes(a, url, "application/octet-stream", buf, got, &j);
 		if (rc == 0)
@@ -86,7 +87,7 @@ static int send_file(struct cg_admin *a, const char *dir, const char *ver, json_
 	return rc;
 }
 
-static int publish(struct cg_admin *a, const char *dir)
+static int publish(struct cg_admin *a, const char *kind, const char *dir)
 {
 	char p[4400];
 	uint8_t *man = NULL, *sig = NULL, *buf = NULL;
@@ -110,7 +111,7 @@ static int publish(struct cg_admin *a, const char *dir)
 	}
 	if (rc == 0 && (!(st = sig_text(sig, slen)) || !(buf = cg_malloc(CHUNK))))
 		rc = CG_ENOMEM;
-	if (rc == 0 && !(body = json_pack("{s:s,s:s%,s:s}", "kind", "bundle", "manifest",
+	if (rc == 0 && !(body = json_pack("{s:s,s:s%,s:s}", "kind", kind, "manifest",
 	                                  (const char *)man, mlen, "signature", st)))
 		rc = CG_EPARSE; /* not UTF-8 */
 	if (rc == 0)
@@ -120,16 +121,16 @@ static int publish(struct cg_admin *a, const char *dir)
 	{
 		if (rc || !ver)
 			break;
-		rc = send_file(a, dir, ver, f, buf);
+		rc = send_file(a, kind, dir, ver, f, buf);
 	}
 	if (rc == 0 && a->c->json)
 		cg_admin_json(j);
 	else if (rc == 0 && ver)
-		printf(cg_tr("Đã tải lên bộ mẫu %s; đưa cho nhóm thử trước: admin bundles canary "
+		printf(cg_tr("Đã tải lên %s %s; đưa cho nhóm thử trước: admin bundles canary "
 		             "%s, cho mọi máy: admin bundles release %s\n",
-		             "Bundle %s uploaded; to the canary group: admin bundles canary %s, to "
+		             "Uploaded %s %s; to the canary group: admin bundles canary %s, to "
 		             "every host: admin bundles release %s\n"),
-		       ver, ver, ver);
+		       kind, ver, ver, ver);
 	json_decref(body);
 	json_decref(j);
 	cg_free(st);
@@ -145,24 +146,27 @@ int cg_admin_bundles(struct cg_admin *a, int argc, char **argv)
 	if (strcmp(argv[0], "list") == 0 && argc == 1)
 		return cg_admin_list(a, "/api/v1/bundles", "bundles", 500, bundle_cols,
 		                     sizeof(bundle_cols) / sizeof(bundle_cols[0]));
+	const char *kind = a->kind ? a->kind : "bundle";
+	if (strcmp(kind, "bundle") != 0 && strcmp(kind, "agent") != 0)
+		return cg_admin_usage("--kind bundle|agent", "--kind bundle|agent");
 	if (strcmp(argv[0], "publish") == 0 && argc == 2)
-		return publish(a, argv[1]);
+		return publish(a, kind, argv[1]);
 	const char *to = strcmp(argv[0], "canary") == 0     ? "canary"
 	                 : strcmp(argv[0], "release") == 0  ? "released"
 	                 : strcmp(argv[0], "withdraw") == 0 ? "withdrawn"
 	                                                    : NULL;
 	if (!to || argc != 2 || cg_admin_esc(argv[1], esc, sizeof esc))
 		return cg_admin_usage("admin bundles list | admin bundles publish THƯ_MỤC | admin "
-		                      "bundles canary|release|withdraw PHIÊN_BẢN",
+		                      "bundles canary|release|withdraw PHIÊN_BẢN [--kind agent]",
 		                      "admin bundles list | admin bundles publish DIR | admin "
-		                      "bundles canary|release|withdraw VERSION");
+		                      "bundles canary|release|withdraw VERSION [--kind agent]");
 	json_t *b = json_pack("{s:s}", "state", to), *j = NULL;
-	snprintf(path, sizeof path, "/api/v1/bundles/bundle/%s", esc);
+	snprintf(path, sizeof path, "/api/v1/bundles/%s/%s", kind, esc);
 	int rc = cg_admin_post(a, path, b, &j);
 	if (rc == 0 && a->c->json)
 		cg_admin_json(j);
 	else if (rc == 0)
-		printf(cg_tr("Bộ mẫu %s: %s\n", "Bundle %s: %s\n"), argv[1], to);
+		printf(cg_tr("%s %s: %s\n", "%s %s: %s\n"), kind, argv[1], to);
 	json_decref(b);
 	json_decref(j);
 	return rc;

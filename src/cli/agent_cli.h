@@ -14,5 +14,9 @@ int cg_agent_cli_export(struct cg_agent *a, const char *dir);
 /* `canhgac agent import DIR`: a signed bundle folder (DIR or DIR/bundle) and the server's tasks
  * file for this host (DIR/tasks-AGENT_ID.json), as carried on a USB stick (agent_export.c). */
 int cg_agent_cli_import(struct cg_agent *a, const char *dir);
+/* Starts the agent program this host should run when it is not this one (an installed
+ * upgrade, or the package's program after a withdrawal): returns 0 when this one is right;
+ * otherwise does not return, or returns an error with the agent closed. */
+int cg_agent_cli_reexec(struct cg_agent *a);
 
 #endif

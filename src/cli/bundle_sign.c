@@ -5,6 +5,7 @@
 
 #include "canhgac/alloc.h"
 #include "canhgac/bundle_sign.h"
+#include "canhgac/digest.h"
 #include "canhgac/limits.h"
 #include "canhgac/manifest.h"
 #include "canhgac/sys.h"
@@ -158,5 +159,89 @@ out:
 	if (key)
 		cg_bundle_key_free((char *)key, klen);
 	cg_free(man);
+	return rc ? CG_EXIT_ERROR : CG_EXIT_OK;
+}
+
+/* The architecture name of an ELF program as `uname -m` says it, from its header; NULL when
+ * the file is not an ELF program of a known machine. */
+static const char *elf_arch(const uint8_t *b, size_t n)
+{
+	if (n < 20 || memcmp(b, "\177ELF", 4) != 0 || b[5] != 1 /* little-endian */)
+		return NULL;
+	unsigned mach = (unsigned)b[18] | (unsigned)b[19] << 8;
+	return mach == 62 ? "x86_64" : mach == 3 ? "i686" : mach == 183 ? "aarch64" : NULL;
+}
+
+int cg_cli_bundle_agent_package(const char *out, const char *version, char *const *programs,
+                                size_t n)
+{
+	struct cg_manifest m;
+	struct cg_manifest_file files[8];
+	char path[4200], *json = NULL;
+	size_t jlen = 0, nf = 0;
+	int rc = 0, c;
+	memset(&m, 0, sizeof m);
+	memset(files, 0, sizeof files);
+	if (!out || n == 0 || n > 8 || (version && cg_bundle_version_cmp(version, version, &c))) {
+		cg_cli_err("%s",
+		           cg_tr("bundle agent-package: cần --out DIR, 1 đến 8 CHƯƠNG_TRÌNH và "
+		                 "--version dạng số chấm số",
+		                 "bundle agent-package: needs --out DIR, 1 to 8 PROGRAMs and a "
+		                 "dotted --version"));
+		return CG_EXIT_ERROR;
+	}
+	rc = cg_mkdir_p(out, 0755);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		uint8_t *buf = NULL;
+		size_t len = 0;
+		struct cg_digest_result d;
+		const char *arch = NULL;
+		rc = cg_read_file(programs[i], 512u << 20, &buf, &len);
+		if (rc == 0 && !(arch = elf_arch(buf, len)))
+			rc = CG_EUNSUPP;
+		if (rc == 0)
+			rc = cg_digest_buf(CG_HASH_SHA256, buf, len, &d);
+		if (rc == 0) {
+			files[nf].path = cg_malloc(64);
+			rc = files[nf].path ? 0 : CG_ENOMEM;
+		}
+		if (rc == 0) {
+			snprintf(files[nf].path, 64, "canhgac-linux-%s", arch);
+			memcpy(files[nf].sha256, d.sha256, 32);
+			files[nf].size = len;
+			files[nf].kind = CG_KIND_PROGRAM;
+			snprintf(path, sizeof path, "%s/%s", out, files[nf].path);
+			rc = cg_write_file_atomic(path, buf, len, 0755);
+			nf++;
+		}
+		if (rc)
+			cg_cli_err(cg_tr("%s: %s (cần chương trình canhgac ELF của Linux)",
+			                 "%s: %s (a canhgac Linux ELF program is expected)"),
+			           programs[i], cg_strerror(rc));
+		cg_free(buf);
+	}
+	m.format = CG_MANIFEST_FORMAT;
+	m.name = (char *)"canhgac-agent";
+	m.version = (char *)(version ? version : CG_VERSION);
+	m.expires = INT64_MIN;
+	m.files = files;
+	m.nfiles = nf;
+	if (rc == 0)
+		rc = cg_manifest_to_json(&m, &json, &jlen);
+	snprintf(path, sizeof path, "%s/manifest.json", out);
+	if (rc == 0)
+		rc = cg_write_file_atomic(path, json, jlen, 0644);
+	if (rc == 0)
+		printf(
+		    cg_tr("Gói tác tử %s ở %s; ký bằng: canhgac bundle sign %s --key KHÓA.key "
+		          "--expires NGÀY, rồi: canhgac admin bundles publish %s --kind agent\n",
+		          "Agent package %s in %s; sign it: canhgac bundle sign %s --key KEY.key "
+		          "--expires DATE, then: canhgac admin bundles publish %s --kind agent\n"),
+		    m.version, out, out, out);
+	else
+		cg_cli_err("bundle agent-package: %s", cg_strerror(rc));
+	cg_free(json);
+	for (size_t i = 0; i < nf; i++)
+		cg_free(files[i].path);
 	return rc ? CG_EXIT_ERROR : CG_EXIT_OK;
 }

@@ -147,5 +147,9 @@ struct cg_bundle_sign_opts {
 };
 int cg_cli_bundle_keygen(const char *prefix);
 int cg_cli_bundle_sign(const char *dir, const struct cg_bundle_sign_opts *so);
+/* `bundle agent-package --out DIR [--version V] PROGRAM...`: a package of canhgac programs
+ * (canhgac-linux-ARCH, from each ELF header) with its manifest, to sign and publish. */
+int cg_cli_bundle_agent_package(const char *out, const char *version, char *const *programs,
+                                size_t n);
 
 #endif

@@ -133,6 +133,10 @@ static const struct {
     {"alerts", "update", B(O_STATE) | B(O_ASSIGNEE) | B(O_COMMENT)},
     {"botnet", "matches", B(O_UNIT)},
     {"botnet", "handle", B(O_ACTION)},
+    {"bundles", "publish", B(O_KIND)},
+    {"bundles", "canary", B(O_KIND)},
+    {"bundles", "release", B(O_KIND)},
+    {"bundles", "withdraw", B(O_KIND)},
 };
 
 /* Refuses an option the verb does not take (it would be silently ignored otherwise). */

@@ -125,7 +125,16 @@ static int cmd_run(struct cg_agent *a, int once)
 		fprintf(stderr, "<4>%s\n",
 		        cg_tr("chưa đăng ký: sự kiện chỉ được giữ trong hàng đợi",
 		              "not enrolled: events are only kept in the spool"));
+	const char *up = getenv("CANHGAC_AGENT_EXEC");
+	if (up && up[0])
+		fprintf(stderr, "<6>%s %s\n",
+		        cg_tr("đang chạy chương trình nâng cấp", "running the upgraded program"),
+		        up);
+	if (cg_agent_cli_reexec(a) != 0)
+		return CG_EXIT_ERROR;
 	rc = cg_agent_run(a, once);
+	if (a->upgraded && cg_agent_cli_reexec(a) != 0)
+		return CG_EXIT_ERROR;
 	if (once && rc) {
 		cg_cli_err(cg_tr("một vòng chưa xong: %s", "the round did not complete: %s"),
 		           cg_strerror(rc));

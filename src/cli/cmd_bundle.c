@@ -235,10 +235,15 @@ int cg_cmd_bundle(struct cg_cli *c, int argc, char **argv)
 		}
 		return bundle_import(c, &io, argv + optind, argc - optind);
 	}
+#ifndef _WIN32
+	if (sub && strcmp(sub, "agent-package") == 0)
+		return cg_cli_bundle_agent_package(io.out, io.version, argv + optind,
+		                                   (size_t)(argc - optind));
+#endif
 	if (sub && (strcmp(sub, "keygen") == 0 || strcmp(sub, "sign") == 0))
 		return keygen_or_sign(sub, &io, optind < argc ? argv[optind] : NULL);
-	cg_cli_err("%s", cg_tr("thiếu lệnh con: import, info, keygen hoặc sign",
-	                       "missing subcommand: import, info, keygen or sign"));
+	cg_cli_err("%s", cg_tr("thiếu lệnh con: import, info, keygen, sign hoặc agent-package",
+	                       "missing subcommand: import, info, keygen, sign or agent-package"));
 	cg_cli_usage_hint("bundle");
 	return CG_EXIT_ERROR;
 }

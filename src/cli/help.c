@@ -156,7 +156,8 @@ static const struct help helps[] = {
      "Cách dùng: canhgac bundle import SOURCE... --out DIR [--name NAME] [--version V]\n"
      "           canhgac bundle info [DIR] [--json]\n"
      "           canhgac bundle keygen --out PREFIX\n"
-     "           canhgac bundle sign DIR --key PREFIX.key [--expires DATE] [--version V]\n\n"
+     "           canhgac bundle sign DIR --key PREFIX.key [--expires DATE] [--version V]\n"
+     "           canhgac bundle agent-package --out DIR [--version V] CHƯƠNG_TRÌNH...\n\n"
      "import: tạo bộ mẫu từ tệp .cvd/.cld của ClamAV, .hdb/.hsb/.ndb, CSV của MalwareBazaar,\n"
      "        danh sách mã băm hoặc luật YARA; báo cáo những gì bị bỏ qua theo loại.\n"
      "info:   kiểm tra và hiển thị phiên bản, ngày hết hạn, số lượng mẫu của bộ mẫu.\n"
@@ -164,11 +165,15 @@ static const struct help helps[] = {
      "        PREFIX.pub (công khai, dùng với --trust-key); không ghi đè tệp đã có (Linux).\n"
      "sign:   ghi manifest.json.sig cho bộ mẫu DIR; --expires 2027-01-31 (hoặc\n"
      "        2027-01-31T00:00:00Z, giờ UTC) và --version 2026.12.03.1 sửa manifest.json\n"
-     "        trước khi ký (Linux).\n\n" COMMON_VI "\nMã thoát: 0 thành công, 2 lỗi.\n",
+     "        trước khi ký (Linux).\n"
+     "agent-package: gói chương trình canhgac (canhgac-linux-KIẾN_TRÚC) để nâng cấp tác tử;\n"
+     "        ký bằng sign rồi tải lên: admin bundles publish DIR --kind agent "
+     "(Linux).\n\n" COMMON_VI "\nMã thoát: 0 thành công, 2 lỗi.\n",
      "Usage: canhgac bundle import SOURCE... --out DIR [--name NAME] [--version V]\n"
      "       canhgac bundle info [DIR] [--json]\n"
      "       canhgac bundle keygen --out PREFIX\n"
-     "       canhgac bundle sign DIR --key PREFIX.key [--expires DATE] [--version V]\n\n"
+     "       canhgac bundle sign DIR --key PREFIX.key [--expires DATE] [--version V]\n"
+     "       canhgac bundle agent-package --out DIR [--version V] PROGRAM...\n\n"
      "import: build a bundle from ClamAV .cvd/.cld files, .hdb/.hsb/.ndb files, MalwareBazaar\n"
      "        CSV exports, hash lists or YARA rules; reports what was skipped, by type.\n"
      "info:   verify a bundle and show its version, expiry and signature counts.\n"
@@ -176,7 +181,10 @@ static const struct help helps[] = {
      "        PREFIX.pub (public, for --trust-key); never overwrites a file (Linux).\n"
      "sign:   write manifest.json.sig for the bundle DIR; --expires 2027-01-31 (or\n"
      "        2027-01-31T00:00:00Z, UTC) and --version 2026.12.03.1 change manifest.json\n"
-     "        before signing (Linux).\n\n" COMMON_EN "\nExit status: 0 success, 2 error.\n"},
+     "        before signing (Linux).\n"
+     "agent-package: package canhgac programs (canhgac-linux-ARCH) for agent upgrades; sign it\n"
+     "        with sign, then upload: admin bundles publish DIR --kind agent (Linux).\n\n" COMMON_EN
+     "\nExit status: 0 success, 2 error.\n"},
     {"vercmp",
      "Cách dùng: canhgac vercmp [--scheme S] A OP B\n"
      "           canhgac vercmp [--scheme S] --batch [FILE...]\n\n"

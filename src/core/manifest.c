@@ -17,8 +17,8 @@
 
 #define MAX_TIME_TEXT 40
 
-static const char *const kind_names[CG_KIND_N] = {"hdb", "hsb",  "hdu",      "hsu",
-                                                  "ndb", "yara", "hashlist", "csv"};
+static const char *const kind_names[CG_KIND_N] = {"hdb",  "hsb",      "hdu", "hsu",    "ndb",
+                                                  "yara", "hashlist", "csv", "program"};
 
 const char *cg_bundle_kind_name(enum cg_bundle_kind k)
 {

@@ -128,8 +128,13 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	json_t *offer = NULL;
 	if (bv && strlen(bv) > CG_BUNDLE_VERSION_MAX)
 		bv = NULL;
+	const char *pv = json_string_value(json_object_get(j, "program_version"));
 	if (av && strlen(av) > 64)
 		av = NULL;
+	if (pv && (strlen(pv) > 64 || !pv[0]))
+		pv = NULL;
+	if (pv) /* an upgrade installed by the agent runs instead of its own program */
+		av = pv;
 	if (rc == 0 && (bv || av))
 		rc = cg_db_exec(q->db, NULL,
 		                "UPDATE agents SET bundle_version = COALESCE(?, bundle_version), "
@@ -138,9 +143,11 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc == 0)
 		rc = cg_db_query_int(q->db, &canary, "SELECT canary FROM agents WHERE id = ?", "i",
 		                     q->who.agent_id);
-	json_t *iocs = NULL;
+	json_t *iocs = NULL, *prog = NULL;
 	if (rc == 0)
 		rc = cg_srv_bundle_offer(q->db, "bundle", canary != 0, bv, &offer);
+	if (rc == 0) /* the agent program it runs: an installed upgrade, else its own */
+		rc = cg_srv_bundle_offer(q->db, "agent", canary != 0, av, &prog);
 	if (rc == 0)
 		rc = cg_srv_ioc_version(q->db, &iocs);
 	json_decref(j);
@@ -153,11 +160,12 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc != 0) {
 		json_decref(offer);
 		json_decref(iocs);
+		json_decref(prog);
 		return cg_resp_dberr(r, rc);
 	}
 	cg_resp_json(r, 200,
-	             json_pack("{s:I,s:i,s:o?,s:o?}", "tasks", (json_int_t)pending, "heartbeat_s",
-	                       60, "bundle", offer, "iocs", iocs));
+	             json_pack("{s:I,s:i,s:o?,s:o?,s:o?}", "tasks", (json_int_t)pending,
+	                       "heartbeat_s", 60, "bundle", offer, "iocs", iocs, "agent", prog));
 	return 0;
 }
 

@@ -30,7 +30,16 @@
 
 static int kind_ok(const char *k)
 {
-	return k && strcmp(k, "bundle") == 0;
+	return k && (strcmp(k, "bundle") == 0 || strcmp(k, "agent") == 0);
+}
+
+/* A signature bundle holds no program; an agent package holds programs only. */
+static int files_fit(const char *kind, const struct cg_manifest *m)
+{
+	for (size_t i = 0; i < m->nfiles; i++)
+		if ((m->files[i].kind == CG_KIND_PROGRAM) != (strcmp(kind, "agent") == 0))
+			return 0;
+	return m->nfiles > 0;
 }
 
 static int version_ok(const char *v)
@@ -125,9 +134,9 @@ int cg_h_bundles_upload(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		cg_resp_err(
 		    r, 400, "bad_request",
 		    "Cần 'manifest' (nội dung manifest.json) và 'signature' (manifest.json.sig, "
-		    "base64); 'kind' là bundle",
+		    "base64); 'kind' là bundle hoặc agent",
 		    "'manifest' (the text of manifest.json) and 'signature' (manifest.json.sig, "
-		    "base64) are required; 'kind' is bundle");
+		    "base64) are required; 'kind' is bundle or agent");
 		goto out;
 	}
 	if (!s->bundle_key) {
@@ -143,6 +152,16 @@ int cg_h_bundles_upload(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (rc) {
 		diag_err(r, 400, "bad_manifest", &d, "manifest.json không hợp lệ",
 		         "manifest.json is not valid");
+		goto out;
+	}
+	if (!files_fit(kind, m)) {
+		rc = CG_EINVAL;
+		cg_resp_err(
+		    r, 400, "bad_files",
+		    "Bộ mẫu không chứa chương trình (kind program); gói tác tử (kind agent) chỉ "
+		    "chứa chương trình canhgac-linux-KIẾN_TRÚC",
+		    "A bundle holds no program (kind program); an agent package (kind agent) "
+		    "holds only programs named canhgac-linux-ARCH");
 		goto out;
 	}
 	cg_sha256_hex(man, mlen, mhex);
@@ -578,6 +597,8 @@ int cg_srv_bundle_offer(struct cg_db *db, const char *kind, int canary, const ch
 	if (best != (size_t)-1)
 		*out = json_pack("{s:s,s:s,s:b}", "version", cg_rows_get(v, best, 0), "sha256",
 		                 cg_rows_get(v, best, 1), "rollback", withdrawn);
+	else if (withdrawn) /* nothing left to offer: back to what the host had before any */
+		*out = json_pack("{s:s,s:s,s:b}", "version", "0", "sha256", "", "rollback", 1);
 	cg_rows_free(v);
 	return 0;
 }

@@ -187,8 +187,50 @@ def run(tmp, srv):
     check(st == 403 and st2 == 403 and st3 == 403,
           "only department admins upload, roll out and choose the canary group")
 
+    upgrades(tmp, srv, adm, key, base, c1, c2, hid)
     if DB is None:
         broken_server(tmp, srv, adm, key, c1, c2)
+
+
+def upgrades(tmp, srv, adm, key, base, c1, c2, hid):
+    """Agent programs are signed, rolled out and withdrawn the same way."""
+    pkg = os.path.join(tmp, "agent-0.1.1")
+    r = run_cg("bundle", "agent-package", "--out", pkg, "--version", "99.1.1", CG)
+    arch = os.uname().machine
+    check(os.path.exists(os.path.join(pkg, "canhgac-linux-" + arch)),
+          "bundle agent-package names the program by architecture (%s)" % r.stdout.strip())
+    st, j = upload_bundle(adm, pkg, signature="")
+    check(st == 400 or st == 422, "an unsigned agent package is refused (%s)" % st)
+    run_cg("bundle", "sign", pkg, "--key", key + ".key", "--expires", in_days(90))
+    prog_as_bundle = os.path.join(tmp, "prog-as-bundle")
+    shutil.copytree(pkg, prog_as_bundle)
+    with open(os.path.join(prog_as_bundle, "manifest.json.sig")) as f:
+        sig = f.read()
+    with open(os.path.join(prog_as_bundle, "manifest.json"), encoding="utf-8") as f:
+        man = f.read()
+    st, j, _ = adm.call("POST", "/api/v1/bundles", {"kind": "bundle", "manifest": man, "signature": sig})
+    check(st == 400 and j["error"] == "bad_files", "a program cannot pass as a signature bundle")
+    run_cg("admin", "bundles", "publish", pkg, "--kind", "agent", *base)
+    run_cg("admin", "bundles", "release", "99.1.1", "--kind", "agent", *base)
+    r = c2.run()
+    cur = os.path.join(c2.dir, "agent", "programs", "current")
+    check(os.path.islink(cur) and os.readlink(cur) == "99.1.1" and
+          "running the upgraded program 99.1.1" in r.stderr,
+          "the agent installs the signed program and switches to it (%s)" % r.stderr.strip()[-300:])
+    prog = os.path.join(c2.dir, "agent", "programs", "99.1.1", "canhgac-linux-" + arch)
+    check(os.access(prog, os.X_OK) and open(prog, "rb").read() == open(CG, "rb").read(),
+          "the installed program is the signed one, executable")
+    r = c2.run()
+    check("running the upgraded program 99.1.1" in r.stderr, "a restart runs the upgraded program")
+    hosts = {h["hostname"]: h for h in adm.ok("GET", "/api/v1/hosts")["hosts"]}
+    check(hosts["pc-lab"]["agent_version"] == "99.1.1", "the server knows the program version (%s)"
+          % hosts["pc-lab"]["agent_version"])
+    run_cg("admin", "bundles", "withdraw", "99.1.1", "--kind", "agent", *base)
+    r = c2.run()
+    check(not os.path.islink(cur) and "back to the installed one" in r.stderr,
+          "withdrawn: back to the program the package manager installed (%s)" % r.stderr.strip()[-300:])
+    r = c2.run()
+    check("upgraded program" not in r.stderr, "and it stays there")
 
 
 def broken_server(tmp, srv, adm, key, c1, c2):
