@@ -15,7 +15,9 @@ struct cg_agent {
 	struct cg_agentconf conf;
 	char data_dir[4096]; /* DATA_DIR */
 	char dir[4096];      /* DATA_DIR/agent: spool.db, ca.pem, identity.json */
-	char exe[4096];      /* this program, run for scans ("/proc/self/exe" resolved) */
+	char exe[4096];      /* this program ("/proc/self/exe" resolved) */
+	char scanner[4096];  /* the program run for scans: this one, or for canhgac-agent the
+	                        canhgac beside it */
 	struct cg_spool *spool;
 	struct cg_agent_identity id;
 	int have_id;

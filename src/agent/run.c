@@ -42,6 +42,11 @@ int cg_agent_open(struct cg_agent *a, const struct cg_agentconf *conf, const cha
 		return CG_ELIMIT;
 	if (cg_path_real("/proc/self/exe", a->exe, sizeof(a->exe)) != 0)
 		snprintf(a->exe, sizeof(a->exe), "/usr/bin/canhgac");
+	/* canhgac-agent has no scanner: scans run the canhgac installed beside it */
+	snprintf(a->scanner, sizeof(a->scanner), "%s", a->exe);
+	char *slash = strrchr(a->scanner, '/');
+	if (slash && strcmp(slash + 1, "canhgac-agent") == 0)
+		snprintf(slash + 1, sizeof(a->scanner) - (size_t)(slash + 1 - a->scanner), "canhgac");
 	rc = cg_mkdir_p(a->dir, 0700);
 	if (rc)
 		return rc;

@@ -97,7 +97,7 @@ int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, si
 	*records = 0;
 	if (n == 0 || n > CG_AGENT_MAX_PATHS)
 		return CG_EINVAL;
-	argv[k++] = a->exe;
+	argv[k++] = a->scanner;
 	argv[k++] = (char *)"scan";
 	argv[k++] = (char *)"--json";
 	argv[k++] = (char *)"--no-progress";

@@ -260,3 +260,29 @@ int cg_cli_read_override(const struct cg_cli *c, const char *name, size_t max, u
 	}
 	return 1;
 }
+
+void cg_cli_pick_language(int argc, char **argv)
+{
+	const char *v = getenv("CANHGAC_LANG");
+	if (!v || !*v) {
+		const char *lc = getenv("LC_ALL");
+		if (!lc || !*lc)
+			lc = getenv("LC_MESSAGES");
+		if (!lc || !*lc)
+			lc = getenv("LANG");
+		v = (lc && strncmp(lc, "en", 2) == 0) ? "en" : "vi";
+	}
+	cg_lang_set(strncmp(v, "en", 2) == 0 ? CG_LANG_EN : CG_LANG_VI);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			v = argv[i + 1];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			v = argv[i] + 7;
+		else
+			continue;
+		if (strcmp(v, "en") == 0)
+			cg_lang_set(CG_LANG_EN);
+		else if (strcmp(v, "vi") == 0)
+			cg_lang_set(CG_LANG_VI);
+	}
+}

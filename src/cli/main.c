@@ -40,33 +40,6 @@ static const struct command commands[] = {
 };
 /* clang-format on */
 
-/* Vietnamese unless CANHGAC_LANG, or else the locale, says English; --lang wins over both. */
-static void pick_language(int argc, char **argv)
-{
-	const char *v = getenv("CANHGAC_LANG");
-	if (!v || !*v) {
-		const char *lc = getenv("LC_ALL");
-		if (!lc || !*lc)
-			lc = getenv("LC_MESSAGES");
-		if (!lc || !*lc)
-			lc = getenv("LANG");
-		v = (lc && strncmp(lc, "en", 2) == 0) ? "en" : "vi";
-	}
-	cg_lang_set(strncmp(v, "en", 2) == 0 ? CG_LANG_EN : CG_LANG_VI);
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-			v = argv[i + 1];
-		else if (strncmp(argv[i], "--lang=", 7) == 0)
-			v = argv[i] + 7;
-		else
-			continue;
-		if (strcmp(v, "en") == 0)
-			cg_lang_set(CG_LANG_EN);
-		else if (strcmp(v, "vi") == 0)
-			cg_lang_set(CG_LANG_VI);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	struct cg_cli c;
@@ -78,7 +51,7 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.prog = "canhgac";
 	cg_alloc_set_large_hook(cg_sys_large_alloc_hint);
-	pick_language(argc, argv);
+	cg_cli_pick_language(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cg_cli_help(NULL, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CG_EXIT_ERROR : CG_EXIT_OK;

@@ -24,6 +24,8 @@ if DB == "pg":
     DB = os.environ["CG_TEST_PG_URL"]
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 SAMPLE = os.path.join(SRC, "bundles", "sample")
+# The agent service's own program (canhgac-agent, beside canhgac), as systemd runs it.
+AGENT = os.path.join(os.path.dirname(CG), "canhgac-agent")
 failures = []
 
 
@@ -33,9 +35,9 @@ def check(cond, what):
         failures.append(what)
 
 
-def run_cg(*args, env=None, check_rc=True):
-    r = subprocess.run([CG] + list(args) + ["--lang", "en"], capture_output=True, text=True,
-                       timeout=300, env=env)
+def run_cg(*args, env=None, check_rc=True, prog=None):
+    r = subprocess.run([prog or CG] + list(args) + ["--lang", "en"], capture_output=True,
+                       text=True, timeout=300, env=env)
     if check_rc and r.returncode != 0:
         raise AssertionError("%s -> %d\n%s%s" % (" ".join(args), r.returncode, r.stdout, r.stderr))
     return r
@@ -70,7 +72,7 @@ class Host:
 
     def agent(self, *args, check_rc=True):
         return run_cg("agent", *args, "--data-dir", self.dir, "--config", self.conf,
-                      check_rc=check_rc)
+                      check_rc=check_rc, prog=AGENT)
 
     def run(self):
         return self.agent("run", "--once")

@@ -36,8 +36,12 @@ def check(cond, what):
         failures.append(what)
 
 
+# The agent service's own program (canhgac-agent, beside canhgac), as systemd runs it.
+AGENT = os.path.join(os.path.dirname(CG), "canhgac-agent")
+
+
 def agent(datadir, *args, conf=None, check_rc=True):
-    cmd = [CG, "agent"] + list(args) + ["--lang", "en", "--data-dir", datadir]
+    cmd = [AGENT] + list(args) + ["--lang", "en", "--data-dir", datadir]
     if conf:
         cmd += ["--config", conf]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
