@@ -37,7 +37,8 @@ static int own_args(char **buf, char *argv[MAX_ARGS + 1])
 		argv[n++] = *buf + i;
 	/* `canhgac-agent run` becomes `canhgac-agent agent run`, which both programs take */
 	const char *s = strrchr(argv[0], '/');
-	if (strcmp(s ? s + 1 : argv[0], "canhgac-agent") == 0 && (n < 2 || strcmp(argv[1], "agent"))) {
+	if (strcmp(s ? s + 1 : argv[0], "canhgac-agent") == 0 &&
+	    (n < 2 || strcmp(argv[1], "agent"))) {
 		memmove(argv + 2, argv + 1, (n - 1) * sizeof *argv);
 		argv[1] = (char *)"agent";
 		n++;
