@@ -127,11 +127,12 @@ static void make_events(struct job *j, int a, int n)
 	used += (size_t)snprintf(j->body, cap, "{\"epoch\":\"%s\",\"events\":[", agents[a].epoch);
 	for (int i = 0; i < n; i++) {
 		long long seq = ++agents[a].seq;
-		used += (size_t)snprintf(j->body + used, cap - used,
-		                         "%s{\"seq\":%lld,\"event\":{\"schema\":\"canhgac.event/1\","
-		                         "\"time_ms\":%lld,\"kind\":\"bench.load\",\"severity\":\"info\","
-		                         "\"severity_level\":0,\"detail\":\"%lld %s\"}}",
-		                         i ? "," : "", seq, (long long)time(NULL) * 1000, seq, pad);
+		used += (size_t)snprintf(
+		    j->body + used, cap - used,
+		    "%s{\"seq\":%lld,\"event\":{\"schema\":\"canhgac.event/1\","
+		    "\"time_ms\":%lld,\"kind\":\"bench.load\",\"severity\":\"info\","
+		    "\"severity_level\":0,\"detail\":\"%lld %s\"}}",
+		    i ? "," : "", seq, (long long)time(NULL) * 1000, seq, pad);
 	}
 	snprintf(j->body + used, cap - used, "]}");
 	setup(j, "/api/v1/agent/events", 0);
@@ -262,7 +263,8 @@ static void run_phase(CURLM *m, struct job *jobs, int slots, next_fn next, doubl
 			int retry, slot = (int)(j - jobs);
 			finish(j, msg->data.result == CURLE_OK ? code : 0, st, &retry);
 			if (retry >= 0 && j->kind == 2) {
-				/* Storm: come back after a jittered pause, on a fresh connection. */
+				/* Storm: come back after a jittered pause, on a fresh connection.
+				 */
 				make_heartbeat(j, retry, 1);
 				j->not_before = now() + 1 + (rand() % 2000) / 1000.0;
 				waiting[slot] = 1;
@@ -329,7 +331,8 @@ static int next_storm(struct job *j, double t)
 int main(int argc, char **argv)
 {
 	if (argc < 7) {
-		fprintf(stderr, "usage: srvload URL CA TOKEN AGENTS CONNS SECONDS [BATCH] [EVENT_BYTES]\n");
+		fprintf(stderr,
+		        "usage: srvload URL CA TOKEN AGENTS CONNS SECONDS [BATCH] [EVENT_BYTES]\n");
 		return 2;
 	}
 	url = argv[1];
@@ -353,7 +356,7 @@ int main(int argc, char **argv)
 	CURLM *m = curl_multi_init();
 	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)storm_slots);
 
-	struct stats st = { 0 };
+	struct stats st = {0};
 	double t0 = now();
 	cursor = 0;
 	run_phase(m, jobs, slots, next_enroll, 0, &st);
@@ -366,9 +369,10 @@ int main(int argc, char **argv)
 	t0 = now();
 	run_phase(m, jobs, slots, next_sustain, t0 + seconds, &st);
 	double dt = now() - t0, rate = st.events / dt;
-	printf("{\"phase\":\"sustain\",\"events\":%ld,\"seconds\":%.2f,\"events_per_s\":%.0f,"
-	       "\"requests\":%ld,\"http_429\":%ld,\"errors\":%ld,\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
-	       st.events, dt, rate, st.requests, st.e429, st.other, pct(0.5), pct(0.99));
+	printf(
+	    "{\"phase\":\"sustain\",\"events\":%ld,\"seconds\":%.2f,\"events_per_s\":%.0f,"
+	    "\"requests\":%ld,\"http_429\":%ld,\"errors\":%ld,\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
+	    st.events, dt, rate, st.requests, st.e429, st.other, pct(0.5), pct(0.99));
 	fflush(stdout);
 
 	/* Half load: half the event rate in batches, plus the heartbeats of every agent. */

@@ -46,7 +46,8 @@ int cg_agent_open(struct cg_agent *a, const struct cg_agentconf *conf, const cha
 	snprintf(a->scanner, sizeof(a->scanner), "%s", a->exe);
 	char *slash = strrchr(a->scanner, '/');
 	if (slash && strcmp(slash + 1, "canhgac-agent") == 0)
-		snprintf(slash + 1, sizeof(a->scanner) - (size_t)(slash + 1 - a->scanner), "canhgac");
+		snprintf(slash + 1, sizeof(a->scanner) - (size_t)(slash + 1 - a->scanner),
+		         "canhgac");
 	rc = cg_mkdir_p(a->dir, 0700);
 	if (rc)
 		return rc;
