@@ -99,47 +99,49 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	json_t *j = cg_req_json(q, r);
 	if (!j)
 		return CG_EINVAL;
-	int rc = 0;
-	int64_t now = cg_srv_now_ms(), pending = 0;
-	json_t *facts = json_object_get(j, "facts");
-	if (json_is_object(facts))
-		rc = cg_srv_store_facts(q, q->who.agent_id, facts, now, 0);
-	else
-		rc = cg_db_exec(q->db, NULL,
-		                "UPDATE agents SET last_seen_ms = ?, last_ip = ? WHERE id = ?",
-		                "iti", now, q->ip, q->who.agent_id);
-	json_t *self = json_pack("{s:O?,s:O?}", "self", json_object_get(j, "self"), "spool",
-	                         json_object_get(j, "spool"));
-	char *sj = self ? json_dumps(self, JSON_COMPACT) : NULL;
-	json_decref(self);
-	if (rc == 0 && sj && strlen(sj) < 4096)
-		rc = cg_db_exec(q->db, NULL, "UPDATE agents SET self = ? WHERE id = ?", "ti", sj,
-		                q->who.agent_id);
-	free(sj);
-	if (rc == 0)
-		rc = cg_db_query_int(
-		    q->db, &pending,
-		    "SELECT COUNT(*) FROM tasks WHERE agent_id = ? AND state = 'queued'", "i",
-		    q->who.agent_id);
-	/* the bundle it runs, and the one it should run */
+	int64_t now = cg_srv_now_ms(), pending = 0, canary = 0;
+	json_t *facts = json_object_get(j, "facts"), *offer = NULL;
+	/* the bundle and program it runs */
 	const char *bv = json_string_value(json_object_get(j, "bundle_version"));
 	const char *av = json_string_value(json_object_get(j, "agent_version"));
-	int64_t canary = 0;
-	json_t *offer = NULL;
+	const char *pv = json_string_value(json_object_get(j, "program_version"));
 	if (bv && strlen(bv) > CG_BUNDLE_VERSION_MAX)
 		bv = NULL;
-	const char *pv = json_string_value(json_object_get(j, "program_version"));
 	if (av && strlen(av) > 64)
 		av = NULL;
 	if (pv && (strlen(pv) > 64 || !pv[0]))
 		pv = NULL;
 	if (pv) /* an upgrade installed by the agent runs instead of its own program */
 		av = pv;
-	if (rc == 0 && (bv || av))
+	json_t *self = json_pack("{s:O?,s:O?}", "self", json_object_get(j, "self"), "spool",
+	                         json_object_get(j, "spool"));
+	char *sj = self ? json_dumps(self, JSON_COMPACT) : NULL;
+	json_decref(self);
+	/* Every write of a heartbeat in one transaction: one commit (one fsync) per heartbeat. */
+	int rc = cg_db_begin_write(q->db);
+	if (rc == 0 && json_is_object(facts))
+		rc = cg_srv_store_facts(q, q->who.agent_id, facts, now, 0);
+	else if (rc == 0)
 		rc = cg_db_exec(q->db, NULL,
-		                "UPDATE agents SET bundle_version = COALESCE(?, bundle_version), "
-		                "agent_version = COALESCE(?, agent_version) WHERE id = ?",
-		                "tti", bv, av, q->who.agent_id);
+		                "UPDATE agents SET last_seen_ms = ?, last_ip = ? WHERE id = ?",
+		                "iti", now, q->ip, q->who.agent_id);
+	if (rc == 0)
+		rc = cg_db_exec(q->db, NULL,
+		                "UPDATE agents SET self = COALESCE(?, self), bundle_version = "
+		                "COALESCE(?, bundle_version), agent_version = COALESCE(?, "
+		                "agent_version) WHERE id = ?",
+		                "ttti", sj && strlen(sj) < 4096 ? sj : NULL, bv, av,
+		                q->who.agent_id);
+	free(sj);
+	if (rc == 0)
+		rc = cg_db_commit(q->db);
+	else
+		cg_db_rollback(q->db);
+	if (rc == 0)
+		rc = cg_db_query_int(
+		    q->db, &pending,
+		    "SELECT COUNT(*) FROM tasks WHERE agent_id = ? AND state = 'queued'", "i",
+		    q->who.agent_id);
 	if (rc == 0)
 		rc = cg_db_query_int(q->db, &canary, "SELECT canary FROM agents WHERE id = ?", "i",
 		                     q->who.agent_id);
