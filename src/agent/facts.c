@@ -236,7 +236,10 @@ json_t *cg_agent_event_new(const char *kind, int sev, int64_t now_ms)
 		bad |= json_object_set_new(o, "severity",
 		                           json_string(cg_severity_name((enum cg_severity)sev)));
 		bad |= json_object_set_new(o, "severity_level", json_integer(sev));
-		if (h->hostname)
+		if (hostname_override[0]) /* `hostname =` of agent.conf, as in the heartbeat */
+			bad |=
+			    json_object_set_new(host, "hostname", json_string(hostname_override));
+		else if (h->hostname)
 			bad |= json_object_set_new(host, "hostname", json_string(h->hostname));
 		if (h->os)
 			bad |= json_object_set_new(host, "os", json_string(h->os));

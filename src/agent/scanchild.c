@@ -73,6 +73,10 @@ static int spool_line(struct cg_agent *a, long task_id, int full, const char *li
 		rc = CG_EPARSE;
 	else if (task_id > 0 && json_object_set_new(o, "task", json_integer(task_id)))
 		rc = CG_ENOMEM;
+	else if (a->conf.hostname[0] && json_is_object(json_object_get(o, "host")) &&
+	         json_object_set_new(json_object_get(o, "host"), "hostname",
+	                             json_string(a->conf.hostname)))
+		rc = CG_ENOMEM; /* the scanner names the system's host name: the agent's wins */
 	else if (full &&
 	         strcmp(json_string_value(json_object_get(o, "kind")), "scan.summary") == 0 &&
 	         json_object_set_new(o, "full", json_true()))

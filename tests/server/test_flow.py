@@ -178,6 +178,9 @@ def run(tmp, srv):
     check(t["state"] == "done", "scan task done (%s %s)" % (t["state"], t["result"]))
     al = ua.ok("GET", q("/api/v1/alerts", kind="malware.detected"))["alerts"]
     check(len(al) == 1 and al[0]["hostname"] == "pc-a1", "one malware alert on pc-a1")
+    ev = adm.ok("GET", q("/api/v1/events", kind="malware.detected"))["events"]
+    check(ev and ev[0]["event"]["host"]["hostname"] == "pc-a1",
+          "events name the agent's configured host name (%s)" % (ev[0]["event"]["host"] if ev else None))
     check(al and al[0]["detail"].get("path") == os.path.join(scandir, "eicar.com")
           and al[0]["detail"].get("signature", "").startswith("Canhgac.Test.EICAR"),
           "the alert carries the file and the signature (%s)" % (al[0]["detail"] if al else None))
