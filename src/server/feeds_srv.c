@@ -132,7 +132,16 @@ static int store_iocs(struct cg_db *db, const struct cg_feed *f, int64_t feed_id
 			                : e->type == CG_IOC_SHA1   ? "sha1"
 			                : e->type == CG_IOC_SHA256 ? "sha256"
 			                                           : NULL;
-			if (!t)
+			if (e->type == CG_IOC_IP) /* matched against agents' connections */
+				rc = cg_db_exec(
+				    db, NULL,
+				    "INSERT INTO feed_ips (feed_id, addr, listed_ms, family, "
+				    "line) VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed_id, addr, "
+				    "line) DO NOTHING",
+				    "itIti", feed_id, e->value,
+				    e->time == CG_TIME_NONE ? INT64_MIN : e->time * 1000, e->family,
+				    (int64_t)e->line);
+			if (!t || rc)
 				continue;
 			struct cg_db_val *r = &v[n * COLS];
 			memset(r, 0, sizeof(*r) * COLS);

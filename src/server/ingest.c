@@ -56,25 +56,33 @@ static int connections(struct cg_db *db, const struct cg_caller *a, json_t *ev)
 			continue;
 		rc = cg_db_query(
 		    db, &r,
-		    "SELECT fi.feed_id, f.name, fi.family, fi.listed_ms FROM feed_ips fi JOIN "
+		    "SELECT fi.feed_id, f.name, fi.family, fi.listed_ms, f.kind FROM feed_ips fi "
+		    "JOIN "
 		    "feeds f ON f.id = fi.feed_id WHERE fi.addr = ? ORDER BY fi.feed_id DESC "
 		    "LIMIT 1",
 		    "t", remote);
 		if (rc == 0 && r->n == 1) {
 			char dedupe[200];
 			const char *family = cg_rows_get(r, 0, 2);
-			snprintf(dedupe, sizeof dedupe, "botnet.connection:%lld:%s",
-			         (long long)a->agent_id, remote);
+			/* an address of an IOC list (a C2 server): an alert, not botnet triage */
+			int ioc = strcmp(cg_rows_get(r, 0, 4), "ioc") == 0;
+			const char *kind = ioc ? "ioc.connection" : "botnet.connection";
+			snprintf(dedupe, sizeof dedupe, "%s:%lld:%s", kind, (long long)a->agent_id,
+			         remote);
 			rc = cg_srv_alert_raise(
-			    db, a->agent_unit, a->agent_id, "botnet.connection", 3, dedupe,
-			    "Kết nối tới địa chỉ trong danh sách botnet / Connection to a listed "
-			    "botnet address",
+			    db, a->agent_unit, a->agent_id, kind, 3, dedupe,
+			    ioc ? "Kết nối tới địa chỉ trong danh sách IOC / Connection to an "
+			          "address "
+			          "of an IOC list"
+			        : "Kết nối tới địa chỉ trong danh sách botnet / Connection to a "
+			          "listed "
+			          "botnet address",
 			    json_pack("{s:s,s:O?,s:O?,s:O?,s:s,s:s?}", "remote", remote,
 			              "remote_port", json_object_get(c, "remote_port"), "local",
 			              json_object_get(c, "local"), "port",
 			              json_object_get(c, "port"), "feed", cg_rows_get(r, 0, 1),
 			              "family", family));
-			if (rc == 0)
+			if (rc == 0 && !ioc)
 				rc = cg_db_exec(
 				    db, NULL,
 				    "INSERT INTO botnet_matches (feed_id, addr, listed_ms, family, "

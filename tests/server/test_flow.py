@@ -409,10 +409,10 @@ def iocs(tmp, adm, ua, ub, ag, hid):
     later_bytes = b"another test file, scanned after the list arrived " * 30
     h_old = hashlib.sha256(open(old, "rb").read()).hexdigest()
     h_later = hashlib.sha256(later_bytes).hexdigest()
-    lst = "# IOC list of 12/2026\n%s\n%s\n%s\n" % (h_old, h_later, "0" * 63 + "1")
+    lst = "# IOC list of 12/2026\n%s\n%s\n%s\n198.51.100.66\n" % (h_old, h_later, "0" * 63 + "1")
     st, j, _ = adm.call("POST", q("/api/v1/feeds", kind="ioc", name="ioc-12-2026.txt"),
                         raw=lst.encode(), ctype="text/plain")
-    check(st == 201 and j["entries"] == 3, "IOC list imported (%s %s)" % (st, j))
+    check(st == 201 and j["entries"] == 4, "IOC list imported (%s %s)" % (st, j))
     agent(d2, "run", "--once", conf=conf2)  # the heartbeat brings the list; the cache is matched
     al = ua.ok("GET", q("/api/v1/alerts", kind="ioc.match"))["alerts"]
     check(len(al) == 1 and al[0]["hostname"] == "pc-a2" and al[0]["detail"]["path"] == old
@@ -433,6 +433,22 @@ def iocs(tmp, adm, ua, ub, ag, hid):
           % [(a["detail"]["path"], a["count"]) for a in al])
     check(ub.ok("GET", q("/api/v1/alerts", kind="ioc.match"))["alerts"] == [],
           "unit B sees no IOC match of A")
+    # A connection to an address of the IOC list (a C2 server): an alert, not botnet triage.
+    before = adm.ok("GET", "/api/v1/botnet/triage")["total"]
+    ev = os.path.join(tmp, "conn-ioc.json")
+    with open(ev, "w") as f:
+        f.write('{"schema":"canhgac.event/1","time_ms":%d,"kind":"net.connections",'
+                '"severity":"info","severity_level":0,"listening":[],"established":['
+                '{"proto":"tcp","local":"10.1.2.3","port":49153,"remote":"198.51.100.66",'
+                '"remote_port":8443}]}\n' % int(time.time() * 1000))
+    agent(d2, "event", ev, conf=conf2)
+    agent(d2, "run", "--once", conf=conf2)
+    ic = ua.ok("GET", q("/api/v1/alerts", kind="ioc.connection"))["alerts"]
+    check(len(ic) == 1 and ic[0]["detail"]["remote"] == "198.51.100.66"
+          and ic[0]["detail"]["feed"] == "ioc-12-2026.txt",
+          "a connection to an IOC address raises ioc.connection (%s)" % [a["detail"] for a in ic])
+    check(adm.ok("GET", "/api/v1/botnet/triage")["total"] == before,
+          "an IOC address does not join the botnet triage")
 
 
 def offline(tmp, adm, ua, ub, ag, hid):
