@@ -126,10 +126,10 @@ int cg_cmd_rules(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_server(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_fim(struct cg_cli *c, int argc, char **argv);
 int cg_cmd_web(struct cg_cli *c, int argc, char **argv);
-#ifndef _WIN32
 /* The language of messages: Vietnamese unless CANHGAC_LANG, or else the locale, says English;
- * --lang wins over both (main.c). */
+ * --lang wins over both (common.c). */
 void cg_cli_pick_language(int argc, char **argv);
+#ifndef _WIN32
 int cg_cmd_agent(struct cg_cli *c, int argc, char **argv); /* Linux only for now */
 int cg_cmd_admin(struct cg_cli *c, int argc, char **argv); /* Linux only for now */
 #endif
