@@ -165,7 +165,29 @@ def run(tmp, srv):
 
     # A newer bundle, released and then withdrawn: hosts go back to the one they kept.
     b2 = make_bundle(CG, SAMPLE, os.path.join(tmp, "b2"), key + ".key", "2026.12.2", in_days(90))
-    st, _ = upload_bundle(adm, b2)
+    # An upload cut in the middle of a file, then resumed by running publish again.
+    with open(os.path.join(b2, "manifest.json"), encoding="utf-8") as f:
+        man = f.read()
+    with open(os.path.join(b2, "manifest.json.sig")) as f:
+        sig = f.read()
+    j = adm.ok("POST", "/api/v1/bundles", {"manifest": man, "signature": sig})
+    f0 = j["files"][0]
+    with open(os.path.join(b2, f0["path"]), "rb") as f:
+        data = f.read()
+    adm.ok("POST", q("/api/v1/bundles/bundle/2026.12.2/files/0", offset=0), raw=data[:50])
+    st, j, _ = adm.call("POST", q("/api/v1/bundles/bundle/2026.12.2/files/0", offset=10),
+                        raw=data[10:20])
+    check(st == 409 and j["error"] == "offset" and j["have"] == 50,
+          "a chunk at the wrong offset is refused with what the server holds (%s %s)" % (st, j))
+    st, j, _ = adm.call("POST", q("/api/v1/bundles/bundle/2026.12.2/files/0", offset=50),
+                        raw=b"x" * (len(data) - 50))
+    check(st == 422 and j["error"] == "sha256_mismatch",
+          "a file whose SHA-256 does not match is dropped (%s)" % st)
+    adm.ok("POST", q("/api/v1/bundles/bundle/2026.12.2/files/0", offset=0), raw=data[:50])
+    r = run_cg("admin", "bundles", "publish", b2, *base)
+    bl = {b["version"]: b for b in adm.ok("GET", "/api/v1/bundles")["bundles"]}
+    check(r.returncode == 0 and bl["2026.12.2"]["state"] == "ready",
+          "publish again resumes the cut upload and completes it (%s)" % bl["2026.12.2"]["state"])
     adm.ok("POST", "/api/v1/bundles/bundle/2026.12.2", {"state": "released"})
     c1.run()
     check(c1.current() == "2026.12.2", "the newer bundle is installed")
