@@ -98,5 +98,6 @@ int cg_admin_tasks(struct cg_admin *a, int argc, char **argv);
 int cg_admin_alerts(struct cg_admin *a, int argc, char **argv);
 int cg_admin_botnet(struct cg_admin *a, int argc, char **argv);
 int cg_admin_bundles(struct cg_admin *a, int argc, char **argv); /* admin_bundles.c */
+int cg_admin_vulns(struct cg_admin *a, int argc, char **argv);   /* admin_bundles.c */
 
 #endif

@@ -171,3 +171,31 @@ int cg_admin_bundles(struct cg_admin *a, int argc, char **argv)
 	json_decref(j);
 	return rc;
 }
+
+static const struct cg_admin_col vuln_cols[] = {
+    {"hostname", "Máy", "Host", CG_COL_TEXT},
+    {"unit", "Đơn vị", "Unit", CG_COL_TEXT},
+    {"advisory", "Cảnh báo", "Warning", CG_COL_TEXT},
+    {"package", "Gói", "Package", CG_COL_TEXT},
+    {"installed", "Đang cài", "Installed", CG_COL_TEXT},
+    {"fixed", "Bản vá", "Fixed in", CG_COL_TEXT},
+    {"state", "Trạng thái", "State", CG_COL_TEXT},
+    {"due_ms", "Hạn xử lý", "Due", CG_COL_DATE},
+    {"first_ms", "Phát hiện", "Found", CG_COL_DATE},
+};
+
+/* `admin vulns list [--unit CODE] [--state open|fixed]`: installed packages affected by the
+ * Department's warnings, in the caller's scope. */
+int cg_admin_vulns(struct cg_admin *a, int argc, char **argv)
+{
+	char path[700], u[300] = "", st[40] = "";
+	if (strcmp(argv[0], "list") != 0 || argc != 1 ||
+	    (a->unit && cg_admin_esc(a->unit, u, sizeof u)) ||
+	    (a->state && (strcmp(a->state, "open") != 0 && strcmp(a->state, "fixed") != 0)) ||
+	    (a->state && cg_admin_esc(a->state, st, sizeof st)))
+		return cg_admin_usage("admin vulns list [--unit MÃ] [--state open|fixed]",
+		                      "admin vulns list [--unit CODE] [--state open|fixed]");
+	snprintf(path, sizeof path, "/api/v1/vulns?unit=%s&state=%s", u, st);
+	return cg_admin_list(a, path, "vulns", 5000, vuln_cols,
+	                     sizeof(vuln_cols) / sizeof(vuln_cols[0]));
+}

@@ -134,6 +134,7 @@ static const struct {
     {"botnet", "matches", B(O_UNIT)},
     {"botnet", "handle", B(O_ACTION)},
     {"bundles", "publish", B(O_KIND)},
+    {"vulns", "list", B(O_UNIT) | B(O_STATE)},
     {"bundles", "canary", B(O_KIND)},
     {"bundles", "release", B(O_KIND)},
     {"bundles", "withdraw", B(O_KIND)},
@@ -170,7 +171,7 @@ struct group {
 static const struct group groups[] = {
     {"units", cg_admin_units},   {"users", cg_admin_users},     {"feeds", cg_admin_feeds},
     {"hosts", cg_admin_hosts},   {"tasks", cg_admin_tasks},     {"alerts", cg_admin_alerts},
-    {"botnet", cg_admin_botnet}, {"bundles", cg_admin_bundles},
+    {"botnet", cg_admin_botnet}, {"bundles", cg_admin_bundles}, {"vulns", cg_admin_vulns},
 };
 
 static int dispatch(struct cg_admin *a, int argc, char **argv)
