@@ -72,6 +72,12 @@ int cg_exe_dir(char *out, size_t cap);
  * else 0. */
 int cg_is_privileged(void);
 
+#ifndef _WIN32
+/* The SHA-256 of a file read to its end (opened without following a final link), and its
+ * size. Returns 0, CG_ENOENT, CG_EIO, or CG_ELIMIT when it is larger than max bytes. Linux. */
+int cg_file_sha256(const char *path, uint64_t max, uint8_t sha256[32], uint64_t *size);
+#endif
+
 /* Number of online CPUs (at least 1). */
 int cg_ncpu(void);
 

@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "canhgac/alloc.h"
-#include "canhgac/digest.h"
 #include "canhgac/limits.h"
 #include "canhgac/manifest.h"
 #include "canhgac/sys.h"
@@ -203,32 +202,14 @@ static void report(struct cg_agent *a, const struct pkg *k, const char *what, en
 	json_decref(ev);
 }
 
+/* 0 when the file has exactly the manifest's size and SHA-256; CG_EBADSIG when not. */
 static int file_sha256_ok(const char *path, const uint8_t want[32], uint64_t size)
 {
-	struct cg_digest *dg = NULL;
-	struct cg_digest_result res;
-	uint8_t buf[65536];
-	uint64_t total = 0;
-	ssize_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	int rc = fd < 0 ? CG_ENOENT : cg_digest_new(&dg);
-	if (rc == 0)
-		rc = cg_digest_begin(dg, CG_HASH_SHA256);
-	while (rc == 0 && (n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || (total += (uint64_t)n) > size)
-			rc = CG_EIO;
-		else
-			rc = cg_digest_update(dg, buf, (size_t)n);
-	}
-	if (rc == 0)
-		rc = cg_digest_end(dg, &res);
-	if (rc == 0 && (total != size || memcmp(res.sha256, want, 32) != 0))
+	uint8_t got[32];
+	uint64_t n = 0;
+	int rc = cg_file_sha256(path, size, got, &n);
+	if (rc == CG_ELIMIT || (rc == 0 && (n != size || memcmp(got, want, 32) != 0)))
 		rc = CG_EBADSIG;
-	cg_digest_free(dg);
-	if (fd >= 0)
-		close(fd);
 	return rc;
 }
 

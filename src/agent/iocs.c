@@ -15,6 +15,7 @@
 #include "canhgac/alloc.h"
 #include "canhgac/auth.h"
 #include "canhgac/crypto.h"
+#include "canhgac/hashsig.h"
 #include "canhgac/iocset.h"
 #include "canhgac/limits.h"
 #include "canhgac/scandb.h"
@@ -129,12 +130,6 @@ static void pair_key(const char *hex, const void *path, size_t plen, uint8_t key
 	cg_free(buf);
 }
 
-static void hexs(const uint8_t *p, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", p[i]);
-}
-
 /* One match: the line's fields into an ioc.match event, unless reported before. */
 static int report(struct mctx *m, uint32_t line, const struct cg_digest_result *dig,
                   const void *path, size_t plen)
@@ -163,15 +158,15 @@ static int report(struct mctx *m, uint32_t line, const struct cg_digest_result *
 		return CG_ENOMEM;
 	}
 	if (dig->have & CG_HASH_SHA256) {
-		hexs(dig->sha256, 32, hex);
+		cg_hex_encode(dig->sha256, 32, hex, sizeof hex);
 		json_object_set_new(dj, "sha256", json_string(hex));
 	}
 	if (dig->have & CG_HASH_MD5) {
-		hexs(dig->md5, 16, hex);
+		cg_hex_encode(dig->md5, 16, hex, sizeof hex);
 		json_object_set_new(dj, "md5", json_string(hex));
 	}
 	if (dig->have & CG_HASH_SHA1) {
-		hexs(dig->sha1, 20, hex);
+		cg_hex_encode(dig->sha1, 20, hex, sizeof hex);
 		json_object_set_new(dj, "sha1", json_string(hex));
 	}
 	json_object_set_new(ev, "digests", dj);
@@ -193,7 +188,7 @@ static int report(struct mctx *m, uint32_t line, const struct cg_digest_result *
 	int rc = cg_agent_spool_json(m->a, ev);
 	json_decref(ev);
 	if (rc == 0) {
-		hexs(key, 32, hex);
+		cg_hex_encode(key, 32, hex, sizeof hex);
 		fprintf(m->rep, "%s\n", hex);
 		m->found++;
 	}

@@ -129,13 +129,13 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		rc = cg_db_exec(q->db, NULL,
 		                "UPDATE agents SET last_seen_ms = ?, last_ip = ? WHERE id = ?",
 		                "iti", now, q->ip, q->who.agent_id);
-	if (rc == 0)
-		rc = cg_db_exec(q->db, NULL,
-		                "UPDATE agents SET self = COALESCE(?, self), bundle_version = "
-		                "COALESCE(?, bundle_version), agent_version = COALESCE(?, "
-		                "agent_version) WHERE id = ?",
-		                "ttti", sj && strlen(sj) < 4096 ? sj : NULL, bv, av,
-		                q->who.agent_id);
+	if (rc == 0) /* and whether it is in the canary group, from the same statement */
+		rc = cg_db_query_int(q->db, &canary,
+		                     "UPDATE agents SET self = COALESCE(?, self), bundle_version = "
+		                     "COALESCE(?, bundle_version), agent_version = COALESCE(?, "
+		                     "agent_version) WHERE id = ? RETURNING canary",
+		                     "ttti", sj && strlen(sj) < 4096 ? sj : NULL, bv, av,
+		                     q->who.agent_id);
 	free(sj);
 	if (rc == 0)
 		rc = cg_db_commit(q->db);
@@ -146,9 +146,6 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		    q->db, &pending,
 		    "SELECT COUNT(*) FROM tasks WHERE agent_id = ? AND state = 'queued'", "i",
 		    q->who.agent_id);
-	if (rc == 0)
-		rc = cg_db_query_int(q->db, &canary, "SELECT canary FROM agents WHERE id = ?", "i",
-		                     q->who.agent_id);
 	json_t *iocs = NULL, *prog = NULL;
 	if (rc == 0)
 		rc = cg_srv_bundle_offer(q->db, "bundle", canary != 0, bv, &offer);
@@ -175,33 +172,39 @@ int cg_h_agent_heartbeat(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	return 0;
 }
 
+int cg_srv_take_tasks(struct cg_db *db, int64_t agent_id, long max, json_t *out)
+{
+	struct cg_rows *t = NULL;
+	int64_t now = cg_srv_now_ms();
+	int rc = cg_db_query(db, &t,
+	                     "SELECT id, kind, args FROM tasks WHERE agent_id = ? AND state = "
+	                     "'queued' ORDER BY id LIMIT ?",
+	                     "ii", agent_id, (int64_t)max);
+	for (size_t i = 0; rc == 0 && i < t->n; i++) {
+		json_t *args = json_loads(cg_rows_get(t, i, 2), 0, NULL);
+		json_array_append_new(out, json_pack("{s:I,s:s,s:o}", "id",
+		                                     (json_int_t)cg_rows_int(t, i, 0, 0), "kind",
+		                                     cg_rows_get(t, i, 1), "args",
+		                                     args ? args : json_object()));
+		rc = cg_db_exec(db, NULL,
+		                "UPDATE tasks SET state = 'sent', updated_ms = ? WHERE id = ?",
+		                "ii", now, cg_rows_int(t, i, 0, 0));
+	}
+	cg_rows_free(t);
+	return rc;
+}
+
 int cg_h_agent_tasks(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 {
 	(void)s;
 	if (cg_need_agent(q, r))
 		return CG_EPERM;
-	struct cg_rows *t = NULL;
+	json_t *arr = json_array();
 	int rc = cg_db_begin_write(q->db);
 	if (rc == 0)
-		rc = cg_db_query(
-		    q->db, &t,
-		    "SELECT id, kind, args FROM tasks WHERE agent_id = ? AND state = 'queued' "
-		    "ORDER BY id LIMIT 20",
-		    "i", q->who.agent_id);
-	json_t *arr = json_array();
-	for (size_t i = 0; rc == 0 && i < t->n; i++) {
-		json_t *args = json_loads(cg_rows_get(t, i, 2), 0, NULL);
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:o}", "id",
-		                                     (json_int_t)cg_rows_int(t, i, 0, 0), "kind",
-		                                     cg_rows_get(t, i, 1), "args",
-		                                     args ? args : json_object()));
-		rc = cg_db_exec(q->db, NULL,
-		                "UPDATE tasks SET state = 'sent', updated_ms = ? WHERE id = ?",
-		                "ii", cg_srv_now_ms(), cg_rows_int(t, i, 0, 0));
-	}
+		rc = cg_srv_take_tasks(q->db, q->who.agent_id, 20, arr);
 	if (rc == 0)
 		rc = cg_db_commit(q->db);
-	cg_rows_free(t);
 	if (rc != 0) {
 		cg_db_rollback(q->db);
 		json_decref(arr);

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "canhgac/auth.h"
-#include "canhgac/digest.h"
+#include "canhgac/hashsig.h"
 #include "canhgac/manifest.h"
 #include "canhgac/sys.h"
 #include "server/srv.h"
@@ -92,8 +92,7 @@ static json_t *files_json(const struct cg_manifest *m, const char *dir)
 		char hex[65], p[1400];
 		struct stat st;
 		uint64_t have = 0;
-		for (int k = 0; k < 32; k++)
-			snprintf(hex + 2 * k, 3, "%02x", m->files[i].sha256[k]);
+		cg_hex_encode(m->files[i].sha256, 32, hex, sizeof hex);
 		if (dir) {
 			snprintf(p, sizeof p, "%s/%zu", dir, i);
 			if (stat(p, &st) == 0) {
@@ -285,43 +284,12 @@ static int load_bundle(struct cg_req *q, struct cg_resp *r, struct cg_rows **row
 	return 0;
 }
 
-/* The SHA-256 of a file as lower-case hex. */
-static int file_sha256(const char *path, char hex[CG_SHA256_HEX])
-{
-	struct cg_digest *dg = NULL;
-	struct cg_digest_result res;
-	uint8_t buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	int rc = fd < 0 ? CG_EIO : cg_digest_new(&dg);
-	if (rc == 0)
-		rc = cg_digest_begin(dg, CG_HASH_SHA256);
-	while (rc == 0 && (n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = CG_EIO;
-		} else {
-			rc = cg_digest_update(dg, buf, (size_t)n);
-		}
-	}
-	if (rc == 0)
-		rc = cg_digest_end(dg, &res);
-	if (rc == 0)
-		for (int k = 0; k < 32; k++)
-			snprintf(hex + 2 * k, 3, "%02x", res.sha256[k]);
-	cg_digest_free(dg);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 /* Appends body to the ".part" file at offset `off`; renames it into place once complete and
  * matching. *have gets the bytes now held. 0, or an answer in r. */
 static int put_chunk(struct cg_req *q, struct cg_resp *r, const char *dir,
                      const struct cg_manifest_file *f, size_t idx, uint64_t off, uint64_t *have)
 {
-	char part[1400], fin[1400], hex[CG_SHA256_HEX], want[CG_SHA256_HEX];
+	char part[1400], fin[1400];
 	struct stat st;
 	snprintf(fin, sizeof fin, "%s/%zu", dir, idx);
 	snprintf(part, sizeof part, "%s/%zu.part", dir, idx);
@@ -361,10 +329,10 @@ static int put_chunk(struct cg_req *q, struct cg_resp *r, const char *dir,
 	*have = cur + q->body_len;
 	if (*have < f->size)
 		return 0;
-	for (int k = 0; k < 32; k++)
-		snprintf(want + 2 * k, 3, "%02x", f->sha256[k]);
-	rc = file_sha256(part, hex);
-	if (rc == 0 && strcmp(hex, want) != 0) {
+	uint8_t got[32];
+	uint64_t size = 0;
+	rc = cg_file_sha256(part, f->size, got, &size);
+	if (rc == 0 && (size != f->size || memcmp(got, f->sha256, 32) != 0)) {
 		unlink(part);
 		*have = 0;
 		return cg_resp_err(

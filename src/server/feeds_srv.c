@@ -124,6 +124,7 @@ static int store_iocs(struct cg_db *db, const struct cg_feed *f, int64_t feed_id
 	enum { COLS = 5, ROWS = 512 };
 	struct cg_db_val v[COLS * ROWS];
 	size_t n = 0;
+	int64_t hashes = 0;
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i <= f->nentries; i++) {
 		if (i < f->nentries) {
@@ -163,9 +164,13 @@ static int store_iocs(struct cg_db *db, const struct cg_feed *f, int64_t feed_id
 			    "INSERT INTO feed_iocs (feed_id, type, value, family, line) "
 			    "VALUES (?, ?, ?, ?, ?)",
 			    v, COLS, n);
+			hashes += (int64_t)n;
 			n = 0;
 		}
 	}
+	if (rc == 0)
+		rc = cg_db_exec(db, NULL, "UPDATE feeds SET hashes = ? WHERE id = ?", "ii", hashes,
+		                feed_id);
 	return rc;
 }
 

@@ -13,14 +13,18 @@
 
 int cg_srv_ioc_version(struct cg_db *db, json_t **out)
 {
-	int64_t v = 0, n = 0;
+	struct cg_rows *f = NULL;
 	*out = NULL;
-	int rc = cg_db_query_int(db, &v,
-	                         "SELECT COALESCE(MAX(id), 0) FROM feeds WHERE kind = 'ioc'", "");
-	if (rc == 0 && v > 0)
-		rc = cg_db_query_int(db, &n, "SELECT COUNT(*) FROM feed_iocs", "");
-	if (rc == 0 && v > 0)
-		*out = json_pack("{s:I,s:I}", "version", (json_int_t)v, "total", (json_int_t)n);
+	/* on the heartbeat path: the small feeds table only, never the hashes themselves */
+	int rc = cg_db_query(db, &f,
+	                     "SELECT COALESCE(MAX(id), 0), COALESCE(SUM(hashes), 0) FROM feeds "
+	                     "WHERE kind = 'ioc'",
+	                     "");
+	int64_t v = rc == 0 && f->n == 1 ? cg_rows_int(f, 0, 0, 0) : 0;
+	if (v > 0)
+		*out = json_pack("{s:I,s:I}", "version", (json_int_t)v, "total",
+		                 (json_int_t)cg_rows_int(f, 0, 1, 0));
+	cg_rows_free(f);
 	return rc;
 }
 

@@ -36,7 +36,7 @@ int cg_h_hosts_offline(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 {
 	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
 		return CG_EPERM;
-	struct cg_rows *h = NULL, *t = NULL;
+	struct cg_rows *h = NULL;
 	int64_t unit = 0, id = 0, now = cg_srv_now_ms();
 	int rc = cg_db_query(q->db, &h, "SELECT id, unit_id FROM agents WHERE uid = ?", "t",
 	                     q->params[0]);
@@ -53,20 +53,7 @@ int cg_h_hosts_offline(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	char *text = NULL;
 	rc = cg_db_begin_write(q->db);
 	if (rc == 0)
-		rc = cg_db_query(q->db, &t,
-		                 "SELECT id, kind, args FROM tasks WHERE agent_id = ? AND state = "
-		                 "'queued' ORDER BY id LIMIT ?",
-		                 "ii", id, (int64_t)MAX_OFFLINE_TASKS);
-	for (size_t i = 0; rc == 0 && i < t->n; i++) {
-		json_t *args = json_loads(cg_rows_get(t, i, 2), 0, NULL);
-		json_array_append_new(tasks, json_pack("{s:I,s:s,s:o}", "id",
-		                                       (json_int_t)cg_rows_int(t, i, 0, 0), "kind",
-		                                       cg_rows_get(t, i, 1), "args",
-		                                       args ? args : json_object()));
-		rc = cg_db_exec(q->db, NULL,
-		                "UPDATE tasks SET state = 'sent', updated_ms = ? WHERE id = ?",
-		                "ii", now, cg_rows_int(t, i, 0, 0));
-	}
+		rc = cg_srv_take_tasks(q->db, id, MAX_OFFLINE_TASKS, tasks);
 	if (rc == 0) {
 		doc = json_pack("{s:s,s:I,s:I,s:O}", "agent_id", q->params[0], "created_ms",
 		                (json_int_t)now, "expires_ms",
@@ -91,6 +78,5 @@ int cg_h_hosts_offline(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	free(text);
 	json_decref(doc);
 	json_decref(tasks);
-	cg_rows_free(t);
 	return rc;
 }

@@ -222,6 +222,10 @@ int cg_srv_valid_epoch(const char *e);
 /* A string fact of an agent's facts object ("" when absent or 256 bytes or longer). */
 const char *cg_srv_fact(json_t *facts, const char *k);
 
+/* The queued tasks of an agent (at most max, oldest first) appended to out as {id, kind, args}
+ * and marked sent, in the caller's transaction (agent_tasks.c). */
+int cg_srv_take_tasks(struct cg_db *db, int64_t agent_id, long max, json_t *out);
+
 /* Agents (agent_srv.c): a new agent row with a fresh uid and secret; the facts an agent sent. */
 int cg_srv_new_agent(struct cg_req *q, int64_t unit_id, const char *epoch, int64_t cloned_from,
                      char uid[40], char secret[64], int64_t *id);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "canhgac/alloc.h"
+#include "canhgac/digest.h"
 #include "canhgac/error.h"
 #include "canhgac/sys.h"
 #include "banned.h"
@@ -379,4 +380,37 @@ void cg_mem_prefer_huge(size_t bytes)
 #else
 	(void)bytes;
 #endif
+}
+
+int cg_file_sha256(const char *path, uint64_t max, uint8_t sha256[32], uint64_t *size)
+{
+	struct cg_digest *dg = NULL;
+	struct cg_digest_result res;
+	uint8_t buf[65536];
+	uint64_t total = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int rc = fd < 0 ? (errno == ENOENT ? CG_ENOENT : CG_EIO) : cg_digest_new(&dg);
+	if (rc == 0)
+		rc = cg_digest_begin(dg, CG_HASH_SHA256);
+	while (rc == 0 && (n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = CG_EIO;
+		else if ((total += (uint64_t)n) > max)
+			rc = CG_ELIMIT;
+		else
+			rc = cg_digest_update(dg, buf, (size_t)n);
+	}
+	if (rc == 0)
+		rc = cg_digest_end(dg, &res);
+	if (rc == 0) {
+		memcpy(sha256, res.sha256, 32);
+		*size = total;
+	}
+	cg_digest_free(dg);
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }

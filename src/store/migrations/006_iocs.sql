@@ -9,3 +9,5 @@ CREATE TABLE feed_iocs (
   line BIGINT NOT NULL
 );
 CREATE INDEX feed_iocs_feed ON feed_iocs(feed_id);
+-- The hashes a feed gave (what agents must hold), so that a heartbeat need not count them.
+ALTER TABLE feeds ADD COLUMN hashes BIGINT NOT NULL DEFAULT 0;
