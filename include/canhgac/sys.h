@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Facts about this host that every event carries (event.h). */
 struct cg_host_facts {
@@ -72,11 +73,37 @@ int cg_exe_dir(char *out, size_t cap);
  * else 0. */
 int cg_is_privileged(void);
 
-#ifndef _WIN32
 /* The SHA-256 of a file read to its end (opened without following a final link), and its
- * size. Returns 0, CG_ENOENT, CG_EIO, or CG_ELIMIT when it is larger than max bytes. Linux. */
+ * size. Returns 0, CG_ENOENT, CG_EIO, or CG_ELIMIT when it is larger than max bytes. */
 int cg_file_sha256(const char *path, uint64_t max, uint8_t sha256[32], uint64_t *size);
+
+/* A named pointer to a sibling entry (bundles/current -> "2026.12.01"): a symbolic link on
+ * POSIX, a small file holding the name on Windows. cg_pointer_set replaces it atomically and
+ * durably (value "" removes it); cg_pointer_read gives "" when there is none (0), CG_ELIMIT when
+ * the name does not fit in cap. */
+int cg_pointer_set(const char *path, const char *value);
+int cg_pointer_read(const char *path, char *out, size_t cap);
+/* Appends len bytes to path (created owner-only, a final link refused) and makes them durable. */
+int cg_path_append(const char *path, const void *buf, size_t len);
+/* Copies src (a final link refused) to dst (created or truncated, owner-only), durably; more
+ * than max bytes gives CG_ELIMIT. On failure dst is removed. */
+int cg_file_copy(const char *src, const char *dst, uint64_t max);
+/* Renames a file or an (empty-target) directory, replacing a file at `to`, durably. */
+int cg_path_rename(const char *from, const char *to);
+
+/* fopen mode suffix for a stream not inherited by child programs ("e": O_CLOEXEC on glibc;
+ * Windows' runtime has no such letter, and the agent's children inherit only their pipes). */
+#ifdef _WIN32
+#define CG_FOPEN_E ""
+#else
+#define CG_FOPEN_E "e"
 #endif
+/* fflush and then fsync (Windows: _commit) of a stdio stream: its data durable. */
+int cg_stream_sync(FILE *f);
+
+/* The local (time zone of the system) calendar time of a unix time in seconds. */
+struct tm;
+int cg_local_tm(int64_t unix_s, struct tm *out);
 
 /* Number of online CPUs (at least 1). */
 int cg_ncpu(void);

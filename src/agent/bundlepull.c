@@ -17,10 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifndef _WIN32
 #include <sys/utsname.h>
+#endif
 #include <unistd.h>
 
 #include "canhgac/alloc.h"
+#include "canhgac/fileio.h"
 #include "canhgac/limits.h"
 #include "canhgac/manifest.h"
 #include "canhgac/sys.h"
@@ -54,14 +57,9 @@ static void link_version(const struct cg_agent *a, const struct pkg *k, const ch
                          size_t cap)
 {
 	char p[4300];
-	ssize_t n;
 	out[0] = 0;
-	if (bpath(a, k, link, p, sizeof p) || cap < 2)
-		return;
-	n = readlink(p, out, cap - 1);
-	if (n <= 0)
-		n = 0;
-	out[n] = 0;
+	if (bpath(a, k, link, p, sizeof p) || cap < 2 || cg_pointer_read(p, out, cap) != 0)
+		out[0] = 0;
 	int c;
 	if (out[0] && cg_bundle_version_cmp(out, out, &c) != 0)
 		out[0] = 0; /* not one of ours */
@@ -72,11 +70,16 @@ void cg_agent_bundle_installed(const struct cg_agent *a, char *out, size_t cap)
 	link_version(a, &PK_BUNDLE, "current", out, cap);
 }
 
-/* This host's program in an agent package: "canhgac-linux-x86_64". */
+/* This host's program in an agent package: "canhgac-linux-x86_64" ("canhgac-windows-x86_64.exe"
+ * on Windows). */
 static void program_name(char *out, size_t cap)
 {
+#ifdef _WIN32
+	snprintf(out, cap, "canhgac-windows-%s.exe", sizeof(void *) == 8 ? "x86_64" : "i686");
+#else
 	struct utsname u;
 	snprintf(out, cap, "canhgac-linux-%s", uname(&u) == 0 ? u.machine : "unknown");
+#endif
 }
 
 void cg_agent_program_installed(const struct cg_agent *a, char *out, size_t cap)
@@ -118,41 +121,16 @@ int cg_agent_bundle_current(const struct cg_agent *a, char *dir, size_t dcap, ch
 /* Points link (current/previous) at version v atomically; v "" removes it. */
 static int set_link(const struct cg_agent *a, const struct pkg *k, const char *link, const char *v)
 {
-	char p[4300], tmp[4400];
+	char p[4300];
 	if (bpath(a, k, link, p, sizeof p))
 		return CG_ELIMIT;
-	if (!v[0])
-		return unlink(p) == 0 || errno == ENOENT ? 0 : CG_EIO;
-	snprintf(tmp, sizeof tmp, "%s.tmp", p);
-	(void)unlink(tmp);
-	if (symlink(v, tmp) != 0 || rename(tmp, p) != 0)
-		return CG_EIO;
-	char d[4300];
-	if (bpath(a, k, NULL, d, sizeof d) == 0) {
-		int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			(void)fsync(fd);
-			close(fd);
-		}
-	}
-	return 0;
+	return cg_pointer_set(p, v) ? CG_EIO : 0;
 }
 
-static int rm_tree(const char *dir)
+/* A bundle folder holds plain files only. */
+static void rm_tree(const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[4600];
-	if (!d)
-		return errno == ENOENT ? 0 : CG_EIO;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		(void)unlink(p); /* a bundle folder holds plain files only */
-	}
-	closedir(d);
-	return rmdir(dir) == 0 ? 0 : CG_EIO;
+	cg_dir_remove_flat(dir);
 }
 
 /* Removes bundle folders other than current and previous, and stale downloads. */
@@ -176,7 +154,7 @@ static void prune(const struct cg_agent *a, const struct pkg *k, const char *kee
 		if (cg_bundle_version_cmp(n, n, &c) != 0 && strncmp(n, ".incoming-", 10) != 0)
 			continue; /* current, previous, and anything not ours */
 		snprintf(p, sizeof p, "%s/%s", dir, n);
-		(void)rm_tree(p);
+		rm_tree(p);
 	}
 	closedir(d);
 }
@@ -229,8 +207,7 @@ static int fetch_file(struct cg_agent *a, const struct pkg *k, const char *ver, 
 		(void)unlink(p);
 		have = 0;
 	}
-	int fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	int rc = fd < 0 ? CG_EIO : 0;
+	int rc = 0;
 	while (rc == 0 && have < f->size && !cg_stop_requested()) {
 		struct cg_http_resp r = {0};
 		snprintf(url, sizeof url, "/api/v1/agent/bundles/%s/%s/files/%zu?offset=%llu",
@@ -239,21 +216,12 @@ static int fetch_file(struct cg_agent *a, const struct pkg *k, const char *ver, 
 		    cg_agent_request_raw(a->client, "GET", url, NULL, NULL, 0, &r, err, sizeof err);
 		if (rc == 0 && (r.status != 200 || r.len == 0 || r.len > f->size - have))
 			rc = CG_EIO;
-		size_t done = 0;
-		while (rc == 0 && done < r.len) {
-			ssize_t w = write(fd, r.body + done, r.len - done);
-			if (w < 0 && errno != EINTR)
-				rc = errno == ENOSPC ? CG_ENOSPC : CG_EIO;
-			else if (w > 0)
-				done += (size_t)w;
-		}
-		have += done;
+		if (rc == 0 && (rc = cg_path_append(p, r.body, r.len)) != 0 && rc != CG_ENOSPC)
+			rc = CG_EIO;
+		if (rc == 0)
+			have += r.len;
 		cg_http_resp_clear(&r);
 	}
-	if (rc == 0 && fsync(fd) != 0)
-		rc = CG_EIO;
-	if (fd >= 0)
-		close(fd);
 	if (rc == 0 && have < f->size)
 		rc = CG_ETIMEOUT; /* stopped: resumed next time */
 	if (rc == 0 && (rc = file_sha256_ok(p, f->sha256, f->size)) != 0)
@@ -314,8 +282,8 @@ static int finish(struct cg_agent *a, const struct pkg *k, const char *ver, cons
 		rc = cg_write_file_atomic(p, sig, strlen(sig), 0600);
 	}
 	if (rc == 0) {
-		(void)rm_tree(fin);
-		if (rename(inc, fin) != 0)
+		rm_tree(fin);
+		if (cg_path_rename(inc, fin) != 0)
 			rc = CG_EIO;
 	}
 	/* previous: the folder replaced, if there is one (an agent's first upgrade replaces the
@@ -527,34 +495,11 @@ int cg_agent_program_sync(struct cg_agent *a, json_t *offer)
 /* Copies src to dst (created) and checks its size and SHA-256 against the manifest. */
 static int copy_checked(const char *src, const char *dst, const struct cg_manifest_file *f)
 {
-	uint8_t buf[65536];
-	ssize_t n;
-	int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 0;
-	int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	uint64_t total = 0;
-	if (in < 0 || out < 0)
-		rc = in < 0 ? CG_ENOENT : CG_EIO;
-	while (rc == 0 && (n = read(in, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || (total += (uint64_t)n) > f->size) {
-			rc = n < 0 ? CG_EIO : CG_EBADSIG;
-			break;
-		}
-		for (ssize_t done = 0; rc == 0 && done < n;) {
-			ssize_t w = write(out, buf + done, (size_t)(n - done));
-			if (w < 0 && errno != EINTR)
-				rc = errno == ENOSPC ? CG_ENOSPC : CG_EIO;
-			else if (w > 0)
-				done += w;
-		}
-	}
-	if (rc == 0 && fsync(out) != 0)
+	int rc = cg_file_copy(src, dst, f->size);
+	if (rc == CG_ELIMIT)
+		rc = CG_EBADSIG; /* larger than the manifest says */
+	else if (rc && rc != CG_ENOENT && rc != CG_ENOSPC)
 		rc = CG_EIO;
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
 	if (rc == 0)
 		rc = file_sha256_ok(dst, f->sha256, f->size);
 	if (rc)

@@ -44,15 +44,6 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 	return k;
 }
 
-void cg_http_resp_clear(struct cg_http_resp *r)
-{
-	if (!r)
-		return;
-	cg_free(r->body);
-	json_decref(r->json);
-	memset(r, 0, sizeof(*r));
-}
-
 static int https_only(const char *url)
 {
 	return strncmp(url, "https://", 8) == 0 && url[8] != '\0';
@@ -188,25 +179,6 @@ static int set_body(CURL *h, const char *method, const char *ctype, const void *
 		return CG_EINVAL;
 	}
 	return 0;
-}
-
-int cg_agent_request(struct cg_agent_client *c, const char *method, const char *path,
-                     const json_t *body, struct cg_http_resp *r, char *err, size_t errcap)
-{
-	char *js = NULL;
-	int rc;
-
-	if (!c || !method || !path || !r)
-		return CG_EINVAL;
-	if (strcmp(method, "POST") == 0) {
-		js = body ? json_dumps(body, JSON_COMPACT) : cg_strdup("{}");
-		if (!js)
-			return CG_ENOMEM;
-	}
-	rc = cg_agent_request_raw(c, method, path, "application/json", js, js ? strlen(js) : 0, r,
-	                          err, errcap);
-	cg_free(js);
-	return rc;
 }
 
 int cg_agent_request_raw(struct cg_agent_client *c, const char *method, const char *path,

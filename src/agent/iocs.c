@@ -58,7 +58,7 @@ int cg_agent_iocs_sync(struct cg_agent *a, json_t *offer)
 		return 0;
 	apath(a, "iocs.txt", path, sizeof path);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "we");
+	FILE *f = fopen(tmp, "wb" CG_FOPEN_E);
 	int rc = f ? 0 : CG_EIO;
 	json_int_t got = 0;
 	for (int page = 0; rc == 0 && page < MAX_PAGES && got < total; page++) {
@@ -89,7 +89,7 @@ int cg_agent_iocs_sync(struct cg_agent *a, json_t *offer)
 		got += (json_int_t)json_array_size(arr);
 		cg_http_resp_clear(&r);
 	}
-	if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+	if (f && fflush(f) != 0) /* cg_file_fsync_rename makes it durable */
 		rc = CG_EIO;
 	if (f && fclose(f) != 0)
 		rc = CG_EIO;
@@ -230,7 +230,7 @@ static int load(struct mctx *m, const char *path, const char *rpath)
 	int rc = cg_iocset_new(&m->set);
 	if (rc == 0)
 		rc = cg_iocset_new(&m->seen);
-	m->lines = rc == 0 ? fopen(path, "re") : NULL;
+	m->lines = rc == 0 ? fopen(path, "rb" CG_FOPEN_E) : NULL;
 	if (rc == 0 && !m->lines)
 		rc = errno == ENOENT ? CG_ENOENT : CG_EIO;
 	while (rc == 0) {
@@ -259,7 +259,7 @@ static int load(struct mctx *m, const char *path, const char *rpath)
 	}
 	if (rc == 0)
 		rc = cg_iocset_finish(m->set);
-	FILE *r = rc == 0 ? fopen(rpath, "re") : NULL;
+	FILE *r = rc == 0 ? fopen(rpath, "rb" CG_FOPEN_E) : NULL;
 	while (r && rc == 0 && fgets(line, sizeof line, r)) {
 		line[strcspn(line, "\n")] = 0;
 		if (strlen(line) == 64)
@@ -286,11 +286,11 @@ int cg_agent_iocs_match(struct cg_agent *a)
 	int rc = load(&m, path, rpath);
 	if (rc == 0)
 		rc = cg_scandb_open(sdb, &db);
-	if (rc == 0 && !(m.rep = fopen(rpath, "ae")))
+	if (rc == 0 && !(m.rep = fopen(rpath, "ab" CG_FOPEN_E)))
 		rc = CG_EIO;
 	if (rc == 0)
 		rc = cg_scandb_each_digest(db, on_file, &m);
-	if (m.rep && (fflush(m.rep) != 0 || fsync(fileno(m.rep)) != 0) && rc == 0)
+	if (m.rep && cg_stream_sync(m.rep) != 0 && rc == 0)
 		rc = CG_EIO;
 	if (m.rep)
 		fclose(m.rep);

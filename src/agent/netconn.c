@@ -182,26 +182,6 @@ void cg_netconns_clear(struct cg_netconns *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int cg_netconns_read(struct cg_netconns *out)
-{
-	static const char *const protos[4] = {"tcp", "tcp6", "udp", "udp6"};
-	int rc = 0;
-
-	memset(out, 0, sizeof(*out));
-	for (int i = 0; rc == 0 && i < 4; i++) {
-		char path[64];
-		char *buf = NULL;
-		size_t len = 0;
-		snprintf(path, sizeof(path), "/proc/net/%s", protos[i]);
-		if (cg_agent_read_proc(path, CG_AGENT_MAX_PROCNET, &buf, &len) == 0)
-			rc = cg_procnet_parse(buf, len, protos[i], out, NULL);
-		cg_free(buf); /* a missing file (no IPv6) is not an error */
-	}
-	if (rc)
-		cg_netconns_clear(out);
-	return rc;
-}
-
 static json_t *conn_json(const struct cg_netconn *c, int with_remote)
 {
 	json_t *o =

@@ -1,6 +1,5 @@
 /* run.c - the agent's loop (agentrun.h): heartbeat, flushing the spool in acknowledged batches,
  * tasks and scheduled scans, with jittered backoff when the server is away or busy. */
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "canhgac/alloc.h"
 #include "canhgac/sys.h"
 #include "agent_int.h"
+#include "agent_os.h"
 #include "banned.h"
 
 #define BATCH_EVENTS 500
@@ -299,8 +299,8 @@ static int round_once(struct cg_agent *a)
 		rc = cg_agent_flush(a);
 	if (rc == 0 && tasks > 0) {
 		rc = cg_agent_tasks(a);
-		malloc_trim(
-		    0); /* an inventory's or a batch's memory goes back: idle RSS stays small */
+		cg_agent_trim_heap(); /* an inventory's or a batch's memory goes back: idle RSS
+		                         stays small */
 	}
 	if (rc == 0 && json_is_object(a->bundle_offer)) {
 		(void)cg_agent_bundle_sync(a, a->bundle_offer);

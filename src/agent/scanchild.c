@@ -1,67 +1,17 @@
 /* scanchild.c - the agent's scans: this same program's `canhgac scan --json` run as a child at
  * low CPU and I/O priority, its records spooled line by line. A child keeps the scanner's memory
- * (bundle, caches, threads) out of the long-running agent, whose idle RSS stays small. Linux. */
-#include <fcntl.h>
-#include <signal.h>
+ * (bundle, caches, threads) out of the long-running agent, whose idle RSS stays small. The child
+ * itself is the OS's (agent_os.h). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "canhgac/alloc.h"
 #include "canhgac/sys.h"
 #include "agent_int.h"
+#include "agent_os.h"
 #include "banned.h"
 
 #define MAX_SCAN_ARGS (CG_AGENT_MAX_PATHS + 16)
-/* ioprio_set(2): no glibc wrapper. */
-#define IOPRIO_WHO_PROCESS 1
-#define IOPRIO_CLASS_IDLE 3
-#define IOPRIO_CLASS_SHIFT 13
-
-/* In the child, before exec: nice, the idle I/O class (best effort) and the memory cap
- * (RLIMIT_DATA: private writable memory, heap, mmaps and thread stacks; 0 = none). */
-static void low_priority(int nice_v, unsigned cap_mb)
-{
-	if (cap_mb) {
-		struct rlimit rl;
-		rl.rlim_cur = rl.rlim_max = (rlim_t)cap_mb << 20;
-		(void)setrlimit(RLIMIT_DATA, &rl);
-	}
-	(void)setpriority(PRIO_PROCESS, 0, nice_v);
-	(void)syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
-	              IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT);
-}
-
-static pid_t spawn(char *const argv[], int nice_v, unsigned cap_mb, int *out_fd)
-{
-	int p[2];
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) != 0)
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(p[1], 1) < 0)
-			_exit(127);
-		low_priority(nice_v, cap_mb);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	*out_fd = p[0];
-	return pid;
-}
-
 /* One line of the child's output: a JSON object gets "task" (and the summary of a full scan
  * "full": true) and goes to the spool. */
 static int spool_line(struct cg_agent *a, long task_id, int full, const char *line, size_t len)
@@ -87,15 +37,46 @@ static int spool_line(struct cg_agent *a, long task_id, int full, const char *li
 	return rc;
 }
 
+/* Spools the complete lines of buf[0..*n) and keeps the partial last one at its start. A line
+ * longer than the spool's event bound is skipped to its end. */
+static int drain_lines(struct cg_agent *a, long task_id, int full, char *buf, size_t *n, int *skip,
+                       long *records)
+{
+	size_t start = 0;
+	int rc = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (buf[i] != '\n')
+			continue;
+		size_t len = i - start;
+		while (len > 0 && buf[start + len - 1] == '\r')
+			len--;
+		if (!*skip && len > 0) {
+			int e = spool_line(a, task_id, full, buf + start, len);
+			if (e == 0)
+				(*records)++;
+			else if (rc == 0 || rc == CG_EPARSE)
+				rc = e;
+		}
+		*skip = 0;
+		start = i + 1;
+	}
+	memmove(buf, buf + start, *n - start);
+	*n -= start;
+	if (*n > CG_MAX_SPOOL_EVENT) { /* too long for the spool: dropped to its end */
+		*skip = 1;
+		*n = 0;
+	}
+	return rc;
+}
+
 int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, size_t n, int full,
                   int *exit_code, long *records)
 {
-	char *argv[MAX_SCAN_ARGS], *line = NULL;
-	size_t k = 0, cap = 0;
-	ssize_t got;
-	int fd = -1, status = 0, rc = 0;
-	FILE *f;
-	pid_t pid;
+	char *argv[MAX_SCAN_ARGS], *buf = NULL;
+	size_t k = 0, have = 0, cap = CG_MAX_SPOOL_EVENT + 65536;
+	int rc = 0, skip = 0;
+	struct cg_agent_child *child = NULL;
+	int64_t got;
 
 	*exit_code = -1;
 	*records = 0;
@@ -121,30 +102,29 @@ int cg_agent_scan(struct cg_agent *a, long task_id, const char *const *paths, si
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = (char *)paths[i];
 	argv[k] = NULL;
-	pid = spawn(argv, a->conf.cpu_nice, a->conf.memory_cap_mb, &fd);
-	if (pid < 0)
-		return CG_EIO;
-	f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+	if (!(buf = cg_malloc(cap)))
 		return CG_ENOMEM;
-	}
-	while ((got = getline(&line, &cap, f)) > 0) {
-		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
-			got--;
-		if (got == 0 || (size_t)got > CG_MAX_SPOOL_EVENT)
-			continue;
-		int e = spool_line(a, task_id, full, line, (size_t)got);
-		if (e == 0)
-			(*records)++;
-		else if (rc == 0 || rc == CG_EPARSE)
+	rc = cg_agent_child_start(argv, a->conf.cpu_nice, a->conf.memory_cap_mb, &child);
+	while (rc == 0 || rc == CG_EPARSE) {
+		got = cg_agent_child_read(child, buf + have, cap - have);
+		if (got <= 0)
+			break;
+		have += (size_t)got;
+		int e = drain_lines(a, task_id, full, buf, &have, &skip, records);
+		if (e && (rc == 0 || rc == CG_EPARSE))
 			rc = e;
 	}
-	fclose(f);
-	free(line); /* getline's allocation */
-	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
-		*exit_code = WEXITSTATUS(status);
+	if (child && rc != 0 && rc != CG_EPARSE) {
+		cg_agent_child_wait(child, 1);
+	} else if (child) {
+		if (have && !skip) { /* a last line without its newline */
+			buf[have++] = '\n';
+			int e = drain_lines(a, task_id, full, buf, &have, &skip, records);
+			if (e && rc == 0)
+				rc = e;
+		}
+		*exit_code = cg_agent_child_wait(child, 0);
+	}
+	cg_free(buf);
 	return rc == CG_EPARSE ? 0 : rc; /* a stray non-JSON line is not a failed scan */
 }

@@ -262,7 +262,7 @@ static int64_t last_slot(const struct cg_agent_sched *s, int64_t now_ms)
 	time_t now = (time_t)(now_ms / 1000), slot;
 	struct tm tm;
 
-	if (s->kind == CG_SCHED_OFF || !localtime_r(&now, &tm))
+	if (s->kind == CG_SCHED_OFF || cg_local_tm((int64_t)now, &tm) != 0)
 		return 0;
 	tm.tm_hour = s->hour;
 	tm.tm_min = s->minute;

@@ -382,35 +382,13 @@ void cg_mem_prefer_huge(size_t bytes)
 #endif
 }
 
-int cg_file_sha256(const char *path, uint64_t max, uint8_t sha256[32], uint64_t *size)
+int cg_local_tm(int64_t unix_s, struct tm *out)
 {
-	struct cg_digest *dg = NULL;
-	struct cg_digest_result res;
-	uint8_t buf[65536];
-	uint64_t total = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	int rc = fd < 0 ? (errno == ENOENT ? CG_ENOENT : CG_EIO) : cg_digest_new(&dg);
-	if (rc == 0)
-		rc = cg_digest_begin(dg, CG_HASH_SHA256);
-	while (rc == 0 && (n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = CG_EIO;
-		else if ((total += (uint64_t)n) > max)
-			rc = CG_ELIMIT;
-		else
-			rc = cg_digest_update(dg, buf, (size_t)n);
-	}
-	if (rc == 0)
-		rc = cg_digest_end(dg, &res);
-	if (rc == 0) {
-		memcpy(sha256, res.sha256, 32);
-		*size = total;
-	}
-	cg_digest_free(dg);
-	if (fd >= 0)
-		close(fd);
-	return rc;
+	time_t t = (time_t)unix_s;
+	return localtime_r(&t, out) ? 0 : CG_EINVAL;
+}
+
+int cg_stream_sync(FILE *f)
+{
+	return fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : CG_EIO;
 }

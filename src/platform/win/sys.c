@@ -1,6 +1,8 @@
 /* sys.c - clock, host facts, data directory and whole-file helpers (Windows). */
+#include <io.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "canhgac/alloc.h"
@@ -417,4 +419,15 @@ void cg_sleep_ms(long ms)
 		Sleep((DWORD)step);
 		ms -= step;
 	}
+}
+
+int cg_local_tm(int64_t unix_s, struct tm *out)
+{
+	__time64_t t = (__time64_t)unix_s;
+	return _localtime64_s(out, &t) == 0 ? 0 : CG_EINVAL;
+}
+
+int cg_stream_sync(FILE *f)
+{
+	return fflush(f) == 0 && _commit(_fileno(f)) == 0 ? 0 : CG_EIO;
 }
