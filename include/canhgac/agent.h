@@ -1,5 +1,5 @@
 /* agent.h - the agent's host facts, network connections and the pieces of `canhgac agent run`
- * that other programs (the Windows service later) reuse. Linux for now. */
+ * that the Windows service reuses. */
 #ifndef CANHGAC_AGENT_H
 #define CANHGAC_AGENT_H
 
@@ -48,7 +48,8 @@ struct cg_netconn {
 	char proto[5]; /* "tcp", "tcp6", "udp", "udp6" */
 	char local[48], remote[48];
 	unsigned lport, rport;
-	unsigned long uid, inode;
+	unsigned long uid, inode; /* Linux */
+	unsigned long pid;        /* Windows: the owning process */
 };
 struct cg_netconns {
 	struct cg_netconn *listening, *established;
@@ -61,7 +62,11 @@ struct cg_netconns {
 int cg_procnet_parse(const char *buf, size_t len, const char *proto, struct cg_netconns *out,
                      size_t *bad);
 void cg_netconns_clear(struct cg_netconns *c);
-/* Reads the four files of this host. */
+/* Appends one entry to the listening or established list (past CG_AGENT_MAX_CONNS it is
+ * counted in dropped instead); CG_ENOMEM. */
+int cg_netconns_add(struct cg_netconns *out, const struct cg_netconn *c, int listening);
+/* This host's tables: /proc/net/{tcp,tcp6,udp,udp6} on Linux, the IP helper API's extended
+ * TCP and UDP tables on Windows. */
 int cg_netconns_read(struct cg_netconns *out);
 /* The `net.connections` event record (severity info); NULL on ENOMEM. */
 json_t *cg_netconns_event(const struct cg_netconns *c, int64_t now_ms);

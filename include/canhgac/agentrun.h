@@ -1,6 +1,6 @@
 /* agentrun.h - `canhgac agent run` and `agent enroll` as library calls: the state of one
- * agent (configuration, spool, identity, client) and its loop. Linux for now; the Windows
- * service will drive the same calls. */
+ * agent (configuration, spool, identity, client) and its loop; the Linux program and the Windows
+ * service drive the same calls. */
 #ifndef CANHGAC_AGENTRUN_H
 #define CANHGAC_AGENTRUN_H
 
@@ -44,6 +44,11 @@ void cg_agent_close(struct cg_agent *a);
 /* Enrols with a token (url: NULL for the token's own server URL). Fails with CG_EEXIST when
  * already enrolled. Diagnostics for a token that cannot be read. */
 int cg_agent_enroll(struct cg_agent *a, const char *url, const char *token, struct cg_diags *d);
+
+/* Sends the agent's log lines (level as syslog's: 3 error, 4 warning, 6 info, 7 debug; the
+ * message in the current language) to sink instead of standard error (the Windows event log
+ * for the service); NULL goes back to standard error. */
+void cg_agent_log_to(void (*sink)(int level, const char *msg));
 
 /* The loop: heartbeat, flush the spool, tasks, scheduled scans, until cg_stop_requested() or
  * an agent program was installed (a->upgraded: the caller re-executes); with once, one round

@@ -69,6 +69,12 @@ int cg_path_real(const char *path, char *out, size_t cap);
  * USB stick). Returns 0, CG_ELIMIT or the error of the lookup. */
 int cg_exe_dir(char *out, size_t cap);
 
+/* Sets an environment variable of this process (inherited by its children). */
+int cg_setenv(const char *name, const char *value);
+
+/* The full path of the running program. */
+int cg_exe_path(char *out, size_t cap);
+
 /* 1 when this process runs with full privileges (root; an elevated administrator on Windows),
  * else 0. */
 int cg_is_privileged(void);
@@ -115,5 +121,7 @@ void cg_sleep_ms(long ms);
  * their state and exit. */
 void cg_stop_on_signals(void);
 int cg_stop_requested(void);
+/* Sets that flag from within the program (a Windows service's stop control). */
+void cg_stop_request(void);
 
 #endif

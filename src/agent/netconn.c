@@ -1,12 +1,12 @@
 /* netconn.c - listening sockets and established connections from /proc/net/{tcp,udp}{,6}, read
  * with bounded counts and a parser that skips anything malformed, and the net.connections event. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "canhgac/agent.h"
 #include "canhgac/alloc.h"
 #include "canhgac/event.h"
+#include "canhgac/ipaddr.h"
 #include "canhgac/sys.h"
 #include "banned.h"
 
@@ -63,7 +63,9 @@ static int addr(const char **p, const char *end, int v6, char *out, size_t cap, 
 	if (hexn(p, end, 4, &pt))
 		return -1;
 	*port = (unsigned)pt;
-	return inet_ntop(v6 ? AF_INET6 : AF_INET, b, out, (socklen_t)cap) ? 0 : -1;
+	struct cg_ip ip = {.v6 = (uint8_t)v6};
+	memcpy(ip.a, b, v6 ? 16 : 4);
+	return cg_ip_format(&ip, out, cap) ? 0 : -1;
 }
 
 static void skip_sp(const char **p, const char *end)
@@ -109,6 +111,12 @@ static int push(struct cg_netconn **v, size_t *n, size_t *dropped, const struct 
 	}
 	(*v)[(*n)++] = *c;
 	return 0;
+}
+
+int cg_netconns_add(struct cg_netconns *out, const struct cg_netconn *c, int listening)
+{
+	return listening ? push(&out->listening, &out->n_listening, &out->dropped, c)
+	                 : push(&out->established, &out->n_established, &out->dropped, c);
 }
 
 /* "  0: 0100007F:0277 00000000:0000 0A 00000000:00000000 00:00000000 00000000  0  0 1234 ..." */
@@ -187,6 +195,8 @@ static json_t *conn_json(const struct cg_netconn *c, int with_remote)
 	json_t *o =
 	    json_pack("{s:s, s:s, s:i, s:I, s:I}", "proto", c->proto, "local", c->local, "port",
 	              (int)c->lport, "uid", (json_int_t)c->uid, "inode", (json_int_t)c->inode);
+	if (o && c->pid)
+		json_object_set_new(o, "pid", json_integer((json_int_t)c->pid));
 	if (o && with_remote) {
 		json_object_set_new(o, "remote", json_string(c->remote));
 		json_object_set_new(o, "remote_port", json_integer(c->rport));

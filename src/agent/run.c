@@ -10,20 +10,36 @@
 #include "canhgac/sys.h"
 #include "agent_int.h"
 #include "agent_os.h"
+
+#ifdef _WIN32
+#define CG_AGENT_WINDOWS 1
+#else
+#define CG_AGENT_WINDOWS 0
+#endif
 #include "banned.h"
 
 #define BATCH_EVENTS 500
 #define BATCH_BYTES (1ul << 20)
 #define NETCONN_EVERY_MS (3600ll * 1000)
 
+static void (*log_sink)(int level, const char *msg);
+
+void cg_agent_log_to(void (*sink)(int level, const char *msg))
+{
+	log_sink = sink;
+}
+
 void cg_agent_log(int level, const char *fmt_vi, const char *fmt_en, ...)
 {
+	char msg[2048];
 	va_list ap;
-	fprintf(stderr, "<%d>", level);
 	va_start(ap, fmt_en);
-	vfprintf(stderr, cg_tr(fmt_vi, fmt_en), ap);
+	vsnprintf(msg, sizeof msg, cg_tr(fmt_vi, fmt_en), ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (log_sink)
+		log_sink(level, msg);
+	else
+		fprintf(stderr, "<%d>%s\n", level, msg);
 }
 
 int cg_agent_open(struct cg_agent *a, const struct cg_agentconf *conf, const char *data_dir)
@@ -40,14 +56,15 @@ int cg_agent_open(struct cg_agent *a, const struct cg_agentconf *conf, const cha
 	        sizeof(a->data_dir) ||
 	    (size_t)snprintf(a->dir, sizeof(a->dir), "%s/agent", data_dir) >= sizeof(a->dir))
 		return CG_ELIMIT;
-	if (cg_path_real("/proc/self/exe", a->exe, sizeof(a->exe)) != 0)
+	if (cg_exe_path(a->exe, sizeof(a->exe)) != 0)
 		snprintf(a->exe, sizeof(a->exe), "/usr/bin/canhgac");
 	/* canhgac-agent has no scanner: scans run the canhgac installed beside it */
 	snprintf(a->scanner, sizeof(a->scanner), "%s", a->exe);
-	char *slash = strrchr(a->scanner, '/');
-	if (slash && strcmp(slash + 1, "canhgac-agent") == 0)
+	char *slash = strrchr(a->scanner, CG_DIRSEP[0]);
+	if (slash && (strcmp(slash + 1, "canhgac-agent") == 0 ||
+	              strcmp(slash + 1, "canhgac-agent.exe") == 0))
 		snprintf(slash + 1, sizeof(a->scanner) - (size_t)(slash + 1 - a->scanner),
-		         "canhgac");
+		         "canhgac%s", strchr(slash + 1, '.') ? ".exe" : "");
 	rc = cg_mkdir_p(a->dir, 0700);
 	if (rc)
 		return rc;
@@ -307,7 +324,9 @@ static int round_once(struct cg_agent *a)
 		json_decref(a->bundle_offer);
 		a->bundle_offer = NULL;
 	}
-	if (rc == 0 && json_is_object(a->program_offer)) {
+	/* Agent packages carry Linux programs only (canhgac-linux-ARCH): the Windows service is
+	 * upgraded by its installer (docs/agent.md). */
+	if (rc == 0 && json_is_object(a->program_offer) && !CG_AGENT_WINDOWS) {
 		(void)cg_agent_program_sync(a, a->program_offer);
 		json_decref(a->program_offer);
 		a->program_offer = NULL;

@@ -86,10 +86,10 @@ static void read_all(FILE *f, const char *src, struct lines *l)
 {
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t got;
+	int64_t got;
 	unsigned long ln = 0;
 
-	while ((got = getline(&line, &cap, f)) >= 0) {
+	while ((got = cg_cli_getline(&line, &cap, f)) >= 0) {
 		enum cg_severity sev;
 		int64_t t;
 		char *js;

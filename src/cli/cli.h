@@ -129,8 +129,12 @@ int cg_cmd_web(struct cg_cli *c, int argc, char **argv);
 /* The language of messages: Vietnamese unless CANHGAC_LANG, or else the locale, says English;
  * --lang wins over both (common.c). */
 void cg_cli_pick_language(int argc, char **argv);
+/* getline(3) for every platform: the next line with its '\n' into *line (grown with realloc:
+ * free() it), its length, or -1 at the end or on ENOMEM. */
+int64_t cg_cli_getline(char **line, size_t *cap, FILE *f);
+/* `canhgac agent` (Linux) and `canhgac-agent` (Linux, and the Windows service) */
+int cg_cmd_agent(struct cg_cli *c, int argc, char **argv);
 #ifndef _WIN32
-int cg_cmd_agent(struct cg_cli *c, int argc, char **argv); /* Linux only for now */
 int cg_cmd_admin(struct cg_cli *c, int argc, char **argv); /* Linux only for now */
 #endif
 /* `logs export-json` (logs_evtx.c): argv[0] is the command's name, options follow. */

@@ -12,7 +12,19 @@
 #include "cli.h"
 #include "banned.h"
 
-#define DEFAULT_CONF "/etc/canhgac/agent.conf"
+/* /etc/canhgac/agent.conf; on Windows %ProgramData%\canhgac\agent.conf */
+static const char *default_conf(void)
+{
+#ifdef _WIN32
+	static char path[4200];
+	char dir[4096];
+	if (!path[0] && cg_datadir_resolve(NULL, dir, sizeof dir) == 0)
+		snprintf(path, sizeof path, "%s\\agent.conf", dir);
+	return path[0] ? path : "agent.conf";
+#else
+	return "/etc/canhgac/agent.conf";
+#endif
+}
 
 enum { OPT_ONCE = OPT_COMMON_LAST, OPT_CONFIG };
 
@@ -32,14 +44,14 @@ static int load_conf(const char *path, struct cg_agentconf *conf)
 	int rc;
 
 	cg_agentconf_defaults(conf);
-	rc = cg_read_file(path ? path : DEFAULT_CONF, CG_AGENT_MAX_CONF, &buf, &len);
+	rc = cg_read_file(path ? path : default_conf(), CG_AGENT_MAX_CONF, &buf, &len);
 	if (rc == CG_ENOENT && !path)
 		return 0;
 	if (rc) {
-		cg_cli_err("%s: %s", path ? path : DEFAULT_CONF, cg_strerror(rc));
+		cg_cli_err("%s: %s", path ? path : default_conf(), cg_strerror(rc));
 		return rc;
 	}
-	rc = cg_agentconf_parse((const char *)buf, len, path ? path : DEFAULT_CONF, conf, &d);
+	rc = cg_agentconf_parse((const char *)buf, len, path ? path : default_conf(), conf, &d);
 	if (rc)
 		cg_cli_print_diags(&d);
 	cg_diags_clear(&d);
@@ -130,11 +142,15 @@ static int cmd_run(struct cg_agent *a, int once)
 		fprintf(stderr, "<6>%s %s\n",
 		        cg_tr("đang chạy chương trình nâng cấp", "running the upgraded program"),
 		        up);
+#ifndef _WIN32 /* the Windows service is upgraded by its installer */
 	if (cg_agent_cli_reexec(a) != 0)
 		return CG_EXIT_ERROR;
+#endif
 	rc = cg_agent_run(a, once);
+#ifndef _WIN32
 	if (a->upgraded && cg_agent_cli_reexec(a) != 0)
 		return CG_EXIT_ERROR;
+#endif
 	if (once && rc) {
 		cg_cli_err(cg_tr("một vòng chưa xong: %s", "the round did not complete: %s"),
 		           cg_strerror(rc));
@@ -191,7 +207,7 @@ static int dispatch(struct cg_cli *c, struct cg_agent *a, const char *sub, int o
 		return cmd_enroll(a, argc, argv);
 	if (strcmp(sub, "run") == 0 && argc == 0) {
 		/* --bundle reaches the scans, which run as child processes. */
-		if (c->bundle_dir && setenv("CANHGAC_BUNDLE", c->bundle_dir, 1) != 0)
+		if (c->bundle_dir && cg_setenv("CANHGAC_BUNDLE", c->bundle_dir) != 0)
 			return CG_EXIT_ERROR;
 		return cmd_run(a, once);
 	}

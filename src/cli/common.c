@@ -286,3 +286,29 @@ void cg_cli_pick_language(int argc, char **argv)
 			cg_lang_set(CG_LANG_VI);
 	}
 }
+
+int64_t cg_cli_getline(char **line, size_t *cap, FILE *f)
+{
+	size_t n = 0;
+	if (!*line || *cap < 256) {
+		char *p = realloc(*line, 256);
+		if (!p)
+			return -1;
+		*line = p;
+		*cap = 256;
+	}
+	for (;;) {
+		if (!fgets(*line + n, (int)(*cap - n > INT32_MAX ? INT32_MAX : *cap - n), f))
+			return n ? (int64_t)n : -1;
+		n += strlen(*line + n);
+		if (n > 0 && (*line)[n - 1] == '\n')
+			return (int64_t)n;
+		if (n + 1 < *cap)
+			continue; /* a NUL inside the line: fgets stopped early; read on */
+		char *p = realloc(*line, *cap * 2);
+		if (!p)
+			return -1;
+		*line = p;
+		*cap *= 2;
+	}
+}

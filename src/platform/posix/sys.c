@@ -86,6 +86,11 @@ int cg_exe_dir(char *out, size_t cap)
 	return CG_OK;
 }
 
+int cg_exe_path(char *out, size_t cap)
+{
+	return cg_path_real("/proc/self/exe", out, cap);
+}
+
 int cg_is_privileged(void)
 {
 	return geteuid() == 0;
@@ -391,4 +396,9 @@ int cg_local_tm(int64_t unix_s, struct tm *out)
 int cg_stream_sync(FILE *f)
 {
 	return fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : CG_EIO;
+}
+
+int cg_setenv(const char *name, const char *value)
+{
+	return setenv(name, value, 1) == 0 ? 0 : cg_from_errno(errno);
 }

@@ -166,7 +166,8 @@ static int drain(HANDLE rd, size_t max, uint8_t **out, size_t *len)
 }
 
 /* Starts the process with stdin/stderr on NUL and stdout on `wr`, inheriting those only. */
-static int spawn(wchar_t *app, wchar_t *cmd, HANDLE wr, PROCESS_INFORMATION *pi)
+static int spawn(wchar_t *app, wchar_t *cmd, HANDLE wr, DWORD extra, int inherit_env,
+                 PROCESS_INFORMATION *pi)
 {
 	SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, TRUE};
 	STARTUPINFOEXW si;
@@ -174,14 +175,14 @@ static int spawn(wchar_t *app, wchar_t *cmd, HANDLE wr, PROCESS_INFORMATION *pi)
 	                         FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING, 0, NULL);
 	HANDLE list[2] = {nul, wr};
 	SIZE_T asz = 0;
-	wchar_t *env = make_env();
-	DWORD flags = CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT;
+	wchar_t *env = inherit_env ? NULL : make_env();
+	DWORD flags = CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT | extra;
 	int rc = CG_OK;
 
 	memset(&si, 0, sizeof(si));
 	si.StartupInfo.cb = sizeof(si.StartupInfo);
-	if (nul == INVALID_HANDLE_VALUE || !env) {
-		rc = env ? cg_win_last() : CG_ENOMEM;
+	if (nul == INVALID_HANDLE_VALUE || (!env && !inherit_env)) {
+		rc = nul == INVALID_HANDLE_VALUE ? cg_win_last() : CG_ENOMEM;
 		goto out;
 	}
 	/* Only these handles pass to the child, so pipes of other threads' children do not leak
@@ -216,6 +217,21 @@ out:
 	return rc;
 }
 
+int cg_win_spawn(const char *const argv[], HANDLE wr, DWORD flags, int inherit_env,
+                 PROCESS_INFORMATION *pi)
+{
+	wchar_t *app = NULL, *cmd = NULL;
+	int rc;
+	if (!argv || !argv[0] || cg_win_root_len(argv[0]) == 0)
+		return CG_EINVAL;
+	rc = build_cmdline(argv, &app, &cmd);
+	if (rc == 0)
+		rc = spawn(app, cmd, wr, flags, inherit_env, pi);
+	cg_free(app);
+	cg_free(cmd);
+	return rc;
+}
+
 int cg_run_capture(const char *const argv[], size_t max, uint8_t **out, size_t *len)
 {
 	SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, TRUE};
@@ -237,7 +253,7 @@ int cg_run_capture(const char *const argv[], size_t max, uint8_t **out, size_t *
 		goto out;
 	}
 	SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
-	rc = spawn(app, cmd, wr, &pi);
+	rc = spawn(app, cmd, wr, 0, 0, &pi);
 	CloseHandle(wr);
 	if (rc) {
 		CloseHandle(rd);

@@ -11,6 +11,8 @@
 #include "win.h"
 #include "banned.h"
 
+static volatile LONG stop_flag; /* cg_stop_requested */
+
 int64_t cg_now_ms(void)
 {
 	FILETIME ft;
@@ -99,6 +101,21 @@ int cg_exe_dir(char *out, size_t cap)
 		return CG_EIO;
 	out[cut > 3 || (cut == 3 && out[1] != ':') ? cut - 1 : cut] = '\0';
 	return CG_OK;
+}
+
+int cg_exe_path(char *out, size_t cap)
+{
+	wchar_t buf[32768];
+	DWORD n = GetModuleFileNameW(NULL, buf, 32768);
+	size_t len;
+	if (n == 0 || n >= 32768)
+		return n ? CG_ELIMIT : cg_win_last();
+	return cg_win_utf8(buf, n, out, cap, &len);
+}
+
+void cg_stop_request(void)
+{
+	InterlockedExchange(&stop_flag, 1);
 }
 
 int cg_is_privileged(void)
@@ -392,8 +409,6 @@ out:
 	return rc;
 }
 
-static volatile LONG stop_flag;
-
 static BOOL WINAPI on_ctrl(DWORD type)
 {
 	(void)type;
@@ -430,4 +445,17 @@ int cg_local_tm(int64_t unix_s, struct tm *out)
 int cg_stream_sync(FILE *f)
 {
 	return fflush(f) == 0 && _commit(_fileno(f)) == 0 ? 0 : CG_EIO;
+}
+
+int cg_setenv(const char *name, const char *value)
+{
+	wchar_t *n = NULL, *v = NULL;
+	int rc = cg_win_wide(name, &n);
+	if (rc == 0)
+		rc = cg_win_wide(value, &v);
+	if (rc == 0 && !SetEnvironmentVariableW(n, v))
+		rc = cg_win_last();
+	cg_free(n);
+	cg_free(v);
+	return rc;
 }

@@ -88,4 +88,11 @@ int cg_win_stat(HANDLE h, struct cg_stat *st);
  * attributes have FILE_ATTRIBUTE_REPARSE_POINT). */
 uint32_t cg_win_mode(DWORD attrs, DWORD reparse_tag);
 
+/* Starts argv[0] (an absolute path) with argv quoted for the C runtime, no window, standard
+ * input and error on NUL and output on wr (an inheritable handle; only these pass to the
+ * child), and this process's environment with inherit_env, else a fixed one (the system
+ * directories). flags adds creation flags (CREATE_SUSPENDED, priority classes). */
+int cg_win_spawn(const char *const argv[], HANDLE wr, DWORD flags, int inherit_env,
+                 PROCESS_INFORMATION *pi);
+
 #endif
