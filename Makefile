@@ -40,7 +40,8 @@ test-asan: $(ASAN_BUILD)/build.ninja
 win:
 	scripts/win-build.sh
 
-test-win:
+# test-win runs the Windows agent against the Linux server: build/ first.
+test-win: build
 	scripts/win-build.sh --test
 
 lint:

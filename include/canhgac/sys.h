@@ -72,6 +72,10 @@ int cg_exe_dir(char *out, size_t cap);
 /* Sets an environment variable of this process (inherited by its children). */
 int cg_setenv(const char *name, const char *value);
 
+/* 1 when path is absolute: "/..." on POSIX; "C:\...", "C:/..." or "\\server\share..." on
+ * Windows. */
+int cg_path_is_absolute(const char *path);
+
 /* The full path of the running program. */
 int cg_exe_path(char *out, size_t cap);
 

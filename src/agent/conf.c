@@ -6,6 +6,7 @@
 
 #include "canhgac/agentconf.h"
 #include "canhgac/ipaddr.h"
+#include "canhgac/sys.h"
 #include "banned.h"
 
 #define MAX_LINE 8192
@@ -117,7 +118,8 @@ static int parse_paths(char *v, char (*out)[CG_AGENT_PATH_LEN], size_t *count)
 		e = p + strlen(p);
 		while (e > p && is_space(e[-1]))
 			*--e = '\0';
-		if (*p != '/' || (size_t)(e - p) >= CG_AGENT_PATH_LEN || n >= CG_AGENT_MAX_PATHS)
+		if (!cg_path_is_absolute(p) || (size_t)(e - p) >= CG_AGENT_PATH_LEN ||
+		    n >= CG_AGENT_MAX_PATHS)
 			return CG_EPARSE;
 		memcpy(out[n++], p, (size_t)(e - p) + 1);
 		p = comma ? comma + 1 : NULL;
@@ -145,7 +147,8 @@ static int apply(enum key k, char *v, struct cg_agentconf *c)
 			return CG_EPARSE;
 		return set_string(c->server, sizeof(c->server), v);
 	case K_DATA_DIR:
-		return *v == '/' ? set_string(c->data_dir, sizeof(c->data_dir), v) : CG_EPARSE;
+		return cg_path_is_absolute(v) ? set_string(c->data_dir, sizeof(c->data_dir), v)
+		                              : CG_EPARSE;
 	case K_HEARTBEAT:
 		if (parse_int(v, 10, 86400, &n))
 			return CG_EPARSE;

@@ -9,6 +9,7 @@
 #include "canhgac/event.h"
 #include "canhgac/quarantine.h"
 #include "agent_int.h"
+#include "canhgac/sys.h"
 #include "banned.h"
 
 static int hex32(const char *s, uint8_t out[32])
@@ -65,7 +66,7 @@ int cg_agent_task_quarantine(struct cg_agent *a, long task, json_t *args, json_t
 	char reason[64];
 	struct cg_quar *q = NULL;
 	struct cg_diags d = CG_DIAGS_INIT;
-	if (!path || path[0] != '/' || hex32(sha, digest) != 0)
+	if (!path || !cg_path_is_absolute(path) || hex32(sha, digest) != 0)
 		return CG_EINVAL;
 	snprintf(reason, sizeof(reason), "server task %ld", task);
 	struct cg_quar_req req = {.path = path, .sha256 = digest, .reason = reason};

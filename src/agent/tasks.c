@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "canhgac/alloc.h"
+#include "canhgac/hostinv.h"
 #include "canhgac/limits.h"
 #include "canhgac/pkginv.h"
 #include "canhgac/sys.h"
@@ -16,8 +17,15 @@
 #define MAX_TASKS 100 /* tasks taken from one answer */
 #define DPKG_STATUS "/var/lib/dpkg/status"
 
+/* A quick scan where malware lands first: homes, temporary folders, served files. */
+#ifdef _WIN32
+static const char *const quick_default[] = {"C:\\Users", "C:\\ProgramData", "C:\\Windows\\Temp"};
+#define FULL_DEFAULT "C:\\"
+#else
 static const char *const quick_default[] = {"/home",    "/root", "/tmp",
                                             "/var/tmp", "/srv",  "/var/www"};
+#define FULL_DEFAULT "/"
+#endif
 
 static int post_state(struct cg_agent *a, long id, const char *state, json_t *result)
 {
@@ -52,14 +60,14 @@ static size_t scan_paths(const struct cg_agent *a, json_t *args, const char **ou
 		for (; n < a->conf.n_full_scan_paths; n++)
 			out[n] = a->conf.full_scan_paths[n];
 		if (n == 0)
-			out[n++] = "/";
+			out[n++] = FULL_DEFAULT;
 		return n;
 	}
 	if (mode && strcmp(mode, "path") == 0) {
 		json_array_foreach(v, i, p)
 		{
 			const char *s = json_string_value(p);
-			if (s && s[0] == '/' && strlen(s) < CG_AGENT_PATH_LEN &&
+			if (s && cg_path_is_absolute(s) && strlen(s) < CG_AGENT_PATH_LEN &&
 			    n < CG_AGENT_MAX_PATHS)
 				out[n++] = s;
 		}
@@ -120,13 +128,56 @@ static int osv_ecosystem(char *out, size_t cap)
 	return rc;
 }
 
+/* Windows: the inventory of hostinv.h (OS, updates, programs, security settings, autoruns,
+ * adapters) as "windows", and its programs as the "packages" the server keeps. */
+static int windows_inventory(struct cg_agent *a, long task_id, struct cg_wininv *wi)
+{
+	char *js = cg_wininv_to_json(wi);
+	json_t *win = js ? json_loads(js, 0, NULL) : NULL;
+	json_t *ev = cg_agent_event_new("host.inventory", CG_SEV_INFO, cg_now_ms());
+	json_t *pk = json_array();
+	int rc = win && ev && pk ? 0 : CG_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < wi->nprograms; i++) {
+		const struct cg_wininv_program *p = &wi->programs[i];
+		if (json_array_append_new(pk, json_pack("{s:s, s:s, s:s?}", "name", p->name,
+		                                        "version", p->version ? p->version : "",
+		                                        "publisher", p->publisher)))
+			rc = CG_ENOMEM;
+	}
+	if (rc == 0) {
+		json_object_set(ev, "packages", pk);
+		json_object_set_new(ev, "ecosystem", json_string("windows"));
+		json_object_set(ev, "windows", win);
+		if (task_id > 0)
+			json_object_set_new(ev, "task", json_integer(task_id));
+		rc = cg_agent_spool_json(a, ev);
+	}
+	json_decref(pk);
+	json_decref(ev);
+	json_decref(win);
+	free(js);
+	return rc;
+}
+
 int cg_agent_inventory(struct cg_agent *a, long task_id)
 {
 	struct cg_pkginv inv = CG_PKGINV_INIT;
+	struct cg_wininv wi;
+	struct cg_diags d = CG_DIAGS_INIT;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	json_t *ev = NULL, *pk = NULL;
-	int rc = cg_read_file(DPKG_STATUS, CG_MAX_DPKG_STATUS, &buf, &len);
+	int rc = cg_host_inventory(&wi, &d);
+
+	cg_diags_clear(&d);
+	if (rc != CG_EUNSUPP) { /* Windows */
+		if (rc == 0) {
+			rc = windows_inventory(a, task_id, &wi);
+			cg_wininv_clear(&wi);
+		}
+		return rc;
+	}
+	rc = cg_read_file(DPKG_STATUS, CG_MAX_DPKG_STATUS, &buf, &len);
 
 	if (rc == 0)
 		rc = cg_pkginv_parse_dpkg_status(&inv, (const char *)buf, len, DPKG_STATUS, NULL);

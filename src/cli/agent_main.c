@@ -37,28 +37,32 @@ static int svc_work(void *arg)
 
 static int cmd_service(struct cg_cli *c, int argc, char **argv)
 {
-	/* argv: "service" SUB [--config F] [--data-dir D] */
+	/* argv: "service" SUB [--config F] [--data-dir D] [--lang L] */
 	char args[8400] = "service run", *opts[8];
 	size_t n = strlen(args), k = 0;
 	int rc;
-	if (argc < 2 || argc > 6) {
+	if (argc < 2 || argc > 8) {
 		cg_cli_usage_hint("agent");
 		return CG_EXIT_ERROR;
 	}
 	for (int i = 2; i < argc; i += 2) {
 		if (i + 1 >= argc ||
-		    (strcmp(argv[i], "--config") && strcmp(argv[i], "--data-dir")) ||
+		    (strcmp(argv[i], "--config") && strcmp(argv[i], "--data-dir") &&
+		     strcmp(argv[i], "--lang")) ||
 		    strchr(argv[i + 1], '"')) {
 			cg_cli_err(cg_tr("tùy chọn không hợp lệ '%s'", "invalid option '%s'"),
 			           argv[i]);
+			cg_cli_usage_hint("agent");
 			return CG_EXIT_ERROR;
 		}
 		n +=
 		    (size_t)snprintf(args + n, sizeof args - n, " %s \"%s\"", argv[i], argv[i + 1]);
-		opts[k++] = argv[i];
-		opts[k++] = argv[i + 1];
 		if (n >= sizeof args)
 			return CG_EXIT_ERROR;
+		if (strcmp(argv[i], "--lang") == 0)
+			continue; /* picked already (cg_cli_pick_language) */
+		opts[k++] = argv[i];
+		opts[k++] = argv[i + 1];
 	}
 	if (strcmp(argv[1], "install") == 0) {
 		rc = cg_svc_install(args);
@@ -72,7 +76,7 @@ static int cmd_service(struct cg_cli *c, int argc, char **argv)
 			       CG_SVC_NAME);
 		return rc ? CG_EXIT_ERROR : CG_EXIT_OK;
 	}
-	if (strcmp(argv[1], "remove") == 0 && argc == 2) {
+	if (strcmp(argv[1], "remove") == 0 && k == 0) {
 		rc = cg_svc_remove();
 		if (rc)
 			cg_cli_err(cg_tr("không gỡ được dịch vụ %s: %s",

@@ -402,3 +402,8 @@ int cg_setenv(const char *name, const char *value)
 {
 	return setenv(name, value, 1) == 0 ? 0 : cg_from_errno(errno);
 }
+
+int cg_path_is_absolute(const char *path)
+{
+	return path && path[0] == '/';
+}

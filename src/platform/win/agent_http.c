@@ -29,7 +29,39 @@ struct cg_agent_client {
 	int insecure; /* cg_agent_fetch_ca's client: no certificate checks at all */
 	int pin;      /* this request: 0 not checked yet, 1 checked and good, -1 refused */
 	int cancel;   /* the callback closed the request handle */
+	wchar_t host[256];
+	INTERNET_PORT port;
+	uint64_t last_ms; /* when the last request ended (GetTickCount64) */
 };
+
+/* The idle time after which pooled connections are dropped before the next request: the
+ * server closes idle connections on its side, and wine's WinHTTP then waits on the dead one
+ * until its receive timeout instead of connecting again. */
+#define IDLE_RECONNECT_MS 15000
+
+/* (Re)opens the session and the connect handle for c->host:c->port. */
+static int connect_handles(struct cg_agent_client *c)
+{
+	DWORD wait = 60000, tls = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2,
+	      both = tls | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3;
+	if (c->con)
+		WinHttpCloseHandle(c->con);
+	if (c->ses)
+		WinHttpCloseHandle(c->ses);
+	c->con = NULL;
+	c->ses = WinHttpOpen(L"canhgac-agent/" CG_VERSION, WINHTTP_ACCESS_TYPE_DEFAULT_PROXY,
+	                     WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
+	/* Waiting for the answer's headers has a timeout of its own (wine's default: none). */
+	if (!c->ses || !WinHttpSetTimeouts(c->ses, 10000, 10000, 60000, 60000) ||
+	    !WinHttpSetOption(c->ses, WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, &wait, sizeof(wait)))
+		return CG_EIO;
+	/* Windows 7 offers TLS 1.2 only when asked (KB3140245); TLS 1.3 exists from Windows 11.
+	 * When neither can be set the handshake fails later, and says so. */
+	if (!WinHttpSetOption(c->ses, WINHTTP_OPTION_SECURE_PROTOCOLS, &both, sizeof(both)))
+		WinHttpSetOption(c->ses, WINHTTP_OPTION_SECURE_PROTOCOLS, &tls, sizeof(tls));
+	c->con = WinHttpConnect(c->ses, c->host, c->port, 0);
+	return c->con ? 0 : CG_EIO;
+}
 
 /* The local address connections should leave from (agent.conf source_address). WinHTTP has no
  * way to choose it: it is kept for symmetry with client.c and ignored, so connections leave from
@@ -46,11 +78,11 @@ static int pem_cert(const char *pem, PCCERT_CONTEXT *out)
 {
 	const char *b = strstr(pem, PEM_BEGIN);
 	BYTE *der = NULL;
-	DWORD n = 0;
+	DWORD n = b ? (DWORD)strlen(b) : 0; /* base64 decodes to fewer bytes than its text */
 	int rc = CG_ECRYPTO;
 
 	*out = NULL;
-	if (!b || !CryptStringToBinaryA(b, 0, CRYPT_STRING_BASE64HEADER, NULL, &n, NULL, NULL))
+	if (!b)
 		return CG_ECRYPTO;
 	if (!(der = cg_malloc(n)))
 		return CG_ENOMEM;
@@ -67,8 +99,7 @@ static int open_base(const char *base_url, struct cg_agent_client **out)
 	struct cg_agent_client *c = NULL;
 	URL_COMPONENTS u;
 	wchar_t *w = NULL;
-	DWORD n, tls = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2,
-	         both = tls | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3;
+	DWORD n;
 	size_t k;
 	int rc;
 
@@ -93,18 +124,12 @@ static int open_base(const char *base_url, struct cg_agent_client **out)
 		n--;
 	if (n && cg_win_utf8(u.lpszUrlPath, n, c->prefix, sizeof(c->prefix), &k))
 		goto out;
-	u.lpszHostName[u.dwHostNameLength] = L'\0'; /* the host alone; the path is copied */
-	rc = CG_EIO;
-	c->ses = WinHttpOpen(L"canhgac-agent/" CG_VERSION, WINHTTP_ACCESS_TYPE_DEFAULT_PROXY,
-	                     WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
-	if (!c->ses || !WinHttpSetTimeouts(c->ses, 10000, 10000, 60000, 60000))
+	if (u.dwHostNameLength >= sizeof(c->host) / sizeof(c->host[0]))
 		goto out;
-	/* Windows 7 offers TLS 1.2 only when asked (KB3140245); TLS 1.3 exists from Windows 11.
-	 * When neither can be set the handshake fails later, and says so. */
-	if (!WinHttpSetOption(c->ses, WINHTTP_OPTION_SECURE_PROTOCOLS, &both, sizeof(both)))
-		WinHttpSetOption(c->ses, WINHTTP_OPTION_SECURE_PROTOCOLS, &tls, sizeof(tls));
-	if ((c->con = WinHttpConnect(c->ses, u.lpszHostName, u.nPort, 0)))
-		rc = 0;
+	memcpy(c->host, u.lpszHostName, u.dwHostNameLength * sizeof(wchar_t));
+	c->host[u.dwHostNameLength] = L'\0'; /* the host alone; the path is copied */
+	c->port = u.nPort;
+	rc = connect_handles(c);
 out:
 	if (rc)
 		cg_agent_client_free(c);
@@ -235,8 +260,8 @@ static int werr(DWORD *e)
 	for (size_t i = 0; i < sizeof(tls) / sizeof(tls[0]); i++)
 		if (*e == tls[i])
 			return CG_ECRYPTO;
-	if (*e == ERROR_WINHTTP_TIMEOUT)
-		return CG_ETIMEOUT;
+	if (*e == ERROR_WINHTTP_TIMEOUT || *e == WSAETIMEDOUT || *e == ERROR_TIMEOUT)
+		return CG_ETIMEOUT; /* wine passes the socket's error through */
 	return *e == ERROR_NOT_ENOUGH_MEMORY || *e == ERROR_OUTOFMEMORY ? CG_ENOMEM : CG_EIO;
 }
 
@@ -339,10 +364,10 @@ static int make_req(struct cg_agent_client *c, int post, const char *path, const
 	return 0;
 }
 
-/* One exchange. An insecure client (cg_agent_fetch_ca's) skips every certificate check. */
-static int exchange(struct cg_agent_client *c, const char *method, const char *path,
-                    const char *ctype, const void *body, size_t len, struct cg_http_resp *r,
-                    char *err, size_t errcap)
+/* An insecure client (cg_agent_fetch_ca's own, never seen by callers) checks no certificate. */
+int cg_agent_request_raw(struct cg_agent_client *c, const char *method, const char *path,
+                         const char *ctype, const void *body, size_t len, struct cg_http_resp *r,
+                         char *err, size_t errcap)
 {
 	HINTERNET req = NULL;
 	wchar_t *hdr = NULL;
@@ -366,6 +391,11 @@ static int exchange(struct cg_agent_client *c, const char *method, const char *p
 	c->pin = c->cancel = 0;
 	if (!c->insecure && (rc = load_ca(c))) {
 		why = "cannot read the pinned CA certificate";
+		goto out;
+	}
+	if (c->last_ms && GetTickCount64() - c->last_ms > IDLE_RECONNECT_MS &&
+	    (rc = connect_handles(c))) {
+		e = GetLastError();
 		goto out;
 	}
 	rc = make_req(c, post, path, ctype, &req, &hdr, &e);
@@ -396,19 +426,11 @@ out:
 		cg_http_resp_clear(r);
 	if (req && !c->cancel)
 		WinHttpCloseHandle(req);
+	c->last_ms = GetTickCount64();
 	if (hdr)
 		sodium_memzero(hdr, wcslen(hdr) * sizeof(wchar_t));
 	cg_free(hdr);
 	return rc;
-}
-
-int cg_agent_request_raw(struct cg_agent_client *c, const char *method, const char *path,
-                         const char *ctype, const void *body, size_t len, struct cg_http_resp *r,
-                         char *err, size_t errcap)
-{
-	if (!c || c->insecure)
-		return CG_EINVAL;
-	return exchange(c, method, path, ctype, body, len, r, err, errcap);
 }
 
 /* SHA-256 over the DER of the first certificate of pem against fp (lower case); that
@@ -462,7 +484,7 @@ int cg_agent_fetch_ca(const char *base_url, const char *fp_hex, const char *save
 	c->insecure = 1;
 	/* The only unverified exchange: what it returns is trusted only if its hash matches the
 	 * fingerprint the administrator's token carries. */
-	rc = exchange(c, "GET", "/api/v1/ca.pem", NULL, NULL, 0, &r, msg, sizeof(msg));
+	rc = cg_agent_request_raw(c, "GET", "/api/v1/ca.pem", NULL, NULL, 0, &r, msg, sizeof(msg));
 	if (rc == 0 && (r.status != 200 || !r.len)) {
 		rc = CG_EIO;
 		snprintf(msg, sizeof(msg), "HTTP %ld", r.status);

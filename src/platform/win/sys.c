@@ -459,3 +459,8 @@ int cg_setenv(const char *name, const char *value)
 	cg_free(v);
 	return rc;
 }
+
+int cg_path_is_absolute(const char *path)
+{
+	return path && cg_win_root_len(path) > 0;
+}
