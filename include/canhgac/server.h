@@ -13,6 +13,8 @@
 
 #include "canhgac/error.h"
 
+struct cg_winrels;
+
 struct cg_server_config {
 	char data_dir[1024];  /* DATA_DIR/server */
 	char db_url[1100];    /* "" = sqlite:DATA_DIR/server/server.db */
@@ -26,6 +28,9 @@ struct cg_server_config {
 	char public_url[512]; /* the URL agents use, put in enrolment tokens */
 	int retention_days;   /* events kept (default 30) */
 	int quiet;
+	/* The Windows releases (winrel.h) for matching Windows hosts' inventories against
+	 * Microsoft's updates; NULL: matched without it (no end-of-support facts). Not owned. */
+	const struct cg_winrels *winrels;
 };
 
 void cg_server_config_default(struct cg_server_config *c);

@@ -196,6 +196,7 @@ int cg_cmd_server(struct cg_cli *c, int argc, char **argv)
 	if (cg_cli_path(c, "server", cfg.data_dir, sizeof cfg.data_dir) != 0)
 		return CG_EXIT_ERROR;
 	cfg.quiet = c->quiet;
+	cfg.winrels = cg_cli_winrels(c); /* the built-in table, or the Department's file */
 	struct cg_diags d = CG_DIAGS_INIT;
 	int rc;
 	if (sub[0] == 'i') {

@@ -3,7 +3,9 @@
  * the host marked for matching; an imported warning feed marks every host. The server's main
  * loop matches marked hosts in the background with the vulns.h engine, so neither the ingest
  * writer nor an import waits for it: findings open, stay open, or become 'fixed' when a later
- * inventory is no longer affected. A known-exploited or critical finding raises an alert. */
+ * inventory is no longer affected. A known-exploited or critical finding raises an alert.
+ * Windows hosts send Windows' own inventory (ecosystem "windows"), matched by product, build
+ * and KB with the winvulns.h engine against Microsoft's documents among the feeds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,8 @@
 #include "canhgac/feed.h"
 #include "canhgac/pkginv.h"
 #include "canhgac/vulns.h"
+#include "canhgac/wininv.h"
+#include "canhgac/winvulns.h"
 #include "server/srv.h"
 
 #include "banned.h"
@@ -86,7 +90,12 @@ int cg_srv_store_inventory(struct cg_db *db, int64_t agent_id, json_t *ev, int64
 {
 	json_t *pk = json_object_get(ev, "packages");
 	const char *eco = json_string_value(json_object_get(ev, "osv_ecosystem"));
-	if (!json_is_array(pk))
+	const char *kind = json_string_value(json_object_get(ev, "ecosystem"));
+	if (kind && strcmp(kind, "windows") == 0 && json_is_object(json_object_get(ev, "windows"))) {
+		pk = json_object_get(ev, "windows"); /* kept whole: build, UBR, KBs */
+		eco = "windows";
+	}
+	if (!json_is_array(pk) && !json_is_object(pk))
 		return 0;
 	char *text = json_dumps(pk, JSON_COMPACT | JSON_ENSURE_ASCII);
 	int rc = text ? 0 : CG_ENOMEM;
@@ -173,8 +182,63 @@ static int store_finding(struct cg_db *db, int64_t agent_id, int64_t unit_id, in
 	return rc;
 }
 
+/* A Windows host: its inventory (wininv.h JSON) against every advisory; one finding per CVE,
+ * stored as an advisory of the product ("Windows 10 Version 22H2 for x64-based Systems"). */
+static int match_windows(struct cg_db *db, const struct cg_winrels *rels, struct advcache *c,
+                         int64_t agent_id, int64_t unit_id, const char *text, int64_t now)
+{
+	struct cg_wininv inv;
+	struct cg_diags d = CG_DIAGS_INIT;
+	struct cg_winvulns *v = NULL;
+	int rc = cg_wininv_parse_json((const uint8_t *)text, strlen(text), "inventory", &inv, &d);
+	cg_diags_clear(&d);
+	if (rc)
+		return rc == CG_ENOMEM ? rc : 0; /* stored from an agent: a bad one stays unmatched */
+	const struct cg_winrel *rel =
+	    rels ? cg_winrels_find(rels, inv.product_name, inv.edition_id, inv.build) : NULL;
+	rc = cg_winvulns_new(&inv, rel, &v);
+	for (size_t f = 0; rc == 0 && f < c->n; f++)
+		for (size_t k = 0; rc == 0 && k < c->feeds[f]->nadvisories; k++)
+			rc = cg_winvulns_add(v, &c->feeds[f]->advisories[k]);
+	if (rc == 0)
+		rc = cg_winvulns_finish(v);
+	for (size_t i = 0; rc == 0 && i < cg_winvulns_count(v); i++) {
+		const struct cg_winvuln_finding *w = cg_winvulns_get(v, i);
+		const struct cg_advisory *a = NULL;
+		int64_t feed = 0;
+		for (size_t f = 0; !a && f < c->n; f++)
+			for (size_t k = 0; !a && k < c->feeds[f]->nadvisories; k++)
+				if (strcmp(c->feeds[f]->advisories[k].id, w->cve) == 0) {
+					a = &c->feeds[f]->advisories[k];
+					feed = c->ids[f];
+				}
+		if (!a)
+			continue;
+		char explain[1024];
+		snprintf(explain, sizeof explain, "%s / %s", w->explain_vi, w->explain_en);
+		struct cg_vuln_finding x = {
+		    .advisory_id = w->cve,
+		    .title = w->title,
+		    .severity = w->severity,
+		    .cvss = w->cvss,
+		    .package = w->product,
+		    .packages = w->kbs ? w->kbs : (char *)"",
+		    .installed = w->installed,
+		    .fixed = w->fixed_build ? w->fixed_build : w->kbs,
+		    .explain = explain,
+		};
+		struct cg_advisory a2 = *a;
+		a2.exploited = w->exploited; /* also from another advisory (KEV) */
+		rc = store_finding(db, agent_id, unit_id, feed, &x, &a2, now);
+	}
+	cg_winvulns_free(v);
+	cg_wininv_clear(&inv);
+	return rc;
+}
+
 /* Matches one host; clears its mark only if no newer inventory came meanwhile. */
-static int match_host(struct cg_db *db, struct advcache *c, int64_t agent_id, int64_t mark)
+static int match_host(struct cg_db *db, const struct cg_winrels *rels, struct advcache *c,
+                      int64_t agent_id, int64_t mark)
 {
 	struct cg_rows *h = NULL;
 	struct cg_pkginv inv = CG_PKGINV_INIT;
@@ -184,13 +248,17 @@ static int match_host(struct cg_db *db, struct advcache *c, int64_t agent_id, in
 	                     "SELECT i.ecosystem, i.packages, g.unit_id FROM host_inventory i JOIN "
 	                     "agents g ON g.id = i.agent_id WHERE i.agent_id = ?",
 	                     "i", agent_id);
-	if (rc == 0 && h->n == 1)
-		rc = inventory(cg_rows_get(h, 0, 1), cg_rows_get(h, 0, 0), &inv);
-	const char *eco = h && h->n == 1 ? cg_rows_get(h, 0, 0) : "";
-	if (rc == 0 && h->n == 1)
+	const char *eco = rc == 0 && h->n == 1 ? cg_rows_get(h, 0, 0) : "";
+	int win = strcmp(eco, "windows") == 0;
+	if (rc == 0 && h->n == 1 && !win)
+		rc = inventory(cg_rows_get(h, 0, 1), eco, &inv);
+	if (rc == 0 && h->n == 1 && !win)
 		rc = cg_vulns_new(&inv, eco[0] ? eco : NULL, &v);
 	if (rc == 0)
 		rc = cg_db_begin_write(db);
+	if (rc == 0 && win)
+		rc = match_windows(db, rels, c, agent_id, cg_rows_int(h, 0, 2, 0),
+		                   cg_rows_get(h, 0, 1), now);
 	for (size_t f = 0; rc == 0 && v && f < c->n; f++) {
 		for (size_t k = 0; rc == 0 && k < c->feeds[f]->nadvisories; k++) {
 			const struct cg_advisory *a = &c->feeds[f]->advisories[k];
@@ -235,7 +303,8 @@ void cg_srv_vuln_tick(struct cg_srv *s)
 	if (rc == 0 && d->n)
 		rc = load_feeds(s, db, &c);
 	for (size_t i = 0; rc == 0 && c && i < d->n; i++) {
-		rc = match_host(db, c, cg_rows_int(d, i, 0, 0), cg_rows_int(d, i, 1, 0));
+		rc = match_host(db, s->cfg.winrels, c, cg_rows_int(d, i, 0, 0),
+		                cg_rows_int(d, i, 1, 0));
 		if (rc)
 			fprintf(stderr, "canhgac server: vulnerability matching of host %lld: %s\n",
 			        (long long)cg_rows_int(d, i, 0, 0), cg_strerror(rc));

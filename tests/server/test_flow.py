@@ -392,6 +392,53 @@ def vulns(tmp, adm, ua, ub, ag, hid):
     f = wait_for(lambda: found("pc-a2", "fixed"), "fixed")
     check(len(f) == 1 and f[0]["fixed_ms"] and not found("pc-a2"),
           "after the upgrade the finding is fixed (%s)" % f)
+    windows_vulns(tmp, adm, ua, ub, ag, hid)
+
+
+def windows_inventory_event(path, inv_file):
+    with open(inv_file) as f:
+        win = json.load(f)
+    with open(path, "w") as f:
+        f.write(json.dumps({"schema": "canhgac.event/1", "time_ms": int(time.time() * 1000),
+                            "kind": "host.inventory", "severity": "info", "severity_level": 0,
+                            "ecosystem": "windows", "windows": win,
+                            "packages": [{"name": p["name"], "version": p.get("version", "")}
+                                         for p in win.get("programs", [])]}) + "\n")
+
+
+def windows_vulns(tmp, adm, ua, ub, ag, hid):
+    """A Windows host's inventory (what the Windows agent sends) against Microsoft's monthly
+    document: product, build and KB, centrally; fixed once the cumulative update is in."""
+    d, conf = ag["b1"]
+    ev = os.path.join(tmp, "wininv.json")
+    msrc = os.path.join(SRC, "tests", "cases", "msrc")
+    windows_inventory_event(ev, os.path.join(msrc, "pc-win10-jan.json"))
+    agent(d, "event", ev, conf=conf)
+    agent(d, "run", "--once", conf=conf)
+    with open(os.path.join(msrc, "cvrf-2024-Feb.json"), "rb") as f:
+        st, j, _ = adm.call("POST", q("/api/v1/feeds", kind="advisory", name="cvrf-2024-Feb.json"),
+                            raw=f.read(), ctype="application/json")
+    check(st == 201, "Microsoft's February document imported (%s %s)" % (st, j))
+
+    def found(state="open"):
+        return [x for x in ub.ok("GET", q("/api/v1/vulns", host=hid["pc-b1"], state=state))["vulns"]
+                if x["advisory"].startswith("CVE-")]
+    v = wait_for(lambda: found(), "Windows findings")
+    c = [x for x in v or [] if x["advisory"] == "CVE-2024-21412"]
+    check(c and "Windows 10 Version 22H2" in c[0]["package"]
+          and "19045.3930 < fixed 19045.4046" in c[0]["explain"] and "KB5034763" in c[0]["explain"],
+          "the Windows PC misses February's update, with the reason (%s)" % (c[0] if c else v))
+    check(not any(x["hostname"] == "pc-b1" for x in ua.ok("GET", "/api/v1/vulns")["vulns"]),
+          "unit A does not see B's Windows findings")
+    al = ub.ok("GET", q("/api/v1/alerts", kind="vuln.package"))["alerts"]
+    check(any(a["detail"].get("advisory") == "CVE-2024-21412" for a in al),
+          "the exploited CVE raises an alert")
+    windows_inventory_event(ev, os.path.join(msrc, "pc-win10-mar.json"))
+    agent(d, "event", ev, conf=conf)
+    agent(d, "run", "--once", conf=conf)
+    f = wait_for(lambda: [x for x in found("fixed") if x["advisory"] == "CVE-2024-21412"], "fixed")
+    check(f and not [x for x in found() if x["advisory"] == "CVE-2024-21412"],
+          "after March's cumulative update the finding is fixed (%s)" % f)
 
 
 def iocs(tmp, adm, ua, ub, ag, hid):
