@@ -91,7 +91,8 @@ int cg_srv_store_inventory(struct cg_db *db, int64_t agent_id, json_t *ev, int64
 	json_t *pk = json_object_get(ev, "packages");
 	const char *eco = json_string_value(json_object_get(ev, "osv_ecosystem"));
 	const char *kind = json_string_value(json_object_get(ev, "ecosystem"));
-	if (kind && strcmp(kind, "windows") == 0 && json_is_object(json_object_get(ev, "windows"))) {
+	if (kind && strcmp(kind, "windows") == 0 &&
+	    json_is_object(json_object_get(ev, "windows"))) {
 		pk = json_object_get(ev, "windows"); /* kept whole: build, UBR, KBs */
 		eco = "windows";
 	}
@@ -193,7 +194,8 @@ static int match_windows(struct cg_db *db, const struct cg_winrels *rels, struct
 	int rc = cg_wininv_parse_json((const uint8_t *)text, strlen(text), "inventory", &inv, &d);
 	cg_diags_clear(&d);
 	if (rc)
-		return rc == CG_ENOMEM ? rc : 0; /* stored from an agent: a bad one stays unmatched */
+		return rc == CG_ENOMEM ? rc
+		                       : 0; /* stored from an agent: a bad one stays unmatched */
 	const struct cg_winrel *rel =
 	    rels ? cg_winrels_find(rels, inv.product_name, inv.edition_id, inv.build) : NULL;
 	rc = cg_winvulns_new(&inv, rel, &v);
