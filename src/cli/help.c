@@ -696,7 +696,8 @@ static const struct help helps[] = {
      "           canhgac agent status [--json]\n"
      "           canhgac agent event [TỆP]\n"
      "           canhgac agent export THƯ_MỤC\n"
-     "           canhgac agent import THƯ_MỤC\n\n"
+     "           canhgac agent import THƯ_MỤC\n"
+     "           canhgac-agent.exe service install|remove [--config TỆP] [--data-dir DIR]\n\n"
      "Tác tử: ghi mọi sự kiện vào hàng đợi trên đĩa (DATA_DIR/agent/spool.db) rồi gửi theo lô\n"
      "tới máy chủ qua HTTPS, chỉ tin CA có dấu vân tay trong mã đăng ký. Xem docs/agent.md.\n"
      "enroll: lấy và ghim CA của máy chủ, đăng ký máy với mã do quản trị viên cấp.\n"
@@ -710,15 +711,20 @@ static const struct help helps[] = {
      "import: nhận những gì mang tới bằng USB: bộ mẫu đã ký (THƯ_MỤC hoặc THƯ_MỤC/bundle, kiểm\n"
      "tra như khi tải về) và tệp nhiệm vụ tasks-MÃ_MÁY.json do máy chủ ký (admin hosts offline);\n"
      "mỗi nhiệm vụ chạy một lần, kết quả mang về bằng export.\n"
+     "service (Windows, canhgac-agent.exe, quyền quản trị): install đăng ký dịch vụ\n"
+     "canhgac-agent (tự khởi động, LocalSystem) chạy 'service run' với cùng tùy chọn rồi khởi\n"
+     "động nó; remove dừng và gỡ dịch vụ. Nhật ký vào Windows Event Log (Application).\n"
      "  --once               run: một vòng (nhịp tim, gửi, nhiệm vụ) rồi thoát\n"
-     "  --config TỆP         tệp cấu hình (mặc định /etc/canhgac/agent.conf)\n\n" COMMON_VI
+     "  --config TỆP         tệp cấu hình (mặc định /etc/canhgac/agent.conf;\n"
+     "                       Windows: %ProgramData%\\canhgac\\agent.conf)\n\n" COMMON_VI
      "\nMã thoát: 0 thành công, 2 lỗi.\n",
      "Usage: canhgac agent enroll [URL] TOKEN\n"
      "       canhgac agent run [--once]\n"
      "       canhgac agent status [--json]\n"
      "       canhgac agent event [FILE]\n"
      "       canhgac agent export DIR\n"
-     "       canhgac agent import DIR\n\n"
+     "       canhgac agent import DIR\n"
+     "       canhgac-agent.exe service install|remove [--config FILE] [--data-dir DIR]\n\n"
      "The agent: writes every event to an on-disk spool (DATA_DIR/agent/spool.db), then sends\n"
      "it in batches to the server over HTTPS, trusting only the CA whose fingerprint the\n"
      "enrolment token carries. See docs/agent.md.\n"
@@ -734,8 +740,12 @@ static const struct help helps[] = {
      "import: takes what was carried on a USB stick: a signed bundle (DIR or DIR/bundle, checked\n"
      "as a downloaded one) and the server-signed tasks file tasks-AGENT_ID.json (admin hosts\n"
      "offline); each task runs once, its result goes back with export.\n"
+     "service (Windows, canhgac-agent.exe, as an administrator): install registers the service\n"
+     "canhgac-agent (automatic start, LocalSystem) to run 'service run' with the same options,\n"
+     "and starts it; remove stops and deletes it. The log goes to the Windows event log.\n"
      "  --once               run: one round (heartbeat, flush, tasks), then exit\n"
-     "  --config FILE        configuration file (default /etc/canhgac/agent.conf)\n\n" COMMON_EN
+     "  --config FILE        configuration file (default /etc/canhgac/agent.conf;\n"
+     "                       Windows: %ProgramData%\\canhgac\\agent.conf)\n\n" COMMON_EN
      "\nExit status: 0 success, 2 error.\n"},
     {"admin",
      "Cách dùng: canhgac admin NHÓM VIỆC [ĐỐI SỐ]... [TÙY CHỌN]...\n\n"
