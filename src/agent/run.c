@@ -10,12 +10,6 @@
 #include "canhgac/sys.h"
 #include "agent_int.h"
 #include "agent_os.h"
-
-#ifdef _WIN32
-#define CG_AGENT_WINDOWS 1
-#else
-#define CG_AGENT_WINDOWS 0
-#endif
 #include "banned.h"
 
 #define BATCH_EVENTS 500
@@ -324,9 +318,7 @@ static int round_once(struct cg_agent *a)
 		json_decref(a->bundle_offer);
 		a->bundle_offer = NULL;
 	}
-	/* Agent packages carry Linux programs only (canhgac-linux-ARCH): the Windows service is
-	 * upgraded by its installer (docs/agent.md). */
-	if (rc == 0 && json_is_object(a->program_offer) && !CG_AGENT_WINDOWS) {
+	if (rc == 0 && json_is_object(a->program_offer)) {
 		(void)cg_agent_program_sync(a, a->program_offer);
 		json_decref(a->program_offer);
 		a->program_offer = NULL;

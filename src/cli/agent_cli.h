@@ -18,5 +18,7 @@ int cg_agent_cli_import(struct cg_agent *a, const char *dir);
  * upgrade, or the package's program after a withdrawal): returns 0 when this one is right;
  * otherwise does not return, or returns an error with the agent closed. */
 int cg_agent_cli_reexec(struct cg_agent *a);
+/* The arguments cg_cmd_agent was called with ("agent", options..., SUBCOMMAND, ...). */
+void cg_agent_cli_args(int *argc, char ***argv);
 
 #endif

@@ -172,6 +172,20 @@ static const char *elf_arch(const uint8_t *b, size_t n)
 	return mach == 62 ? "x86_64" : mach == 3 ? "i686" : mach == 183 ? "aarch64" : NULL;
 }
 
+/* The architecture of a Windows program (PE, "MZ" then the "PE\0\0" header at e_lfanew):
+ * "x86_64" or "i686"; NULL otherwise. */
+static const char *pe_arch(const uint8_t *b, size_t n)
+{
+	if (n < 64 || b[0] != 'M' || b[1] != 'Z')
+		return NULL;
+	uint32_t off =
+	    (uint32_t)b[60] | (uint32_t)b[61] << 8 | (uint32_t)b[62] << 16 | (uint32_t)b[63] << 24;
+	if (off > n - 6 || memcmp(b + off, "PE\0\0", 4) != 0)
+		return NULL;
+	unsigned mach = (unsigned)b[off + 4] | (unsigned)b[off + 5] << 8;
+	return mach == 0x8664 ? "x86_64" : mach == 0x14c ? "i686" : NULL;
+}
+
 int cg_cli_bundle_agent_package(const char *out, const char *version, char *const *programs,
                                 size_t n)
 {
@@ -195,9 +209,11 @@ int cg_cli_bundle_agent_package(const char *out, const char *version, char *cons
 		uint8_t *buf = NULL;
 		size_t len = 0;
 		struct cg_digest_result d;
-		const char *arch = NULL;
+		const char *arch = NULL, *os = "linux", *ext = "";
 		rc = cg_read_file(programs[i], 512u << 20, &buf, &len);
-		if (rc == 0 && !(arch = elf_arch(buf, len)))
+		if (rc == 0 && !(arch = elf_arch(buf, len)) && (arch = pe_arch(buf, len)))
+			os = "windows", ext = ".exe";
+		if (rc == 0 && !arch)
 			rc = CG_EUNSUPP;
 		if (rc == 0)
 			rc = cg_digest_buf(CG_HASH_SHA256, buf, len, &d);
@@ -206,7 +222,7 @@ int cg_cli_bundle_agent_package(const char *out, const char *version, char *cons
 			rc = files[nf].path ? 0 : CG_ENOMEM;
 		}
 		if (rc == 0) {
-			snprintf(files[nf].path, 64, "canhgac-linux-%s", arch);
+			snprintf(files[nf].path, 64, "canhgac-%s-%s%s", os, arch, ext);
 			memcpy(files[nf].sha256, d.sha256, 32);
 			files[nf].size = len;
 			files[nf].kind = CG_KIND_PROGRAM;
@@ -215,9 +231,12 @@ int cg_cli_bundle_agent_package(const char *out, const char *version, char *cons
 			nf++;
 		}
 		if (rc)
-			cg_cli_err(cg_tr("%s: %s (cần chương trình canhgac ELF của Linux)",
-			                 "%s: %s (a canhgac Linux ELF program is expected)"),
-			           programs[i], cg_strerror(rc));
+			cg_cli_err(
+			    cg_tr("%s: %s (cần chương trình canhgac ELF của Linux hoặc .exe của "
+			          "Windows)",
+			          "%s: %s (a canhgac Linux ELF or Windows .exe program is "
+			          "expected)"),
+			    programs[i], cg_strerror(rc));
 		cg_free(buf);
 	}
 	m.format = CG_MANIFEST_FORMAT;

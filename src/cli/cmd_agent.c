@@ -142,15 +142,11 @@ static int cmd_run(struct cg_agent *a, int once)
 		fprintf(stderr, "<6>%s %s\n",
 		        cg_tr("đang chạy chương trình nâng cấp", "running the upgraded program"),
 		        up);
-#ifndef _WIN32 /* the Windows service is upgraded by its installer */
 	if (cg_agent_cli_reexec(a) != 0)
 		return CG_EXIT_ERROR;
-#endif
 	rc = cg_agent_run(a, once);
-#ifndef _WIN32
 	if (a->upgraded && cg_agent_cli_reexec(a) != 0)
 		return CG_EXIT_ERROR;
-#endif
 	if (once && rc) {
 		cg_cli_err(cg_tr("một vòng chưa xong: %s", "the round did not complete: %s"),
 		           cg_strerror(rc));
@@ -225,6 +221,15 @@ static int dispatch(struct cg_cli *c, struct cg_agent *a, const char *sub, int o
 	return CG_EXIT_ERROR;
 }
 
+static int own_argc;
+static char **own_argv;
+
+void cg_agent_cli_args(int *argc, char ***argv)
+{
+	*argc = own_argc;
+	*argv = own_argv;
+}
+
 int cg_cmd_agent(struct cg_cli *c, int argc, char **argv)
 {
 	struct cg_agent a;
@@ -232,6 +237,8 @@ int cg_cmd_agent(struct cg_cli *c, int argc, char **argv)
 	int opt, once = 0, rc;
 
 	memset(&a, 0, sizeof(a));
+	own_argc = argc;
+	own_argv = argv;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", a_opts, NULL)) != -1) {

@@ -166,9 +166,10 @@ static const struct help helps[] = {
      "sign:   ghi manifest.json.sig cho bộ mẫu DIR; --expires 2027-01-31 (hoặc\n"
      "        2027-01-31T00:00:00Z, giờ UTC) và --version 2026.12.03.1 sửa manifest.json\n"
      "        trước khi ký (Linux).\n"
-     "agent-package: gói chương trình canhgac (canhgac-linux-KIẾN_TRÚC) để nâng cấp tác tử;\n"
-     "        ký bằng sign rồi tải lên: admin bundles publish DIR --kind agent "
-     "(Linux).\n\n" COMMON_VI "\nMã thoát: 0 thành công, 2 lỗi.\n",
+     "agent-package: gói chương trình canhgac (canhgac-linux-KIẾN_TRÚC,\n"
+     "        canhgac-windows-KIẾN_TRÚC.exe) để nâng cấp tác tử; ký bằng sign rồi tải lên:\n"
+     "        admin bundles publish DIR --kind agent (Linux).\n\n" COMMON_VI
+     "\nMã thoát: 0 thành công, 2 lỗi.\n",
      "Usage: canhgac bundle import SOURCE... --out DIR [--name NAME] [--version V]\n"
      "       canhgac bundle info [DIR] [--json]\n"
      "       canhgac bundle keygen --out PREFIX\n"
@@ -182,8 +183,9 @@ static const struct help helps[] = {
      "sign:   write manifest.json.sig for the bundle DIR; --expires 2027-01-31 (or\n"
      "        2027-01-31T00:00:00Z, UTC) and --version 2026.12.03.1 change manifest.json\n"
      "        before signing (Linux).\n"
-     "agent-package: package canhgac programs (canhgac-linux-ARCH) for agent upgrades; sign it\n"
-     "        with sign, then upload: admin bundles publish DIR --kind agent (Linux).\n\n" COMMON_EN
+     "agent-package: package canhgac programs (canhgac-linux-ARCH,\n"
+     "        canhgac-windows-ARCH.exe) for agent upgrades; sign it with sign, then upload:\n"
+     "        admin bundles publish DIR --kind agent (Linux).\n\n" COMMON_EN
      "\nExit status: 0 success, 2 error.\n"},
     {"vercmp",
      "Cách dùng: canhgac vercmp [--scheme S] A OP B\n"

@@ -32,9 +32,9 @@ static const struct command commands[] = {
     {"rules", cg_cmd_rules},
     {"fim", cg_cmd_fim},
     {"web", cg_cmd_web},
+    {"agent", cg_cmd_agent},
 #ifndef _WIN32
     {"server", cg_cmd_server},
-    {"agent", cg_cmd_agent},
     {"admin", cg_cmd_admin},
 #endif
 };

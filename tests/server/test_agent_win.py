@@ -6,6 +6,7 @@ Windows service (install, its loop running a task, remove).
 
 Usage: test_agent_win.py CANHGAC(linux) CANHGAC_AGENT_EXE SRCDIR WINE
 """
+import datetime
 import json
 import os
 import shutil
@@ -15,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cgapi import Api, Server  # noqa: E402
+from cgapi import Api, Server, q  # noqa: E402
 
 CG, AGENT, SRC, WINE = sys.argv[1:5]
 EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
@@ -69,10 +70,12 @@ def main():
     srv = Server(CG, os.path.join(tmp, "srv"))
     other = Server(CG, os.path.join(tmp, "other"))
     try:
-        pw = srv.init("admin")
+        key = os.path.join(tmp, "so")
+        subprocess.run([CG, "bundle", "keygen", "--out", key], check=True, capture_output=True)
+        pw = srv.init("admin", bundle_key=key + ".pub")
         other.init("admin")
         port = srv.start()
-        run(tmp, srv, other, pw, port)
+        run(tmp, srv, other, pw, port, key)
     finally:
         subprocess.run([WINE, AGENT, "service", "remove"], env=ENV, capture_output=True,
                        timeout=120)
@@ -113,7 +116,64 @@ def service(adm, hid, dd, cf):
     keep.wait(timeout=60)
 
 
-def run(tmp, srv, other, pw, port):
+def publish_agent(adm, pkg):
+    """POST /bundles (kind agent) with the signed manifest, then each file."""
+    with open(os.path.join(pkg, "manifest.json"), encoding="utf-8") as f:
+        man = f.read()
+    with open(os.path.join(pkg, "manifest.json.sig")) as f:
+        sig = f.read()
+    j = adm.ok("POST", "/api/v1/bundles", {"kind": "agent", "manifest": man, "signature": sig})
+    for f in j["files"]:
+        with open(os.path.join(pkg, f["path"]), "rb") as fh:
+            data = fh.read()
+        off = f["have"]
+        while off < len(data):
+            part = data[off:off + (1 << 20)]
+            adm.ok("POST", q("/api/v1/bundles/agent/%s/files/%d" % (j["version"], f["index"]),
+                             offset=off), raw=part, ctype="application/octet-stream")
+            off += len(part)
+    return j["version"]
+
+
+def upgrade(tmp, adm, key, hid, dd, cf, data):
+    """A signed agent package holding canhgac.exe: installed, then run by the service's program
+    as its child; withdrawn, the service's program runs again."""
+    exe = os.path.join(os.path.dirname(AGENT), "canhgac.exe")
+    pkg = os.path.join(tmp, "agent-pkg")
+    subprocess.run([CG, "bundle", "agent-package", "--out", pkg, "--version", "99.1.1", exe],
+                   check=True, capture_output=True)
+    arch = "x86_64" if ENV["WINEARCH"] == "win64" else "i686"
+    name = "canhgac-windows-%s.exe" % arch
+    check(os.path.exists(os.path.join(pkg, name)),
+          "bundle agent-package names a Windows program %s (%s)" % (name, os.listdir(pkg)))
+    expires = (datetime.date.today() + datetime.timedelta(days=90)).isoformat()
+    subprocess.run([CG, "bundle", "sign", pkg, "--key", key + ".key", "--expires", expires],
+                   check=True, capture_output=True)
+    ver = publish_agent(adm, pkg)
+    adm.ok("POST", "/api/v1/bundles/agent/%s" % ver, {"state": "released"})
+    r = agent("run", "--once", "--data-dir", dd, "--config", cf, check_rc=False)
+    cur = os.path.join(data, "agent", "programs", "current")
+    got = open(cur).read() if os.path.exists(cur) else None
+    check(r.returncode == 0 and got == "99.1.1" and "upgraded program" in r.stderr,
+          "the agent installs the signed program and runs it (%d %s %s)"
+          % (r.returncode, got, r.stderr.strip()[-300:]))
+    prog = os.path.join(data, "agent", "programs", "99.1.1", name)
+    check(os.path.exists(prog) and open(prog, "rb").read() == open(exe, "rb").read(),
+          "the installed program is the signed one")
+    h = adm.ok("GET", "/api/v1/hosts/%s" % hid)
+    check(h.get("agent_version") == "99.1.1",
+          "the upgraded program reports itself (%s)" % h.get("agent_version"))
+    adm.ok("POST", "/api/v1/bundles/agent/%s" % ver, {"state": "withdrawn"})
+    r = agent("run", "--once", "--data-dir", dd, "--config", cf, check_rc=False)
+    check(r.returncode == 3 and not os.path.exists(cur),
+          "withdrawn: rolled back, the program asks to be started again (%d %s)"
+          % (r.returncode, r.stderr.strip()[-300:]))
+    r = agent("run", "--once", "--data-dir", dd, "--config", cf, check_rc=False)
+    check(r.returncode == 0 and "upgraded program" not in r.stderr,
+          "then the service's own program runs (%d %s)" % (r.returncode, r.stderr.strip()[-200:]))
+
+
+def run(tmp, srv, other, pw, port, key):
     adm = Api(port, srv.ca)
     adm.first_login("admin", pw, "Mat-khau-moi-2026", admin=True)
     adm.ok("POST", "/api/v1/units", {"code": "thpt-w", "name": "Trường THPT W", "parent": "so"})
@@ -207,6 +267,7 @@ def run(tmp, srv, other, pw, port):
     r = agent("service", "run", "--data-dir", dd, check_rc=False)
     check(r.returncode != 0 and "service" in r.stderr.lower(),
           "'service run' outside the service manager says so")
+    upgrade(tmp, adm, key, hid, dd, cf, data)
 
 
 if __name__ == "__main__":

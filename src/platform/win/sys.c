@@ -416,13 +416,23 @@ static BOOL WINAPI on_ctrl(DWORD type)
 	return TRUE; /* handled: the process saves its state and exits by itself */
 }
 
+/* A named event set by the process that started this one (CANHGAC_STOP_EVENT: the agent
+ * service's program stopping the upgraded program it runs), or NULL. */
+static HANDLE stop_event;
+
 void cg_stop_on_signals(void)
 {
+	wchar_t name[128];
+	DWORD n = GetEnvironmentVariableW(L"CANHGAC_STOP_EVENT", name, 128);
 	SetConsoleCtrlHandler(on_ctrl, TRUE);
+	if (n > 0 && n < 128 && !stop_event)
+		stop_event = OpenEventW(SYNCHRONIZE, FALSE, name);
 }
 
 int cg_stop_requested(void)
 {
+	if (stop_event && WaitForSingleObject(stop_event, 0) == WAIT_OBJECT_0)
+		InterlockedExchange(&stop_flag, 1);
 	return InterlockedCompareExchange(&stop_flag, 0, 0) != 0;
 }
 
