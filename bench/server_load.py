@@ -13,7 +13,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from cgapi import Api, Server  # noqa: E402
 
 CG, LOAD, LABEL, DB, N, SECS, CONNS = sys.argv[1:8]
+WRITERS = sys.argv[8] if len(sys.argv) > 8 else ""  # --ingest-writers; "" = the default
 TARGET = {"sqlite": 50000, "postgresql": 30000}[LABEL]
+if WRITERS:
+    LABEL += "/w%s" % WRITERS
 
 
 def rss_kb(pid, key):
@@ -28,6 +31,8 @@ tmp = tempfile.mkdtemp(prefix="cg-load-")
 srv = Server(CG, os.path.join(tmp, "srv"), DB or None)
 try:
     pw = srv.init()
+    if WRITERS:
+        srv.extra += ["--ingest-writers", WRITERS]
     port = srv.start()
     api = Api(port, srv.ca)
     api.first_login("admin", pw, "Mat-khau-moi-2026", admin=True)

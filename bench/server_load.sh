@@ -19,5 +19,8 @@ run() { # $1 = label, $2 = DB URL or ""
 echo "== canhgac server, $N agents, $CONNS connections, ${SECS}s phases ($(nproc) CPUs)"
 run sqlite ""
 if [ -x /usr/lib/postgresql/15/bin/initdb ]; then
-	sh "$TOP/tests/pg/with-pg.sh" sh -c "python3 '$TOP/bench/server_load.py' '$CG' '$LOAD' postgresql \"\$CG_TEST_PG_URL\" $N $SECS $CONNS"
+	# PostgreSQL with the default two ingest writers, then with one (the SQLite way), each on a fresh cluster
+	for w in 2 1; do
+		sh "$TOP/tests/pg/with-pg.sh" sh -c "python3 '$TOP/bench/server_load.py' '$CG' '$LOAD' postgresql \"\$CG_TEST_PG_URL\" $N $SECS $CONNS $w"
+	done
 fi

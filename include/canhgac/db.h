@@ -26,7 +26,8 @@
  * A handle is used by one thread at a time; struct cg_dbpool hands handles to threads.
  * Errors: 0 or a negative CG_E* code. A unique or primary key violation is CG_EEXIST; other
  * constraint violations (NOT NULL, CHECK, foreign key), SQL errors and bad values are CG_EINVAL;
- * a lock not obtained in time (SQLite's busy timeout) is CG_ETIMEOUT; a lost connection is
+ * a lock not obtained in time (SQLite's busy timeout) is CG_ETIMEOUT; a PostgreSQL deadlock or
+ * serialization failure (the whole transaction may be retried) is CG_ECHANGED; a lost connection is
  * CG_EIO. The last error text of the back end is kept in the handle (cg_db_errmsg) for logs; it
  * is never shown to clients.
  */

@@ -15,6 +15,8 @@
 
 struct cg_winrels;
 
+#define CG_SERVER_MAX_WRITERS 4
+
 struct cg_server_config {
 	char data_dir[1024];  /* DATA_DIR/server */
 	char db_url[1100];    /* "" = sqlite:DATA_DIR/server/server.db */
@@ -23,6 +25,9 @@ struct cg_server_config {
 	int threads;          /* HTTP thread pool, default 2 x CPUs, at least 4 */
 	int max_conns;        /* connection cap (default 20000) */
 	int ingest_queue;     /* batches waiting for the writer before 429 (default 256) */
+	/* Ingest writer threads, 1..CG_SERVER_MAX_WRITERS; 0 = the default: 2 on PostgreSQL (one
+	 * group's inserts overlap the previous group's commit), always 1 on SQLite. */
+	int ingest_writers;
 	int plain_http;       /* tests of the console only: serve HTTP without TLS (never agents) */
 	char tls_names[512];  /* subjectAltName of the server certificate: "localhost,127.0.0.1" */
 	char public_url[512]; /* the URL agents use, put in enrolment tokens */

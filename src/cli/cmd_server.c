@@ -26,6 +26,7 @@ enum {
 	O_RETENTION,
 	O_READY_FD,
 	O_QUEUE,
+	O_WRITERS,
 	O_BUNDLE_KEY,
 };
 
@@ -41,6 +42,7 @@ static const struct option s_opts[] = {
     {"retention-days", required_argument, NULL, O_RETENTION},
     {"ready-fd", required_argument, NULL, O_READY_FD},
     {"ingest-queue", required_argument, NULL, O_QUEUE},
+    {"ingest-writers", required_argument, NULL, O_WRITERS},
     {"bundle-key", required_argument, NULL, O_BUNDLE_KEY},
     {NULL, 0, NULL, 0},
 };
@@ -115,6 +117,10 @@ static int parse(struct cg_cli *c, int argc, char **argv, struct cg_server_confi
 		case O_QUEUE:
 			bad = num(optarg, 1, 100000, &v);
 			cfg->ingest_queue = (int)v;
+			break;
+		case O_WRITERS:
+			bad = num(optarg, 1, CG_SERVER_MAX_WRITERS, &v);
+			cfg->ingest_writers = (int)v;
 			break;
 		case O_READY_FD:
 			bad = num(optarg, 0, 1024, &v);

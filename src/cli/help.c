@@ -552,7 +552,8 @@ static const struct help helps[] = {
      "                              [--bundle-key KHÓA.pub]\n"
      "           canhgac server run [--listen ĐỊA_CHỈ] [--port N] [--db URL] [--threads N]\n"
      "                              [--public-url URL] [--tls-names TÊN,...]\n"
-     "                              [--retention-days N] [--ingest-queue N] [--ready-fd FD]\n\n"
+     "                              [--retention-days N] [--ingest-queue N]\n"
+     "                              [--ingest-writers N] [--ready-fd FD]\n\n"
      "Máy chủ trung tâm của Sở: API HTTPS /api/v1 (docs/api.md), nhận sự kiện của tác tử\n"
      "(docs/agent-protocol.md), lưu vào DATA_DIR/server/ (SQLite mặc định, hoặc PostgreSQL với\n"
      "--db postgresql://...).\n"
@@ -568,13 +569,16 @@ static const struct help helps[] = {
      "  --public-url URL   địa chỉ tác tử dùng, ghi vào mã đăng ký (mặc định https://ĐỊA_CHỈ:N)\n"
      "  --tls-names TÊN    tên/IP trong chứng thư máy chủ (mặc định localhost,127.0.0.1)\n"
      "  --retention-days N số ngày giữ sự kiện (mặc định 30)\n"
+     "  --ingest-queue N   số lô sự kiện được chờ ghi trước khi trả 429 (mặc định 256)\n"
+     "  --ingest-writers N số luồng ghi sự kiện, 1-4 (mặc định 2 với PostgreSQL; SQLite: 1)\n"
      "  --ready-fd FD      ghi \"ready CỔNG\" vào FD khi đã nghe (cho kịch bản)\n\n" COMMON_VI
      "\nMã thoát: 0 dừng bình thường, 2 lỗi.\n",
      "Usage: canhgac server init [--admin LOGIN] [--db URL] [--tls-names NAME,...]\n"
      "                           [--bundle-key KEY.pub]\n"
      "       canhgac server run [--listen ADDR] [--port N] [--db URL] [--threads N]\n"
      "                          [--public-url URL] [--tls-names NAME,...]\n"
-     "                          [--retention-days N] [--ingest-queue N] [--ready-fd FD]\n\n"
+     "                          [--retention-days N] [--ingest-queue N]\n"
+     "                          [--ingest-writers N] [--ready-fd FD]\n\n"
      "The Department's central server: HTTPS API /api/v1 (docs/api.md), agents' events\n"
      "(docs/agent-protocol.md), stored under DATA_DIR/server/ (SQLite by default, or PostgreSQL\n"
      "with --db postgresql://...).\n"
@@ -591,6 +595,8 @@ static const struct help helps[] = {
      "  --public-url URL   the URL agents use, put in enrolment tokens (default https://ADDR:N)\n"
      "  --tls-names NAMES  names/IPs in the server certificate (default localhost,127.0.0.1)\n"
      "  --retention-days N days of events kept (default 30)\n"
+     "  --ingest-queue N   event batches waiting to be written before 429 (default 256)\n"
+     "  --ingest-writers N event writer threads, 1-4 (default 2 on PostgreSQL; SQLite: 1)\n"
      "  --ready-fd FD      writes \"ready PORT\" to FD once listening (for scripts)\n\n" COMMON_EN
      "\nExit status: 0 stopped normally, 2 error.\n"},
     {"rules",

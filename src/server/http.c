@@ -51,6 +51,52 @@ const char *cg_req_arg(struct cg_req *q, const char *name)
 	                                   name);
 }
 
+/* Every answer's security headers; the console's policy allows no inline script or style. */
+static void security_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	                        "default-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+	                        "base-uri 'none'; form-action 'self'");
+}
+
+/* A built-in console file (web.c): gzip when the client takes it, 304 when it holds it; assets
+ * named with their hash (?v=) are cached for a year, the page itself is revalidated. */
+static enum MHD_Result send_asset(struct MHD_Connection *c, const struct cg_webasset *a)
+{
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "v");
+	int not_modified = cg_web_etag_matches(inm, a->etag);
+	int gz = !not_modified && cg_web_accepts_gzip(ae);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(not_modified ? 0
+	                                    : gz         ? a->gz_len
+	                                                 : a->len,
+	                                    (void *)(not_modified ? ""
+	                                             : gz         ? (const char *)a->gz
+	                                                          : (const char *)a->data),
+	                                    MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	if (!not_modified)
+		MHD_add_response_header(resp, "Content-Type", a->type);
+	if (gz)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	MHD_add_response_header(resp, "ETag", a->etag);
+	MHD_add_response_header(
+	    resp, "Cache-Control",
+	    v && strcmp(a->path, "/") != 0 ? "public, max-age=31536000, immutable" : "no-cache");
+	security_headers(resp);
+	enum MHD_Result ok =
+	    MHD_queue_response(c, not_modified ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *c, struct cg_resp *r, int is_api)
 {
 	char *buf = NULL;
@@ -78,12 +124,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct cg_resp *r, in
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, "Content-Type", type);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-	                        "default-src 'self'; object-src 'none'; frame-ancestors 'none'; "
-	                        "base-uri 'none'; form-action 'self'");
+	security_headers(resp);
 	if (is_api)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (r->set_cookie[0])
@@ -134,6 +175,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	struct cg_resp r = {.status = 200};
+	if (strncmp(url, "/api/", 5) != 0 &&
+	    (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
+		const struct cg_webasset *a = cg_web_find(url);
+		if (a)
+			return send_asset(c, a);
+	}
 	if (st->too_big) {
 		cg_resp_err(&r, 413, "too_large", "Nội dung yêu cầu quá lớn (tối đa 4 MiB)",
 		            "Request body too large (4 MiB at most)");

@@ -6,6 +6,8 @@
  * which acknowledge: an acknowledged event is durable. Each event's (agent, epoch, seq) goes to
  * event_keys with the SHA-256 of its canonical JSON; a resent event with the same digest is a
  * duplicate (acknowledged, not stored again), a different digest is an identity conflict.
+ * On PostgreSQL two writers overlap (see struct cg_ingest); a group ended by a deadlock or a
+ * serialization failure between them (CG_ECHANGED) is written again, whole.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #include "banned.h"
 
 #define MAX_GROUP 64
+#define MAX_WRITERS CG_SERVER_MAX_WRITERS
+#define MAX_RETRIES 3
 
 struct pev;
 
@@ -32,8 +36,12 @@ struct item {
 
 struct cg_ingest {
 	struct cg_srv *srv;
-	struct cg_db *db;
-	pthread_t thread;
+	/* One writer on SQLite (one writer at a time anyway); on PostgreSQL two by default
+	 * (cfg.ingest_writers), so that one group's inserts run while the previous group's commit
+	 * waits on the WAL flush. */
+	struct cg_db *db[MAX_WRITERS];
+	pthread_t thread[MAX_WRITERS];
+	int writers;
 	pthread_mutex_t mu;
 	pthread_cond_t cv_work, cv_done;
 	struct item *head, *tail;
@@ -382,38 +390,69 @@ static int store_batch(struct cg_db *db, struct item *it, int64_t now)
 	    "tiiii", it->epoch, hw, hw, now, it->agent.agent_id);
 }
 
-static void write_group(struct cg_ingest *g, struct item *list)
+/* Sorts the group by agent, so that two writers take the agents' rows in one order. */
+static struct item *sort_by_agent(struct item *list)
+{
+	struct item *out = NULL;
+	while (list) {
+		struct item *it = list, **p = &out;
+		list = list->next;
+		while (*p && (*p)->agent.agent_id <= it->agent.agent_id)
+			p = &(*p)->next;
+		it->next = *p;
+		*p = it;
+	}
+	return out;
+}
+
+static int write_group_once(struct cg_db *db, struct item *list)
 {
 	int64_t now = cg_srv_now_ms();
-	int rc = cg_db_begin_write(g->db);
+	int rc = cg_db_begin_write(db);
 	for (struct item *it = list; it; it = it->next) {
 		if (rc != 0) {
 			it->rc = rc;
 			continue;
 		}
-		it->rc = cg_db_exec(g->db, NULL, "SAVEPOINT b", "");
+		it->rc = cg_db_exec(db, NULL, "SAVEPOINT b", "");
 		if (it->rc == 0)
-			it->rc = store_batch(g->db, it, now);
-		if (it->rc == 0)
-			rc = cg_db_exec(g->db, NULL, "RELEASE SAVEPOINT b", "");
+			it->rc = store_batch(db, it, now);
+		if (it->rc == CG_ECHANGED)
+			rc = CG_ECHANGED; /* the whole group again */
+		else if (it->rc == 0)
+			rc = cg_db_exec(db, NULL, "RELEASE SAVEPOINT b", "");
 		else
-			rc = cg_db_exec(g->db, NULL, "ROLLBACK TO SAVEPOINT b", "") == 0
-			         ? cg_db_exec(g->db, NULL, "RELEASE SAVEPOINT b", "")
+			rc = cg_db_exec(db, NULL, "ROLLBACK TO SAVEPOINT b", "") == 0
+			         ? cg_db_exec(db, NULL, "RELEASE SAVEPOINT b", "")
 			         : CG_EIO;
 	}
 	if (rc == 0)
-		rc = cg_db_commit(g->db);
+		rc = cg_db_commit(db);
 	if (rc != 0) {
-		cg_db_rollback(g->db);
+		cg_db_rollback(db);
 		for (struct item *it = list; it; it = it->next)
-			if (it->rc == 0)
+			if (it->rc == 0 || rc == CG_ECHANGED)
 				it->rc = rc;
 	}
+	return rc;
 }
+
+static void write_group(struct cg_db *db, struct item *list)
+{
+	for (int t = 0; t < MAX_RETRIES && write_group_once(db, list) == CG_ECHANGED; t++)
+		;
+}
+
+struct writer_arg {
+	struct cg_ingest *g;
+	int k;
+};
 
 static void *writer(void *arg)
 {
-	struct cg_ingest *g = arg;
+	struct cg_ingest *g = ((struct writer_arg *)arg)->g;
+	struct cg_db *db = g->db[((struct writer_arg *)arg)->k];
+	free(arg);
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
 		while (!g->head && !g->stop)
@@ -432,7 +471,8 @@ static void *writer(void *arg)
 		last->next = NULL;
 		g->queued -= n;
 		pthread_mutex_unlock(&g->mu);
-		write_group(g, list);
+		list = sort_by_agent(list);
+		write_group(db, list);
 		pthread_mutex_lock(&g->mu);
 		for (struct item *it = list; it; it = it->next)
 			it->done = 1;
@@ -442,24 +482,57 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+static void ingest_free(struct cg_ingest *g)
+{
+	for (int k = 0; k < MAX_WRITERS; k++)
+		cg_db_close(g->db[k]);
+	pthread_cond_destroy(&g->cv_work);
+	pthread_cond_destroy(&g->cv_done);
+	pthread_mutex_destroy(&g->mu);
+	free(g);
+}
+
+static void ingest_join(struct cg_ingest *g)
+{
+	pthread_mutex_lock(&g->mu);
+	g->stop = 1;
+	pthread_cond_broadcast(&g->cv_work);
+	pthread_mutex_unlock(&g->mu);
+	for (int k = 0; k < g->writers; k++)
+		pthread_join(g->thread[k], NULL);
+}
+
 int cg_ingest_start(struct cg_srv *s, struct cg_ingest **out)
 {
 	struct cg_ingest *g = calloc(1, sizeof *g);
+	int rc = 0, want = 1;
 	if (!g)
 		return CG_ENOMEM;
 	g->srv = s;
-	int rc = cg_db_open(s->cfg.db_url, &g->db, NULL);
-	if (rc != 0) {
-		free(g);
-		return rc;
-	}
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->cv_work, NULL);
 	pthread_cond_init(&g->cv_done, NULL);
-	if (pthread_create(&g->thread, NULL, writer, g) != 0) {
-		cg_db_close(g->db);
-		free(g);
-		return CG_ENOMEM;
+	for (int k = 0; rc == 0 && k < want; k++) {
+		struct writer_arg *wa = NULL;
+		rc = cg_db_open(s->cfg.db_url, &g->db[k], NULL);
+		if (rc == 0 && k == 0 && cg_db_kind(g->db[0]) == CG_DB_POSTGRES)
+			want = s->cfg.ingest_writers > 0 ? s->cfg.ingest_writers : 2;
+		if (rc == 0 && !(wa = malloc(sizeof *wa)))
+			rc = CG_ENOMEM;
+		if (rc == 0) {
+			*wa = (struct writer_arg){g, k};
+			if (pthread_create(&g->thread[k], NULL, writer, wa) != 0) {
+				free(wa);
+				rc = CG_ENOMEM;
+			} else {
+				g->writers++;
+			}
+		}
+	}
+	if (rc != 0) {
+		ingest_join(g);
+		ingest_free(g);
+		return rc;
 	}
 	*out = g;
 	return 0;
@@ -469,16 +542,8 @@ void cg_ingest_stop(struct cg_ingest *g)
 {
 	if (!g)
 		return;
-	pthread_mutex_lock(&g->mu);
-	g->stop = 1;
-	pthread_cond_signal(&g->cv_work);
-	pthread_mutex_unlock(&g->mu);
-	pthread_join(g->thread, NULL);
-	cg_db_close(g->db);
-	pthread_cond_destroy(&g->cv_work);
-	pthread_cond_destroy(&g->cv_done);
-	pthread_mutex_destroy(&g->mu);
-	free(g);
+	ingest_join(g);
+	ingest_free(g);
 }
 
 static int ingest_submit(struct cg_ingest *g, const struct cg_caller *agent, const char *epoch,

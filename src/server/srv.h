@@ -17,6 +17,7 @@
 
 #include "canhgac/db.h"
 #include "canhgac/server.h"
+#include "canhgac/webassets.h"
 
 #define CG_SRV_MAX_BODY (4u << 20) /* request bodies */
 #define CG_SRV_MAX_BATCH 1000      /* events per agent batch */
@@ -105,6 +106,12 @@ void cg_srv_close(struct cg_srv *s);
 
 typedef int (*cg_handler)(struct cg_srv *s, struct cg_req *q, struct cg_resp *r);
 
+/* Web console (web.c): the built-in file for a path ("/", "/index.html", "/assets/NAME"), or
+ * NULL; whether an Accept-Encoding header takes gzip; whether If-None-Match names etag. */
+const struct cg_webasset *cg_web_find(const char *path);
+int cg_web_accepts_gzip(const char *accept_encoding);
+int cg_web_etag_matches(const char *if_none_match, const char *etag);
+
 /* Routing. */
 int cg_srv_dispatch(struct cg_srv *s, struct cg_req *q, struct cg_resp *r);
 
@@ -178,6 +185,7 @@ int cg_h_feeds_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_botnet_matches(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_botnet_handle(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_botnet_triage(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_dashboard(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_audit_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_health(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_hosts_update(struct cg_srv *, struct cg_req *, struct cg_resp *);

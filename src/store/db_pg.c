@@ -59,6 +59,9 @@ static int pg_err(struct db_pg *g, const PGresult *res)
 		return CG_EIO;
 	if (strcmp(state, "23505") == 0) /* unique_violation */
 		return CG_EEXIST;
+	if (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)
+		return CG_ECHANGED;      /* deadlock, serialization failure: the transaction may be
+		                            retried */
 	if (strcmp(state, "53100") == 0) /* disk_full */
 		return CG_ENOSPC;
 	if (strcmp(state, "53200") == 0) /* out_of_memory */

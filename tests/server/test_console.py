@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""The console's server side on a real server with the seeded data of tests/web/seed.py (real
+agents, scans, a botnet list, a warning): the built-in files (gzip, ETag, cache, CSP) and
+GET /api/v1/dashboard (figures per unit summed up the tree, what needs action, trends, scope).
+
+Usage: test_console.py CANHGAC SRCDIR [DB_URL|pg]   (pg = the cluster of tests/pg/with-pg.sh)
+"""
+import datetime
+import gzip
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "web"))
+from cgapi import Api, Server, q  # noqa: E402
+import seed  # noqa: E402
+
+CG = sys.argv[1]
+DB = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else None
+if DB == "pg":
+    DB = os.environ["CG_TEST_PG_URL"]
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def files(api):
+    st, body, r = api.call("GET", "/", headers={"Accept-Encoding": "identity"})
+    html = body if isinstance(body, bytes) else b""
+    csp = r.getheader("Content-Security-Policy") or ""
+    check(st == 200 and r.getheader("Content-Type", "").startswith("text/html")
+          and b"<html" in html.lower(), "GET / is the console page (%d)" % st)
+    check("default-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp,
+          "the page's CSP allows no inline code (%s)" % csp)
+    check(r.getheader("Cache-Control") == "no-cache", "the page itself is revalidated")
+    refs = re.findall(rb'"(/assets/[a-z.]+)\?v=([0-9a-f]{12})"', html)
+    names = sorted(n.decode() for n, _ in refs)
+    check({"/assets/app.js", "/assets/app.css"} <= set(names),
+          "the page names its assets with their hash (%s)" % names)
+    for name, _ in refs:
+        path = name.decode()
+        st, plain, r1 = api.call("GET", path + "?v=1", headers={"Accept-Encoding": "identity"})
+        st2, gz, r2 = api.call("GET", path + "?v=1", headers={"Accept-Encoding": "gzip, br"})
+        raw = gz if isinstance(gz, bytes) else b""
+        same = st == 200 and st2 == 200 and r2.getheader("Content-Encoding") == "gzip" \
+            and gzip.decompress(raw) == plain and len(raw) < len(plain)
+        check(same and r1.getheader("Content-Encoding") is None,
+              "%s: gzip when asked, the same bytes, smaller (%d < %d)"
+              % (path, len(raw), len(plain) if isinstance(plain, bytes) else -1))
+        check("immutable" in (r1.getheader("Cache-Control") or ""), "%s cached a year" % path)
+        et = r1.getheader("ETag")
+        st3, _, _ = api.call("GET", path, headers={"If-None-Match": et})
+        check(et and st3 == 304, "%s: 304 with its ETag" % path)
+    st, _, _ = api.call("GET", "/assets/nope.js")
+    check(st == 404, "an unknown asset: 404")
+    st, _, _ = api.call("GET", "/../../etc/passwd")
+    check(st == 404, "a path outside the assets: 404")
+
+
+def by_code(units):
+    return {u["code"]: u for u in units}
+
+
+def dashboard(api_a, api_b, adm, info):
+    d = adm.ok("GET", "/api/v1/dashboard")
+    t = d["totals"]
+    check(d["unit"]["code"] == "so" and t["units"] == 5, "the department's dashboard (%s)" % d["unit"])
+    check(t["hosts"] == 3 and t["online"] == 3 and t["offline"] == 0,
+          "hosts 3, online 3 (%s)" % t)
+    check(t["malware_hosts"] == 2 and t["vulnerable_hosts"] == 1,
+          "malware on 2 hosts, 1 vulnerable (%s)" % t)
+    check(t["botnet_total"] == 1 and t["botnet_handled"] == 0, "botnet 0 / 1 (%s)" % t)
+    check(t["alerts_open"] >= 2 and t["incidents_open"] == 0, "open alerts (%s)" % t)
+    codes = [u["code"] for u in d["units"]]
+    check(codes == ["khoi-thpt", "gdtx-tinh"],
+          "the units directly below, in Vietnamese name order (%s)" % codes)
+    k = by_code(d["units"]).get("khoi-thpt", {})
+    check(k.get("hosts") == 3 and k.get("malware_hosts") == 2 and k.get("botnet_total") == 1,
+          "a unit counts its whole subtree (%s)" % k)
+    g = by_code(d["units"]).get("gdtx-tinh", {})
+    check(g.get("hosts") == 0 and g.get("alerts_open") == 0, "an empty unit counts 0 (%s)" % g)
+
+    d = adm.ok("GET", q("/api/v1/dashboard", unit="khoi-thpt"))
+    codes = [u["code"] for u in d["units"]]
+    check(codes == ["thpt-b", "thpt-a"], "below khoi-thpt: Lê Lợi before Nguyễn Trãi (%s)" % codes)
+    a = by_code(d["units"]).get("thpt-a", {})
+    check(a.get("hosts") == 2 and a.get("malware_hosts") == 1 and a.get("vulnerable_hosts") == 1
+          and a.get("botnet_total") == 1, "thpt-a's figures (%s)" % a)
+
+    att = adm.ok("GET", "/api/v1/dashboard")["attention"]
+    kinds = sorted(set(x["kind"] for x in att))
+    check({"malware", "botnet", "alert"} <= set(kinds), "what needs action first (%s)" % kinds)
+    sev = [x["severity"] for x in att]
+    check(sev == sorted(sev, reverse=True), "most urgent first (%s)" % sev)
+    mal = [x for x in att if x["kind"] == "malware"]
+    check(sorted(x["host"] for x in mal) == sorted([info["hosts"]["pc-a1"], info["hosts"]["pc-b1"]]),
+          "malware entries name the hosts by id (%s)" % mal)
+
+    tr = adm.ok("GET", q("/api/v1/dashboard", days=14))["trend"]
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))).date()
+    check(len(tr["days"]) == 14 and tr["days"][-1] == today.isoformat()
+          and all(len(tr[k]) == 14 for k in ("alerts", "detections", "vulns_fixed")),
+          "14 days ending today in Vietnam (%s)" % tr["days"][-1:])
+    check(tr["detections"][-1] == 2 and sum(tr["detections"]) == 2 and tr["alerts"][-1] >= 2,
+          "today's detections and alerts (%s %s)" % (tr["detections"][-3:], tr["alerts"][-3:]))
+
+    # A school sees itself only.
+    da = api_a.ok("GET", "/api/v1/dashboard")
+    check(da["unit"]["code"] == "thpt-a" and da["totals"]["hosts"] == 2
+          and da["totals"]["malware_hosts"] == 1, "gv.a's dashboard is thpt-a's (%s)" % da["totals"])
+    check(all(x["unit"] == "thpt-a" for x in da["attention"]),
+          "gv.a's attention list is its own (%s)" % [x["unit"] for x in da["attention"]])
+    for unit in ("thpt-b", "so", "khoi-thpt", "nope"):
+        st, _, _ = api_a.call("GET", q("/api/v1/dashboard", unit=unit))
+        check(st == 404, "gv.a asks for %s's dashboard: 404 (%d)" % (unit, st))
+    db = api_b.ok("GET", "/api/v1/dashboard")
+    check(db["unit"]["code"] == "thpt-b" and db["totals"]["vulnerable_hosts"] == 0
+          and db["totals"]["botnet_total"] == 0, "gv.b's dashboard (%s)" % db["totals"])
+    anon = Api(adm.port, info["ca"])
+    st, _, _ = anon.call("GET", "/api/v1/dashboard")
+    check(st == 401, "no session: 401")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="cg-console-")
+    srv = Server(CG, os.path.join(tmp, "srv"), DB)
+    try:
+        info = seed.seed(tmp, srv)
+        adm = Api(srv.port, srv.ca)
+        for _ in range(3):  # a TOTP code is taken once: the next 30-s step if seed used it
+            st, j = adm.login("admin", info["users"]["admin"]["password"],
+                              seed_totp(info["users"]["admin"]["totp_secret"]))
+            if st == 200:
+                break
+            time.sleep(10)
+        api_a, api_b = Api(srv.port, srv.ca), Api(srv.port, srv.ca)
+        api_a.login("gv.a", info["users"]["gv.a"]["password"])
+        api_b.login("gv.b", info["users"]["gv.b"]["password"])
+        files(adm)
+        dashboard(api_a, api_b, adm, info)
+    finally:
+        srv.stop()
+        if not failures:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("%d failure(s)" % len(failures))
+    return 1 if failures else 0
+
+
+def seed_totp(secret):
+    from cgapi import totp
+    return totp(secret)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
