@@ -101,8 +101,11 @@ def show(srv, pw):
     print("botnet: đã xử lý / handled %d / %d" % (tri["handled"], tri["total"]))
 
     say("Bảng điều khiển / Console")
-    print("API:  https://127.0.0.1:%d/api/v1/  (docs/api.md; the web console comes with issue 7)"
-          % PORT)
+    print("Bảng điều khiển / web console:  https://localhost:%d/" % PORT)
+    print("  (trình duyệt cảnh báo chứng thư tự ký: nhập CA %s vào trình duyệt, hoặc chấp nhận"
+          " / the browser warns about the server's own CA: import %s, or accept it)"
+          % (srv.ca, srv.ca))
+    print("API:  https://localhost:%d/api/v1/  (docs/api.md)" % PORT)
     print("Đăng nhập / login: admin   mật khẩu / password: %s" % NEW_PW)
     print("TOTP (ứng dụng xác thực / authenticator app): %s   mã hiện tại / code now: %s"
           % (secret, totp(secret)))

@@ -9,7 +9,8 @@ python3 ca-certificates
 libcmocka-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libyara-dev libarchive-dev
 libseccomp-dev zlib1g-dev util-linux e2fsprogs libutf8proc-dev libexpat1-dev libxlsxwriter-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils libpcre2-dev libcurl4-openssl-dev
-fail2ban libevtx-dev libmicrohttpd-dev libpq-dev libsodium-dev postgresql"
+fail2ban libevtx-dev libmicrohttpd-dev libpq-dev libsodium-dev postgresql
+chromium"
 
 ARCH=$(dpkg --print-architecture)
 # Hyperscan is built for x86-64 only; elsewhere canhgac uses its portable matcher.
@@ -26,7 +27,21 @@ for p in $PKGS; do
 	*) missing="$missing $p" ;;
 	esac
 done
-[ -z "$missing" ] && { echo "install-deps: all packages present"; exit 0; }
+# The web console's npm packages (uPlot, qrcode-generator; playwright-core for the browser tests),
+# exactly as web/package-lock.json pins them: installed again only when the lockfile changed.
+web_npm() {
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	lock=$top/web/package-lock.json
+	have=$top/web/node_modules/.package-lock.json
+	if [ ! -f "$have" ] || [ "$lock" -nt "$have" ]; then
+		(cd "$top/web" && npm ci --no-audit --no-fund --loglevel=error)
+		echo "install-deps: web/node_modules installed from web/package-lock.json"
+	fi
+}
+# Node.js and npm build the console's assets: Debian's, unless a node and npm are already here.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+[ -z "$missing" ] && { echo "install-deps: all packages present"; web_npm; exit 0; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: missing packages:$missing" >&2
@@ -55,3 +70,4 @@ for svc in clamav-freshclam fail2ban postgresql; do
 	fi
 done
 echo "install-deps: installed$missing"
+web_npm
