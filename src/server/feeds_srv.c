@@ -225,8 +225,35 @@ static json_t *diags_json(const struct cg_diags *d)
 	return arr;
 }
 
+/* What a parse found, for the console to show before importing: the format, the column mapping
+ * (to fix when guessed wrong) and the first entries. */
+static json_t *preview_json(const struct cg_feed *f, struct cg_diags *d)
+{
+	char cols[256];
+	json_t *sample = json_array();
+	cg_feed_columns_text(f, cols, sizeof cols);
+	for (size_t i = 0; sample && i < f->nentries && i < 20; i++) {
+		const struct cg_feed_entry *e = &f->entries[i];
+		json_t *o = json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->line, "where",
+		                      e->where, "value", e->value);
+		if (o && e->time != CG_TIME_NONE)
+			json_object_set_new(o, "time_ms", json_integer(e->time * 1000));
+		if (o && e->family)
+			json_object_set_new(o, "family", json_string(e->family));
+		if (o)
+			json_array_append_new(sample, o);
+	}
+	return json_pack("{s:b,s:s,s:s,s:b,s:s?,s:I,s:I,s:I,s:o,s:o}", "preview", 1, "format",
+	                 f->format_detail, "columns", cols, "columns_guessed", f->columns.guessed,
+	                 "header", f->header_text, "entries",
+	                 (json_int_t)(f->kind == CG_FEED_ADVISORY ? f->nadvisories : f->nentries),
+	                 "rows_total", (json_int_t)f->rows_total, "rows_bad",
+	                 (json_int_t)f->rows_bad, "sample", sample, "diagnostics", diags_json(d));
+}
+
 /* POST /feeds?kind=botnet&name=FILE&columns=ip=2,time=3 with the list as the body (CSV, XLSX,
- * plain or pasted text). Atomic: the feed, its addresses and the matches, or nothing. */
+ * plain or pasted text). Atomic: the feed, its addresses and the matches, or nothing. With
+ * preview=1 nothing is stored: the answer shows what would be imported. */
 int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 {
 	(void)s;
@@ -263,6 +290,10 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		                       "diagnostics", diags_json(&d)));
 		goto out;
 	}
+	if (cg_req_arg_long(q, "preview", 0, 0, 1) == 1) {
+		cg_resp_json(r, 200, preview_json(f, &d));
+		goto out;
+	}
 	if (cg_db_query_int(q->db, &exists, "SELECT id FROM feeds WHERE kind = ? AND sha256 = ?",
 	                    "tt", kind, sha) == 0) {
 		cg_resp_json(r, 409,
@@ -289,11 +320,14 @@ int cg_h_feeds_import(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		cg_resp_dberr(r, rc);
 		goto out;
 	}
+	char cols[256];
+	cg_feed_columns_text(f, cols, sizeof cols);
 	cg_resp_json(r, 201,
-	             json_pack("{s:I,s:I,s:I,s:I,s:s,s:o}", "id", (json_int_t)feed_id, "entries",
-	                       (json_int_t)(adv ? f->nadvisories : f->nentries), "rows_bad",
-	                       (json_int_t)f->rows_bad, "matched", (json_int_t)matched, "format",
-	                       f->format_detail, "diagnostics", diags_json(&d)));
+	             json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:o}", "id", (json_int_t)feed_id,
+	                       "entries", (json_int_t)(adv ? f->nadvisories : f->nentries),
+	                       "rows_bad", (json_int_t)f->rows_bad, "matched", (json_int_t)matched,
+	                       "format", f->format_detail, "columns", cols, "diagnostics",
+	                       diags_json(&d)));
 out:
 	cg_feed_free(f);
 	cg_diags_clear(&d);

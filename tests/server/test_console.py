@@ -130,6 +130,33 @@ def dashboard(api_a, api_b, adm, info):
     check(st == 401, "no session: 401")
 
 
+def preview(adm, api_a):
+    """A list checked before it is imported: the format, the guessed columns, the first rows;
+    nothing stored. The mapping fixed by hand is then what the import uses."""
+    before = len(adm.ok("GET", "/api/v1/feeds")["feeds"])
+    lst = "Ghi chú,Địa chỉ,Ngày phát hiện,Loại\nmáy lớp 10A,192.0.2.10,01/12/2026 08:00,Mirai\n" \
+          "phòng GV,192.0.2.11,02/12/2026 09:30,Gafgyt\n"
+    p = adm.ok("POST", q("/api/v1/feeds", kind="botnet", name="dan.csv", preview=1),
+               raw=lst.encode(), ctype="text/csv")
+    check(p.get("preview") is True and p["entries"] == 2 and p["columns_guessed"]
+          and "ip=B" in p["columns"], "preview: entries and the guessed columns (%s)" % p)
+    s0 = p["sample"][0] if p.get("sample") else {}
+    vn8 = datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+    check(s0.get("value") == "192.0.2.10" and s0.get("line") == 2 and s0.get("family") == "Mirai"
+          and s0.get("time_ms") == int(vn8.timestamp() * 1000),
+          "preview: the first rows as read, times of Vietnam (%s)" % s0)
+    check(len(adm.ok("GET", "/api/v1/feeds")["feeds"]) == before, "preview stores nothing")
+    p = adm.ok("POST", q("/api/v1/feeds", kind="botnet", name="dan.csv", preview=1,
+                         columns="ip=2,family=1"), raw=lst.encode(), ctype="text/csv")
+    check(not p["columns_guessed"] and p["sample"] and p["sample"][0].get("family") == "máy lớp 10A",
+          "preview with the mapping fixed by hand (%s)" % p.get("sample", [None])[0])
+    j = adm.ok("POST", q("/api/v1/feeds", kind="botnet", name="dan.csv"), raw=lst.encode(),
+               ctype="text/csv")
+    check(j["entries"] == 2 and "ip=B" in j["columns"], "the import says which columns it used")
+    st, _, _ = api_a.call("POST", q("/api/v1/feeds", kind="botnet", preview=1), raw=lst.encode())
+    check(st == 403, "a unit admin cannot preview imports either: 403")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="cg-console-")
     srv = Server(CG, os.path.join(tmp, "srv"), DB)
@@ -147,6 +174,7 @@ def main():
         api_b.login("gv.b", info["users"]["gv.b"]["password"])
         files(adm)
         dashboard(api_a, api_b, adm, info)
+        preview(adm, api_a)
     finally:
         srv.stop()
         if not failures:
