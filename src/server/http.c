@@ -129,6 +129,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct cg_resp *r, in
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (r->set_cookie[0])
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	if (r->disposition[0])
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	if (r->retry_after > 0) {
 		char ra[16];
 		snprintf(ra, sizeof ra, "%d", r->retry_after);

@@ -60,6 +60,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/botnet/matches/:", cg_h_botnet_handle},
     {"GET", "/api/v1/botnet/triage", cg_h_botnet_triage},
     {"GET", "/api/v1/dashboard", cg_h_dashboard},
+    {"GET", "/api/v1/botnet/export.xlsx", cg_h_botnet_export},
     {"GET", "/api/v1/audit", cg_h_audit_list},
     {"POST", "/api/v1/hosts/:", cg_h_hosts_update},
     {"POST", "/api/v1/hosts/:/offline", cg_h_hosts_offline},

@@ -80,7 +80,8 @@ struct cg_resp {
 	size_t raw_len;
 	const char *raw_type;
 	char set_cookie[256];
-	int retry_after; /* seconds, for 429/503 */
+	char disposition[160]; /* Content-Disposition of a raw body (a download), or "" */
+	int retry_after;       /* seconds, for 429/503 */
 };
 
 struct cg_ingest;
@@ -186,6 +187,7 @@ int cg_h_botnet_matches(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_botnet_handle(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_botnet_triage(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_dashboard(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_botnet_export(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_audit_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_health(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_hosts_update(struct cg_srv *, struct cg_req *, struct cg_resp *);

@@ -7,12 +7,15 @@ Usage: test_console.py CANHGAC SRCDIR [DB_URL|pg]   (pg = the cluster of tests/p
 """
 import datetime
 import gzip
+import html
+import io
 import os
 import re
 import shutil
 import sys
 import tempfile
 import time
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -157,6 +160,45 @@ def preview(adm, api_a):
     check(st == 403, "a unit admin cannot preview imports either: 403")
 
 
+def xlsx_text(data):
+    """Every string of an XLSX (shared and inline), and the names of its sheets."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    names = [n for n in z.namelist() if n.startswith("xl/")]
+    text = "".join(z.read(n).decode("utf-8") for n in names if n.endswith(".xml"))
+    wb = z.read("xl/workbook.xml").decode("utf-8")
+    return html.unescape(text), re.findall(r'<sheet name="([^"]+)"', wb), \
+        any(b"<f>" in z.read(n) for n in names if n.startswith("xl/worksheets/"))
+
+
+def export(adm, api_a, info):
+    """The botnet list's spreadsheet: totals per unit and every address with its action."""
+    feed = [f for f in adm.ok("GET", "/api/v1/feeds")["feeds"] if f["name"] == "botnet-thang-12.csv"]
+    fid = feed[0]["id"] if feed else 0
+    st, body, r = adm.call("GET", q("/api/v1/botnet/export.xlsx", feed=fid))
+    ok = st == 200 and isinstance(body, bytes) and body[:2] == b"PK"
+    check(ok and "spreadsheetml" in r.getheader("Content-Type", "")
+          and "attachment" in (r.getheader("Content-Disposition") or ""),
+          "the department's export is an XLSX download (%d %s)"
+          % (st, r.getheader("Content-Disposition")))
+    if ok:
+        text, sheets, formulas = xlsx_text(body)
+        check(sheets == ["Tổng hợp", "Danh sách"], "sheets Tổng hợp and Danh sách (%s)" % sheets)
+        check("127.0.0.2" in text and "Trường THPT Nguyễn Trãi" in text and "pc-a1" in text
+              and "Mã đơn vị" in text and "Mã danh sách" in text,
+              "it lists the address, its unit and host, with the header block")
+        check(info["script_family"] in text and not formulas,
+              "a hostile family name is a plain string, no cell is a formula")
+    st, body, _ = api_a.call("GET", q("/api/v1/botnet/export.xlsx", feed=fid))
+    if st == 200 and isinstance(body, bytes):
+        text, _, _ = xlsx_text(body)
+        check("thpt-a" in text and "thpt-b" not in text, "gv.a's export holds thpt-a's rows only")
+    else:
+        check(False, "gv.a's export (%d)" % st)
+    for args in ({"feed": fid, "unit": "thpt-b"}, {"feed": fid, "unit": "so"}, {"feed": 999999}):
+        st, _, _ = api_a.call("GET", q("/api/v1/botnet/export.xlsx", **args))
+        check(st == 404, "gv.a export %s: 404 (%d)" % (args, st))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="cg-console-")
     srv = Server(CG, os.path.join(tmp, "srv"), DB)
@@ -174,6 +216,7 @@ def main():
         api_b.login("gv.b", info["users"]["gv.b"]["password"])
         files(adm)
         dashboard(api_a, api_b, adm, info)
+        export(adm, api_a, info)
         preview(adm, api_a)
     finally:
         srv.stop()
