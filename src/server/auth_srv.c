@@ -302,8 +302,12 @@ int cg_h_login(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	int ok = u->n == 1 && cg_pw_verify(cg_rows_get(u, 0, 1), pw) == 0;
 	if (ok && cg_rows_get(u, 0, 2) &&
 	    (!code || cg_totp_check(cg_rows_get(u, 0, 2), cg_srv_now_ms() / 1000, code) != 0)) {
-		throttle(s, kl, 1);
-		throttle(s, ki, 1);
+		/* The right password without a code is the first step of every TOTP login (the
+		 * console asks for the code next): not a failure. A wrong code is. */
+		if (code) {
+			throttle(s, kl, 1);
+			throttle(s, ki, 1);
+		}
 		cg_resp_err(r, 401, code ? "totp_invalid" : "totp_needed",
 		            "Cần mã xác thực hai yếu tố (TOTP) đúng",
 		            "A valid TOTP code is required");
