@@ -139,7 +139,7 @@ async function login(page, url, user, pw, code) {
 const seed = await startSeed();
 const URL0 = process.env.CG_WEB_URL || seed.url;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
-const ctxOpts = { ignoreHTTPSErrors: true, locale: 'vi-VN', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } };
+const ctxOpts = { ignoreHTTPSErrors: true, acceptDownloads: true, locale: 'vi-VN', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } };
 const admin = seed.users.admin, ua = seed.users['gv.a'];
 const hostA1 = seed.hosts['pc-a1'], hostB1 = seed.hosts['pc-b1'];
 const alertA1 = seed.alerts['pc-a1'], alertB1 = seed.alerts['pc-b1'];
@@ -328,6 +328,11 @@ try {
     const dialogs = problems.filter((p) => /dialog/.test(p));
     expect(!dialogs.length, dialogs.join('; '));
     await shot(page, 'triage');
+    // the server's XLSX report, downloaded through the page
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-k="triage-xlsx"]')]);
+    const file = await dl.path();
+    const head = file ? fs.readFileSync(file).subarray(0, 2).toString() : '';
+    expect(head === 'PK' && /\.xlsx$/.test(dl.suggestedFilename()), 'XLSX download: ' + dl.suggestedFilename());
   });
 
   await check('triage: the action recorded for a host waits for a clean scan', async () => {

@@ -155,10 +155,15 @@
 			const lines = [head.join(',')].concat((all.matches || []).map((m) => [m.addr, m.listed_ms ? CG.time(m.listed_ms) : '', m.family, m.unit, m.host, m.hostname, m.state, m.action, m.handled_by, m.handled_ms ? CG.time(m.handled_ms) : ''].map(CG.csvCell).join(',')));
 			CG.download('botnet-' + (unit || 'all') + (feed ? '-feed' + feed : '') + '.csv', '\ufeff' + lines.join('\r\n') + '\r\n');
 		});
+		/* the spreadsheet of the server (totals per unit and every address with its action) */
+		const xq = new URLSearchParams();
+		if (feed) xq.set('feed', feed);
+		if (unit) xq.set('unit', unit);
+		const xlsx = h('a', { href: '/api/v1/botnet/export.xlsx' + (xq.toString() ? '?' + xq : ''), class: 'btnlink', download: '', 'data-k': 'triage-xlsx' }, t('tr.xlsx'));
 		return CG.page('triage', t('tr.title'), filters,
 			CG.card(t('tr.summary'),
 				h('p', { class: 'big', 'data-k': 'triage-total' }, t('tr.sum', CG.num(tri.handled), CG.num(tri.total)), ' ', bar(tri.handled || 0, tri.total || 0)), summary),
-			h('section', { class: 'card' }, h('div', { class: 'ph' }, h('h2', null, t('tr.matches')), exp), CG.muted(t('tr.rule')), mt,
+			h('section', { class: 'card' }, h('div', { class: 'ph' }, h('h2', null, t('tr.matches')), h('span', { class: 'actions' }, xlsx, ' ', exp)), CG.muted(t('tr.rule')), mt,
 				CG.pager({ path, q, offset, limit, shown: matches.length, more: (r.matches || []).length > limit })));
 	});
 
@@ -235,5 +240,6 @@
 		'tr.s.pending_scan': ['Chờ quét sạch', 'Waiting for a clean scan'],
 		'tr.s.handled': ['Đã xử lý', 'Handled'],
 		'tr.export': ['Xuất CSV', 'Export CSV'],
+		'tr.xlsx': ['Tải báo cáo XLSX', 'Download the XLSX report'],
 	});
 })();
