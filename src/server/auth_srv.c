@@ -234,6 +234,22 @@ int cg_srv_scope_unit(struct cg_req *q, struct cg_resp *r, int64_t unit_id)
 	return 0;
 }
 
+int cg_srv_scope_like(struct cg_req *q, const char *code, char *like, size_t cap)
+{
+	struct cg_rows *u = NULL;
+	snprintf(like, cap, "%s%%", q->who.unit_path);
+	if (!code || !code[0])
+		return 0;
+	int rc = cg_db_query(q->db, &u, "SELECT path FROM units WHERE code = ? AND path LIKE ?",
+	                     "tt", code, like);
+	if (rc == 0 && u->n == 1)
+		snprintf(like, cap, "%s%%", cg_rows_get(u, 0, 0));
+	else if (rc == 0)
+		snprintf(like, cap, "#none"); /* paths start with '/' */
+	cg_rows_free(u);
+	return rc;
+}
+
 int cg_srv_audit(struct cg_req *q, const char *action, const char *object, json_t *detail)
 {
 	char actor[80];

@@ -397,6 +397,27 @@ static int sum_up(struct dash *d, int64_t self, const char *path, const char *co
 	return 0;
 }
 
+/* The units above the shown one, from the top of the caller's scope down (never above it). */
+static int ancestors(struct cg_req *q, const char *path, json_t **out)
+{
+	struct cg_rows *a = NULL;
+	char like[300];
+	snprintf(like, sizeof like, "%s%%", q->who.unit_path);
+	int rc =
+	    cg_db_query(q->db, &a,
+	                "SELECT code, name FROM units WHERE ? LIKE path || '%' AND path <> ? AND "
+	                "path LIKE ? ORDER BY LENGTH(path)",
+	                "ttt", path, path, like);
+	*out = json_array();
+	for (size_t i = 0; rc == 0 && *out && i < a->n; i++)
+		json_array_append_new(*out, json_pack("{s:s,s:s}", "code", cg_rows_get(a, i, 0),
+		                                      "name", cg_rows_get(a, i, 1)));
+	cg_rows_free(a);
+	if (rc == 0 && !*out)
+		rc = CG_ENOMEM;
+	return rc;
+}
+
 int cg_h_dashboard(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 {
 	(void)s;
@@ -406,7 +427,7 @@ int cg_h_dashboard(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	int days = (int)cg_req_arg_long(q, "days", 30, 7, 90);
 	struct cg_rows *t = NULL;
 	struct dash d = {0};
-	json_t *att = NULL, *tr = NULL, *children = NULL;
+	json_t *att = NULL, *tr = NULL, *children = NULL, *up = NULL;
 	int64_t now = cg_srv_now_ms();
 	int rc = cg_db_query(q->db, &t, "SELECT id, code, name, path FROM units WHERE code = ?",
 	                     "t", code && code[0] ? code : q->who.unit_code);
@@ -427,6 +448,8 @@ int cg_h_dashboard(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		rc = attention(q->db, like, now, &att);
 	if (rc == 0)
 		rc = trend(q->db, like, now, days, &tr);
+	if (rc == 0)
+		rc = ancestors(q, path, &up);
 	children = json_array();
 	if (rc == 0 && children)
 		rc = sum_up(&d, self, path, cg_rows_get(t, 0, 1), children);
@@ -434,6 +457,7 @@ int cg_h_dashboard(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		json_decref(att);
 		json_decref(tr);
 		json_decref(children);
+		json_decref(up);
 		free(d.u);
 		cg_rows_free(d.rows);
 		cg_rows_free(t);
@@ -444,10 +468,10 @@ int cg_h_dashboard(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		           : cg_resp_dberr(r, rc ? rc : CG_ENOMEM);
 	}
 	cg_resp_json(r, 200,
-	             json_pack("{s:{s:s,s:s},s:o,s:o,s:o,s:o}", "unit", "code",
-	                       cg_rows_get(t, 0, 1), "name", cg_rows_get(t, 0, 2), "totals",
-	                       figs_json(d.total, (json_int_t)d.n), "units", children, "attention",
-	                       att, "trend", tr));
+	             json_pack("{s:{s:s,s:s,s:o},s:o,s:o,s:o,s:o}", "unit", "code",
+	                       cg_rows_get(t, 0, 1), "name", cg_rows_get(t, 0, 2), "ancestors", up,
+	                       "totals", figs_json(d.total, (json_int_t)d.n), "units", children,
+	                       "attention", att, "trend", tr));
 	free(d.u);
 	cg_rows_free(d.rows);
 	cg_rows_free(t);

@@ -43,24 +43,44 @@ int cg_h_hosts_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	(void)s;
 	if (cg_need_user(q, r, CG_ROLE_VIEWER))
 		return CG_EPERM;
-	char like[300];
-	snprintf(like, sizeof like, "%s%%", q->who.unit_path);
-	const char *unit = cg_req_arg(q, "unit");
+	char like[300], find[140];
+	const char *text = cg_req_arg(q, "q");
 	long limit = cg_req_arg_long(q, "limit", 200, 1, 5000);
 	long offset = cg_req_arg_long(q, "offset", 0, 0, 100000000);
+	int64_t total = 0;
 	struct cg_rows *h = NULL;
-	int rc = cg_db_query(q->db, &h,
-	                     HOST_COLS "WHERE n.path LIKE ? AND (? = '' OR n.code = ?) "
-	                               "ORDER BY g.hostname, g.id LIMIT ? OFFSET ?",
-	                     "tttii", like, unit ? unit : "", unit ? unit : "", (int64_t)limit,
-	                     (int64_t)offset);
+	int rc = cg_srv_scope_like(q, cg_req_arg(q, "unit"), like, sizeof like);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	/* q: part of the host name or of its last address (LIKE wildcards taken literally) */
+	size_t k = 0;
+	find[k++] = '%';
+	for (const char *c = text ? text : ""; *c && k + 3 < sizeof find; c++) {
+		if (*c == '%' || *c == '_' || *c == '!')
+			find[k++] = '!';
+		find[k++] = *c;
+	}
+	find[k++] = '%';
+	find[k] = 0;
+#define HOST_WHERE                                                                                 \
+	"WHERE n.path LIKE ? AND (LOWER(g.hostname) LIKE LOWER(?) ESCAPE '!' OR g.last_ip LIKE ? " \
+	"ESCAPE '!') "
+	rc = cg_db_query_int(
+	    q->db, &total,
+	    "SELECT COUNT(*) FROM agents g JOIN units n ON n.id = g.unit_id " HOST_WHERE, "ttt",
+	    like, find, find);
+	if (rc == 0)
+		rc = cg_db_query(q->db, &h,
+		                 HOST_COLS HOST_WHERE "ORDER BY g.hostname, g.id LIMIT ? OFFSET ?",
+		                 "tttii", like, find, find, (int64_t)limit, (int64_t)offset);
+#undef HOST_WHERE
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < h->n; i++)
 		json_array_append_new(arr, host_json(h, i, 0));
 	cg_rows_free(h);
-	cg_resp_json(r, 200, json_pack("{s:o}", "hosts", arr));
+	cg_resp_json(r, 200, json_pack("{s:o,s:I}", "hosts", arr, "total", (json_int_t)total));
 	return 0;
 }
 

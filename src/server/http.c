@@ -4,8 +4,11 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "server/http.h"
 #include "server/srv.h"
@@ -222,6 +225,36 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 }
 
+/* libmicrohttpd's own messages (mostly clients that drop or botch a TLS handshake: scanners,
+ * browsers closing spare connections) go to stderr as warnings, at most 10 a minute, with the
+ * count of those left out; none with --quiet. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static time_t window;
+	static int shown, dropped;
+	const struct cg_srv *s = cls;
+	if (s->cfg.quiet)
+		return;
+	time_t now = time(NULL) / 60;
+	pthread_mutex_lock(&mu);
+	if (now != window) {
+		if (dropped)
+			fprintf(stderr, "<4>http: %d %s\n", dropped,
+			        cg_tr("thông báo khác bị bỏ qua", "more messages left out"));
+		window = now;
+		shown = dropped = 0;
+	}
+	int show = shown < 10;
+	shown += show;
+	dropped += !show;
+	pthread_mutex_unlock(&mu);
+	if (!show)
+		return;
+	fputs("<4>http: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
 int cg_http_start(struct cg_srv *s, struct cg_http **out)
 {
 	struct sockaddr_in sa4;
@@ -252,6 +285,7 @@ int cg_http_start(struct cg_srv *s, struct cg_http **out)
 	    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
 	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
 	    {MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL},
+	    {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, s},
 	    {s->cfg.plain_http ? MHD_OPTION_END : MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem},
 	    {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem},
 	    {MHD_OPTION_END, 0, NULL},

@@ -13,27 +13,35 @@ int cg_h_botnet_matches(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (cg_need_user(q, r, CG_ROLE_VIEWER))
 		return CG_EPERM;
 	char like[300];
-	snprintf(like, sizeof like, "%s%%", q->who.unit_path);
-	const char *unit = cg_req_arg(q, "unit");
 	const char *state = cg_req_arg(q, "state");
 	long feed = cg_req_arg_long(q, "feed", 0, 0, INT32_MAX);
 	long limit = cg_req_arg_long(q, "limit", 200, 1, 5000);
 	long offset = cg_req_arg_long(q, "offset", 0, 0, 100000000);
 	struct cg_rows *m = NULL;
-	int rc = cg_db_query(
-	    q->db, &m,
-	    "SELECT m.id, m.feed_id, m.addr, m.listed_ms, m.family, n.code, g.uid, "
-	    "g.hostname, m.state, m.action, u.login, m.handled_ms, (SELECT MIN(ha.first_ms) FROM "
-	    "host_addrs ha WHERE ha.agent_id = m.agent_id AND ha.addr = m.addr), (SELECT "
-	    "MAX(ha.last_ms) FROM host_addrs ha WHERE ha.agent_id = m.agent_id AND "
-	    "ha.addr = m.addr) FROM botnet_matches m "
-	    "JOIN units n ON n.id = m.unit_id LEFT JOIN agents g ON g.id = m.agent_id "
-	    "LEFT JOIN users u ON u.id = m.handled_by WHERE n.path LIKE ? AND "
-	    "(? = '' OR n.code = ?) AND (? = '' OR m.state = ?) AND "
-	    "(? = 0 OR m.feed_id = ?) ORDER BY n.name_key, m.addr, m.id "
-	    "LIMIT ? OFFSET ?",
-	    "tttttiiii", like, unit ? unit : "", unit ? unit : "", state ? state : "",
-	    state ? state : "", (int64_t)feed, (int64_t)feed, (int64_t)limit, (int64_t)offset);
+	int64_t total = 0;
+	int rc = cg_srv_scope_like(q, cg_req_arg(q, "unit"), like, sizeof like);
+#define MATCH_WHERE "WHERE n.path LIKE ? AND (? = '' OR m.state = ?) AND (? = 0 OR m.feed_id = ?) "
+	if (rc == 0)
+		rc = cg_db_query_int(q->db, &total,
+		                     "SELECT COUNT(*) FROM botnet_matches m JOIN units n ON n.id = "
+		                     "m.unit_id " MATCH_WHERE,
+		                     "tttii", like, state ? state : "", state ? state : "",
+		                     (int64_t)feed, (int64_t)feed);
+	if (rc == 0)
+		rc = cg_db_query(
+		    q->db, &m,
+		    "SELECT m.id, m.feed_id, m.addr, m.listed_ms, m.family, n.code, g.uid, "
+		    "g.hostname, m.state, m.action, u.login, m.handled_ms, (SELECT "
+		    "MIN(ha.first_ms) FROM "
+		    "host_addrs ha WHERE ha.agent_id = m.agent_id AND ha.addr = m.addr), (SELECT "
+		    "MAX(ha.last_ms) FROM host_addrs ha WHERE ha.agent_id = m.agent_id AND "
+		    "ha.addr = m.addr) FROM botnet_matches m "
+		    "JOIN units n ON n.id = m.unit_id LEFT JOIN agents g ON g.id = m.agent_id "
+		    "LEFT JOIN users u ON u.id = m.handled_by " MATCH_WHERE
+		    "ORDER BY n.name_key, m.addr, m.id LIMIT ? OFFSET ?",
+		    "tttiiii", like, state ? state : "", state ? state : "", (int64_t)feed,
+		    (int64_t)feed, (int64_t)limit, (int64_t)offset);
+#undef MATCH_WHERE
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
@@ -62,7 +70,7 @@ int cg_h_botnet_matches(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		json_array_append_new(arr, o);
 	}
 	cg_rows_free(m);
-	cg_resp_json(r, 200, json_pack("{s:o}", "matches", arr));
+	cg_resp_json(r, 200, json_pack("{s:o,s:I}", "matches", arr, "total", (json_int_t)total));
 	return 0;
 }
 

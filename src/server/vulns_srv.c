@@ -322,23 +322,33 @@ int cg_h_vulns_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (cg_need_user(q, r, CG_ROLE_VIEWER))
 		return CG_EPERM;
 	char like[300];
-	snprintf(like, sizeof like, "%s%%", q->who.unit_path);
 	const char *state = cg_req_arg(q, "state");
-	const char *unit = cg_req_arg(q, "unit");
 	const char *host = cg_req_arg(q, "host");
+	const char *adv = cg_req_arg(q, "advisory");
 	long limit = cg_req_arg_long(q, "limit", 200, 1, 5000);
 	long offset = cg_req_arg_long(q, "offset", 0, 0, 100000000);
 	struct cg_rows *v = NULL;
-	int rc = cg_db_query(
-	    q->db, &v,
-	    "SELECT v.id, g.uid, g.hostname, n.code, v.advisory, v.package, v.packages, "
-	    "v.installed, v.fixed, v.explain, v.title, v.severity, v.cvss, v.exploited, v.due_ms, "
-	    "v.state, v.first_ms, v.last_ms, v.fixed_ms, f.name FROM host_vulns v JOIN agents g ON "
-	    "g.id = v.agent_id JOIN units n ON n.id = g.unit_id JOIN feeds f ON f.id = v.feed_id "
-	    "WHERE n.path LIKE ? AND (? = '' OR v.state = ?) AND (? = '' OR n.code = ?) AND "
-	    "(? = '' OR g.uid = ?) ORDER BY v.exploited DESC, v.cvss DESC, v.id LIMIT ? OFFSET ?",
-	    "tttttttii", like, state ? state : "", state ? state : "", unit ? unit : "",
-	    unit ? unit : "", host ? host : "", host ? host : "", (int64_t)limit, (int64_t)offset);
+	int64_t total = 0;
+	int rc = cg_srv_scope_like(q, cg_req_arg(q, "unit"), like, sizeof like);
+#define VULN_FROM                                                                                  \
+	"FROM host_vulns v JOIN agents g ON g.id = v.agent_id JOIN units n ON n.id = g.unit_id "   \
+	"JOIN feeds f ON f.id = v.feed_id WHERE n.path LIKE ? AND (? = '' OR v.state = ?) AND "    \
+	"(? = '' OR g.uid = ?) AND (? = '' OR v.advisory = ?) "
+	if (rc == 0)
+		rc = cg_db_query_int(q->db, &total, "SELECT COUNT(*) " VULN_FROM, "ttttttt", like,
+		                     state ? state : "", state ? state : "", host ? host : "",
+		                     host ? host : "", adv ? adv : "", adv ? adv : "");
+	if (rc == 0)
+		rc = cg_db_query(
+		    q->db, &v,
+		    "SELECT v.id, g.uid, g.hostname, n.code, v.advisory, v.package, v.packages, "
+		    "v.installed, v.fixed, v.explain, v.title, v.severity, v.cvss, v.exploited, "
+		    "v.due_ms, v.state, v.first_ms, v.last_ms, v.fixed_ms, f.name " VULN_FROM
+		    "ORDER BY v.exploited DESC, v.cvss DESC, v.id LIMIT ? OFFSET ?",
+		    "tttttttii", like, state ? state : "", state ? state : "", host ? host : "",
+		    host ? host : "", adv ? adv : "", adv ? adv : "", (int64_t)limit,
+		    (int64_t)offset);
+#undef VULN_FROM
 	if (rc)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
@@ -365,6 +375,6 @@ int cg_h_vulns_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		json_array_append_new(arr, o);
 	}
 	cg_rows_free(v);
-	cg_resp_json(r, 200, json_pack("{s:o}", "vulns", arr));
+	cg_resp_json(r, 200, json_pack("{s:o,s:I}", "vulns", arr, "total", (json_int_t)total));
 	return 0;
 }

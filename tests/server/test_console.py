@@ -92,6 +92,11 @@ def dashboard(api_a, api_b, adm, info):
     g = by_code(d["units"]).get("gdtx-tinh", {})
     check(g.get("hosts") == 0 and g.get("alerts_open") == 0, "an empty unit counts 0 (%s)" % g)
 
+    d = adm.ok("GET", q("/api/v1/dashboard", unit="thpt-a"))
+    check([x["code"] for x in d["unit"]["ancestors"]] == ["so", "khoi-thpt"],
+          "the units above thpt-a, top first (%s)" % d["unit"]["ancestors"])
+    check(api_a.ok("GET", "/api/v1/dashboard")["unit"]["ancestors"] == [],
+          "gv.a sees no unit above its own")
     d = adm.ok("GET", q("/api/v1/dashboard", unit="khoi-thpt"))
     codes = [u["code"] for u in d["units"]]
     check(codes == ["thpt-b", "thpt-a"], "below khoi-thpt: Lê Lợi before Nguyễn Trãi (%s)" % codes)
@@ -215,6 +220,32 @@ def logins(info, port, ca):
     check(sts[-1] == 429, "six wrong codes: throttled (%s)" % sts)
 
 
+def filters(adm, api_a):
+    """List filters the console uses: a unit means its whole subtree, hosts by name or address,
+    warnings by advisory, and each list says its total."""
+    h = adm.ok("GET", q("/api/v1/hosts", unit="khoi-thpt"))
+    check(h["total"] == 3 and len(h["hosts"]) == 3, "hosts of khoi-thpt: its subtree (%s)" % h["total"])
+    h = adm.ok("GET", q("/api/v1/hosts", limit=1))
+    check(h["total"] == 3 and len(h["hosts"]) == 1, "a page of 1 host says the total 3")
+    names = lambda j: sorted(x["hostname"] for x in j["hosts"])  # noqa: E731
+    check(names(adm.ok("GET", q("/api/v1/hosts", q="A1"))) == ["pc-a1"], "hosts by part of the name")
+    check(names(adm.ok("GET", q("/api/v1/hosts", q="127.0.0.4"))) == ["pc-b1"],
+          "hosts by address")
+    check(adm.ok("GET", q("/api/v1/hosts", q="%"))["total"] == 0, "'%' is a character, not a wildcard")
+    check(api_a.ok("GET", q("/api/v1/hosts", unit="thpt-b"))["total"] == 0,
+          "gv.a filtering on thpt-b gets nothing")
+    check(api_a.ok("GET", q("/api/v1/hosts", unit="khoi-thpt"))["total"] == 0,
+          "gv.a filtering on a unit above its own gets nothing")
+    v = adm.ok("GET", q("/api/v1/vulns", advisory="DSA-9901-1", unit="khoi-thpt"))
+    check(v["total"] == 1 and v["vulns"][0]["hostname"] == "pc-a2",
+          "warnings by advisory, in a subtree (%s)" % v["total"])
+    check(adm.ok("GET", q("/api/v1/vulns", advisory="DSA-0000-0"))["total"] == 0,
+          "another advisory: none")
+    m = adm.ok("GET", q("/api/v1/botnet/matches", unit="khoi-thpt"))
+    check(m["total"] >= 1 and all(x["unit"] == "thpt-a" for x in m["matches"]),
+          "botnet matches of a subtree (%s)" % m["total"])
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="cg-console-")
     srv = Server(CG, os.path.join(tmp, "srv"), DB)
@@ -233,6 +264,7 @@ def main():
         files(adm)
         dashboard(api_a, api_b, adm, info)
         export(adm, api_a, info)
+        filters(adm, api_a)
         preview(adm, api_a)
         logins(info, srv.port, srv.ca)
     finally:

@@ -1,4 +1,4 @@
-/* 40-hosts.js - hosts: the list (GET /hosts, filter by unit), a host's page (GET /hosts/{id}:
+/* 40-hosts.js - hosts: the list (GET /hosts, filters: unit with its subtree, name or address), a host's page (GET /hosts/{id}:
  * facts, addresses, findings, tasks; GET /events?host=ID), tasks pushed from the page (scan,
  * inventory, bundle update, quarantine and restore of a reported finding), revoke. */
 (() => {
@@ -31,8 +31,9 @@
 
 	CG.route('/hosts', async ({ q, path }) => {
 		const { limit, offset } = CG.paging(q, 50);
-		const unit = q.get('unit') || '';
-		const [r, sel] = await Promise.all([CG.api('GET', '/hosts', { query: { unit, limit: limit + 1, offset } }), CG.unitSelect('unit', unit)]);
+		const unit = q.get('unit') || '', find = q.get('q') || '';
+		const [r, sel] = await Promise.all([CG.api('GET', '/hosts', { query: { unit, q: find || null, limit: limit + 1, offset } }), CG.unitSelect('unit', unit)]);
+		const search = h('input', { type: 'search', name: 'q', value: find, maxlength: 100, autocomplete: 'off' });
 		const hosts = (r.hosts || []).slice(0, limit);
 		const tbl = CG.table({
 			caption: t('ho.title'), rows: hosts, rowHead: 0,
@@ -43,8 +44,8 @@
 				x.agent_version || '—', [x.bundle_version || '—', x.canary ? CG.badge('ho.canary', 'info') : null]],
 			empty: t('ho.none'),
 		});
-		return CG.page('hosts', t('ho.title'), CG.filterForm(path, [CG.field(t('ho.unit'), sel)]),
-			h('section', { class: 'card' }, tbl, CG.pager({ path, q, offset, limit, shown: hosts.length, more: (r.hosts || []).length > limit })));
+		return CG.page('hosts', t('ho.title'), CG.filterForm(path, [CG.field(t('ho.unit'), sel), CG.field(t('ho.find'), search)]),
+			h('section', { class: 'card' }, tbl, CG.pager({ path, q, offset, limit, shown: hosts.length, more: (r.hosts || []).length > limit, total: r.total })));
 	});
 
 	CG.evSummary = (e) => {
@@ -179,6 +180,7 @@
 		'ho.none': ['Chưa có máy nào.', 'No hosts.'],
 		'ho.name': ['Tên máy', 'Host name'],
 		'ho.unit': ['Đơn vị', 'Unit'],
+		'ho.find': ['Tên máy hoặc địa chỉ IP', 'Host name or IP address'],
 		'ho.os': ['Hệ điều hành', 'Operating system'],
 		'ho.ip': ['IP gần nhất', 'Last IP'],
 		'ho.seen': ['Liên lạc gần nhất', 'Last seen'],
