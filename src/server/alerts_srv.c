@@ -60,27 +60,41 @@ int cg_h_alerts_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (cg_need_user(q, r, CG_ROLE_VIEWER))
 		return CG_EPERM;
 	char like[300];
-	snprintf(like, sizeof like, "%s%%", q->who.unit_path);
 	const char *state = cg_req_arg(q, "state");
 	const char *kind = cg_req_arg(q, "kind");
+	const char *host = cg_req_arg(q, "host");
 	long minsev = cg_req_arg_long(q, "min_severity", 0, 0, 4);
 	long limit = cg_req_arg_long(q, "limit", 100, 1, 1000);
 	long offset = cg_req_arg_long(q, "offset", 0, 0, 100000000);
 	struct cg_rows *a = NULL;
-	int rc = cg_db_query(
-	    q->db, &a,
-	    ALERT_COLS "WHERE n.path LIKE ? AND (? = '' OR a.state = ?) AND "
-	               "(? = '' OR a.kind = ?) AND a.severity >= ? "
-	               "ORDER BY a.severity DESC, a.last_ms DESC, a.id LIMIT ? OFFSET ?",
-	    "tttttiii", like, state ? state : "", state ? state : "", kind ? kind : "",
-	    kind ? kind : "", (int64_t)minsev, (int64_t)limit, (int64_t)offset);
+	int64_t total = 0;
+	int rc = cg_srv_scope_like(q, cg_req_arg(q, "unit"), like, sizeof like);
+	/* "open": everything not resolved (new and acknowledged) */
+#define ALERT_WHERE                                                                                \
+	"WHERE n.path LIKE ? AND (? = '' OR a.state = ? OR (? = 'open' AND a.state <> "            \
+	"'resolved')) "                                                                            \
+	"AND (? = '' OR a.kind = ?) AND a.severity >= ? AND (? = '' OR a.agent_id = (SELECT id "   \
+	"FROM agents WHERE uid = ?)) "
+	const char *st = state ? state : "", *kd = kind ? kind : "", *ho = host ? host : "";
+	if (rc == 0)
+		rc = cg_db_query_int(
+		    q->db, &total,
+		    "SELECT COUNT(*) FROM alerts a JOIN units n ON n.id = a.unit_id " ALERT_WHERE,
+		    "ttttttitt", like, st, st, st, kd, kd, (int64_t)minsev, ho, ho);
+	if (rc == 0)
+		rc = cg_db_query(q->db, &a,
+		                 ALERT_COLS ALERT_WHERE
+		                 "ORDER BY a.severity DESC, a.last_ms DESC, a.id LIMIT ? OFFSET ?",
+		                 "ttttttittii", like, st, st, st, kd, kd, (int64_t)minsev, ho, ho,
+		                 (int64_t)limit, (int64_t)offset);
+#undef ALERT_WHERE
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < a->n; i++)
 		json_array_append_new(arr, alert_json(a, i));
 	cg_rows_free(a);
-	cg_resp_json(r, 200, json_pack("{s:o}", "alerts", arr));
+	cg_resp_json(r, 200, json_pack("{s:o,s:I}", "alerts", arr, "total", (json_int_t)total));
 	return 0;
 }
 

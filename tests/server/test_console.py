@@ -220,7 +220,7 @@ def logins(info, port, ca):
     check(sts[-1] == 429, "six wrong codes: throttled (%s)" % sts)
 
 
-def filters(adm, api_a):
+def filters(adm, api_a, info):
     """List filters the console uses: a unit means its whole subtree, hosts by name or address,
     warnings by advisory, and each list says its total."""
     h = adm.ok("GET", q("/api/v1/hosts", unit="khoi-thpt"))
@@ -241,6 +241,12 @@ def filters(adm, api_a):
           "warnings by advisory, in a subtree (%s)" % v["total"])
     check(adm.ok("GET", q("/api/v1/vulns", advisory="DSA-0000-0"))["total"] == 0,
           "another advisory: none")
+    a = adm.ok("GET", q("/api/v1/alerts", unit="khoi-thpt", state="open"))
+    check(a["total"] == 2 and len(a["alerts"]) == 2, "open alerts of a subtree (%s)" % a["total"])
+    a = adm.ok("GET", q("/api/v1/alerts", host=info["hosts"]["pc-a1"]))
+    check(a["total"] == 1 and a["alerts"][0]["hostname"] == "pc-a1", "alerts of one host")
+    check(api_a.ok("GET", q("/api/v1/alerts", host=info["hosts"]["pc-b1"]))["total"] == 0,
+          "gv.a asking for pc-b1's alerts gets none")
     m = adm.ok("GET", q("/api/v1/botnet/matches", unit="khoi-thpt"))
     check(m["total"] >= 1 and all(x["unit"] == "thpt-a" for x in m["matches"]),
           "botnet matches of a subtree (%s)" % m["total"])
@@ -264,7 +270,7 @@ def main():
         files(adm)
         dashboard(api_a, api_b, adm, info)
         export(adm, api_a, info)
-        filters(adm, api_a)
+        filters(adm, api_a, info)
         preview(adm, api_a)
         logins(info, srv.port, srv.ca)
     finally:
