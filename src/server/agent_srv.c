@@ -76,9 +76,11 @@ int cg_h_enroll_token_new(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		free(tok);
 		return cg_resp_dberr(r, rc);
 	}
+	int64_t id = 0;
+	(void)cg_db_query_int(q->db, &id, "SELECT id FROM enroll_tokens WHERE hash = ?", "t", h);
 	cg_resp_json(r, 201,
-	             json_pack("{s:s,s:I,s:I}", "token", tok, "expires", (json_int_t)t.expires,
-	                       "max_uses", uses));
+	             json_pack("{s:s,s:I,s:I,s:I}", "token", tok, "id", (json_int_t)id, "expires",
+	                       (json_int_t)t.expires, "max_uses", uses));
 	free(tok);
 	return 0;
 }

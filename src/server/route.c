@@ -38,6 +38,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/units/:", cg_h_units_update},
     {"POST", "/api/v1/units/:/addresses", cg_h_units_addr_add},
     {"POST", "/api/v1/units/:/enroll-tokens", cg_h_enroll_token_new},
+    {"GET", "/api/v1/units/:/enroll-tokens", cg_h_enroll_tokens_list},
+    {"POST", "/api/v1/enroll-tokens/:/revoke", cg_h_enroll_token_revoke},
     {"POST", "/api/v1/agent/enroll", cg_h_agent_enroll},
     {"POST", "/api/v1/agent/reenroll", cg_h_agent_reenroll},
     {"POST", "/api/v1/agent/heartbeat", cg_h_agent_heartbeat},

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -252,6 +253,32 @@ def filters(adm, api_a, info):
           "botnet matches of a subtree (%s)" % m["total"])
 
 
+def enroll_tokens(tmp, api_a, api_b):
+    """A unit's enrolment tokens listed (never the secret) and revoked: no enrolment after."""
+    j = api_a.ok("POST", "/api/v1/units/thpt-a/enroll-tokens", {"hours": 2, "max_uses": 3})
+    toks = api_a.ok("GET", "/api/v1/units/thpt-a/enroll-tokens")["tokens"]
+    mine = [x for x in toks if x["id"] == j.get("id")]
+    check(len(mine) == 1 and mine[0]["state"] == "active" and mine[0]["max_uses"] == 3
+          and mine[0]["created_by"] == "gv.a" and "token" not in mine[0] and "hash" not in mine[0],
+          "the new token is listed, active, without its secret (%s)" % mine)
+    st, _, _ = api_b.call("GET", "/api/v1/units/thpt-a/enroll-tokens")
+    check(st == 404, "gv.b cannot list thpt-a's tokens: 404")
+    st, _, _ = api_b.call("POST", "/api/v1/enroll-tokens/%d/revoke" % j["id"], {})
+    check(st == 404, "gv.b cannot revoke thpt-a's token: 404")
+    api_a.ok("POST", "/api/v1/enroll-tokens/%d/revoke" % j["id"], {})
+    toks = api_a.ok("GET", "/api/v1/units/thpt-a/enroll-tokens")["tokens"]
+    check([x["state"] for x in toks if x["id"] == j["id"]] == ["revoked"], "revoked")
+    d = os.path.join(tmp, "agent-revoked")
+    os.makedirs(d)
+    conf = os.path.join(tmp, "revoked.conf")
+    with open(conf, "w") as f:
+        f.write("hostname = pc-x\nsource_address = 127.0.0.9\n")
+    r = subprocess.run([seed.AGENT, "enroll", j["token"], "--lang", "en", "--data-dir", d,
+                        "--config", conf], capture_output=True, text=True, timeout=120)
+    check(r.returncode != 0, "an agent cannot enrol with the revoked token (%d %s)"
+          % (r.returncode, r.stderr.strip()[-200:]))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="cg-console-")
     srv = Server(CG, os.path.join(tmp, "srv"), DB)
@@ -271,6 +298,7 @@ def main():
         dashboard(api_a, api_b, adm, info)
         export(adm, api_a, info)
         filters(adm, api_a, info)
+        enroll_tokens(tmp, api_a, api_b)
         preview(adm, api_a)
         logins(info, srv.port, srv.ca)
     finally:

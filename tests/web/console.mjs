@@ -215,6 +215,15 @@ try {
     expect((await text(page, 'main')).includes('203.0.113.0/28'), 'the registered prefix');
     await a11y(page);
     await shot(page, 'unit');
+    // the seeded enrolment token of thpt-a is listed; revoking it takes two clicks
+    const row = page.locator('tr[data-token]').first();
+    expect((await row.innerText()).includes('Còn hiệu lực'), 'an active token: ' + (await row.innerText()));
+    const id = await row.getAttribute('data-token');
+    await row.locator('button').click();
+    const before = await rendered(page);
+    await row.locator('button').click();
+    await waitRender(page, before, 'unit');
+    expect((await text(page, `tr[data-token="${id}"]`)).includes('Đã thu hồi'), 'revoked');
   });
 
   await check('units: a bad units file shows its diagnostics with line numbers', async () => {

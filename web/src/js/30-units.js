@@ -99,9 +99,22 @@
 
 	CG.route('/enroll', async () => CG.page('enroll', t('en.title'), h('section', { class: 'card' }, h('p', null, t('en.text')), await CG.enrollForm())), { role: 'unit_admin' });
 
+	/* A unit's enrolment tokens (never their secrets) with a revoke button for the active ones. */
+	function tokensTable(list) {
+		return CG.table({
+			caption: t('tk.title'), rows: list, cols: ['tk.id', 'tk.created', 'tk.by', 'tk.expires', { k: 'tk.uses', num: true }, 'tk.state', 'tk.do'],
+			rowAttrs: (x) => ({ 'data-token': x.id }),
+			row: (x) => [String(x.id), CG.when(x.created_ms), x.created_by || '—', CG.when(x.expires_ms), x.uses + ' / ' + x.max_uses,
+				CG.badge('tk.s.' + x.state, x.state === 'active' ? 'on' : 'off'),
+				x.state === 'active' ? CG.confirmBtn(t('tk.revoke'), t('tk.sure'), (b) => CG.post(b, '/enroll-tokens/' + x.id + '/revoke', {}, t('tk.done'))) : ''],
+			empty: t('tk.none'),
+		});
+	}
+
 	CG.route('/units/:code', async ({ params }) => {
-		const u = await CG.api('GET', '/units/' + encodeURIComponent(params.code));
 		const admin = CG.can('unit_admin');
+		const [u, toks] = await Promise.all([CG.api('GET', '/units/' + encodeURIComponent(params.code)),
+			admin ? CG.api('GET', '/units/' + encodeURIComponent(params.code) + '/enroll-tokens').catch(() => null) : null]);
 		const enc = encodeURIComponent(u.code);
 		const addrs = CG.table({
 			caption: t('un.addrs'), cols: ['un.addr', 'un.src', 'un.from', 'un.to'], rows: u.addresses || [], rowHead: 0,
@@ -132,10 +145,26 @@
 				h('li', null, h('a', { href: CG.link('/vulns', { unit: u.code, state: 'open' }) }, t('un.l.vulns'))),
 				h('li', null, h('a', { href: CG.link('/triage', { unit: u.code }) }, t('un.l.triage'))))),
 			CG.card(t('un.addrs'), addrs, addForm),
-			admin ? CG.card(t('en.title'), CG.muted(t('en.text')), await CG.enrollForm(u.code)) : null);
+			admin ? CG.card(t('en.title'), CG.muted(t('en.text')), await CG.enrollForm(u.code), toks ? tokensTable(toks.tokens || []) : null) : null);
 	});
 
 	CG.dict({
+		'tk.title': ['Mã đăng ký đã cấp', 'Enrolment tokens issued'],
+		'tk.id': ['Số', 'No.'],
+		'tk.created': ['Cấp lúc', 'Issued'],
+		'tk.by': ['Người cấp', 'Issued by'],
+		'tk.expires': ['Hết hạn', 'Expires'],
+		'tk.uses': ['Đã dùng', 'Used'],
+		'tk.state': ['Trạng thái', 'State'],
+		'tk.do': ['Thao tác', 'Action'],
+		'tk.s.active': ['Còn hiệu lực', 'Active'],
+		'tk.s.expired': ['Hết hạn', 'Expired'],
+		'tk.s.used_up': ['Đã dùng hết', 'Used up'],
+		'tk.s.revoked': ['Đã thu hồi', 'Revoked'],
+		'tk.revoke': ['Thu hồi', 'Revoke'],
+		'tk.sure': ['Bấm lần nữa để thu hồi', 'Click again to revoke'],
+		'tk.done': ['Đã thu hồi mã đăng ký; máy đã đăng ký vẫn hoạt động.', 'Token revoked; machines already enrolled keep working.'],
+		'tk.none': ['Chưa cấp mã nào.', 'No tokens issued.'],
 		'un.title': ['Đơn vị', 'Units'],
 		'un.tree': ['Cây đơn vị', 'Unit tree'],
 		'un.pcs.n': ['{0} máy', '{0} PCs'],
