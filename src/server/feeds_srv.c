@@ -340,22 +340,46 @@ int cg_h_feeds_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	if (cg_need_user(q, r, CG_ROLE_VIEWER))
 		return CG_EPERM;
 	struct cg_rows *f = NULL;
+	char like[300];
+	const char *kind = cg_req_arg(q, "kind");
+	long limit = cg_req_arg_long(q, "limit", 500, 1, 500);
+	long offset = cg_req_arg_long(q, "offset", 0, 0, 100000000);
+	int64_t total = 0;
+	snprintf(like, sizeof like, "%s%%", q->who.unit_path);
 	int rc =
-	    cg_db_query(q->db, &f,
-	                "SELECT id, kind, name, sha256, entries, imported_ms FROM feeds ORDER BY "
-	                "id DESC LIMIT 500",
-	                "");
+	    cg_db_query_int(q->db, &total, "SELECT COUNT(*) FROM feeds WHERE ? = '' OR kind = ?",
+	                    "tt", kind ? kind : "", kind ? kind : "");
+	/* matched, within the caller's scope: a botnet list's attributed addresses, a warning's
+	 * affected hosts */
+	if (rc == 0)
+		rc = cg_db_query(
+		    q->db, &f,
+		    "SELECT f.id, f.kind, f.name, f.sha256, f.entries, f.imported_ms, CASE f.kind "
+		    "WHEN "
+		    "'botnet' THEN (SELECT COUNT(*) FROM botnet_matches m JOIN units n ON n.id = "
+		    "m.unit_id WHERE m.feed_id = f.id AND n.path LIKE ?) WHEN 'advisory' THEN "
+		    "(SELECT "
+		    "COUNT(DISTINCT v.agent_id) FROM host_vulns v JOIN agents g ON g.id = "
+		    "v.agent_id "
+		    "JOIN units n ON n.id = g.unit_id WHERE v.feed_id = f.id AND n.path LIKE ?) "
+		    "ELSE 0 "
+		    "END FROM feeds f WHERE ? = '' OR f.kind = ? ORDER BY f.id DESC LIMIT ? OFFSET "
+		    "?",
+		    "ttttii", like, like, kind ? kind : "", kind ? kind : "", (int64_t)limit,
+		    (int64_t)offset);
 	if (rc != 0)
 		return cg_resp_dberr(r, rc);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < f->n; i++)
-		json_array_append_new(
-		    arr, json_pack(
-		             "{s:I,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)cg_rows_int(f, i, 0, 0),
-		             "kind", cg_rows_get(f, i, 1), "name", cg_rows_get(f, i, 2), "sha256",
-		             cg_rows_get(f, i, 3), "entries", (json_int_t)cg_rows_int(f, i, 4, 0),
-		             "imported_ms", (json_int_t)cg_rows_int(f, i, 5, 0)));
+		json_array_append_new(arr,
+		                      json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I}", "id",
+		                                (json_int_t)cg_rows_int(f, i, 0, 0), "kind",
+		                                cg_rows_get(f, i, 1), "name", cg_rows_get(f, i, 2),
+		                                "sha256", cg_rows_get(f, i, 3), "entries",
+		                                (json_int_t)cg_rows_int(f, i, 4, 0), "imported_ms",
+		                                (json_int_t)cg_rows_int(f, i, 5, 0), "matched",
+		                                (json_int_t)cg_rows_int(f, i, 6, 0)));
 	cg_rows_free(f);
-	cg_resp_json(r, 200, json_pack("{s:o}", "feeds", arr));
+	cg_resp_json(r, 200, json_pack("{s:o,s:I}", "feeds", arr, "total", (json_int_t)total));
 	return 0;
 }

@@ -221,7 +221,7 @@ def logins(info, port, ca):
     check(sts[-1] == 429, "six wrong codes: throttled (%s)" % sts)
 
 
-def filters(adm, api_a, info):
+def filters(adm, api_a, api_b, info):
     """List filters the console uses: a unit means its whole subtree, hosts by name or address,
     warnings by advisory, and each list says its total."""
     h = adm.ok("GET", q("/api/v1/hosts", unit="khoi-thpt"))
@@ -248,6 +248,13 @@ def filters(adm, api_a, info):
     check(a["total"] == 1 and a["alerts"][0]["hostname"] == "pc-a1", "alerts of one host")
     check(api_a.ok("GET", q("/api/v1/alerts", host=info["hosts"]["pc-b1"]))["total"] == 0,
           "gv.a asking for pc-b1's alerts gets none")
+    fs = {f["name"]: f for f in adm.ok("GET", "/api/v1/feeds")["feeds"]}
+    check(fs["botnet-thang-12.csv"]["matched"] == 1 and fs["canh-bao-12-2026.json"]["matched"] == 1,
+          "each list says what it matched (%s)" % {k: v["matched"] for k, v in fs.items()})
+    fb = {f["name"]: f for f in api_b.ok("GET", "/api/v1/feeds")["feeds"]}
+    check(fb["botnet-thang-12.csv"]["matched"] == 0 and fb["canh-bao-12-2026.json"]["matched"] == 0,
+          "gv.b's counts are thpt-b's: nothing matched there")
+    check(adm.ok("GET", q("/api/v1/feeds", kind="advisory"))["total"] == 1, "feeds by kind, total")
     m = adm.ok("GET", q("/api/v1/botnet/matches", unit="khoi-thpt"))
     check(m["total"] >= 1 and all(x["unit"] == "thpt-a" for x in m["matches"]),
           "botnet matches of a subtree (%s)" % m["total"])
@@ -297,7 +304,7 @@ def main():
         files(adm)
         dashboard(api_a, api_b, adm, info)
         export(adm, api_a, info)
-        filters(adm, api_a, info)
+        filters(adm, api_a, api_b, info)
         enroll_tokens(tmp, api_a, api_b)
         preview(adm, api_a)
         logins(info, srv.port, srv.ca)

@@ -317,6 +317,7 @@ try {
     await go(page, '#/feeds', 'feeds');
     const list = await text(page, '[data-k="feeds"]');
     expect(list.includes('botnet-thang-12.csv') && list.includes('canh-bao-12-2026.json'), 'seeded feeds');
+    expect(list.includes('1 địa chỉ khớp') && list.includes('1 máy bị ảnh hưởng'), 'what each list matched: ' + list);
     const pasted = 'Kính gửi các đơn vị, danh sách IP nhiễm mã độc:\n127.0.0.3\t' + new Date().toLocaleDateString('en-GB', { timeZone: 'Asia/Ho_Chi_Minh' }) + '\tMirai\n192.0.2.77\t01/12/2026\tMozi\nTrân trọng.\n';
     await page.fill('textarea[data-k="paste"]', pasted);
     await page.click('form[data-k="feed-paste"] button[data-k="preview"]');

@@ -60,7 +60,8 @@
 			caption: t('fe.list'), rows: feeds, rowHead: 2,
 			cols: [{ k: 'fe.id', num: true }, 'fe.kind', 'fe.name', { k: 'fe.entries', num: true }, 'fe.when', 'fe.matches'],
 			row: (f) => [CG.num(f.id), CG.badge('fe.k.' + f.kind, 'k-' + f.kind), h('span', { class: 'fname' }, f.name), CG.num(f.entries), CG.when(f.imported_ms),
-				f.kind === 'botnet' ? h('a', { href: CG.link('/triage', { feed: f.id }) }, t('fe.seematches')) : f.kind === 'advisory' ? h('a', { href: CG.link('/vulns', { state: 'open' }) }, t('fe.seevulns')) : '—'],
+				f.kind === 'botnet' ? h('a', { href: CG.link('/triage', { feed: f.id }), 'data-k': 'feed-matched' }, t('fe.nmatched', CG.num(f.matched || 0)))
+					: f.kind === 'advisory' ? h('a', { href: CG.link('/vulns', { state: 'open' }), 'data-k': 'feed-matched' }, t('fe.nhosts', CG.num(f.matched || 0))) : '—'],
 			empty: t('fe.none'),
 		});
 	}
@@ -177,8 +178,9 @@
 		'fe.entries': ['Số mục', 'Entries'],
 		'fe.when': ['Nhập lúc', 'Imported'],
 		'fe.matches': ['Kết quả khớp', 'Matches'],
+		'fe.nmatched': ['{0} địa chỉ khớp', '{0} addresses matched'],
+		'fe.nhosts': ['{0} máy bị ảnh hưởng', '{0} hosts affected'],
 		'fe.seematches': ['Xem các địa chỉ khớp', 'See the matches'],
-		'fe.seevulns': ['Xem lỗ hổng', 'See the vulnerabilities'],
 		'fe.k.botnet': ['Danh sách botnet', 'Botnet list'],
 		'fe.k.ioc': ['Danh sách IOC', 'IOC list'],
 		'fe.k.advisory': ['Cảnh báo lỗ hổng', 'Vulnerability warnings'],
