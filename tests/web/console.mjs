@@ -186,6 +186,18 @@ try {
     expect(await page.locator('[data-k="attention"] li').count() === dash.attention.length && dash.attention.length > 0, 'attention list');
     expect(await page.locator('.chart canvas').count() >= 3, 'three uPlot charts');
     expect(await page.locator('h1').innerText() === 'Bảng điều khiển: ' + dash.unit.name, 'h1');
+    // by week: 12 weeks, this week's bar holds today's detections
+    const before = await rendered(page);
+    await page.click('[data-k="view-weeks"]');
+    await waitRender(page, before, 'dashboard');
+    expect((await text(page, '#tr-h')).includes('12 tuần'), 'weeks heading');
+    const rows = await page.locator('[data-k="chart-detections"] tbody tr td:last-child').allTextContents();
+    const todays = dash.trend.detections[dash.trend.detections.length - 1];
+    expect(rows.length === 12 && rows[11].trim() === String(todays), 'weekly rows: ' + rows.join(' | '));
+    await shot(page, 'dashboard-weeks');
+    const b2 = await rendered(page);
+    await page.click('[data-k="view-days"]');
+    await waitRender(page, b2, 'dashboard');
     return `hosts ${tot.hosts}, malware ${tot.malware_hosts}, alerts ${tot.alerts_open}, attention ${dash.attention.length}`;
   });
   await shot(page, 'dashboard');

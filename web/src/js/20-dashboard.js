@@ -16,7 +16,8 @@
 		p.catch(() => {});
 		early = { unit, p };
 	};
-	function load(unit) {
+	function load(unit, days) {
+		if (days !== DAYS) return CG.api('GET', '/dashboard', { query: { unit, days } });
 		if (early && early.unit === unit) {
 			const p = early.p;
 			early = null;
@@ -58,11 +59,23 @@
 		}
 	}
 
-	function chart(key, days, values, color) {
-		const box = h('div', { class: 'chart', role: 'img', 'aria-label': t('db.chart.aria', t('db.tr.' + key), CG.num(values.reduce((a, b) => a + (b || 0), 0)), days.length) });
+	/* Weeks of 7 days ending today (the last 12 weeks = 84 days): each labelled by its first day. */
+	function weekly(days, values) {
+		const d = [], v = [];
+		for (let i = days.length % 7; i + 7 <= days.length; i += 7) {
+			d.push(days[i]);
+			v.push(values.slice(i, i + 7).reduce((a, b) => a + (b || 0), 0));
+		}
+		return [d, v];
+	}
+
+	function chart(key, days, values, color, weeks) {
+		if (weeks) [days, values] = weekly(days, values);
+		const label = t('db.tr.' + key + (weeks ? '.w' : ''));
+		const box = h('div', { class: 'chart', role: 'img', 'aria-label': t(weeks ? 'db.chart.aria.w' : 'db.chart.aria', label, CG.num(values.reduce((a, b) => a + (b || 0), 0)), days.length) });
 		const rows = days.map((d, i) => [d, values[i]]);
-		const table = CG.table({ caption: t('db.tr.' + key), cols: ['db.day', { k: 'db.count', num: true }], rows, row: (r) => [CG.ymd(r[0]), CG.num(r[1])], cls: 'grid small' });
-		const card = h('figure', { class: 'card chartcard', 'data-k': 'chart-' + key }, h('figcaption', null, t('db.tr.' + key)), box,
+		const table = CG.table({ caption: label, cols: [weeks ? 'db.week' : 'db.day', { k: 'db.count', num: true }], rows, row: (r) => [CG.ymd(r[0]), CG.num(r[1])], cls: 'grid small' });
+		const card = h('figure', { class: 'card chartcard', 'data-k': 'chart-' + key }, h('figcaption', null, label), box,
 			h('details', null, h('summary', null, t('db.data')), table));
 		CG.onMount(() => {
 			if (!box.isConnected || !window.uPlot) return;
@@ -74,14 +87,14 @@
 				tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
 				legend: { show: false },
 				cursor: { y: false, points: { show: false } },
-				scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] }, y: { range: (u, min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
+				scales: { x: { time: true, range: (u, min, max) => weeks ? [min - 302400, max + 302400] : [min - 43200, max + 43200] }, y: { range: (u, min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
 				axes: [
 					{ values: (u, splits) => splits.map(dm), stroke: '#38424c', grid: { stroke: '#e4e8ec' }, ticks: { stroke: '#c9d0d6' } },
 					{ stroke: '#38424c', grid: { stroke: '#e4e8ec' }, ticks: { stroke: '#c9d0d6' }, size: 40, values: (u, splits) => splits.map((v) => (Number.isInteger(v) ? CG.num(v) : '')) },
 				],
 				series: [
 					{ value: (u, v) => (v == null ? '—' : CG.ymd(new Date(v * 1000).toISOString().slice(0, 10))) },
-					{ label: t('db.tr.' + key), stroke: color, fill: color + 'b3', width: 1, paths: uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : undefined, points: { show: false } },
+					{ label: label, stroke: color, fill: color + 'b3', width: 1, paths: uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, weeks ? 60 : 40] }) : undefined, points: { show: false } },
 				],
 			};
 			const u = new uPlot(opts, [xs, values.map((v) => v || null)], box);
@@ -98,7 +111,8 @@
 
 	CG.route('/', async ({ q }) => {
 		const unit = q.get('unit') || '';
-		const d = await load(unit);
+		const weeks = q.get('view') === 'weeks';
+		const d = await load(unit, weeks ? 84 : DAYS);
 		const tot = d.totals || {};
 		const c = crumbs(d, unit);
 		const leaf = !(d.units && d.units.length);
@@ -148,9 +162,13 @@
 		const tr = d.trend || {};
 		const days = tr.days || [];
 		const charts = h('div', { class: 'charts' },
-			chart('alerts', days, tr.alerts || [], '#c0392b'),
-			chart('detections', days, tr.detections || [], '#7b3fa0'),
-			chart('vulns_fixed', days, tr.vulns_fixed || [], '#1e7d32'));
+			chart('alerts', days, tr.alerts || [], '#c0392b', weeks),
+			chart('detections', days, tr.detections || [], '#7b3fa0', weeks),
+			chart('vulns_fixed', days, tr.vulns_fixed || [], '#1e7d32', weeks));
+		const view = (w) => CG.link('/', Object.assign(unit ? { unit } : {}, w ? { view: 'weeks' } : {}));
+		const toggle = h('nav', { class: 'views', 'aria-label': t('db.view') },
+			h('a', { href: view(false), 'aria-current': weeks ? null : 'page', 'data-k': 'view-days' }, t('db.v.days')), ' · ',
+			h('a', { href: view(true), 'aria-current': weeks ? 'page' : null, 'data-k': 'view-weeks' }, t('db.v.weeks')));
 
 		return h('section', { class: 'page', 'data-page': 'dashboard' },
 			bc,
@@ -160,7 +178,7 @@
 			h('div', { class: 'cols' },
 				h('section', { class: 'card', 'aria-labelledby': 'att-h' }, h('h2', { id: 'att-h' }, t('db.att')), attention),
 				h('section', { class: 'card', 'aria-labelledby': 'un-h' }, h('h2', { id: 'un-h' }, t('db.units')), units)),
-			h('section', { 'aria-labelledby': 'tr-h' }, h('h2', { id: 'tr-h' }, t('db.trend', days.length)), charts));
+			h('section', { 'aria-labelledby': 'tr-h' }, h('div', { class: 'ph' }, h('h2', { id: 'tr-h' }, weeks ? t('db.trend.w', 12) : t('db.trend', days.length)), toggle), charts));
 	});
 
 	CG.dict({
@@ -197,10 +215,19 @@
 		'att.offline': ['Mất kết nối', 'Offline'],
 		'att.vuln': ['Lỗ hổng', 'Vulnerability'],
 		'db.trend': ['Xu hướng {0} ngày qua', 'Trend over the last {0} days'],
+		'db.trend.w': ['Xu hướng {0} tuần qua', 'Trend over the last {0} weeks'],
+		'db.view': ['Khoảng thời gian', 'Period'],
+		'db.v.days': ['Theo ngày', 'By day'],
+		'db.v.weeks': ['Theo tuần', 'By week'],
+		'db.week': ['Tuần từ ngày', 'Week from'],
 		'db.tr.alerts': ['Cảnh báo mới mỗi ngày', 'New alerts per day'],
 		'db.tr.detections': ['Phát hiện mã độc mỗi ngày', 'Malware detections per day'],
 		'db.tr.vulns_fixed': ['Lỗ hổng đã vá mỗi ngày', 'Vulnerabilities fixed per day'],
+		'db.tr.alerts.w': ['Cảnh báo mới mỗi tuần', 'New alerts per week'],
+		'db.tr.detections.w': ['Phát hiện mã độc mỗi tuần', 'Malware detections per week'],
+		'db.tr.vulns_fixed.w': ['Lỗ hổng đã vá mỗi tuần', 'Vulnerabilities fixed per week'],
 		'db.chart.aria': ['Biểu đồ cột: {0}; tổng {1} trong {2} ngày. Số liệu chi tiết ở bảng bên dưới.', 'Bar chart: {0}; {1} in total over {2} days. The figures are in the table below.'],
+		'db.chart.aria.w': ['Biểu đồ cột: {0}; tổng {1} trong {2} tuần. Số liệu chi tiết ở bảng bên dưới.', 'Bar chart: {0}; {1} in total over {2} weeks. The figures are in the table below.'],
 		'db.data': ['Xem số liệu', 'Show the figures'],
 		'db.day': ['Ngày', 'Day'],
 		'db.count': ['Số lượng', 'Count'],
