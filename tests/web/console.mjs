@@ -387,6 +387,11 @@ try {
     expect(await page.locator('.explain').count() >= 1, 'explanation');
     await a11y(page);
     await shot(page, 'vulns');
+    // by warning: the advisory's link lists its findings only
+    const before = await rendered(page);
+    await page.click('[data-k="adv-link"]:text-is("DSA-9901-1")');
+    await waitRender(page, before, 'vulns');
+    expect(/advisory=DSA-9901-1/.test(page.url()) && (await page.locator('tr[data-vuln]').count()) === 1, 'by warning: ' + page.url());
   });
 
   let newAdminPw = '';

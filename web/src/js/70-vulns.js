@@ -1,4 +1,4 @@
-/* 70-vulns.js - vulnerabilities (GET /vulns by state, unit, host; paged): the warning, the
+/* 70-vulns.js - vulnerabilities (GET /vulns by state, unit with its subtree, host, warning; paged): the warning, the
  * package, installed and fixed versions with the explanation of each finding, severity, CVSS,
  * known exploitation and the deadline. */
 (() => {
@@ -8,13 +8,14 @@
 
 	CG.route('/vulns', async ({ q, path }) => {
 		const { limit, offset } = CG.paging(q, 50);
-		const state = q.get('state') || '', unit = q.get('unit') || '', host = q.get('host') || '';
-		const [r, sel] = await Promise.all([CG.api('GET', '/vulns', { query: { state, unit, host, limit: limit + 1, offset } }), CG.unitSelect('unit', unit)]);
+		const state = q.get('state') || '', unit = q.get('unit') || '', host = q.get('host') || '', advisory = q.get('advisory') || '';
+		const [r, sel] = await Promise.all([CG.api('GET', '/vulns', { query: { state, unit, host, advisory: advisory || null, limit: limit + 1, offset } }), CG.unitSelect('unit', unit)]);
 		const vulns = (r.vulns || []).slice(0, limit);
 		const now = Date.now();
 		const filters = CG.filterForm(path, [
 			CG.field(t('vu.state'), CG.select([['', t('all')], ['open', t('vu.s.open')], ['fixed', t('vu.s.fixed')]], state, { name: 'state' })),
 			CG.field(t('vu.unit'), sel),
+			CG.field(t('vu.adv'), h('input', { name: 'advisory', value: advisory, autocapitalize: 'off', class: 'mono', placeholder: 'CVE-…, DSA-…, KB…' })),
 			CG.field(t('vu.host'), h('input', { name: 'host', value: host, autocapitalize: 'off', class: 'mono', placeholder: 'ag-…' }))]);
 		const tbl = CG.table({
 			caption: t('vu.title'), rows: vulns,
@@ -22,7 +23,7 @@
 			rowAttrs: (v) => ({ 'data-vuln': v.id }),
 			row: (v) => [
 				v.severity ? CG.sev(v.severity) : '—',
-				[h('strong', { class: 'mono' }, v.advisory), v.title ? h('small', { class: 'block' }, v.title) : null, h('small', { class: 'muted block' }, v.feed)],
+				[h('a', { href: CG.link('/vulns', { advisory: v.advisory, state: state || null }), class: 'mono strong', 'data-k': 'adv-link' }, v.advisory), v.title ? h('small', { class: 'block' }, v.title) : null, h('small', { class: 'muted block' }, v.feed)],
 				[CG.mono(v.package), v.packages && v.packages !== v.package ? h('small', { class: 'muted block' }, v.packages) : null],
 				[CG.mono((v.installed || '?') + ' → ' + (v.fixed || t('vu.nofix'))), v.explain ? h('small', { class: 'block explain' }, v.explain) : null],
 				v.cvss != null ? CG.num(v.cvss) : '—',
@@ -34,7 +35,7 @@
 			empty: t('vu.none'), cls: 'grid vulns',
 		});
 		return CG.page('vulns', t('vu.title'), filters, h('section', { class: 'card' }, tbl,
-			CG.pager({ path, q, offset, limit, shown: vulns.length, more: (r.vulns || []).length > limit })));
+			CG.pager({ path, q, offset, limit, shown: vulns.length, more: (r.vulns || []).length > limit, total: r.total })));
 	});
 
 	CG.dict({
