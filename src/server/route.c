@@ -37,6 +37,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/units/:", cg_h_units_get},
     {"POST", "/api/v1/units/:", cg_h_units_update},
     {"POST", "/api/v1/units/:/addresses", cg_h_units_addr_add},
+    {"POST", "/api/v1/units/:/domains", cg_h_units_domain_add},
     {"POST", "/api/v1/units/:/enroll-tokens", cg_h_enroll_token_new},
     {"GET", "/api/v1/units/:/enroll-tokens", cg_h_enroll_tokens_list},
     {"POST", "/api/v1/enroll-tokens/:/revoke", cg_h_enroll_token_revoke},

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canhgac/iocset.h"
 #include "canhgac/ipaddr.h"
 #include "canhgac/table.h"
 #include "canhgac/units.h"
@@ -82,6 +83,20 @@ int cg_h_units_get(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 			                     (json_int_t)cg_rows_int(a, i, 3, 0)));
 	}
 	json_object_set_new(o, "addresses", addrs);
+	cg_rows_free(a);
+	a = NULL;
+	json_t *doms = json_array();
+	if (cg_db_query(
+	        q->db, &a,
+	        "SELECT domain, created_ms FROM unit_domains WHERE unit_id = ? ORDER BY domain "
+	        "LIMIT 1000",
+	        "i", cg_rows_int(u, 0, 0, 0)) == 0) {
+		for (size_t i = 0; i < a->n; i++)
+			json_array_append_new(doms, json_pack("{s:s,s:I}", "domain",
+			                                      cg_rows_get(a, i, 0), "created_ms",
+			                                      (json_int_t)cg_rows_int(a, i, 1, 0)));
+	}
+	json_object_set_new(o, "domains", doms);
 	cg_rows_free(a);
 	cg_rows_free(u);
 	cg_resp_json(r, 200, o);
@@ -210,6 +225,18 @@ static int import_units(struct cg_req *q, const struct cg_units *u, size_t *nadd
 			    "itii", ids[i], c->addr, from, to);
 			(*naddr)++;
 		}
+		for (size_t k = 0; rc == 0 && k < x->ndomains; k++) {
+			char dom[256];
+			if (cg_domain_normalize(x->domains[k], strlen(x->domains[k]), dom,
+			                        sizeof dom))
+				continue; /* the units parser checked it; a name it kept but we
+				             refuse */
+			rc = cg_db_exec(
+			    q->db, NULL,
+			    "INSERT INTO unit_domains (unit_id, domain, created_ms) VALUES (?, ?, "
+			    "?) ON CONFLICT (unit_id, domain) DO NOTHING",
+			    "iti", ids[i], dom, cg_srv_now_ms());
+		}
 	}
 	free(ids);
 	return rc;
@@ -317,6 +344,54 @@ int cg_h_units_addr_add(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	}
 	cg_srv_audit(q, "unit.address", q->params[0], json_pack("{s:s}", "addr", canon));
 	cg_resp_json(r, 201, json_pack("{s:s}", "addr", canon));
+out:
+	json_decref(j);
+	return rc;
+}
+
+/* POST /units/:code/domains {"domain": "thpt-a.edu.vn"}: a registered domain of the unit. */
+int cg_h_units_domain_add(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
+		return CG_EPERM;
+	int64_t uid = 0;
+	if (cg_db_query_int(q->db, &uid, "SELECT id FROM units WHERE code = ?", "t",
+	                    q->params[0]) != 0 ||
+	    cg_srv_scope_unit(q, r, uid))
+		return cg_resp_404(r);
+	json_t *j = cg_req_json(q, r);
+	if (!j)
+		return CG_EINVAL;
+	const char *d = json_string_value(json_object_get(j, "domain"));
+	char dom[256];
+	int rc = CG_EINVAL;
+	if (d && strncmp(d, "*.", 2) == 0)
+		d += 2;
+	if (!d || cg_domain_normalize(d, strlen(d), dom, sizeof dom) != 0) {
+		cg_resp_err(r, 400, "bad_domain",
+		            "'domain' phải là một tên miền, ví dụ thpt-a.edu.vn",
+		            "'domain' must be a domain name, e.g. thpt-a.edu.vn");
+		goto out;
+	}
+	rc = cg_db_begin_write(q->db);
+	if (rc == 0)
+		rc = cg_db_exec(
+		    q->db, NULL,
+		    "INSERT INTO unit_domains (unit_id, domain, created_ms) VALUES (?, ?, ?) "
+		    "ON CONFLICT (unit_id, domain) DO NOTHING",
+		    "iti", uid, dom, cg_srv_now_ms());
+	if (rc == 0)
+		rc =
+		    cg_srv_audit(q, "unit.domain", q->params[0], json_pack("{s:s}", "domain", dom));
+	if (rc == 0)
+		rc = cg_db_commit(q->db);
+	if (rc != 0) {
+		cg_db_rollback(q->db);
+		cg_resp_dberr(r, rc);
+		goto out;
+	}
+	cg_resp_json(r, 201, json_pack("{s:s}", "domain", dom));
 out:
 	json_decref(j);
 	return rc;

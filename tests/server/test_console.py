@@ -286,6 +286,26 @@ def enroll_tokens(tmp, api_a, api_b):
           % (r.returncode, r.stderr.strip()[-200:]))
 
 
+def domains(adm, api_a, api_b):
+    """A unit's registered domains: from the units file and added by hand, scoped."""
+    units = ("Mã đơn vị,Tên đơn vị,Mã đơn vị cấp trên,Tên miền\n"
+             "so,Sở Giáo dục và Đào tạo,,\n"
+             "khoi-thpt,Khối trung học phổ thông,so,\n"
+             "thpt-a,Trường THPT Nguyễn Trãi,khoi-thpt,THPT-NguyenTrai.edu.vn; *.ntrai.vn\n")
+    j = adm.ok("POST", q("/api/v1/units/import", name="don-vi.csv"), raw=units.encode(),
+               ctype="text/csv")
+    check(j["units"] == 3, "units file with domains imported (%s)" % j)
+    api_a.ok("POST", "/api/v1/units/thpt-a/domains", {"domain": "*.Mail.NTRAI.vn."})
+    u = api_a.ok("GET", "/api/v1/units/thpt-a")
+    doms = [d["domain"] for d in u.get("domains", [])]
+    check(doms == ["mail.ntrai.vn", "ntrai.vn", "thpt-nguyentrai.edu.vn"],
+          "domains normalised, from the file and by hand (%s)" % doms)
+    st, j, _ = api_a.call("POST", "/api/v1/units/thpt-a/domains", {"domain": "not a domain"})
+    check(st == 400 and j["error"] == "bad_domain", "a bad domain: 400 bad_domain")
+    st, _, _ = api_b.call("POST", "/api/v1/units/thpt-a/domains", {"domain": "evil.vn"})
+    check(st == 404, "gv.b cannot add a domain to thpt-a: 404")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="cg-console-")
     srv = Server(CG, os.path.join(tmp, "srv"), DB)
@@ -306,6 +326,7 @@ def main():
         export(adm, api_a, info)
         filters(adm, api_a, api_b, info)
         enroll_tokens(tmp, api_a, api_b)
+        domains(adm, api_a, api_b)
         preview(adm, api_a)
         logins(info, srv.port, srv.ca)
     finally:

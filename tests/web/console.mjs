@@ -227,6 +227,12 @@ try {
     expect((await text(page, 'main')).includes('203.0.113.0/28'), 'the registered prefix');
     await a11y(page);
     await shot(page, 'unit');
+    // a registered domain added from the page
+    await page.fill('form[data-k="domain-form"] input[name="domain"]', 'NguyenTrai.EDU.vn');
+    const bd = await rendered(page);
+    await page.click('form[data-k="domain-form"] button[type="submit"]');
+    await waitRender(page, bd, 'unit');
+    expect((await text(page, 'main')).includes('nguyentrai.edu.vn'), 'the domain, normalised');
     // the seeded enrolment token of thpt-a is listed; revoking it takes two clicks
     const row = page.locator('tr[data-token]').first();
     expect((await row.innerText()).includes('Còn hiệu lực'), 'an active token: ' + (await row.innerText()));

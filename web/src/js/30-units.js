@@ -121,6 +121,21 @@
 			row: (a) => [CG.mono(a.addr), CG.tv('src.', a.source), CG.when(a.first_ms), a.last_ms >= OPEN ? t('un.open') : CG.when(a.last_ms)],
 			empty: t('un.addrs.none'),
 		});
+		const doms = CG.table({
+			caption: t('un.doms'), cols: ['un.dom', 'un.from'], rows: u.domains || [], rowHead: 0,
+			row: (d) => [CG.mono(d.domain), CG.when(d.created_ms, true)],
+			empty: t('un.doms.none'),
+		});
+		let domForm = null;
+		if (admin) {
+			const dom = h('input', { name: 'domain', required: true, placeholder: 'thpt-a.edu.vn', autocapitalize: 'off', class: 'mono' });
+			const btn = h('button', { type: 'submit' }, t('un.dom.add'));
+			domForm = h('form', { class: 'inline', 'data-k': 'domain-form' }, CG.field(t('un.dom.new'), dom), CG.actions(btn));
+			domForm.addEventListener('submit', (ev) => {
+				ev.preventDefault();
+				CG.post(btn, '/units/' + enc + '/domains', { domain: dom.value.trim() }, (x) => t('un.dom.done', x.domain));
+			});
+		}
 		let addForm = null;
 		if (admin) {
 			const addr = h('input', { name: 'addr', required: true, placeholder: '203.0.113.0/28', autocapitalize: 'off', class: 'mono' });
@@ -145,6 +160,7 @@
 				h('li', null, h('a', { href: CG.link('/vulns', { unit: u.code, state: 'open' }) }, t('un.l.vulns'))),
 				h('li', null, h('a', { href: CG.link('/triage', { unit: u.code }) }, t('un.l.triage'))))),
 			CG.card(t('un.addrs'), addrs, addForm),
+			CG.card(t('un.doms'), doms, domForm),
 			admin ? CG.card(t('en.title'), CG.muted(t('en.text')), await CG.enrollForm(u.code), toks ? tokensTable(toks.tokens || []) : null) : null);
 	});
 
@@ -166,6 +182,12 @@
 		'tk.done': ['Đã thu hồi mã đăng ký; máy đã đăng ký vẫn hoạt động.', 'Token revoked; machines already enrolled keep working.'],
 		'tk.none': ['Chưa cấp mã nào.', 'No tokens issued.'],
 		'un.title': ['Đơn vị', 'Units'],
+		'un.doms': ['Tên miền đã đăng ký', 'Registered domains'],
+		'un.dom': ['Tên miền', 'Domain'],
+		'un.doms.none': ['Chưa đăng ký tên miền nào.', 'No domains registered.'],
+		'un.dom.new': ['Thêm tên miền', 'Add a domain'],
+		'un.dom.add': ['Thêm', 'Add'],
+		'un.dom.done': ['Đã thêm tên miền {0}.', 'Domain {0} added.'],
 		'un.tree': ['Cây đơn vị', 'Unit tree'],
 		'un.pcs.n': ['{0} máy', '{0} PCs'],
 		'un.merged': ['đã sáp nhập vào {0}', 'merged into {0}'],
