@@ -2,6 +2,7 @@
  * tasks, revocation, and the tasks an admin pushes to a host. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "server/srv.h"
 
@@ -361,5 +362,78 @@ int cg_h_tasks_get(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 	    (json_int_t)cg_rows_int(t, 0, 6, 0), "updated_ms", (json_int_t)cg_rows_int(t, 0, 7, 0));
 	cg_rows_free(t);
 	cg_resp_json(r, 200, o);
+	return 0;
+}
+
+/* Does item (an object with "name") match the search text (case-insensitive ASCII)? */
+static int name_matches(json_t *item, const char *text)
+{
+	const char *n = json_string_value(json_object_get(item, "name"));
+	if (!text || !*text)
+		return 1;
+	if (!n)
+		return 0;
+	size_t tl = strlen(text);
+	for (const char *p = n; *p; p++)
+		if (strncasecmp(p, text, tl) == 0)
+			return 1;
+	return 0;
+}
+
+/* GET /hosts/:id/inventory?q=&limit=&offset=: the host's last inventory (docs/api.md): its
+ * packages (Linux) or programs (Windows), searched by name and paged; a Windows PC's OS, build
+ * and installed updates too. */
+int cg_h_hosts_inventory(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
+{
+	(void)s;
+	if (cg_need_user(q, r, CG_ROLE_VIEWER))
+		return CG_EPERM;
+	struct cg_rows *h = NULL, *i = NULL;
+	if (load_host(q, r, &h) != 0)
+		return CG_ENOENT;
+	const char *text = cg_req_arg(q, "q");
+	long limit = cg_req_arg_long(q, "limit", 100, 1, 1000);
+	long offset = cg_req_arg_long(q, "offset", 0, 0, 1000000);
+	int rc = cg_db_query(q->db, &i,
+	                     "SELECT ecosystem, packages, received_ms FROM host_inventory WHERE "
+	                     "agent_id = ?",
+	                     "i", cg_rows_int(h, 0, 0, 0));
+	cg_rows_free(h);
+	if (rc != 0)
+		return cg_resp_dberr(r, rc);
+	json_t *out = json_pack("{s:n,s:n,s:[],s:I}", "ecosystem", "received_ms", "packages",
+	                        "total", (json_int_t)0);
+	if (i->n == 1 && out) {
+		json_t *all = json_loads(cg_rows_get(i, 0, 1), 0, NULL), *list = all, *sel;
+		const char *eco = cg_rows_get(i, 0, 0);
+		json_object_set_new(out, "ecosystem", json_string(eco));
+		json_object_set_new(out, "received_ms", json_integer(cg_rows_int(i, 0, 2, 0)));
+		if (json_is_object(all)) { /* Windows: the inventory whole, programs paged below */
+			json_t *os = json_object_get(all, "os");
+			json_object_set(out, "os", os ? os : json_null());
+			json_object_set(out, "hotfixes",
+			                json_is_array(json_object_get(all, "hotfixes"))
+			                    ? json_object_get(all, "hotfixes")
+			                    : json_array());
+			list = json_object_get(all, "programs");
+		}
+		sel = json_object_get(out, "packages");
+		size_t k, total = 0;
+		json_t *item;
+		json_array_foreach(json_is_array(list) ? list : NULL, k, item)
+		{
+			if (!json_is_object(item) || !name_matches(item, text))
+				continue;
+			if (total >= (size_t)offset && total < (size_t)(offset + limit))
+				json_array_append(sel, item);
+			total++;
+		}
+		json_object_set_new(out, "total", json_integer((json_int_t)total));
+		json_decref(all);
+	}
+	cg_rows_free(i);
+	if (!out)
+		return cg_resp_dberr(r, CG_ENOMEM);
+	cg_resp_json(r, 200, out);
 	return 0;
 }

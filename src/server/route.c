@@ -49,6 +49,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/agent/tasks/:", cg_h_agent_task_update},
     {"GET", "/api/v1/hosts", cg_h_hosts_list},
     {"GET", "/api/v1/hosts/:", cg_h_hosts_get},
+    {"GET", "/api/v1/hosts/:/inventory", cg_h_hosts_inventory},
     {"POST", "/api/v1/hosts/:/revoke", cg_h_hosts_revoke},
     {"POST", "/api/v1/hosts/:/spool", cg_h_hosts_spool},
     {"POST", "/api/v1/hosts/:/tasks", cg_h_tasks_create},

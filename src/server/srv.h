@@ -191,6 +191,7 @@ int cg_h_botnet_matches(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_botnet_handle(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_botnet_triage(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_dashboard(struct cg_srv *, struct cg_req *, struct cg_resp *);
+int cg_h_hosts_inventory(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_units_domain_add(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_enroll_tokens_list(struct cg_srv *, struct cg_req *, struct cg_resp *);
 int cg_h_enroll_token_revoke(struct cg_srv *, struct cg_req *, struct cg_resp *);

@@ -306,6 +306,24 @@ def domains(adm, api_a, api_b):
     check(st == 404, "gv.b cannot add a domain to thpt-a: 404")
 
 
+def inventory(adm, api_a, api_b, info):
+    """A host's last inventory, searched by name and paged; scoped."""
+    a2 = info["hosts"]["pc-a2"]
+    i = api_a.ok("GET", "/api/v1/hosts/%s/inventory" % a2)
+    names = sorted(p["name"] for p in i["packages"])
+    check(i["ecosystem"] == "Debian:12" and i["total"] == 2 and names == ["libssl3", "openssl"]
+          and i["received_ms"] > 0, "pc-a2's packages (%s %s)" % (i["ecosystem"], names))
+    i = api_a.ok("GET", q("/api/v1/hosts/%s/inventory" % a2, q="SSL3"))
+    check(i["total"] == 1 and i["packages"][0]["version"] == "3.0.11-1~deb12u2",
+          "searched by name, any case (%s)" % i)
+    i = api_a.ok("GET", q("/api/v1/hosts/%s/inventory" % a2, limit=1, offset=1))
+    check(i["total"] == 2 and len(i["packages"]) == 1, "paged")
+    i = adm.ok("GET", "/api/v1/hosts/%s/inventory" % info["hosts"]["pc-b1"])
+    check(i["total"] == 0 and i["ecosystem"] is None, "a host without inventory: empty")
+    st, _, _ = api_b.call("GET", "/api/v1/hosts/%s/inventory" % a2)
+    check(st == 404, "gv.b asks for pc-a2's inventory: 404")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="cg-console-")
     srv = Server(CG, os.path.join(tmp, "srv"), DB)
@@ -327,6 +345,7 @@ def main():
         filters(adm, api_a, api_b, info)
         enroll_tokens(tmp, api_a, api_b)
         domains(adm, api_a, api_b)
+        inventory(adm, api_a, api_b, info)
         preview(adm, api_a)
         logins(info, srv.port, srv.ca)
     finally:

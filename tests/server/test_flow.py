@@ -439,6 +439,11 @@ def windows_vulns(tmp, adm, ua, ub, ag, hid):
     f = wait_for(lambda: [x for x in found("fixed") if x["advisory"] == "CVE-2024-21412"], "fixed")
     check(f and not [x for x in found() if x["advisory"] == "CVE-2024-21412"],
           "after March's cumulative update the finding is fixed (%s)" % f)
+    inv = ub.ok("GET", "/api/v1/hosts/%s/inventory" % hid["pc-b1"])
+    check(inv["ecosystem"] == "windows" and inv["os"]["build"] == 19045 and inv["hotfixes"]
+          and inv["total"] == len(inv["packages"]),
+          "the Windows inventory as the console shows it: OS, build, updates, programs (%s)"
+          % {k: inv.get(k) for k in ("ecosystem", "total")})
 
 
 def iocs(tmp, adm, ua, ub, ag, hid):

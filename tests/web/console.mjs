@@ -288,6 +288,15 @@ try {
     expect(await page.locator('main table tbody tr:has-text("Quét")').count() >= 1, 'the task in the table');
     await a11y(page);
     await shot(page, 'host');
+    // pc-a2's inventory, opened from its page and searched on the server
+    await go(page, '#/hosts/' + seed.hosts['pc-a2'], 'host');
+    await page.click('[data-k="inventory-card"] summary');
+    await page.waitForSelector('[data-k="inv-total"]');
+    const inv = await text(page, '[data-k="inventory"]');
+    expect(inv.includes('openssl') && inv.includes('libssl3') && inv.includes('Debian:12'), 'inventory: ' + inv.slice(0, 200));
+    await page.fill('input[name="inv-q"]', 'SSL3');
+    await page.click('[data-k="inventory-card"] form button[type="submit"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-k="inventory"] tbody tr').length === 1);
   });
 
   await check('alerts: the queue, an alert acknowledged, commented and resolved', async () => {

@@ -99,6 +99,38 @@
 		return pairs;
 	}
 
+	/* The host's last inventory, loaded when opened: packages (Linux) or programs, OS build and
+	 * updates (Windows); searched by name on the server, 100 at a time. */
+	function inventoryCard(enc) {
+		const box = h('div', { 'data-k': 'inventory' });
+		const find = h('input', { type: 'search', name: 'inv-q', maxlength: 100, autocomplete: 'off' });
+		const btn = h('button', { type: 'submit', class: 'secondary' }, t('iv.find'));
+		const form = h('form', { class: 'inline', role: 'search' }, CG.field(t('iv.q'), find), CG.actions(btn));
+		let offset = 0;
+		async function show() {
+			const r = await CG.act(btn, () => CG.api('GET', '/hosts/' + enc + '/inventory', { query: { q: find.value.trim() || null, limit: 100, offset } }));
+			if (!r) return;
+			const win = r.ecosystem === 'windows';
+			const head = r.ecosystem == null ? CG.muted(t('iv.none')) : h('p', null, t('iv.when', CG.time(r.received_ms), r.ecosystem),
+				win && r.os ? h('span', { class: 'block' }, [r.os.product_name, r.os.display_version, 'build ' + r.os.build + (r.os.ubr ? '.' + r.os.ubr : '')].filter(Boolean).join(' · ')) : null,
+				win ? h('span', { class: 'block' }, t('iv.kbs', CG.num((r.hotfixes || []).length)), ' ', CG.mono((r.hotfixes || []).slice(0, 30).join(', '))) : null);
+			const tbl = CG.table({
+				caption: t(win ? 'iv.programs' : 'iv.packages'), rows: r.packages || [], rowHead: 0,
+				cols: win ? ['iv.name', 'iv.version', 'iv.publisher'] : ['iv.name', 'iv.version', 'iv.arch', 'iv.source'],
+				row: (p) => win ? [p.name, CG.mono(p.version || ''), p.publisher || ''] : [CG.mono(p.name), CG.mono(p.version || ''), p.arch || '', p.source || ''],
+				empty: t('iv.empty'),
+			});
+			const nav = h('p', { class: 'pager' }, h('span', { 'data-k': 'inv-total' }, t('pg.of', CG.num(r.total ? offset + 1 : 0), CG.num(offset + (r.packages || []).length), CG.num(r.total))),
+				offset > 0 ? h('button', { type: 'button', class: 'link', onclick: () => { offset = Math.max(0, offset - 100); show(); } }, '‹') : null,
+				offset + 100 < r.total ? h('button', { type: 'button', class: 'link', onclick: () => { offset += 100; show(); } }, '›') : null);
+			CG.clear(box).append(head, tbl, nav);
+		}
+		form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; show(); });
+		const det = h('details', { class: 'card', 'data-k': 'inventory-card' }, h('summary', null, h('h2', null, t('iv.title'))), form, box);
+		det.addEventListener('toggle', () => { if (det.open && !box.firstChild) show(); });
+		return det;
+	}
+
 	CG.route('/hosts/:id', async ({ params }) => {
 		const id = params.id, enc = encodeURIComponent(id);
 		const [x, ev] = await Promise.all([CG.api('GET', '/hosts/' + enc), CG.api('GET', '/events', { query: { host: id, limit: 50 } }).catch(() => ({ events: [] }))]);
@@ -170,12 +202,27 @@
 			CG.card(t('ho.facts'), CG.dl(factsPairs(x))),
 			actions,
 			CG.card(t('fi.title'), findings),
+			inventoryCard(enc),
 			CG.card(t('ta.title'), tasks),
 			CG.card(t('ho.addrs'), addrs),
 			CG.card(t('ev.title'), evBox, older));
 	});
 
 	CG.dict({
+		'iv.title': ['Phần mềm đã cài (kiểm kê)', 'Installed software (inventory)'],
+		'iv.q': ['Tên gói hoặc chương trình', 'Package or program name'],
+		'iv.find': ['Tìm', 'Search'],
+		'iv.none': ['Máy chưa gửi kiểm kê; hãy giao tác vụ "Kiểm kê phần mềm".', 'No inventory yet; push an "Inventory" task.'],
+		'iv.when': ['Kiểm kê lúc {0} ({1}).', 'Inventory of {0} ({1}).'],
+		'iv.kbs': ['{0} bản cập nhật:', '{0} updates:'],
+		'iv.programs': ['Chương trình', 'Programs'],
+		'iv.packages': ['Gói phần mềm', 'Packages'],
+		'iv.name': ['Tên', 'Name'],
+		'iv.version': ['Phiên bản', 'Version'],
+		'iv.publisher': ['Nhà phát hành', 'Publisher'],
+		'iv.arch': ['Kiến trúc', 'Architecture'],
+		'iv.source': ['Gói nguồn', 'Source package'],
+		'iv.empty': ['Không có mục nào khớp.', 'Nothing matches.'],
 		'ho.title': ['Máy trạm', 'Hosts'],
 		'ho.none': ['Chưa có máy nào.', 'No hosts.'],
 		'ho.name': ['Tên máy', 'Host name'],
