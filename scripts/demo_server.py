@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                                 "server"))
-from cgapi import Api, Server, q, totp  # noqa: E402
+from cgapi import Api, Server, q, totp_once  # noqa: E402
 
 CG, DEMO, BUNDLE = sys.argv[1:4]
 VN = sys.argv[4] if len(sys.argv) > 4 else ""
@@ -107,8 +107,8 @@ def show(srv, pw):
           % (srv.ca, srv.ca))
     print("API:  https://localhost:%d/api/v1/  (docs/api.md)" % PORT)
     print("Đăng nhập / login: admin   mật khẩu / password: %s" % NEW_PW)
-    print("TOTP (ứng dụng xác thực / authenticator app): %s   mã hiện tại / code now: %s"
-          % (secret, totp(secret)))
+    print("TOTP (ứng dụng xác thực / authenticator app): %s   mã dùng một lần, trong khoảng một"
+          " phút / a one-time code, for about a minute: %s" % (secret, totp_once(secret)))
     print("curl --cacert %s https://127.0.0.1:%d/api/v1/health" % (srv.ca, PORT))
     if sys.stdin.isatty() and os.environ.get("CANHGAC_DEMO_ONESHOT") != "1":
         print("\nMáy chủ đang chạy; Ctrl-C để dừng / the server runs; Ctrl-C stops it.")

@@ -316,8 +316,16 @@ int cg_h_login(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		goto out;
 	}
 	int ok = u->n == 1 && cg_pw_verify(cg_rows_get(u, 0, 1), pw) == 0;
-	if (ok && cg_rows_get(u, 0, 2) &&
-	    (!code || cg_totp_check(cg_rows_get(u, 0, 2), cg_srv_now_ms() / 1000, code) != 0)) {
+	int64_t step = 0, taken = 0;
+	/* A code is taken once (RFC 6238 5.2): its step must be later than the last one accepted,
+	 * and claiming it is one conditional update, so two logins cannot share a code. */
+	if (ok && cg_rows_get(u, 0, 2) && code &&
+	    cg_totp_check_step(cg_rows_get(u, 0, 2), cg_srv_now_ms() / 1000, code, &step) == 0 &&
+	    cg_db_exec(q->db, &taken,
+	               "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
+	               "iii", step, cg_rows_int(u, 0, 0, 0), step) != 0)
+		taken = 0;
+	if (ok && cg_rows_get(u, 0, 2) && (!code || taken != 1)) {
 		/* The right password without a code is the first step of every TOTP login (the
 		 * console asks for the code next): not a failure. A wrong code is. */
 		if (code) {

@@ -79,17 +79,19 @@ int cg_h_totp_setup(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 			cg_resp_dberr(r, rc);
 		goto out;
 	}
+	int64_t step = 0;
 	if (cg_db_query(q->db, &u, "SELECT totp_pending FROM users WHERE id = ?", "i",
 	                q->who.user_id) != 0 ||
 	    u->n != 1 || !cg_rows_get(u, 0, 0) ||
-	    cg_totp_check(cg_rows_get(u, 0, 0), cg_srv_now_ms() / 1000, code) != 0) {
+	    cg_totp_check_step(cg_rows_get(u, 0, 0), cg_srv_now_ms() / 1000, code, &step) != 0) {
 		cg_resp_err(r, 400, "totp_invalid", "Mã TOTP không đúng", "Wrong TOTP code");
 		goto out;
 	}
-	rc = cg_db_exec(
-	    q->db, NULL,
-	    "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL WHERE id = ?", "i",
-	    q->who.user_id);
+	/* the confirming code is taken too: the next login needs a later one */
+	rc = cg_db_exec(q->db, NULL,
+	                "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, "
+	                "totp_last_step = ? WHERE id = ?",
+	                "ii", step, q->who.user_id);
 	if (rc != 0) {
 		cg_resp_dberr(r, rc);
 		goto out;

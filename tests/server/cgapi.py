@@ -26,6 +26,28 @@ def totp(secret_b32, t=None):
     return "%06d" % ((struct.unpack(">I", d[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
+_TOTP_LAST = {}  # secret -> the last step this process used a code of
+
+
+def totp_once(secret_b32, last=None):
+    """A code the server has not taken yet: the server takes each step's code once (RFC 6238
+    5.2) and accepts the steps around now, so this uses the step after the last one used (or
+    `last`, a step used elsewhere), waiting when that step is not near yet."""
+    last = max(_TOTP_LAST.get(secret_b32, -1), -1 if last is None else last)
+    while True:
+        now = int(time.time()) // 30
+        step = max(now, last + 1)
+        if step <= now + 1:
+            _TOTP_LAST[secret_b32] = step
+            return totp(secret_b32, step * 30)
+        time.sleep(0.5)
+
+
+def totp_last(secret_b32):
+    """The last step totp_once used for this secret, or -1."""
+    return _TOTP_LAST.get(secret_b32, -1)
+
+
 class Api:
     def __init__(self, port, cafile, host="127.0.0.1"):
         self.port = port
@@ -94,11 +116,11 @@ class Api:
             assert j["totp_required"], j
             s = self.ok("POST", "/api/v1/me/totp", {})
             secret = s["secret"]
-            self.ok("POST", "/api/v1/me/totp", {"code": totp(secret)})
+            self.ok("POST", "/api/v1/me/totp", {"code": totp_once(secret)})
             self.cookie = None
             st, j = self.login(login, new_password)
             assert st == 401 and j["error"] == "totp_needed", (st, j)
-            st, j = self.login(login, new_password, totp(secret))
+            st, j = self.login(login, new_password, totp_once(secret))
             assert st == 200, (st, j)
         else:
             st, j = self.login(login, new_password)

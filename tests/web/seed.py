@@ -29,7 +29,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "server"))
-from cgapi import Api, Server, q  # noqa: E402
+from cgapi import Api, Server, q, totp_last  # noqa: E402
 
 CG = os.path.abspath(sys.argv[1])
 AGENT = os.path.join(os.path.dirname(CG), "canhgac-agent")
@@ -65,7 +65,9 @@ def seed(tmp, srv):
                                ("gdtx-tinh", "Trung tâm GDTX tỉnh", "so")):
         adm.ok("POST", "/api/v1/units", {"code": code, "name": name, "parent": parent})
     adm.ok("POST", "/api/v1/units/thpt-a/addresses", {"addr": "203.0.113.0/28"})
-    users = {"admin": {"password": "Mat-khau-moi-2026", "totp_secret": secret}}
+    # the server takes each TOTP code once: the next login needs a step after totp_last_step
+    users = {"admin": {"password": "Mat-khau-moi-2026", "totp_secret": secret,
+                       "totp_last_step": totp_last(secret)}}
     for login, name, unit in (("gv.a", "Trần Thị Ánh", "thpt-a"), ("gv.b", "Lê Văn Bình", "thpt-b"),
                               ("moi.a", "Phạm Minh Đức", "thpt-a")):
         adm.ok("POST", "/api/v1/users", {"login": login, "name": name, "role": "unit_admin",
