@@ -127,6 +127,33 @@ async function a11y(page) {
     for (const s of ['header', 'nav', 'main']) if (!document.querySelector(s)) out.push('no <' + s + '>');
     if (document.querySelectorAll('main h1').length !== 1) out.push(document.querySelectorAll('main h1').length + ' h1');
     for (const d of document.querySelectorAll('div[onclick], span[onclick]')) out.push('click-only ' + d.tagName);
+    // WCAG 2 contrast of every visible text: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold)
+    const rgb = (c) => { const m = c.match(/[\d.]+/g); return m ? m.map(Number) : [0, 0, 0, 1]; };
+    const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+      .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const bgOf = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if ((c.length < 4 || c[3] > 0.5) && getComputedStyle(e).backgroundImage === 'none') return c;
+        if (getComputedStyle(e).backgroundImage !== 'none') return null; // an image or gradient: not judged
+      }
+      return [255, 255, 255];
+    };
+    const seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || !el || seen.has(el) || !el.getClientRects().length || el.closest('canvas, .uplot, .sr-only, [hidden]')) continue;
+      seen.add(el);
+      const st = getComputedStyle(el);
+      if (st.visibility === 'hidden' || +st.opacity < 0.5) continue;
+      const bg = bgOf(el);
+      if (!bg) continue;
+      const a = lum(rgb(st.color)), b = lum(bg);
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const px = parseFloat(st.fontSize), large = px >= 24 || (px >= 18.66 && +st.fontWeight >= 700);
+      if (ratio < (large ? 3 : 4.5) && !(el.disabled || el.closest('button:disabled'))) out.push('contrast ' + ratio.toFixed(2) + ' "' + n.textContent.trim().slice(0, 30) + '"');
+    }
     return out;
   });
   expect(!bad.length, bad.slice(0, 4).join('; '));
