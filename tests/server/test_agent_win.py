@@ -94,14 +94,14 @@ def service(adm, hid, dd, cf):
     # console kept open here stands for the logged-in user of a real PC. wine's StartServiceW
     # sometimes blocks for minutes waiting on the new service's first status report (the service
     # reports SERVICE_RUNNING first thing, src/platform/win/service.c): then wine is restarted
-    # and the install tried again, at most four times.
+    # and the install tried again, at most eight times (a normal install takes seconds).
     keep, r = None, None
-    for attempt in range(4):
+    for attempt in range(8):
         keep = subprocess.Popen([WINE, "cmd"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, env=ENV)
         try:
             r = agent("service", "install", "--data-dir", dd, "--config", cf, check_rc=False,
-                      timeout=90)
+                      timeout=40)
             break
         except subprocess.TimeoutExpired:
             print("note: wine's StartServiceW hung (attempt %d): wine restarted" % (attempt + 1),
@@ -114,7 +114,7 @@ def service(adm, hid, dd, cf):
             except subprocess.TimeoutExpired:
                 pass
     check(r is not None and r.returncode == 0,
-          "service install (%s)" % ((r.stdout + r.stderr).strip() if r else "hung 4 times"))
+          "service install (%s)" % ((r.stdout + r.stderr).strip() if r else "hung 8 times"))
     task = adm.ok("POST", "/api/v1/hosts/%s/tasks" % hid, {"kind": "bundle_update", "args": {}})
     t = wait_for(lambda: (lambda x: x if x["state"] in ("done", "failed") else None)(
         adm.ok("GET", "/api/v1/tasks/%d" % task["id"])), "the service to run a task", timeout=200)
