@@ -234,6 +234,16 @@ int cg_srv_scope_unit(struct cg_req *q, struct cg_resp *r, int64_t unit_id)
 	return 0;
 }
 
+int cg_srv_unit_id(struct cg_req *q, struct cg_resp *r, const char *code, int64_t *id)
+{
+	*id = 0;
+	if (cg_db_query_int(q->db, id, "SELECT id FROM units WHERE code = ?", "t", code) != 0) {
+		cg_resp_404(r);
+		return CG_ENOENT;
+	}
+	return cg_srv_scope_unit(q, r, *id) ? CG_ENOENT : 0;
+}
+
 int cg_srv_scope_like(struct cg_req *q, const char *code, char *like, size_t cap)
 {
 	struct cg_rows *u = NULL;

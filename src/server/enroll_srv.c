@@ -14,10 +14,8 @@ int cg_h_enroll_tokens_list(struct cg_srv *s, struct cg_req *q, struct cg_resp *
 	if (cg_need_user(q, r, CG_ROLE_UNIT_ADMIN))
 		return CG_EPERM;
 	int64_t uid = 0;
-	if (cg_db_query_int(q->db, &uid, "SELECT id FROM units WHERE code = ?", "t",
-	                    q->params[0]) != 0 ||
-	    cg_srv_scope_unit(q, r, uid))
-		return cg_resp_404(r);
+	if (cg_srv_unit_id(q, r, q->params[0], &uid) != 0)
+		return CG_ENOENT;
 	struct cg_rows *t = NULL;
 	int rc =
 	    cg_db_query(q->db, &t,

@@ -136,6 +136,9 @@ int cg_need_user(struct cg_req *q, struct cg_resp *r, enum cg_role min_role);
 int cg_need_agent(struct cg_req *q, struct cg_resp *r);
 /* 0 when unit `unit_id` is inside the caller's scope; otherwise 404 in r and nonzero. */
 int cg_srv_scope_unit(struct cg_req *q, struct cg_resp *r, int64_t unit_id);
+/* The id of unit `code` when it is in the caller's scope: 0; otherwise 404 is set in r and
+ * CG_ENOENT returned (an unknown unit and one outside the scope answer alike). */
+int cg_srv_unit_id(struct cg_req *q, struct cg_resp *r, const char *code, int64_t *id);
 /* The LIKE pattern of unit paths a list shows: the caller's scope, narrowed to the subtree of
  * unit `code` when given ("" or NULL: the whole scope). A code unknown or outside the scope gives
  * a pattern no unit matches (an empty list, as for a unit that does not exist). 0 or a db error. */
