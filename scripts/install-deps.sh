@@ -34,7 +34,15 @@ web_npm() {
 	lock=$top/web/package-lock.json
 	have=$top/web/node_modules/.package-lock.json
 	if [ ! -f "$have" ] || [ "$lock" -nt "$have" ]; then
-		(cd "$top/web" && npm ci --no-audit --no-fund --loglevel=error)
+		# npm trusts the system's CAs too (a network that inspects TLS has its CA there).
+		ca=/etc/ssl/certs/ca-certificates.crt
+		if ! (cd "$top/web" && NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-$ca} \
+			npm ci --no-audit --no-fund --loglevel=error); then
+			echo "install-deps: npm ci failed in web/ (the npm registry must be reachable;" \
+				"behind a TLS-inspecting proxy, put its CA in /usr/local/share/ca-certificates" \
+				"and run update-ca-certificates)" >&2
+			exit 1
+		fi
 		echo "install-deps: web/node_modules installed from web/package-lock.json"
 	fi
 }
