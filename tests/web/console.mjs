@@ -387,6 +387,7 @@ try {
     await page.click('form[data-k="feed-paste"] button[data-k="preview"]');
     await page.waitForSelector('[data-k="feed-preview"]');
     expect((await text(page, 'form[data-k="feed-paste"]')).includes('127.0.0.3'), 'preview rows');
+    expect((await text(page, '[data-k="feed-preview"]')).includes('văn bản dán'), 'the format in Vietnamese');
     await page.click('form[data-k="feed-paste"] button[data-k="import"]');
     await page.waitForSelector('[data-k="feed-result"]');
     const res = await text(page, '[data-k="feed-result"]');

@@ -19,7 +19,7 @@
 			if (o.preview && r.columns && o.cols && !o.cols.value) o.cols.value = r.columns;
 			CG.add(out, h('div', { class: 'note ' + (o.preview ? 'info' : 'ok'), 'data-k': o.preview ? 'feed-preview' : 'feed-result' },
 				h('p', null, head),
-				CG.dl([[t('fe.format'), r.format || '—'], [t('fe.columns'), r.columns ? [CG.mono(r.columns), r.columns_guessed ? ' ' + t('fe.guessed') : ''] : ''],
+				CG.dl([[t('fe.format'), fmtText(r.format)], [t('fe.columns'), r.columns ? [CG.mono(r.columns), r.columns_guessed ? ' ' + t('fe.guessed') : ''] : ''],
 					[t('fe.header'), r.header || ''], [t('fe.bad'), CG.num(r.rows_bad || 0)]]),
 				o.preview && r.columns ? h('p', null, t('fe.fixcols')) : null,
 				!o.preview && o.kind === 'botnet' ? h('p', null, h('a', { href: CG.link('/triage', { feed: r.id }) }, t('fe.seematches'))) : null),
@@ -53,6 +53,16 @@
 	async function refreshList() {
 		if (!listBox || !listBox.isConnected) return;
 		try { const r = await CG.api('GET', '/feeds'); CG.clear(listBox).appendChild(feedTable(r.feeds || [])); } catch (e) { /* the page shows the old list */ }
+	}
+
+	/* The engine names formats in English: the few words that are not proper names, in the
+	 * console's language ("pasted text", "XLSX sheet 'DS IP'", "MISP event"). */
+	function fmtText(f) {
+		if (!f) return '—';
+		if (f === 'pasted text') return t('fe.f.paste');
+		if (f === 'MISP event') return t('fe.f.misp');
+		const m = /^XLSX sheet '(.*)'$/.exec(f);
+		return m ? t('fe.f.sheet', m[1]) : f;
 	}
 
 	function feedTable(feeds) {
@@ -205,6 +215,9 @@
 		'fe.family': ['Họ mã độc / nhãn', 'Family / tag'],
 		'fe.done': ['Đã nhập {0} mục; {1} địa chỉ khớp với máy hoặc đơn vị.', 'Imported {0} entries; {1} matched hosts or units.'],
 		'fe.format': ['Định dạng nhận ra', 'Format found'],
+		'fe.f.paste': ['văn bản dán', 'pasted text'],
+		'fe.f.misp': ['sự kiện MISP', 'MISP event'],
+		'fe.f.sheet': ['XLSX, trang tính \u2018{0}\u2019', 'XLSX, sheet \u2018{0}\u2019'],
 		'fe.columns': ['Cột đã dùng', 'Columns used'],
 		'fe.header': ['Dòng tiêu đề', 'Header row'],
 		'fe.bad': ['Dòng bị loại', 'Rows rejected'],
