@@ -66,6 +66,11 @@ static const struct {
     {"POST", "/api/v1/bundles/bundle/2026.1/files/1"},
     {"POST", "/api/v1/bundles/bundle/2026.1/files/2"},
     {"POST", "/api/v1/bundles/bundle/2026.1/files/3"},
+    {"POST", "/api/v1/units/thpt-a/domains"},
+    {"POST", "/api/v1/enroll-tokens/1/revoke"},
+    {"GET", "/api/v1/dashboard"},
+    {"GET", "/api/v1/hosts/ag-fuzz/inventory"},
+    {"GET", "/api/v1/botnet/export.xlsx"},
 };
 /* The public half of a key made for the corpus (fuzz/corpus/api/bundle1_upload is signed with
  * its private half, which was thrown away): uploads can get past the signature check. */

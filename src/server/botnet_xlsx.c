@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -27,17 +26,6 @@ static const char *cols[] = {
     "Đã xử lý", "Biện pháp",  "Người ghi", "Số máy đã xử lý", "Tổng số máy", "Ghi chú"};
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 #define HDR_ROW 7
-
-static void vn_time(int64_t ms, int with_time, char out[32])
-{
-	time_t t = (time_t)(ms / 1000 + TZ_VN);
-	struct tm tm;
-	if (!gmtime_r(&t, &tm)) {
-		out[0] = 0;
-		return;
-	}
-	strftime(out, 32, with_time ? "%d/%m/%Y %H:%M" : "%d/%m/%Y", &tm);
-}
 
 static void summary(lxw_workbook *wb, const struct cg_rows *m, const char *title, lxw_format *bold,
                     lxw_format *hdr)
@@ -96,7 +84,8 @@ static void rows_sheet(lxw_workbook *wb, const struct cg_rows *m, const char *un
 	worksheet_write_string(ws, 4, 0, "Danh sách", bold);
 	worksheet_write_string(ws, 4, 1, feed_name, NULL);
 	worksheet_write_string(ws, 5, 0, "Ngày xuất", bold);
-	vn_time(cg_srv_now_ms(), 0, buf);
+	cg_rt_time_text(cg_srv_now_ms() / 1000, TZ_VN, buf);
+	buf[10] = 0; /* the date of "dd/mm/yyyy HH:MM" */
 	worksheet_write_string(ws, 5, 1, buf, NULL);
 	for (size_t c = 0; c < NCOLS; c++)
 		worksheet_write_string(ws, HDR_ROW, (lxw_col_t)c, cols[c], hdr);
@@ -104,7 +93,7 @@ static void rows_sheet(lxw_workbook *wb, const struct cg_rows *m, const char *un
 		lxw_row_t r = (lxw_row_t)(HDR_ROW + 1 + i);
 		char tt[32] = "";
 		if (cg_rows_get(m, i, 2))
-			vn_time(cg_rows_int(m, i, 2, 0), 1, tt);
+			cg_rt_time_text(cg_rows_int(m, i, 2, 0) / 1000, TZ_VN, tt);
 		int handled = strcmp(cg_rows_get(m, i, 7), "handled") == 0;
 		worksheet_write_number(ws, r, 0, (double)(i + 1), NULL);
 		worksheet_write_string(ws, r, 1, cg_rows_get(m, i, 1), NULL);
@@ -210,6 +199,7 @@ int cg_h_botnet_export(struct cg_srv *s, struct cg_req *q, struct cg_resp *r)
 		rc = write_book(s, m, cg_rows_get(u, 0, 1), cg_rows_get(u, 0, 2), feed,
 		                feed ? cg_rows_get(f, 0, 0) : "", &buf, &len);
 	if (rc == 0) {
+		r->status = 200;
 		r->raw = buf;
 		r->raw_len = len;
 		r->raw_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

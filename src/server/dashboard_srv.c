@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canhgac/timeutil.h"
 #include "server/srv.h"
 
 #include "banned.h"
@@ -157,6 +158,22 @@ static int by_urgency(const void *a, const void *b)
 	return cx > cy ? -1 : cx < cy;
 }
 
+/* Adds one attention item per row of sql, which selects (unit code, unit name, count) for the
+ * units under `like` (and, when given, the time *since as its second parameter). */
+static int unit_counts(struct cg_db *db, json_t *all, const char *kind, int sev, const char *sql,
+                       const char *like, const int64_t *since)
+{
+	struct cg_rows *r = NULL;
+	int rc = since ? cg_db_query(db, &r, sql, "ti", like, *since)
+	               : cg_db_query(db, &r, sql, "t", like);
+	for (size_t i = 0; rc == 0 && i < r->n; i++)
+		attention_add(all, kind, sev, cg_rows_get(r, i, 0), cg_rows_get(r, i, 1),
+		              json_pack("{s:I,s:s}", "count", (json_int_t)cg_rows_int(r, i, 2, 0),
+		                        "title", cg_rows_get(r, i, 1)));
+	cg_rows_free(r);
+	return rc;
+}
+
 /* What needs action first: malware still on a host, open high alerts, botnet listings not
  * handled, exploited vulnerabilities, hosts silent for a day; most urgent first. */
 static int attention(struct cg_db *db, const char *like, int64_t now, json_t **out)
@@ -198,47 +215,30 @@ static int attention(struct cg_db *db, const char *like, int64_t now, json_t **o
 		              cg_rows_get(r, i, 4), x);
 	}
 	cg_rows_free(r);
-	r = NULL;
+	int64_t silent_since = now - OFFLINE_ALERT_MS;
 	if (rc == 0)
-		rc = cg_db_query(
-		    db, &r,
+		rc = unit_counts(
+		    db, all, "botnet", 3,
 		    "SELECT n.code, n.name, COUNT(*) FROM botnet_matches m JOIN units n ON "
 		    "n.id = m.unit_id WHERE n.path LIKE ? AND m.state <> 'handled' GROUP BY "
 		    "n.code, n.name ORDER BY COUNT(*) DESC LIMIT 20",
-		    "t", like);
-	for (size_t i = 0; rc == 0 && i < r->n; i++)
-		attention_add(all, "botnet", 3, cg_rows_get(r, i, 0), cg_rows_get(r, i, 1),
-		              json_pack("{s:I,s:s}", "count", (json_int_t)cg_rows_int(r, i, 2, 0),
-		                        "title", cg_rows_get(r, i, 1)));
-	cg_rows_free(r);
-	r = NULL;
+		    like, NULL);
 	if (rc == 0)
-		rc = cg_db_query(
-		    db, &r,
+		rc = unit_counts(
+		    db, all, "vuln", 3,
 		    "SELECT n.code, n.name, COUNT(DISTINCT v.agent_id) FROM host_vulns v "
 		    "JOIN agents a ON a.id = v.agent_id JOIN units n ON n.id = a.unit_id "
 		    "WHERE n.path LIKE ? AND v.state = 'open' AND v.exploited = 1 AND "
-		    "a.revoked = 0 GROUP BY n.code, n.name ORDER BY COUNT(DISTINCT "
-		    "v.agent_id) DESC LIMIT 20",
-		    "t", like);
-	for (size_t i = 0; rc == 0 && i < r->n; i++)
-		attention_add(all, "vuln", 3, cg_rows_get(r, i, 0), cg_rows_get(r, i, 1),
-		              json_pack("{s:I,s:s}", "count", (json_int_t)cg_rows_int(r, i, 2, 0),
-		                        "title", cg_rows_get(r, i, 1)));
-	cg_rows_free(r);
-	r = NULL;
+		    "a.revoked = 0 GROUP BY n.code, n.name ORDER BY "
+		    "COUNT(DISTINCT v.agent_id) DESC LIMIT 20",
+		    like, NULL);
 	if (rc == 0)
-		rc = cg_db_query(
-		    db, &r,
+		rc = unit_counts(
+		    db, all, "offline", 1,
 		    "SELECT n.code, n.name, COUNT(*) FROM agents a JOIN units n ON n.id = "
 		    "a.unit_id WHERE n.path LIKE ? AND a.revoked = 0 AND a.last_seen_ms < ? "
 		    "GROUP BY n.code, n.name ORDER BY COUNT(*) DESC LIMIT 20",
-		    "ti", like, now - OFFLINE_ALERT_MS);
-	for (size_t i = 0; rc == 0 && i < r->n; i++)
-		attention_add(all, "offline", 1, cg_rows_get(r, i, 0), cg_rows_get(r, i, 1),
-		              json_pack("{s:I,s:s}", "count", (json_int_t)cg_rows_int(r, i, 2, 0),
-		                        "title", cg_rows_get(r, i, 1)));
-	cg_rows_free(r);
+		    like, &silent_since);
 	if (rc != 0 || !all) {
 		json_decref(all);
 		return rc ? rc : CG_ENOMEM;
@@ -291,14 +291,9 @@ static int trend(struct cg_db *db, const char *like, int64_t now, int days, json
 	int64_t since = first * DAY_MS - TZ_OFFSET_MS;
 	json_t *o = json_object(), *d = json_array(), *a = NULL, *det = NULL, *fx = NULL;
 	for (int64_t i = first; d && i <= today; i++) {
-		char buf[48];
-		int64_t z = i + 719468, era = z / 146097, doe = z - era * 146097;
-		int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-		int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-		int64_t dd = doy - (153 * mp + 2) / 5 + 1, mm = mp < 10 ? mp + 3 : mp - 9;
-		int64_t yy = yoe + era * 400 + (mm <= 2);
-		snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", (long long)yy, (long long)mm,
-		         (long long)dd);
+		char buf[32];
+		cg_time_iso8601_ms(buf, i * DAY_MS);
+		buf[10] = 0; /* YYYY-MM-DD */
 		json_array_append_new(d, json_string(buf));
 	}
 	int rc =

@@ -128,6 +128,17 @@ class Api:
         return secret
 
 
+def inventory_event(path, pkgs):
+    """Writes a host.inventory event (dpkg packages of Debian 12) for `canhgac agent event`;
+    pkgs: (name, version, source, source_version) tuples."""
+    with open(path, "w") as f:
+        f.write(json.dumps({"schema": "canhgac.event/1", "time_ms": int(time.time() * 1000),
+                            "kind": "host.inventory", "severity": "info", "severity_level": 0,
+                            "ecosystem": "dpkg", "osv_ecosystem": "Debian:12",
+                            "packages": [{"name": n, "version": v, "arch": "amd64", "source": s,
+                                          "source_version": sv} for n, v, s, sv in pkgs]}) + "\n")
+
+
 def q(path, **args):
     return path + ("?" + urllib.parse.urlencode(args) if args else "")
 

@@ -18,7 +18,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cgapi import Api, Server, make_bundle, q, upload_bundle  # noqa: E402
+from cgapi import Api, Server, inventory_event, make_bundle, q, upload_bundle  # noqa: E402
 import openapi_check  # noqa: E402
 
 CG, SRC = sys.argv[1], sys.argv[2]
@@ -327,15 +327,6 @@ def wait_for(fn, what, timeout=20):
         if v or time.time() > end:
             return v
         time.sleep(0.3)
-
-
-def inventory_event(path, pkgs):
-    with open(path, "w") as f:
-        f.write(json.dumps({"schema": "canhgac.event/1", "time_ms": int(time.time() * 1000),
-                            "kind": "host.inventory", "severity": "info", "severity_level": 0,
-                            "ecosystem": "dpkg", "osv_ecosystem": "Debian:12",
-                            "packages": [{"name": n, "version": v, "arch": "amd64", "source": s,
-                                          "source_version": sv} for n, v, s, sv in pkgs]}) + "\n")
 
 
 def osv(adv_id, package, fixed, summary):

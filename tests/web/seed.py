@@ -29,7 +29,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "server"))
-from cgapi import Api, Server, q, totp_last  # noqa: E402
+from cgapi import Api, Server, inventory_event, q, totp_last  # noqa: E402
 
 CG = os.path.abspath(sys.argv[1])
 AGENT = os.path.join(os.path.dirname(CG), "canhgac-agent")
@@ -43,15 +43,6 @@ def agent(datadir, conf, *args):
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if r.returncode != 0:
         raise RuntimeError("%s -> %d\n%s%s" % (" ".join(cmd), r.returncode, r.stdout, r.stderr))
-
-
-def inventory_event(path, pkgs):
-    with open(path, "w") as f:
-        f.write(json.dumps({"schema": "canhgac.event/1", "time_ms": int(time.time() * 1000),
-                            "kind": "host.inventory", "severity": "info", "severity_level": 0,
-                            "ecosystem": "dpkg", "osv_ecosystem": "Debian:12",
-                            "packages": [{"name": n, "version": v, "arch": "amd64", "source": s,
-                                          "source_version": sv} for n, v, s, sv in pkgs]}) + "\n")
 
 
 def seed(tmp, srv):
